@@ -1,0 +1,112 @@
+/**
+ * Phase 1 CBC ciphers through OpenSSL, with IKE's own padding (IKEV1.md §3.8): we always add 1..B
+ * bytes, zero except the last which holds count-1 — acceptable to strongSwan, libreswan and racoon.
+ * On receive, padding is left to the payload chain decoder (everything after the last payload).
+ */
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { ProtocolError, UnsupportedError } from "../errors.js";
+
+export interface CipherSpec {
+  /** Phase 1 Encryption Algorithm attribute value. */
+  id: number;
+  /** Key length in bytes. */
+  keyLength: number;
+  blockSize: number;
+  /** OpenSSL name. */
+  node: string;
+}
+
+/** Phase 1 encryption algorithm -> OpenSSL cipher. keyBits comes from the Key Length attribute. */
+export function cipherSpec(id: number, keyBits: number | undefined): CipherSpec {
+  switch (id) {
+    case 1:
+      return { id, keyLength: 8, blockSize: 8, node: "des-cbc" };
+    case 5:
+      return { id, keyLength: 24, blockSize: 8, node: "des-ede3-cbc" };
+    case 7: {
+      const bits = keyBits ?? 128;
+      if (![128, 192, 256].includes(bits)) throw new UnsupportedError(`AES with a ${bits}-bit key`);
+      return { id, keyLength: bits / 8, blockSize: 16, node: `aes-${bits}-cbc` };
+    }
+    case 8: {
+      const bits = keyBits ?? 128;
+      if (![128, 192, 256].includes(bits)) throw new UnsupportedError(`Camellia with a ${bits}-bit key`);
+      return { id, keyLength: bits / 8, blockSize: 16, node: `camellia-${bits}-cbc` };
+    }
+    case 3:
+      return { id, keyLength: (keyBits ?? 128) / 8, blockSize: 8, node: "bf-cbc" };
+    case 6:
+      return { id, keyLength: (keyBits ?? 128) / 8, blockSize: 8, node: "cast5-cbc" };
+    default:
+      throw new UnsupportedError(`encryption algorithm ${id} is not supported by ikeprobe`);
+  }
+}
+
+function openssl(spec: CipherSpec, key: Buffer): { name: string; key: Buffer } {
+  // Without OpenSSL's legacy provider single DES is missing; 3DES with K|K|K is the same cipher.
+  if (spec.node === "des-cbc" && !available("des-cbc", 8, 8)) {
+    return { name: "des-ede3-cbc", key: Buffer.concat([key, key, key]) };
+  }
+  return { name: spec.node, key };
+}
+
+const availability = new Map<string, boolean>();
+function available(name: string, keyLength: number, ivLength: number): boolean {
+  const k = `${name}/${keyLength}`;
+  let ok = availability.get(k);
+  if (ok === undefined) {
+    try {
+      createCipheriv(name, Buffer.alloc(keyLength), Buffer.alloc(ivLength));
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    availability.set(k, ok);
+  }
+  return ok;
+}
+
+/** Whether this machine's OpenSSL can run the cipher (Blowfish and CAST need the legacy provider). */
+export function cipherAvailable(spec: CipherSpec): boolean {
+  const o = openssl(spec, Buffer.alloc(spec.keyLength));
+  return available(o.name, o.key.length, spec.blockSize);
+}
+
+function ensure(spec: CipherSpec): void {
+  if (!cipherAvailable(spec)) {
+    throw new UnsupportedError(
+      `${spec.node} is not supported on this machine (OpenSSL ${process.versions.openssl} without the legacy provider; run node with --openssl-legacy-provider)`,
+    );
+  }
+}
+
+export function pad(plaintext: Buffer, blockSize: number): Buffer {
+  const count = blockSize - (plaintext.length % blockSize);
+  const padding = Buffer.alloc(count);
+  padding[count - 1] = count - 1;
+  return Buffer.concat([plaintext, padding]);
+}
+
+export function encrypt(spec: CipherSpec, key: Buffer, iv: Buffer, plaintext: Buffer): Buffer {
+  ensure(spec);
+  const o = openssl(spec, key);
+  const c = createCipheriv(o.name, o.key, iv);
+  c.setAutoPadding(false);
+  return Buffer.concat([c.update(pad(plaintext, spec.blockSize)), c.final()]);
+}
+
+export function decrypt(spec: CipherSpec, key: Buffer, iv: Buffer, ciphertext: Buffer): Buffer {
+  ensure(spec);
+  if (ciphertext.length === 0 || ciphertext.length % spec.blockSize !== 0) {
+    throw new ProtocolError("bad-ciphertext", `encrypted body of ${ciphertext.length} bytes is not a multiple of the ${spec.blockSize}-byte block`);
+  }
+  const o = openssl(spec, key);
+  const d = createDecipheriv(o.name, o.key, iv);
+  d.setAutoPadding(false);
+  return Buffer.concat([d.update(ciphertext), d.final()]);
+}
+
+/** The last block of a ciphertext: the next IV in a Phase 1 chain (IKEV1.md §3.7). */
+export function lastBlock(ciphertext: Buffer, blockSize: number): Buffer {
+  return Buffer.from(ciphertext.subarray(ciphertext.length - blockSize));
+}
