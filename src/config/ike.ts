@@ -1,0 +1,179 @@
+/**
+ * Phase 1 transform sets in strongSwan's proposal syntax (`aes256-sha256-modp2048`; several
+ * algorithms of one kind expand to every combination) and in ike-scan's numeric `--trans` form
+ * (`7/256,5,1,14`: encryption[/key bits], hash, auth, group).
+ */
+import { UsageError } from "../errors.js";
+import { groupInfo } from "../crypto/dh.js";
+
+export interface Phase1Transform {
+  encryption: number;
+  keyBits?: number;
+  hash: number;
+  auth: number;
+  group: number;
+  lifetimeSeconds: number;
+}
+
+interface Alg { id: number; keyBits?: number }
+
+export const ENCRYPTION_TOKENS: Readonly<Record<string, Alg>> = {
+  des: { id: 1 },
+  "3des": { id: 5 },
+  aes: { id: 7, keyBits: 128 },
+  aes128: { id: 7, keyBits: 128 },
+  aes192: { id: 7, keyBits: 192 },
+  aes256: { id: 7, keyBits: 256 },
+  blowfish: { id: 3, keyBits: 128 },
+  blowfish128: { id: 3, keyBits: 128 },
+  blowfish192: { id: 3, keyBits: 192 },
+  blowfish256: { id: 3, keyBits: 256 },
+  cast128: { id: 6, keyBits: 128 },
+  camellia: { id: 8, keyBits: 128 },
+  camellia128: { id: 8, keyBits: 128 },
+  camellia192: { id: 8, keyBits: 192 },
+  camellia256: { id: 8, keyBits: 256 },
+};
+
+export const HASH_TOKENS: Readonly<Record<string, number>> = {
+  md5: 1,
+  sha: 2,
+  sha1: 2,
+  sha256: 4,
+  sha2_256: 4,
+  sha384: 5,
+  sha2_384: 5,
+  sha512: 6,
+  sha2_512: 6,
+};
+
+export const GROUP_TOKENS: Readonly<Record<string, number>> = {
+  modp768: 1,
+  modp1024: 2,
+  modp1536: 5,
+  modp2048: 14,
+  modp3072: 15,
+  modp4096: 16,
+  modp6144: 17,
+  modp8192: 18,
+  ecp256: 19,
+  ecp384: 20,
+  ecp521: 21,
+  modp1024s160: 22,
+  modp2048s224: 23,
+  modp2048s256: 24,
+  ecp192: 25,
+  ecp224: 26,
+  curve25519: 31,
+  x25519: 31,
+};
+
+export const AUTH_TOKENS: Readonly<Record<string, number>> = {
+  psk: 1,
+  dss: 2,
+  rsa: 3,
+  "rsa-enc": 4,
+  "rsa-revised": 5,
+  "ecdsa256": 9,
+  "ecdsa384": 10,
+  "ecdsa521": 11,
+  "xauth-psk": 65001,
+  "xauth-rsa": 65005,
+  "hybrid-rsa": 64221,
+};
+
+function canonical<T>(table: Readonly<Record<string, T>>, match: (v: T) => boolean): string | undefined {
+  for (const [k, v] of Object.entries(table)) if (match(v)) return k;
+  return undefined;
+}
+
+export function encryptionToken(id: number, keyBits?: number): string {
+  const names: Record<number, string> = { 1: "des", 2: "idea", 3: "blowfish", 4: "rc5", 5: "3des", 6: "cast", 7: "aes", 8: "camellia" };
+  const base = names[id] ?? `enc${id}`;
+  if (id === 1 || id === 5) return base;
+  if (id === 6) return `cast${keyBits ?? 128}`;
+  return `${base}${keyBits ?? (id === 7 || id === 8 || id === 3 ? 128 : "")}`;
+}
+
+const HASH_NAMES: Readonly<Record<number, string>> = { 1: "md5", 2: "sha1", 4: "sha256", 5: "sha384", 6: "sha512" };
+
+export function hashToken(id: number): string {
+  return HASH_NAMES[id] ?? `hash${id}`;
+}
+
+export function groupToken(id: number): string {
+  return canonical(GROUP_TOKENS, (v) => v === id) ?? `group${id}`;
+}
+
+export function authToken(id: number): string {
+  return canonical(AUTH_TOKENS, (v) => v === id) ?? `auth${id}`;
+}
+
+/** `aes256-sha256-modp2048` (auth is not part of strongSwan's proposal syntax). */
+export function proposalToken(t: Phase1Transform): string {
+  return `${encryptionToken(t.encryption, t.keyBits)}-${hashToken(t.hash)}-${groupToken(t.group)}`;
+}
+
+/** Expands one `--ike` value into transforms, in the order strongSwan would list them. */
+export function parseIkeProposal(text: string, auth: number, lifetimeSeconds: number): Phase1Transform[] {
+  const encs: Alg[] = [];
+  const hashes: number[] = [];
+  const groups: number[] = [];
+  const cleaned = text.trim().replace(/!$/, "").toLowerCase();
+  if (cleaned === "") throw new UsageError("--ike: empty proposal; write e.g. --ike aes256-sha256-modp2048");
+  for (const tok of cleaned.split("-")) {
+    const enc = ENCRYPTION_TOKENS[tok];
+    const hash = HASH_TOKENS[tok];
+    const group = GROUP_TOKENS[tok];
+    if (enc !== undefined) encs.push(enc);
+    else if (hash !== undefined) hashes.push(hash);
+    else if (group !== undefined) groups.push(group);
+    else if (/^prf/.test(tok) && HASH_TOKENS[tok.slice(3)] !== undefined) continue; // IKEv1's PRF is the hash's HMAC
+    else {
+      throw new UsageError(
+        `--ike ${text}: unknown algorithm "${tok}". Encryption: ${Object.keys(ENCRYPTION_TOKENS).join(", ")}; ` +
+          `hash: ${Object.keys(HASH_TOKENS).join(", ")}; DH group: ${Object.keys(GROUP_TOKENS).join(", ")}`,
+      );
+    }
+  }
+  const missing = [encs.length === 0 && "an encryption algorithm (e.g. aes256)", hashes.length === 0 && "a hash (e.g. sha256)", groups.length === 0 && "a DH group (e.g. modp2048)"].filter(Boolean);
+  if (missing.length > 0) throw new UsageError(`--ike ${text}: needs ${missing.join(", ")}; e.g. --ike aes256-sha256-modp2048`);
+  const out: Phase1Transform[] = [];
+  for (const e of encs) for (const h of hashes) for (const g of groups) {
+    const t: Phase1Transform = { encryption: e.id, hash: h, auth, group: g, lifetimeSeconds };
+    if (e.keyBits !== undefined) t.keyBits = e.keyBits;
+    out.push(t);
+  }
+  return out;
+}
+
+/** ike-scan's `--trans e[/bits],h,a,g`. */
+export function parseTrans(text: string, lifetimeSeconds: number): Phase1Transform {
+  const m = /^(\d+)(?:\/(\d+))?,(\d+),(\d+),(\d+)$/.exec(text.trim());
+  if (m === null) throw new UsageError(`--trans ${text}: expected ike-scan's form enc[/bits],hash,auth,group, e.g. --trans 7/256,5,1,14`);
+  const [enc, bits, hash, auth, group] = [m[1], m[2], m[3], m[4], m[5]].map((x) => (x === undefined ? undefined : Number(x)));
+  for (const [name, v] of [["encryption", enc], ["hash", hash], ["auth", auth], ["group", group]] as const) {
+    if (v === undefined || v < 1 || v > 0xffff) throw new UsageError(`--trans ${text}: ${name} must be 1..65535`);
+  }
+  if (bits !== undefined && (bits < 1 || bits > 0xffff)) throw new UsageError(`--trans ${text}: key length must be 1..65535 bits`);
+  const t: Phase1Transform = { encryption: enc!, hash: hash!, auth: auth!, group: group!, lifetimeSeconds };
+  if (bits !== undefined) t.keyBits = bits;
+  else if (enc === 7) t.keyBits = 128;
+  return t;
+}
+
+export const DEFAULT_IKE_PROPOSALS = ["aes256-sha256-modp2048", "aes256-sha256-ecp256", "aes128-sha256-modp2048", "aes256-sha1-modp2048"];
+
+/** Whether ikeprobe can complete the exchange with this group (KE computable). */
+export function groupSupported(group: number): boolean {
+  return groupInfo(group) !== undefined;
+}
+
+/** "8h", "30m", "3600", "3600s", "1d" -> seconds. */
+export function parseDuration(text: string, option: string): number {
+  const m = /^(\d+)\s*([smhd]?)$/.exec(String(text).trim());
+  if (m === null) throw new UsageError(`${option} ${text}: expected a duration such as 8h, 30m, 3600s or 3600`);
+  const n = Number(m[1]) * ({ "": 1, s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[m[2] ?? ""]!;
+  if (n < 1 || n > 0xffffffff) throw new UsageError(`${option} ${text}: must be between 1 second and 136 years`);
+  return n;
+}
