@@ -1,0 +1,228 @@
+/**
+ * The command line. The only module that reads process.env, writes stdout/stderr or sets the
+ * exit code. Data goes to stdout; progress and diagnostics to stderr; `--json` stdout is pure JSON.
+ */
+import { readFileSync } from "node:fs";
+import yargs, { type Argv } from "yargs";
+import { hideBin } from "yargs/helpers";
+import { AUTH_TOKENS, DEFAULT_IKE_PROPOSALS, type Phase1Transform, parseDuration, parseIkeProposal, parseTrans } from "../config/ike.js";
+import { parseIdentity } from "../config/identity.js";
+import { IkeprobeError, NetworkError, UsageError } from "../errors.js";
+import { ExitCode, type Report } from "../report/model.js";
+import type { ProbeOptions } from "../probe.js";
+
+const EXIT_CODES = `Exit codes:
+  0  every requested step succeeded (an offer was accepted; with a PSK, the identity exchange authenticated)
+  1  the gateway answered but a step failed (nothing accepted, PSK mismatch, identity rejected, malformed answer)
+  2  usage or configuration error
+  3  no IKE answer from the gateway, or a network error
+  4  internal error (a bug: please report it)`;
+
+interface IO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+}
+
+interface ProbeArgs {
+  host: string;
+  ike?: string[];
+  trans?: string[];
+  auth: string;
+  lifetime: string;
+  "psk-file"?: string;
+  psk?: string;
+  id?: string;
+  "nat-t": "auto" | "force" | "off";
+  port: number;
+  "source-port": number;
+  timeout: number;
+  retries: number;
+  json: boolean;
+  color: boolean;
+  "show-keys": boolean;
+  keys?: string;
+  pcap?: string;
+}
+
+function probeOptions(y: Argv): Argv<ProbeArgs> {
+  return y
+    .positional("host", { describe: "gateway address or name", type: "string", demandOption: true })
+    .option("ike", { type: "string", array: true, describe: "Phase 1 transform set(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (repeatable; several algorithms of one kind expand to every combination)" })
+    .option("trans", { type: "string", array: true, describe: "Phase 1 transform in ike-scan's numeric form enc[/bits],hash,auth,group, e.g. 7/256,5,1,14 (repeatable)" })
+    .option("auth", { type: "string", default: "psk", choices: Object.keys(AUTH_TOKENS), describe: "authentication method offered with --ike" })
+    .option("lifetime", { type: "string", default: "8h", describe: "Phase 1 lifetime offered (e.g. 8h, 30m, 3600)" })
+    .option("psk-file", { type: "string", describe: "file holding the pre-shared key (first line); or set IKEPROBE_PSK" })
+    .option("psk", { type: "string", describe: "the pre-shared key itself (discouraged: visible in the process list)" })
+    .option("id", { type: "string", describe: "our identity TYPE:VALUE, TYPE one of ipv4, ipv6, fqdn, user-fqdn, keyid (default: our IP address)" })
+    .option("nat-t", { type: "string", default: "auto", choices: ["auto", "force", "off"] as const, describe: "NAT-Traversal: float to UDP 4500 when a NAT is detected (auto), always (force), never (off)" })
+    .option("port", { type: "number", default: 500, describe: "gateway UDP port" })
+    .option("source-port", { type: "number", default: 0, describe: "our UDP source port (0 = ephemeral; 500 needs root)" })
+    .option("timeout", { type: "number", default: 5, describe: "seconds to wait for each answer, retransmissions included" })
+    .option("retries", { type: "number", default: 2, describe: "retransmissions of each message before giving up" })
+    .option("json", { type: "boolean", default: false, describe: "print one JSON document on stdout instead of tables" })
+    .option("color", { type: "boolean", default: true, describe: "color the tables (--no-color or NO_COLOR turns it off)" })
+    .option("show-keys", { type: "boolean", default: false, describe: "include the Phase 1 keys (SKEYID family, encryption key) in the report" })
+    .option("keys", { type: "string", describe: "write the keys as a Wireshark IKEv1 decryption table to this file" })
+    .option("pcap", { type: "string", describe: "write every packet sent and received to this pcap file" }) as unknown as Argv<ProbeArgs>;
+}
+
+function readPsk(a: ProbeArgs, io: IO): Buffer | undefined {
+  if (a["psk-file"] !== undefined && a.psk !== undefined) throw new UsageError("--psk-file and --psk both given: use one (--psk-file is safer)");
+  if (a["psk-file"] !== undefined) {
+    let text: Buffer;
+    try {
+      text = readFileSync(a["psk-file"]);
+    } catch (e) {
+      throw new UsageError(`--psk-file ${a["psk-file"]}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+    }
+    // The first line, without its line ending.
+    const nl = text.indexOf(0x0a);
+    let psk = nl >= 0 ? text.subarray(0, nl) : text;
+    if (psk.at(-1) === 0x0d) psk = psk.subarray(0, -1);
+    if (psk.length === 0) throw new UsageError(`--psk-file ${a["psk-file"]}: the first line is empty; put the pre-shared key there`);
+    return Buffer.from(psk);
+  }
+  if (a.psk !== undefined) {
+    if (a.psk === "") throw new UsageError("--psk: empty key; give the pre-shared key or use --psk-file");
+    io.stderr("ikeprobe: warning: --psk shows the key in the process list; prefer --psk-file or IKEPROBE_PSK\n");
+    return Buffer.from(a.psk, "utf8");
+  }
+  const env = io.env.IKEPROBE_PSK;
+  if (env !== undefined && env !== "") return Buffer.from(env, "utf8");
+  return undefined;
+}
+
+function intOption(name: string, v: number, min: number, max: number): number {
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} ${v}: must be a whole number from ${min} to ${max}`);
+  return v;
+}
+
+export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
+  const lifetime = parseDuration(a.lifetime, "--lifetime");
+  const auth = AUTH_TOKENS[a.auth]!;
+  const transforms: Phase1Transform[] = [];
+  for (const p of a.ike ?? []) transforms.push(...parseIkeProposal(p, auth, lifetime));
+  for (const t of a.trans ?? []) transforms.push(parseTrans(t, lifetime));
+  if (transforms.length === 0) for (const p of DEFAULT_IKE_PROPOSALS) transforms.push(...parseIkeProposal(p, auth, lifetime));
+  const timeout = a.timeout;
+  if (!(timeout > 0 && timeout <= 300)) throw new UsageError(`--timeout ${timeout}: must be more than 0 and at most 300 seconds`);
+  const opts: ProbeOptions = {
+    host: a.host,
+    port: intOption("port", a.port, 1, 65535),
+    transforms,
+    natT: a["nat-t"],
+    sourcePort: intOption("source-port", a["source-port"], 0, 65535),
+    timeoutMs: timeout * 1000,
+    retries: intOption("retries", a.retries, 0, 10),
+    showKeys: a["show-keys"],
+  };
+  const psk = readPsk(a, io);
+  if (psk !== undefined) opts.psk = psk;
+  if (a.id !== undefined) opts.localId = parseIdentity(a.id);
+  if (a.keys !== undefined) opts.keysFile = a.keys;
+  if (a.pcap !== undefined) opts.pcapFile = a.pcap;
+  return opts;
+}
+
+async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
+  const opts = buildProbeOptions(a, io);
+  const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;
+  let spinner: { text: string; start(): unknown; stop(): unknown } | undefined;
+  if (!a.json && io.isTTY && process.stderr.isTTY) {
+    const { default: ora } = await import("ora");
+    spinner = ora({ stream: process.stderr, text: `probing ${a.host}`, color: "cyan", isEnabled: true });
+    spinner.start();
+    opts.onProgress = (t) => {
+      if (spinner) spinner.text = t;
+    };
+  }
+  const { runProbe } = await import("../probe.js");
+  let report: Report;
+  try {
+    report = await runProbe(opts);
+  } finally {
+    spinner?.stop();
+  }
+  if (a.json) {
+    const { renderJson } = await import("../report/render-json.js");
+    io.stdout(renderJson(report));
+  } else {
+    const { renderTable } = await import("../report/render-table.js");
+    io.stdout(renderTable(report, color));
+  }
+  return report.exitCode;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
+export async function main(argv: string[] = hideBin(process.argv), io?: Partial<IO>): Promise<number> {
+  const fullIo: IO = {
+    stdout: io?.stdout ?? ((s) => void process.stdout.write(s)),
+    stderr: io?.stderr ?? ((s) => void process.stderr.write(s)),
+    env: io?.env ?? process.env,
+    isTTY: io?.isTTY ?? Boolean(process.stdout.isTTY),
+  };
+  let code: number = ExitCode.OK;
+  let jsonMode = argv.includes("--json");
+  const parser = yargs(argv)
+    .scriptName("ikeprobe")
+    .usage("$0 [probe] <host> [options]\n\nOffers IKEv1 Phase 1 transform sets to a gateway (Main Mode), completes the identity exchange with a pre-shared key, and reports what the gateway accepted.")
+    .command(["probe <host>", "$0 <host>"], "probe a gateway (the default command)", probeOptions, async (a) => {
+      jsonMode = a.json;
+      code = await runProbeCommand(a as unknown as ProbeArgs, fullIo);
+    })
+    .example("$0 198.18.1.1 --ike aes256-sha256-modp2048 --ike 3des-sha1-modp1024 --psk-file psk.txt --id fqdn:client.example", "test two offers and the PSK")
+    .example("$0 probe 198.18.1.1 --ike aes256-sha256-modp2048 --json", "JSON report on stdout")
+    .epilogue(`${EXIT_CODES}\n\nThe PSK never appears in output, JSON, key files or captures.`)
+    .strict()
+    .demandCommand(1, "give the gateway's address, e.g. ikeprobe 198.18.1.1")
+    .help()
+    .alias("h", "help")
+    .version(false)
+    .option("version", { type: "boolean", describe: "show the version" })
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  if (argv.includes("--version")) {
+    const { VERSION } = await import("../probe.js");
+    fullIo.stdout(`${VERSION}\n`);
+    return ExitCode.OK;
+  }
+  try {
+    let helpShown = false;
+    await parser.parseAsync(argv, {}, (err, _argv, output) => {
+      if (output && !err) {
+        helpShown = true;
+        fullIo.stdout(`${output}\n`);
+      }
+    });
+    if (helpShown) return ExitCode.OK;
+    return code;
+  } catch (e) {
+    return reportError(e, fullIo, jsonMode);
+  }
+}
+
+function reportError(e: unknown, io: IO, json: boolean): number {
+  let code: number;
+  let message: string;
+  if (e instanceof UsageError || (e instanceof Error && e.name === "YError")) {
+    code = ExitCode.USAGE;
+    message = `${e.message}\nRun ikeprobe --help for the options.`;
+  } else if (e instanceof NetworkError) {
+    code = ExitCode.NO_ANSWER;
+    message = e.message;
+  } else if (e instanceof IkeprobeError) {
+    code = ExitCode.STEP_FAILED;
+    message = e.message;
+  } else {
+    code = ExitCode.INTERNAL;
+    message = `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+  }
+  io.stderr(`ikeprobe: ${message}\n`);
+  if (json) io.stdout(`${JSON.stringify({ error: { code: e instanceof IkeprobeError ? e.code : "internal", message: message.split("\n")[0] }, exitCode: code }, null, 2)}\n`);
+  return code;
+}

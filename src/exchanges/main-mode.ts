@@ -1,0 +1,614 @@
+/**
+ * Main Mode (Identity Protection, exchange type 2) initiator with a pre-shared key, RFC 2409 §5.4,
+ * with NAT-Traversal (RFC 3947). No sockets here: the driver feeds datagrams in and sends what comes
+ * out; every decision is in `receive()` and `timeout()`.
+ *
+ *   MM1  HDR, SA, VID...                      ->
+ *   MM2                                        <-  HDR, SA, VID...     (or N(NO-PROPOSAL-CHOSEN))
+ *   MM3  HDR, KE, Ni, [NAT-D, NAT-D]           ->
+ *   MM4                                        <-  HDR, KE, Nr, [NAT-D, NAT-D]
+ *   MM5  HDR*, IDii, HASH_I                    ->  (to port 4500 with the non-ESP marker if NAT)
+ *   MM6                                        <-  HDR*, IDir, HASH_R
+ */
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { type CipherSpec, cipherAvailable, cipherSpec, decrypt, encrypt, lastBlock } from "../crypto/cipher.js";
+import { type KeyExchange, createKeyExchange } from "../crypto/dh.js";
+import { type Phase1Keys, derivePhase1Keys, hashI, hashR, messageIdIv, natD, phase1Iv, skeyidPsk, hashMessageId } from "../crypto/keys.js";
+import { type HashAlg, hashAlg } from "../crypto/prf.js";
+import { DPD_VID, NAT_T_VIDS, type NatTVariant } from "../data/vendor-ids.js";
+import { DecodeError, IkeprobeError } from "../errors.js";
+import type { Phase1Transform } from "../config/ike.js";
+import { type Attribute, LifeType, Phase1Attr, attrNumber, decodeAttributes, lifetimes } from "../wire/attributes.js";
+import { Reader } from "../wire/reader.js";
+import { DOI_IPSEC, ExchangeType, Flags, ISAKMP_VERSION, KEY_IKE, NotifyType, PayloadType, ProtocolId, notifyName } from "../wire/constants.js";
+import { type Message, type RawPayload, decodeChain, decodeMessage, encodeChain, encodeMessage } from "../wire/message.js";
+import { encodeDelete } from "../wire/payloads/delete.js";
+import { type Identification, decodeId, describeId, encodeId, ipToBytes } from "../wire/payloads/identification.js";
+import { type Notification, decodeNotification } from "../wire/payloads/notification.js";
+import { type SecurityAssociation, type Transform, decodeSa, encodeSa, ipsecSa } from "../wire/payloads/sa.js";
+import { checkNonce } from "../wire/payloads/simple.js";
+
+export interface Endpoint {
+  address: string;
+  port: number;
+}
+
+export interface MainModeConfig {
+  transform: Phase1Transform;
+  /** Without a PSK the exchange stops after message 2. */
+  psk?: Buffer;
+  localId: Identification;
+  natT: "auto" | "force" | "off";
+  /** Our address and port as the socket sees them (for NAT-D). */
+  local: Endpoint;
+  remote: Endpoint;
+  initiatorCookie?: Buffer;
+  nonceLength?: number;
+}
+
+export interface NotifyInfo {
+  type: number;
+  name: string;
+  /** Whether it came inside an encrypted Informational whose HASH verified. */
+  protected: boolean;
+  dataHex?: string;
+}
+
+export interface NatTResult {
+  /** The gateway announced NAT-T support (one of our NAT-T vendor IDs came back). */
+  supported: boolean;
+  variant: NatTVariant | null;
+  /** A NAT was detected from the NAT-D payloads (either side). */
+  detected: boolean;
+  localBehindNat: boolean;
+  gatewayBehindNat: boolean;
+  /** We moved to port 4500 with the non-ESP marker. */
+  floated: boolean;
+  forced: boolean;
+}
+
+export interface SelectedTransform {
+  transform: Phase1Transform;
+  /** Lifetime we offered, to flag a gateway that answered differently. */
+  offeredLifetimeSeconds: number;
+  lifetimeKilobytes?: number;
+  /** Attributes in the gateway's answer that differ from the offer (other than the lifetime). */
+  mismatches: string[];
+}
+
+export type MainModeStage = "mm1" | "mm3" | "mm5" | "done";
+
+export type IdentityStatus = "authenticated" | "psk-mismatch" | "rejected" | "error";
+
+export interface IdentityResult {
+  status: IdentityStatus;
+  detail: string;
+  evidence: string;
+  notify?: NotifyInfo;
+  remoteId?: { type: string; value: string };
+}
+
+/** What one received datagram or timer leads to. */
+export type Step =
+  | { kind: "ignore"; reason: string }
+  | { kind: "send"; message: Buffer; float: boolean }
+  | { kind: "done" };
+
+export interface MainModeResult {
+  offer: "accepted" | "rejected" | "no-response" | "malformed";
+  notify?: NotifyInfo;
+  selected?: SelectedTransform;
+  responderCookie?: Buffer;
+  vendorIds: Buffer[];
+  natT?: NatTResult;
+  identity?: IdentityResult;
+  keys?: Phase1Keys;
+  warnings: string[];
+  /** Why the offer is "malformed", or a local error that stopped the exchange. */
+  error?: { code: string; message: string };
+  stoppedAt?: MainModeStage;
+}
+
+export function transformAttributes(t: Phase1Transform): Attribute[] {
+  const attrs: Attribute[] = [{ type: Phase1Attr.ENCRYPTION_ALGORITHM, value: t.encryption }];
+  if (t.keyBits !== undefined) attrs.push({ type: Phase1Attr.KEY_LENGTH, value: t.keyBits });
+  attrs.push(
+    { type: Phase1Attr.HASH_ALGORITHM, value: t.hash },
+    { type: Phase1Attr.AUTHENTICATION_METHOD, value: t.auth },
+    { type: Phase1Attr.GROUP_DESCRIPTION, value: t.group },
+    { type: Phase1Attr.LIFE_TYPE, value: LifeType.SECONDS },
+    { type: Phase1Attr.LIFE_DURATION, value: t.lifetimeSeconds },
+  );
+  return attrs;
+}
+
+export function phase1Sa(transforms: readonly Phase1Transform[]): SecurityAssociation {
+  return ipsecSa([
+    {
+      number: 1,
+      protocolId: ProtocolId.ISAKMP,
+      spi: Buffer.alloc(0),
+      transforms: transforms.map((t, i): Transform => ({ number: i + 1, id: KEY_IKE, attributes: transformAttributes(t) })),
+    },
+  ]);
+}
+
+function notifyInfo(n: Notification, isProtected: boolean): NotifyInfo {
+  const info: NotifyInfo = { type: n.notifyType, name: notifyName(n.notifyType), protected: isProtected };
+  if (n.data.length > 0) info.dataHex = n.data.toString("hex");
+  return info;
+}
+
+/** Reads the transform the gateway chose and compares it with what we offered. */
+export function readSelectedTransform(sa: SecurityAssociation, offered: readonly Phase1Transform[]): { selected: SelectedTransform; offeredIndex: number } {
+  if (sa.proposals.length !== 1 || sa.proposals[0]?.transforms.length !== 1) {
+    throw new IkeprobeError("bad-sa", `the gateway's SA has ${sa.proposals.length} proposals; exactly one with one transform was expected`);
+  }
+  const t = sa.proposals[0].transforms[0]!;
+  const a = t.attributes;
+  const enc = attrNumber(a, Phase1Attr.ENCRYPTION_ALGORITHM);
+  const hash = attrNumber(a, Phase1Attr.HASH_ALGORITHM);
+  const auth = attrNumber(a, Phase1Attr.AUTHENTICATION_METHOD);
+  const group = attrNumber(a, Phase1Attr.GROUP_DESCRIPTION);
+  if (enc === undefined || hash === undefined || auth === undefined || group === undefined) {
+    throw new IkeprobeError("bad-sa", "the gateway's transform lacks encryption, hash, auth method or group");
+  }
+  const keyBits = attrNumber(a, Phase1Attr.KEY_LENGTH);
+  const life = lifetimes(a, Phase1Attr.LIFE_TYPE, Phase1Attr.LIFE_DURATION);
+  // The transform number should point at the offer; fall back to matching attributes.
+  let idx = offered.findIndex((o) => o.encryption === enc && o.hash === hash && o.auth === auth && o.group === group && (o.keyBits ?? (enc === 7 ? 128 : undefined)) === (keyBits ?? (enc === 7 ? 128 : undefined)));
+  const mismatches: string[] = [];
+  if (idx < 0) {
+    idx = Math.min(Math.max(t.number - 1, 0), offered.length - 1);
+    mismatches.push("the chosen transform matches none of our offers");
+  }
+  const o = offered[idx]!;
+  const transform: Phase1Transform = { encryption: enc, hash, auth, group, lifetimeSeconds: life.seconds ?? o.lifetimeSeconds };
+  if (keyBits !== undefined) transform.keyBits = keyBits;
+  else if (enc === 7) transform.keyBits = 128; // strongSwan assumes 128 for AES without Key Length
+  const selected: SelectedTransform = { transform, offeredLifetimeSeconds: o.lifetimeSeconds, mismatches };
+  if (life.kilobytes !== undefined) selected.lifetimeKilobytes = life.kilobytes;
+  return { selected, offeredIndex: idx };
+}
+
+export class MainModeInitiator {
+  readonly initiatorCookie: Buffer;
+  private stage: MainModeStage = "mm1";
+  private readonly cfg: MainModeConfig;
+  private saiB: Buffer = Buffer.alloc(0);
+  private responderCookie: Buffer = Buffer.alloc(8);
+  private natVariant: NatTVariant | null = null;
+  private hash?: HashAlg;
+  private cipher?: CipherSpec;
+  private kex?: KeyExchange;
+  private ni: Buffer = Buffer.alloc(0);
+  private gxr: Buffer = Buffer.alloc(0);
+  private iv: Buffer = Buffer.alloc(0);
+  private floated = false;
+  private mm5Ciphertext: Buffer = Buffer.alloc(0);
+  /** The last ciphertext block of MM6: seeds every later exchange's IV (IKEV1.md §3.7). */
+  phase1LastBlock: Buffer = Buffer.alloc(0);
+  readonly result: MainModeResult = { offer: "no-response", vendorIds: [], warnings: [] };
+
+  constructor(cfg: MainModeConfig) {
+    this.cfg = cfg;
+    this.initiatorCookie = cfg.initiatorCookie ?? nonZeroRandom(8);
+  }
+
+  get currentStage(): MainModeStage {
+    return this.stage;
+  }
+
+  get isFloated(): boolean {
+    return this.floated;
+  }
+
+  /** Message 1. */
+  start(): Buffer {
+    const sa = phase1Sa([this.cfg.transform]);
+    this.saiB = encodeSa(sa);
+    const payloads: { type: number; body: Buffer }[] = [{ type: PayloadType.SA, body: this.saiB }];
+    if (this.cfg.natT !== "off") for (const v of NAT_T_VIDS) payloads.push({ type: PayloadType.VENDOR_ID, body: Buffer.from(v.hex, "hex") });
+    payloads.push({ type: PayloadType.VENDOR_ID, body: Buffer.from(DPD_VID, "hex") });
+    return this.plainMessage(payloads, ExchangeType.IDENTITY_PROTECTION, 0);
+  }
+
+  /** Whether a datagram belongs to this exchange (our cookie). */
+  matches(datagram: Buffer): boolean {
+    return datagram.length >= 28 && datagram.subarray(0, 8).equals(this.initiatorCookie);
+  }
+
+  receive(datagram: Buffer): Step {
+    if (this.stage === "done") return { kind: "ignore", reason: "exchange already finished" };
+    let msg: Message;
+    try {
+      msg = decodeMessage(datagram, { lenient: false });
+    } catch (e) {
+      if (e instanceof DecodeError) return this.malformed(e);
+      throw e;
+    }
+    this.result.warnings.push(...msg.warnings);
+    const h = msg.header;
+    if (h.exchangeType === ExchangeType.INFORMATIONAL) return this.informational(msg);
+    if (h.exchangeType !== ExchangeType.IDENTITY_PROTECTION) {
+      return { kind: "ignore", reason: `exchange type ${h.exchangeType} while in Main Mode` };
+    }
+    const knownR = this.stage !== "mm1";
+    if (knownR && !h.responderCookie.equals(this.responderCookie)) return { kind: "ignore", reason: "responder cookie changed" };
+    try {
+      switch (this.stage) {
+        case "mm1":
+          return this.onMM2(msg);
+        case "mm3":
+          return this.onMM4(msg);
+        case "mm5":
+          return this.onMM6(msg);
+      }
+    } catch (e) {
+      if (e instanceof IkeprobeError) return this.fail(e);
+      throw e;
+    }
+  }
+
+  /** No answer after all retransmissions. */
+  timeout(): Step {
+    switch (this.stage) {
+      case "mm1":
+        this.result.offer = "no-response";
+        break;
+      case "mm3":
+        this.identity("error", "the gateway accepted our offer but did not answer message 3 (key exchange)", "no answer to message 3");
+        break;
+      case "mm5":
+        this.identity(
+          "psk-mismatch",
+          "the gateway went silent after message 5: it most likely could not decrypt or authenticate it, because the PSK it holds for our address differs from ours (in Main Mode the gateway picks the PSK by our source address; our ID is still encrypted)",
+          "no answer to message 5 (identity and HASH_I)",
+        );
+        break;
+      case "done":
+        break;
+    }
+    this.result.stoppedAt = this.stage;
+    this.stage = "done";
+    return { kind: "done" };
+  }
+
+  /** Protected Informational with a DELETE for this ISAKMP SA. */
+  buildDelete(): Buffer {
+    const del = encodeDelete({ doi: DOI_IPSEC, protocolId: ProtocolId.ISAKMP, spiSize: 16, spis: [Buffer.concat([this.initiatorCookie, this.responderCookie])] });
+    return this.protectedInformational([{ type: PayloadType.DELETE, body: del }]);
+  }
+
+  // --- message 2 ---------------------------------------------------------------------------
+
+  private onMM2(msg: Message): Step {
+    const h = msg.header;
+    if (h.responderCookie.equals(Buffer.alloc(8))) return { kind: "ignore", reason: "message 2 with a zero responder cookie" };
+    const saP = msg.payloads.find((p) => p.type === PayloadType.SA);
+    if (saP === undefined) throw new IkeprobeError("missing-payload", "message 2 has no SA payload");
+    const { selected } = readSelectedTransform(decodeSa(saP.body), [this.cfg.transform]);
+    this.responderCookie = Buffer.from(h.responderCookie);
+    this.result.responderCookie = this.responderCookie;
+    this.result.offer = "accepted";
+    this.result.selected = selected;
+    this.result.vendorIds = msg.payloads.filter((p) => p.type === PayloadType.VENDOR_ID).map((p) => p.body);
+    this.respondLifetime(msg.payloads);
+    const vids = new Set(this.result.vendorIds.map((v) => v.toString("hex")));
+    this.natVariant = this.cfg.natT === "off" ? null : (NAT_T_VIDS.find((v) => vids.has(v.hex))?.variant ?? null);
+    this.result.natT = {
+      supported: this.natVariant !== null,
+      variant: this.natVariant,
+      detected: false,
+      localBehindNat: false,
+      gatewayBehindNat: false,
+      floated: false,
+      forced: this.cfg.natT === "force",
+    };
+    if (this.cfg.psk === undefined) return this.finish();
+    return this.sendMM3(selected.transform);
+  }
+
+  private respondLifetime(payloads: RawPayload[]): void {
+    for (const p of payloads.filter((x) => x.type === PayloadType.NOTIFICATION)) {
+      const n = decodeNotification(p.body);
+      if (n.notifyType !== NotifyType.RESPONDER_LIFETIME || this.result.selected === undefined) continue;
+      const attrs = decodeChainAttrs(n.data);
+      const life = lifetimes(attrs, Phase1Attr.LIFE_TYPE, Phase1Attr.LIFE_DURATION);
+      if (life.seconds !== undefined) this.result.selected.transform.lifetimeSeconds = life.seconds;
+      if (life.kilobytes !== undefined) this.result.selected.lifetimeKilobytes = life.kilobytes;
+    }
+  }
+
+  private sendMM3(t: Phase1Transform): Step {
+    this.hash = hashAlg(t.hash);
+    this.cipher = cipherSpec(t.encryption, t.keyBits);
+    if (!cipherAvailable(this.cipher)) {
+      return this.fail(new IkeprobeError("unsupported", `${this.cipher.node} is not supported on this machine (OpenSSL ${process.versions.openssl} lacks it; Blowfish and CAST need node --openssl-legacy-provider)`));
+    }
+    this.kex = createKeyExchange(t.group);
+    this.ni = randomBytes(this.cfg.nonceLength ?? 32);
+    const payloads: { type: number; body: Buffer }[] = [
+      { type: PayloadType.KE, body: this.kex.publicValue },
+      { type: PayloadType.NONCE, body: this.ni },
+    ];
+    if (this.natVariant !== null || this.cfg.natT === "force") {
+      const type = this.natDType();
+      // Peer's address first, then ours (RFC 3947 §3.2). Forcing: a random "own" hash claims a NAT.
+      payloads.push({ type, body: natD(this.hash, this.initiatorCookie, this.responderCookie, ipToBytes(this.cfg.remote.address), this.cfg.remote.port) });
+      payloads.push({
+        type,
+        body: this.cfg.natT === "force" ? randomBytes(this.hash.length) : natD(this.hash, this.initiatorCookie, this.responderCookie, ipToBytes(this.cfg.local.address), this.cfg.local.port),
+      });
+    }
+    this.stage = "mm3";
+    return { kind: "send", message: this.plainMessage(payloads, ExchangeType.IDENTITY_PROTECTION, 0), float: false };
+  }
+
+  private natDType(): number {
+    return this.natVariant === "rfc3947" || this.natVariant === null ? PayloadType.NAT_D : PayloadType.NAT_D_DRAFT;
+  }
+
+  // --- message 4 ---------------------------------------------------------------------------
+
+  private onMM4(msg: Message): Step {
+    const ke = msg.payloads.find((p) => p.type === PayloadType.KE);
+    const nonce = msg.payloads.find((p) => p.type === PayloadType.NONCE);
+    if (ke === undefined || nonce === undefined) {
+      if (msg.payloads.some((p) => p.type === PayloadType.SA)) return { kind: "ignore", reason: "retransmitted message 2" };
+      throw new IkeprobeError("missing-payload", "message 4 lacks its KE or nonce payload");
+    }
+    const h = this.hash!;
+    this.gxr = ke.body;
+    const gxy = this.kex!.computeSecret(ke.body);
+    const nr = checkNonce(nonce.body);
+    const skeyid = skeyidPsk(h, this.cfg.psk!, this.ni, nr);
+    const keys = derivePhase1Keys(h, skeyid, gxy, this.initiatorCookie, this.responderCookie, this.cipher!.keyLength);
+    this.result.keys = keys;
+    this.iv = phase1Iv(h, this.kex!.publicValue, this.gxr, this.cipher!.blockSize);
+    this.evaluateNatD(msg.payloads);
+    return this.sendMM5();
+  }
+
+  private evaluateNatD(payloads: RawPayload[]): void {
+    const nat = this.result.natT!;
+    const natds = payloads.filter((p) => p.type === PayloadType.NAT_D || p.type === PayloadType.NAT_D_DRAFT);
+    const h = this.hash!;
+    if (natds.length >= 2) {
+      const ours = natD(h, this.initiatorCookie, this.responderCookie, ipToBytes(this.cfg.local.address), this.cfg.local.port);
+      const theirs = natD(h, this.initiatorCookie, this.responderCookie, ipToBytes(this.cfg.remote.address), this.cfg.remote.port);
+      nat.localBehindNat = !natds[0]!.body.equals(ours);
+      nat.gatewayBehindNat = !natds.slice(1).some((p) => p.body.equals(theirs));
+      nat.detected = nat.localBehindNat || nat.gatewayBehindNat;
+    } else if (natds.length === 1) {
+      this.result.warnings.push("the gateway sent a single NAT-D payload; NAT detection needs two");
+    }
+    this.floated = (nat.detected && nat.supported) || this.cfg.natT === "force";
+    nat.floated = this.floated;
+  }
+
+  // --- message 5 ---------------------------------------------------------------------------
+
+  private sendMM5(): Step {
+    const h = this.hash!;
+    const k = this.result.keys!;
+    const idiiB = encodeId(this.cfg.localId);
+    const hi = hashI(h, k.skeyid, this.kex!.publicValue, this.gxr, this.initiatorCookie, this.responderCookie, this.saiB, idiiB);
+    const chain = encodeChain([
+      { type: PayloadType.ID, body: idiiB },
+      { type: PayloadType.HASH, body: hi },
+    ]);
+    this.mm5Ciphertext = encrypt(this.cipher!, k.encryptionKey, this.iv, chain.bytes);
+    this.iv = lastBlock(this.mm5Ciphertext, this.cipher!.blockSize);
+    this.stage = "mm5";
+    return {
+      kind: "send",
+      message: encodeMessage(this.header(chain.firstType, ExchangeType.IDENTITY_PROTECTION, Flags.ENCRYPTION, 0), this.mm5Ciphertext),
+      float: this.floated,
+    };
+  }
+
+  // --- message 6 ---------------------------------------------------------------------------
+
+  private onMM6(msg: Message): Step {
+    const h = this.hash!;
+    const k = this.result.keys!;
+    let payloads: RawPayload[];
+    if (msg.ciphertext === undefined) {
+      if (msg.payloads.some((p) => p.type === PayloadType.KE)) return { kind: "ignore", reason: "retransmitted message 4" };
+      this.result.warnings.push("the gateway sent message 6 unencrypted: its identity and HASH_R are exposed on the wire");
+      payloads = msg.payloads;
+    } else {
+      let plain: Buffer;
+      try {
+        plain = decrypt(this.cipher!, k.encryptionKey, this.iv, msg.ciphertext);
+        payloads = decodeChain(plain, msg.header.nextPayload).payloads;
+      } catch (e) {
+        if (!(e instanceof IkeprobeError)) throw e;
+        return this.identity(
+          "psk-mismatch",
+          "message 6 did not decrypt to valid payloads with our keys: the gateway derived different keys, so the PSK it holds for our address differs from ours",
+          `message 6 decryption: ${e.message}`,
+        );
+      }
+      this.phase1LastBlock = lastBlock(msg.ciphertext, this.cipher!.blockSize);
+    }
+    const idP = payloads.find((p) => p.type === PayloadType.ID);
+    const hashP = payloads.find((p) => p.type === PayloadType.HASH);
+    if (idP === undefined || hashP === undefined) {
+      return this.identity("error", "message 6 lacks the gateway's ID or HASH_R payload", `payloads: ${payloads.map((p) => p.type).join(",")}`);
+    }
+    const remoteId = describeId(decodeId(idP.body));
+    const expected = hashR(h, k.skeyid, this.kex!.publicValue, this.gxr, this.initiatorCookie, this.responderCookie, this.saiB, idP.body);
+    if (hashP.body.length !== expected.length || !timingSafeEqual(hashP.body, expected)) {
+      return this.identity(
+        "psk-mismatch",
+        "the gateway's HASH_R does not verify with our PSK: the gateway holds a different PSK for us (it decrypted our message 5, so the mismatch is in the secret, not the keys' transport)",
+        `HASH_R received ${hashP.body.toString("hex")}, computed ${expected.toString("hex")}`,
+        undefined,
+        remoteId,
+      );
+    }
+    return this.identity("authenticated", `authenticated: the gateway (${remoteId.type} ${remoteId.value}) proved knowledge of the same PSK (HASH_R verified)`, "HASH_R verified", undefined, remoteId);
+  }
+
+  // --- informational replies --------------------------------------------------------------
+
+  private informational(msg: Message): Step {
+    let notifies: NotifyInfo[] = [];
+    if (msg.ciphertext === undefined) {
+      notifies = msg.payloads.filter((p) => p.type === PayloadType.NOTIFICATION).map((p) => notifyInfo(decodeNotification(p.body), false));
+    } else {
+      if (this.result.keys === undefined || this.stage !== "mm5") {
+        return { kind: "ignore", reason: "encrypted Informational before we have keys" };
+      }
+      const dec = this.decryptInformational(msg);
+      if (dec === undefined) {
+        return this.identity(
+          "psk-mismatch",
+          "the gateway answered message 5 with an encrypted notification that does not decrypt with our keys: it derived different keys, because the PSK it holds for our address differs from ours",
+          "undecryptable encrypted Informational in reply to message 5",
+        );
+      }
+      notifies = dec;
+    }
+    const err = notifies.find((n) => n.type < 16384) ?? notifies[0];
+    if (err === undefined) return { kind: "ignore", reason: "Informational without a notification" };
+    if (this.stage === "mm1") {
+      this.result.offer = "rejected";
+      this.result.notify = err;
+      return this.finish();
+    }
+    if (this.stage === "mm3") {
+      return this.identity("error", `the gateway refused our key exchange (message 3) with ${err.name}`, `${err.name} after message 3`, err);
+    }
+    return this.classifyMM5Notify(err);
+  }
+
+  private decryptInformational(msg: Message): NotifyInfo[] | undefined {
+    const h = this.hash!;
+    const k = this.result.keys!;
+    // A Phase 1 error after MM5 is keyed from the last Phase 1 block both sides saw: MM5's.
+    const iv = messageIdIv(h, lastBlock(this.mm5Ciphertext, this.cipher!.blockSize), msg.header.messageId, this.cipher!.blockSize);
+    try {
+      const plain = decrypt(this.cipher!, k.encryptionKey, iv, msg.ciphertext!);
+      const chain = decodeChain(plain, msg.header.nextPayload).payloads;
+      const [hashP, ...rest] = chain;
+      if (hashP?.type !== PayloadType.HASH) return undefined;
+      const expected = hashMessageId(h, k.skeyidA, msg.header.messageId, ...rest.map((p) => p.raw));
+      if (!hashP.body.equals(expected)) return undefined;
+      return rest.filter((p) => p.type === PayloadType.NOTIFICATION).map((p) => notifyInfo(decodeNotification(p.body), true));
+    } catch (e) {
+      if (e instanceof IkeprobeError) return undefined;
+      throw e;
+    }
+  }
+
+  private classifyMM5Notify(n: NotifyInfo): Step {
+    switch (n.type) {
+      case NotifyType.INVALID_ID_INFORMATION:
+        return this.identity("rejected", `the gateway refuses our identity (${n.name}): no connection on the gateway accepts it; check --id`, `${n.name} in reply to message 5`, n);
+      case NotifyType.PAYLOAD_MALFORMED:
+        return this.identity(
+          "psk-mismatch",
+          "the gateway could not decrypt message 5 (PAYLOAD-MALFORMED): the PSK it holds for our address differs from ours (in Main Mode the gateway picks the PSK by our source address, because our ID is still encrypted)",
+          `${n.name} in reply to message 5`,
+          n,
+        );
+      case NotifyType.INVALID_HASH_INFORMATION:
+      case NotifyType.AUTHENTICATION_FAILED:
+        return this.identity(
+          "psk-mismatch",
+          `the gateway decrypted message 5 but our HASH_I did not verify (${n.name}): the PSK it holds for our identity differs from ours`,
+          `${n.name} in reply to message 5`,
+          n,
+        );
+      default:
+        return this.identity("error", `the gateway answered message 5 with ${n.name}`, `${n.name} in reply to message 5`, n);
+    }
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  private identity(status: IdentityStatus, detail: string, evidence: string, notify?: NotifyInfo, remoteId?: { type: string; value: string }): Step {
+    const r: IdentityResult = { status, detail, evidence };
+    if (notify !== undefined) r.notify = notify;
+    if (remoteId !== undefined) r.remoteId = remoteId;
+    this.result.identity = r;
+    return this.finish();
+  }
+
+  private malformed(e: DecodeError): Step {
+    if (this.stage === "mm1") {
+      this.result.offer = "malformed";
+      this.result.error = { code: e.code, message: `message 2 is malformed: ${e.message}` };
+    } else {
+      this.identity("error", `the gateway's reply at ${this.stage} is malformed: ${e.message}`, e.message);
+    }
+    return this.finish();
+  }
+
+  private fail(e: IkeprobeError): Step {
+    if (this.stage === "mm1") {
+      this.result.offer = "malformed";
+      this.result.error = { code: e.code, message: e.message };
+    } else {
+      this.result.error = { code: e.code, message: e.message };
+      this.identity("error", e.message, `local error at ${this.stage}: ${e.code}`);
+    }
+    return this.finish();
+  }
+
+  private finish(): Step {
+    this.result.stoppedAt = this.stage;
+    this.stage = "done";
+    return { kind: "done" };
+  }
+
+  private header(nextPayload: number, exchangeType: number, flags: number, messageId: number) {
+    return {
+      initiatorCookie: this.initiatorCookie,
+      responderCookie: this.responderCookie,
+      nextPayload,
+      version: ISAKMP_VERSION,
+      exchangeType,
+      flags,
+      messageId,
+    };
+  }
+
+  private plainMessage(payloads: { type: number; body: Buffer }[], exchangeType: number, messageId: number): Buffer {
+    const chain = encodeChain(payloads);
+    return encodeMessage(this.header(chain.firstType, exchangeType, 0, messageId), chain.bytes);
+  }
+
+  private protectedInformational(payloads: { type: number; body: Buffer }[]): Buffer {
+    const h = this.hash!;
+    const k = this.result.keys!;
+    const mid = nonZeroRandom(4).readUInt32BE();
+    const after = encodeChain(payloads).bytes;
+    const hash = hashMessageId(h, k.skeyidA, mid, after);
+    const chain = encodeChain([{ type: PayloadType.HASH, body: hash }, ...payloads]);
+    const iv = messageIdIv(h, this.phase1LastBlock, mid, this.cipher!.blockSize);
+    const ct = encrypt(this.cipher!, k.encryptionKey, iv, chain.bytes);
+    return encodeMessage(this.header(PayloadType.HASH, ExchangeType.INFORMATIONAL, Flags.ENCRYPTION, mid), ct);
+  }
+}
+
+/** RESPONDER-LIFETIME data is a list of SA attributes; an undecodable list is ignored. */
+function decodeChainAttrs(data: Buffer): Attribute[] {
+  try {
+    return decodeAttributes(new Reader(data));
+  } catch (e) {
+    if (e instanceof DecodeError) return [];
+    throw e;
+  }
+}
+
+export function nonZeroRandom(n: number): Buffer {
+  for (;;) {
+    const b = randomBytes(n);
+    if (!b.equals(Buffer.alloc(n))) return b;
+  }
+}
+

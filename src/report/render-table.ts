@@ -1,0 +1,121 @@
+/** Terminal rendering of a report: cli-table3 tables, chalk colors (off for NO_COLOR / --no-color / pipes). */
+import { Chalk, type ChalkInstance } from "chalk";
+import Table from "cli-table3";
+import type { Report } from "./model.js";
+
+const GROUP_DESC: Record<string, string> = {
+  modp768: "768-bit MODP",
+  modp1024: "1024-bit MODP",
+  modp1536: "1536-bit MODP",
+  modp2048: "2048-bit MODP",
+  modp3072: "3072-bit MODP",
+  modp4096: "4096-bit MODP",
+  modp6144: "6144-bit MODP",
+  modp8192: "8192-bit MODP",
+  ecp256: "256-bit ECP (NIST P-256)",
+  ecp384: "384-bit ECP (NIST P-384)",
+  ecp521: "521-bit ECP (NIST P-521)",
+  modp1024s160: "1024-bit MODP, 160-bit subgroup",
+  modp2048s224: "2048-bit MODP, 224-bit subgroup",
+  modp2048s256: "2048-bit MODP, 256-bit subgroup",
+  curve25519: "Curve25519",
+};
+
+function table(c: ChalkInstance, head: string[] | undefined, color: boolean): Table.Table {
+  const opts: Table.TableConstructorOptions = { style: { head: [], border: color ? ["grey"] : [] } };
+  if (head !== undefined) opts.head = head.map((h) => c.bold(h));
+  return new Table(opts);
+}
+
+function duration(s: number): string {
+  if (s % 86400 === 0) return `${s} s (${s / 86400} d)`;
+  if (s % 3600 === 0) return `${s} s (${s / 3600} h)`;
+  if (s % 60 === 0) return `${s} s (${s / 60} min)`;
+  return `${s} s`;
+}
+
+export function renderTable(r: Report, color: boolean): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const out: string[] = [];
+  out.push(c.bold(`ikeprobe ${r.tool.version}: ${r.target.host}${r.target.host !== r.target.address ? ` (${r.target.address})` : ""} port ${r.target.port}, from ${r.source.address} port ${r.source.port}`));
+
+  out.push("", c.bold("Phase 1 offers (Main Mode)"));
+  const offers = table(c, ["#", "proposal", "auth", "status", "gateway said", "RTT"], color);
+  r.phase1.offers.forEach((o, i) => {
+    const status =
+      o.status === "accepted" ? c.green("accepted") : o.status === "rejected" ? c.red("rejected") : o.status === "no-response" ? c.yellow("no response") : c.magenta("malformed reply");
+    offers.push([String(i + 1), o.proposal, o.auth, status, o.notify ?? o.error ?? (o.status === "accepted" ? "SA with this transform" : ""), o.rttMs !== undefined ? `${o.rttMs.toFixed(1)} ms` : `${o.transmissions} sent`]);
+  });
+  out.push(offers.toString());
+
+  const s = r.phase1.selected;
+  if (s !== null) {
+    out.push("", c.bold("Selected transform"));
+    const t = table(c, undefined, color);
+    t.push(
+      { encryption: [`${s.encryption}${s.keyLength !== null ? ` (${s.keyLength}-bit key)` : ""}`] },
+      { hash: [s.hash] },
+      { auth: [s.auth] },
+      { group: [`${s.group}${GROUP_DESC[s.group] ? ` (${GROUP_DESC[s.group]})` : ""}`] },
+      { lifetime: [`${duration(s.lifetimeSeconds)}${s.lifetimeChanged ? c.yellow(` (we offered ${duration(s.offeredLifetimeSeconds)})`) : ""}`] },
+    );
+    if (s.lifetimeKilobytes !== undefined) t.push({ "lifetime (KB)": [String(s.lifetimeKilobytes)] });
+    for (const m of s.mismatches) t.push({ mismatch: [c.yellow(m)] });
+    out.push(t.toString());
+  }
+
+  if (r.phase1.vendorIds.length > 0) {
+    out.push("", c.bold("Gateway vendor IDs"));
+    const v = table(c, ["vendor ID", "name"], color);
+    for (const vid of r.phase1.vendorIds) v.push([vid.hex, vid.name ?? c.dim("unknown")]);
+    out.push(v.toString());
+  }
+
+  const n = r.phase1.natT;
+  if (n !== null) {
+    const where = [n.localBehindNat && "we are behind a NAT", n.gatewayBehindNat && "the gateway is behind a NAT (or claims to be)"].filter(Boolean).join("; ");
+    out.push(
+      "",
+      `${c.bold("NAT-T:")} ${n.mode === "off" ? "off (--nat-t off)" : n.supported ? `supported (${n.variant})` : "not announced by the gateway"}` +
+        `${n.detected ? `; NAT detected: ${where}` : n.supported ? "; no NAT detected" : ""}${n.floated ? "; moved to UDP 4500" : ""}${n.forced ? " (forced)" : ""}`,
+    );
+  }
+
+  const id = r.identity;
+  const idColor = id.status === "authenticated" ? c.green : id.status === "not-attempted" ? c.dim : c.red;
+  out.push("", `${c.bold("Identity:")} ${idColor(id.status.toUpperCase())}`);
+  const it = table(c, undefined, color);
+  it.push({ "our ID": [`${id.local.type} ${id.local.value}`] });
+  if (id.remote !== null) it.push({ "gateway ID": [`${id.remote.type} ${id.remote.value}`] });
+  it.push({ detail: [wrap(id.detail, 90)] });
+  if (id.evidence !== null) it.push({ evidence: [wrap(id.evidence, 90)] });
+  out.push(it.toString());
+
+  if (r.phase1.cookies !== null) out.push(`${c.bold("Cookies:")} initiator ${r.phase1.cookies.initiator}, responder ${r.phase1.cookies.responder ?? "-"}`);
+  if (r.phase1.keys !== undefined) {
+    const k = table(c, undefined, color);
+    k.push({ SKEYID: [r.phase1.keys.skeyid] }, { SKEYID_d: [r.phase1.keys.skeyidD] }, { SKEYID_a: [r.phase1.keys.skeyidA] }, { SKEYID_e: [r.phase1.keys.skeyidE] }, { "encryption key": [r.phase1.keys.encryptionKey] });
+    out.push("", c.bold("Phase 1 keys"), k.toString());
+  }
+  out.push(`${c.bold("Cleanup:")} ${r.cleanup.deleted ? c.green(r.cleanup.detail) : r.cleanup.detail}`);
+  out.push(
+    `${c.bold("Timing:")} ${r.timings.totalMs.toFixed(0)} ms in all; ${r.stats.exchanges} exchange(s), ${r.stats.packetsSent} packets sent, ${r.stats.packetsReceived} answers` +
+      `${r.stats.ignored > 0 ? `, ${r.stats.ignored} unrelated datagrams ignored` : ""}`,
+  );
+  for (const w of r.warnings) out.push(c.yellow(`warning: ${w}`));
+  return `${out.join("\n")}\n`;
+}
+
+function wrap(text: string, width: number): string {
+  const words = text.split(" ");
+  const lines: string[] = [];
+  let line = "";
+  for (const w of words) {
+    if (line.length > 0 && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line.length > 0 ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.join("\n");
+}

@@ -1,0 +1,209 @@
+/**
+ * UDP transport for IKE: one socket for port 500 traffic and, after NAT-T floating, one for
+ * port 4500 traffic where every IKE datagram carries the 4-byte non-ESP marker (RFC 3948 §2.2).
+ * Retransmits with exponential backoff inside a fixed total timeout, so a run never waits forever.
+ * Only datagrams from the gateway's address are offered to the exchange; the rest are counted.
+ */
+import { type Socket, createSocket } from "node:dgram";
+import { isIP } from "node:net";
+import { NetworkError } from "../errors.js";
+import type { PcapWriter } from "./pcap.js";
+
+export interface Endpoint {
+  address: string;
+  port: number;
+}
+
+export interface TransportOptions {
+  /** Source port for port-500 traffic; 0 = ephemeral (no root needed). */
+  sourcePort: number;
+  /** Total time to wait for one answer, in milliseconds, across retransmissions. */
+  timeoutMs: number;
+  /** Retransmissions within that time. */
+  retries: number;
+  pcap?: PcapWriter;
+}
+
+export interface RoundTrip {
+  answered: boolean;
+  /** Milliseconds from the first transmission to the accepted answer. */
+  rttMs: number;
+  transmissions: number;
+}
+
+export const NAT_T_PORT = 4500;
+const NON_ESP_MARKER = Buffer.alloc(4);
+
+interface Path {
+  socket: Socket;
+  local: Endpoint;
+  remote: Endpoint;
+  marker: boolean;
+}
+
+/** Our address towards `remote`, as the kernel would pick it (a connected UDP socket sends nothing). */
+async function localAddressFor(remote: Endpoint): Promise<string> {
+  const s = createSocket(isIP(remote.address) === 6 ? "udp6" : "udp4");
+  try {
+    await new Promise<void>((res, rej) => {
+      s.once("error", rej);
+      s.connect(remote.port, remote.address, () => res());
+    });
+    return s.address().address;
+  } finally {
+    s.close();
+  }
+}
+
+async function bind(family: "udp4" | "udp6", port: number, onMessage: (msg: Buffer, from: Endpoint) => void): Promise<Socket> {
+  const socket = createSocket({ type: family, reuseAddr: false });
+  await new Promise<void>((res, rej) => {
+    socket.once("error", (e: NodeJS.ErrnoException) =>
+      rej(new NetworkError(e.code === "EACCES" ? `cannot bind UDP port ${port}: ports below 1024 need root (drop --source-port or run as root)` : e.code === "EADDRINUSE" ? `UDP port ${port} is in use by another program (an IPsec daemon?); drop --source-port to use an ephemeral port` : `cannot bind UDP port ${port}: ${e.message}`, { cause: e })),
+    );
+    socket.bind(port, () => res());
+  });
+  socket.on("message", (msg, rinfo) => onMessage(msg, { address: rinfo.address, port: rinfo.port }));
+  socket.on("error", () => undefined);
+  return socket;
+}
+
+export class IkeTransport {
+  /** Datagrams that were not for us: other senders, other cookies, ESP, keepalives. */
+  ignored = 0;
+  private readonly opts: TransportOptions;
+  private readonly ike: Path;
+  private natt?: Path;
+  private waiter: ((msg: Buffer) => boolean) | undefined;
+  private readonly family: "udp4" | "udp6";
+
+  private constructor(opts: TransportOptions, ike: Path, family: "udp4" | "udp6") {
+    this.opts = opts;
+    this.ike = ike;
+    this.family = family;
+  }
+
+  static async open(remote: Endpoint, opts: TransportOptions): Promise<IkeTransport> {
+    const fam = isIP(remote.address);
+    if (fam === 0) throw new NetworkError(`${remote.address} is not an IP address`);
+    const family = fam === 6 ? "udp6" : "udp4";
+    let localAddress: string;
+    try {
+      localAddress = await localAddressFor(remote);
+    } catch (e) {
+      throw new NetworkError(`no route to ${remote.address}: ${(e as Error).message}`, { cause: e });
+    }
+    let t: IkeTransport | undefined;
+    const socket = await bind(family, opts.sourcePort, (m, from) => t?.onMessage(m, from, false));
+    const path: Path = { socket, local: { address: localAddress, port: socket.address().port }, remote, marker: false };
+    t = new IkeTransport(opts, path, family);
+    return t;
+  }
+
+  get local(): Endpoint {
+    return this.ike.local;
+  }
+
+  get remote(): Endpoint {
+    return this.ike.remote;
+  }
+
+  /** The 4500 path's endpoints once floated. */
+  get natLocal(): Endpoint | undefined {
+    return this.natt?.local;
+  }
+
+  /** Opens the port-4500 path (source 4500 when we use 500 ourselves, else ephemeral). */
+  async float(): Promise<void> {
+    if (this.natt !== undefined) return;
+    const port = this.opts.sourcePort === 500 ? NAT_T_PORT : 0;
+    const socket = await bind(this.family, port, (m, from) => this.onMessage(m, from, true));
+    this.natt = {
+      socket,
+      local: { address: this.ike.local.address, port: socket.address().port },
+      remote: { address: this.ike.remote.address, port: NAT_T_PORT },
+      marker: true,
+    };
+  }
+
+  private onMessage(msg: Buffer, from: Endpoint, natt: boolean): void {
+    const path = natt ? this.natt : this.ike;
+    if (path === undefined) return;
+    if (from.address !== this.ike.remote.address) {
+      this.ignored++;
+      return;
+    }
+    let ikeMsg = msg;
+    if (natt) {
+      // 0xFF alone is a NAT keepalive; a non-zero first word is an ESP SPI (RFC 3948 §2).
+      if (msg.length < 4 || !msg.subarray(0, 4).equals(NON_ESP_MARKER)) {
+        this.ignored++;
+        return;
+      }
+      ikeMsg = msg.subarray(4);
+    }
+    this.opts.pcap?.record(from, path.local, msg);
+    if (this.waiter === undefined || !this.waiter(ikeMsg)) this.ignored++;
+  }
+
+  private sendRaw(message: Buffer, floated: boolean): void {
+    const path = floated ? this.natt : this.ike;
+    if (path === undefined) throw new NetworkError("port 4500 path used before floating");
+    const wire = path.marker ? Buffer.concat([NON_ESP_MARKER, message]) : message;
+    this.opts.pcap?.record(path.local, path.remote, wire);
+    path.socket.send(wire, path.remote.port, path.remote.address);
+  }
+
+  /** Sends without waiting for an answer (e.g. a DELETE: Informationals get none); resolves once sent. */
+  send(message: Buffer, floated: boolean): Promise<void> {
+    const path = floated ? this.natt : this.ike;
+    if (path === undefined) return Promise.reject(new NetworkError("port 4500 path used before floating"));
+    const wire = path.marker ? Buffer.concat([NON_ESP_MARKER, message]) : message;
+    this.opts.pcap?.record(path.local, path.remote, wire);
+    return new Promise((res, rej) =>
+      path.socket.send(wire, path.remote.port, path.remote.address, (e) => (e ? rej(new NetworkError(`sending to ${path.remote.address}: ${e.message}`, { cause: e })) : res())),
+    );
+  }
+
+  /**
+   * Sends `message` and retransmits it until `consume` accepts an answer or the timeout ends.
+   * `consume` returns false for datagrams that are not the answer (they are counted as ignored).
+   */
+  roundTrip(message: Buffer, floated: boolean, consume: (msg: Buffer) => boolean): Promise<RoundTrip> {
+    const { timeoutMs, retries } = this.opts;
+    // Backoff doubling each time, the intervals summing to the total timeout.
+    const unit = timeoutMs / (2 ** (retries + 1) - 1);
+    const start = performance.now();
+    let transmissions = 0;
+    return new Promise<RoundTrip>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (answered: boolean): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        this.waiter = undefined;
+        resolve({ answered, rttMs: performance.now() - start, transmissions });
+      };
+      this.waiter = (msg) => {
+        if (!consume(msg)) return false;
+        done(true);
+        return true;
+      };
+      const transmit = (): void => {
+        if (transmissions > retries) return done(false);
+        try {
+          this.sendRaw(message, floated);
+        } catch (e) {
+          this.waiter = undefined;
+          throw e;
+        }
+        timer = setTimeout(transmit, unit * 2 ** transmissions);
+        transmissions++;
+      };
+      transmit();
+    });
+  }
+
+  close(): void {
+    this.ike.socket.close();
+    this.natt?.socket.close();
+  }
+}
