@@ -1,0 +1,86 @@
+/**
+ * Makes a known-answer fixture from a real exchange: runs the lab strongSwan with `ike = 4` (it
+ * logs g^xy, SKEYID, SKEYID_d/a/e, Ka, IVs, HASH_I, HASH_R), probes it with --pcap, and stores the
+ * gateway's logged values beside the packets. The tests recompute everything from the packets and
+ * the gateway's g^xy, and compare with what the gateway logged: an independent implementation's
+ * view of the same exchange. The PSK is the lab's throwaway test secret.
+ *
+ *   node --import tsx scripts/capture-fixture.ts aes256-sha256-modp2048 [out.json]
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startLab } from "../test/lab/lab.ts";
+
+const proposal = process.argv[2] ?? "aes256-sha256-modp2048";
+const out = process.argv[3] ?? `test/fixtures/strongswan-mm-${proposal}.json`;
+const psk = `kat-${proposal}-secret`;
+
+/** Named hex dumps from a charon log: "NAME => N bytes @ 0x..." followed by "  off: HEX ... ascii". */
+export function parseCharonDumps(log: string): Record<string, string[]> {
+  const dumps: Record<string, string[]> = {};
+  let current: { name: string; len: number; hex: string } | undefined;
+  const flush = (): void => {
+    if (current === undefined) return;
+    (dumps[current.name] ??= []).push(current.hex.slice(0, current.len * 2));
+    current = undefined;
+  };
+  for (const line of log.split("\n")) {
+    const start = /\[IKE\] (.+?) => (\d+) bytes @ 0x[0-9a-f]+/.exec(line);
+    if (start) {
+      flush();
+      current = { name: start[1]!, len: Number(start[2]), hex: "" };
+      continue;
+    }
+    const data = /\[IKE\]\s+\d+: ((?:[0-9A-F]{2} ){0,15}[0-9A-F]{2})/.exec(line);
+    if (data && current) current.hex += data[1]!.replace(/ /g, "").toLowerCase();
+    else flush();
+  }
+  flush();
+  return dumps;
+}
+
+function readPcap(path: string): { src: string; sport: number; dst: string; dport: number; hex: string }[] {
+  const b = readFileSync(path);
+  const out = [];
+  let off = 24;
+  while (off + 16 <= b.length) {
+    const len = b.readUInt32LE(off + 8);
+    const pkt = b.subarray(off + 16, off + 16 + len);
+    off += 16 + len;
+    const ihl = (pkt[0]! & 0x0f) * 4;
+    out.push({
+      src: [...pkt.subarray(12, 16)].join("."),
+      dst: [...pkt.subarray(16, 20)].join("."),
+      sport: pkt.readUInt16BE(ihl),
+      dport: pkt.readUInt16BE(ihl + 2),
+      hex: pkt.subarray(ihl + 8).toString("hex"),
+    });
+  }
+  return out;
+}
+
+const lab = await startLab({ connections: [{ name: "kat", proposals: [proposal], psk }], ikeLogLevel: 4 });
+try {
+  const pcap = join(lab.dir, "kat.pcap");
+  const argv = lab.clientExec(["node", "bin/ikeprobe.js", lab.gwAddr, "--ike", proposal, "--pcap", pcap, "--json", "--timeout", "3"]);
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", env: { ...process.env, IKEPROBE_PSK: psk } });
+  const report = JSON.parse(r.stdout) as { identity: { status: string } };
+  if (report.identity.status !== "authenticated") throw new Error(`probe did not authenticate: ${r.stdout}${r.stderr}`);
+  await new Promise((res) => setTimeout(res, 300));
+  const dumps = parseCharonDumps(lab.log());
+  const keep = ["shared Diffie Hellman secret", "SKEYID", "SKEYID_d", "SKEYID_a", "SKEYID_e", "encryption key Ka", "initial IV", "next IV for MID 0", "HASH_I data", "HASH_I", "HASH_R data", "HASH_R"];
+  const gateway: Record<string, string[]> = {};
+  for (const k of keep) if (dumps[k] !== undefined) gateway[k] = dumps[k];
+  const fixture = {
+    description: `Main Mode ${proposal} with PSK between ikeprobe and strongSwan 5.9.8 (charon ike=4 log); packets as captured by ikeprobe --pcap`,
+    proposal,
+    psk,
+    gateway,
+    packets: readPcap(pcap),
+  };
+  writeFileSync(out, `${JSON.stringify(fixture, null, 2)}\n`);
+  console.log(`wrote ${out}: ${Object.keys(gateway).join(", ")}; ${fixture.packets.length} packets`);
+} finally {
+  await lab.stop();
+}

@@ -1,0 +1,249 @@
+/**
+ * A lab gateway: a real strongSwan charon in its own network namespace, with a client namespace
+ * wired to it by a veth pair. Used by the end-to-end tests, the demo and the benchmarks.
+ *
+ * Network safety (shared/TESTBED.md): nothing is added to the root namespace. Both ends of the
+ * veth live in namespaces created here, addressed from 198.18.0.0/15, and deleted by stop().
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const CHARON = "/usr/lib/ipsec/charon";
+export const STRONGSWAN_PACKAGES = [
+  "strongswan-charon",
+  "strongswan-swanctl",
+  "libstrongswan-extra-plugins",
+  "libcharon-extra-plugins",
+];
+
+/** Plugins charon needs here; without a list it loads everything and touches the host (TESTBED §2). */
+const PLUGINS =
+  "random nonce openssl pem pkcs1 x509 revocation constraints pubkey curve25519 hmac kdf gmp aes sha1 sha2 md5 kernel-libipsec kernel-netlink socket-default vici xauth-generic attr";
+
+export interface LabConnection {
+  name: string;
+  /** strongSwan IKE proposals, e.g. "aes256-sha256-modp2048". */
+  proposals: string[];
+  psk: string;
+  /** Gateway identity; default its address. */
+  localId?: string;
+  /** Identity the gateway expects from us; default %any. */
+  remoteId?: string;
+  espProposals?: string[];
+  localTs?: string;
+  remoteTs?: string;
+  /** Phase 1 lifetime in seconds (rekey_time); default 4h. */
+  rekeySeconds?: number;
+}
+
+export interface LabOptions {
+  connections: LabConnection[];
+  /** charon debug level for the ike subsystem (4 prints keys). */
+  ikeLogLevel?: number;
+  /** Extra lines inside the charon { } section. */
+  charonExtra?: string;
+}
+
+export interface Lab {
+  gwNs: string;
+  clientNs: string;
+  gwAddr: string;
+  clientAddr: string;
+  dir: string;
+  logPath: string;
+  /** Run swanctl against this gateway; returns stdout. */
+  swanctl(args: string[]): string;
+  /** The charon log so far. */
+  log(): string;
+  /** argv prefix that runs a command inside the client namespace. */
+  clientExec(argv: string[]): string[];
+  stop(): Promise<void>;
+}
+
+export function isRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+export function haveStrongswan(): boolean {
+  return existsSync(CHARON) && existsSync("/usr/sbin/swanctl");
+}
+
+/** Installs strongSwan from Debian when it is missing (needs root). */
+export function ensureStrongswan(): void {
+  if (haveStrongswan()) return;
+  if (!isRoot()) throw new Error("strongSwan is not installed and we are not root to install it");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  let r = spawnSync("apt-get", ["install", "-y", "-q", ...STRONGSWAN_PACKAGES], { env, stdio: "inherit" });
+  if (r.status !== 0) {
+    spawnSync("apt-get", ["update", "-q"], { env, stdio: "inherit" });
+    r = spawnSync("apt-get", ["install", "-y", "-q", ...STRONGSWAN_PACKAGES], { env, stdio: "inherit" });
+  }
+  if (r.status !== 0 || !haveStrongswan()) throw new Error("apt-get could not install strongSwan");
+}
+
+function run(argv: string[], input?: string): string {
+  const [cmd, ...args] = argv;
+  if (cmd === undefined) throw new Error("empty command");
+  const r = spawnSync(cmd, args, { encoding: "utf8", input });
+  if (r.status !== 0) {
+    throw new Error(`${argv.join(" ")} failed (${r.status}): ${r.stderr || r.stdout}`);
+  }
+  return r.stdout;
+}
+
+let labCounter = 0;
+
+function swanctlConf(conns: LabConnection[], gwAddr: string): string {
+  const blocks = conns.map((c) => {
+    const children =
+      c.espProposals === undefined
+        ? ""
+        : `
+    children {
+      ${c.name}-child {
+        local_ts = ${c.localTs ?? "198.51.100.0/24"}
+        remote_ts = ${c.remoteTs ?? "dynamic"}
+        esp_proposals = ${c.espProposals.join(", ")}
+        mode = tunnel
+      }
+    }`;
+    return `
+  ${c.name} {
+    version = 1
+    local_addrs = ${gwAddr}
+    proposals = ${c.proposals.join(", ")}
+    rekey_time = ${c.rekeySeconds ?? 14400}s
+    local {
+      auth = psk
+      id = ${c.localId ?? gwAddr}
+    }
+    remote {
+      auth = psk
+      id = ${c.remoteId ?? "%any"}
+    }${children}
+  }`;
+  });
+  const secrets = conns.map(
+    (c, i) => `
+  ike-${i} {
+    secret = "${c.psk.replace(/["\\]/g, "\\$&")}"
+    ${c.remoteId !== undefined ? `id-remote = ${c.remoteId}` : ""}
+  }`,
+  );
+  return `connections {${blocks.join("")}\n}\nsecrets {${secrets.join("")}\n}\n`;
+}
+
+export async function startLab(opts: LabOptions): Promise<Lab> {
+  ensureStrongswan();
+  const id = `${process.pid}x${labCounter++}`;
+  const gwNs = `ikpgw${id}`;
+  const clientNs = `ikpcl${id}`;
+  const gwAddr = "198.18.1.1";
+  const clientAddr = "198.18.1.2";
+  const dir = mkdtempSync(join(tmpdir(), "ikeprobe-lab-"));
+  const logPath = join(dir, "charon.log");
+  const vici = `unix://${join(dir, "charon.vici")}`;
+  let charon: ChildProcess | undefined;
+
+  const cleanup = async (): Promise<void> => {
+    if (charon !== undefined && charon.exitCode === null && charon.pid !== undefined) {
+      const exited = new Promise<void>((res) => charon?.once("exit", () => res()));
+      charon.kill("SIGTERM");
+      const timer = setTimeout(() => charon?.kill("SIGKILL"), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    for (const ns of [gwNs, clientNs]) spawnSync("ip", ["netns", "del", ns]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    run(["ip", "netns", "add", gwNs]);
+    run(["ip", "netns", "add", clientNs]);
+    run(["ip", "link", "add", "gw0", "netns", gwNs, "type", "veth", "peer", "name", "cl0", "netns", clientNs]);
+    run(["ip", "-n", gwNs, "addr", "add", `${gwAddr}/24`, "dev", "gw0"]);
+    run(["ip", "-n", clientNs, "addr", "add", `${clientAddr}/24`, "dev", "cl0"]);
+    for (const [ns, dev] of [
+      [gwNs, "gw0"],
+      [clientNs, "cl0"],
+    ] as const) {
+      run(["ip", "-n", ns, "link", "set", "lo", "up"]);
+      run(["ip", "-n", ns, "link", "set", dev, "up"]);
+    }
+    // kernel-libipsec routes each policy; the local traffic selector needs an address (TESTBED §5).
+    run(["ip", "-n", gwNs, "addr", "add", "198.51.100.1/32", "dev", "lo"]);
+
+    const conf = join(dir, "strongswan.conf");
+    writeFileSync(
+      conf,
+      `charon {
+  load = ${PLUGINS}
+  plugins {
+    vici { socket = ${vici} }
+  }
+  install_virtual_ip = no
+  ${opts.charonExtra ?? ""}
+  filelog {
+    lab {
+      path = ${logPath}
+      time_format = %T
+      default = 1
+      ike = ${opts.ikeLogLevel ?? 2}
+      cfg = 2
+      net = 1
+      flush_line = yes
+    }
+  }
+  syslog { daemon { default = -1 } }
+}
+swanctl { socket = ${vici} }
+`,
+    );
+    writeFileSync(join(dir, "swanctl.conf"), swanctlConf(opts.connections, gwAddr));
+
+    charon = spawn(
+      "ip",
+      ["netns", "exec", gwNs, "unshare", "-m", "sh", "-c", `mount -t tmpfs none /run && exec ${CHARON}`],
+      { env: { ...process.env, STRONGSWAN_CONF: conf }, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    charon.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+
+    const swanctl = (args: string[]): string => {
+      const r = spawnSync("swanctl", args, {
+        encoding: "utf8",
+        env: { ...process.env, STRONGSWAN_CONF: conf },
+      });
+      if (r.status !== 0) throw new Error(`swanctl ${args.join(" ")}: ${r.stderr || r.stdout}`);
+      return r.stdout;
+    };
+
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      if (charon.exitCode !== null) throw new Error(`charon exited at start: ${stderr}`);
+      const r = spawnSync("swanctl", ["--stats"], { env: { ...process.env, STRONGSWAN_CONF: conf } });
+      if (r.status === 0) break;
+      if (Date.now() > deadline) throw new Error(`charon did not open its vici socket: ${stderr}`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    swanctl(["--load-all", "--file", join(dir, "swanctl.conf")]);
+
+    return {
+      gwNs,
+      clientNs,
+      gwAddr,
+      clientAddr,
+      dir,
+      logPath,
+      swanctl,
+      log: () => (existsSync(logPath) ? readFileSync(logPath, "utf8") : ""),
+      clientExec: (argv) => ["ip", "netns", "exec", clientNs, ...argv],
+      stop: cleanup,
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
