@@ -32,7 +32,24 @@ export interface ProbeOptions {
   showKeys: boolean;
   keysFile?: string;
   pcapFile?: string;
+  /** Keep the authenticated ISAKMP SA up this long before deleting it (to look at the gateway's side). */
+  holdSeconds?: number;
+  /** Aborting ends a hold early; the DELETE is still sent. */
+  signal?: AbortSignal;
   onProgress?: (text: string) => void;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((res) => {
+    if (signal?.aborted) return res();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      res();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 async function resolve(host: string): Promise<string> {
@@ -83,6 +100,10 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
 
   try {
     for (const [i, transform] of opts.transforms.entries()) {
+      if (opts.signal?.aborted) {
+        warnings.push(`interrupted: ${opts.transforms.length - i} offer(s) not tried`);
+        break;
+      }
       // A fresh socket per offer: each offer is its own exchange with its own cookie.
       transport?.close();
       transport = await IkeTransport.open({ address, port: opts.port }, transportOpts);
@@ -149,6 +170,10 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
           cleanupDetail = "nothing deleted: without keys in common a DELETE cannot be authenticated; the gateway drops its half-open SA when it times out";
         }
         if (r.identity?.status === "authenticated") {
+          if ((opts.holdSeconds ?? 0) > 0) {
+            opts.onProgress?.(`holding the ISAKMP SA for ${opts.holdSeconds} s (Ctrl-C ends the hold and cleans up)`);
+            await sleep(opts.holdSeconds! * 1000, opts.signal);
+          }
           await transport.send(mm.buildDelete(), floated);
           stats.packetsSent++;
           deleted = true;

@@ -44,6 +44,7 @@ interface ProbeArgs {
   "show-keys": boolean;
   keys?: string;
   pcap?: string;
+  hold: number;
 }
 
 function probeOptions(y: Argv): Argv<ProbeArgs> {
@@ -65,7 +66,8 @@ function probeOptions(y: Argv): Argv<ProbeArgs> {
     .option("color", { type: "boolean", default: true, describe: "color the tables (--no-color or NO_COLOR turns it off)" })
     .option("show-keys", { type: "boolean", default: false, describe: "include the Phase 1 keys (SKEYID family, encryption key) in the report" })
     .option("keys", { type: "string", describe: "write the keys as a Wireshark IKEv1 decryption table to this file" })
-    .option("pcap", { type: "string", describe: "write every packet sent and received to this pcap file" }) as unknown as Argv<ProbeArgs>;
+    .option("pcap", { type: "string", describe: "write every packet sent and received to this pcap file" })
+    .option("hold", { type: "number", default: 0, describe: "keep the authenticated SA up this many seconds before deleting it (Ctrl-C ends the hold and still cleans up)" }) as unknown as Argv<ProbeArgs>;
 }
 
 function readPsk(a: ProbeArgs, io: IO): Buffer | undefined {
@@ -123,6 +125,8 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
   if (a.id !== undefined) opts.localId = parseIdentity(a.id);
   if (a.keys !== undefined) opts.keysFile = a.keys;
   if (a.pcap !== undefined) opts.pcapFile = a.pcap;
+  if (!(a.hold >= 0 && a.hold <= 86400)) throw new UsageError(`--hold ${a.hold}: must be from 0 to 86400 seconds`);
+  if (a.hold > 0) opts.holdSeconds = a.hold;
   return opts;
 }
 
@@ -139,10 +143,22 @@ async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
     };
   }
   const { runProbe } = await import("../probe.js");
+  // Ctrl-C (or SIGTERM) during a hold ends it; the DELETE still goes out before we exit.
+  const abort = new AbortController();
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(130); // a second Ctrl-C: leave now
+    io.stderr("\nikeprobe: interrupted; finishing the current step and cleaning up (Ctrl-C again to quit at once)\n");
+    abort.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  opts.signal = abort.signal;
   let report: Report;
   try {
     report = await runProbe(opts);
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     spinner?.stop();
   }
   if (a.json) {
@@ -192,6 +208,9 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
     return ExitCode.OK;
   }
   try {
+    if (!argv.some((a) => !a.startsWith("-") && a !== "probe") && !argv.some((a) => a === "--help" || a === "-h")) {
+      throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
+    }
     let helpShown = false;
     await parser.parseAsync(argv, {}, (err, _argv, output) => {
       if (output && !err) {

@@ -455,7 +455,7 @@ export class MainModeInitiator {
   // --- informational replies --------------------------------------------------------------
 
   private informational(msg: Message): Step {
-    let notifies: NotifyInfo[] = [];
+    let notifies: NotifyInfo[];
     if (msg.ciphertext === undefined) {
       notifies = msg.payloads.filter((p) => p.type === PayloadType.NOTIFICATION).map((p) => notifyInfo(decodeNotification(p.body), false));
     } else {
@@ -516,13 +516,15 @@ export class MainModeInitiator {
           n,
         );
       case NotifyType.INVALID_HASH_INFORMATION:
-      case NotifyType.AUTHENTICATION_FAILED:
+      case NotifyType.AUTHENTICATION_FAILED: {
+        const id = describeId(this.cfg.localId);
         return this.identity(
           "psk-mismatch",
-          `the gateway decrypted message 5 but our HASH_I did not verify (${n.name}): the PSK it holds for our identity differs from ours`,
-          `${n.name} in reply to message 5`,
+          `the gateway decrypted message 5 but refused our authentication (${n.name}): the PSK it holds for our identity (${id.type} ${id.value}) differs from ours, or none of its connections accepts that identity (check --id against the peer ID the gateway expects)`,
+          `${n.name}${n.protected ? " (encrypted, HASH verified)" : ""} in reply to message 5`,
           n,
         );
+      }
       default:
         return this.identity("error", `the gateway answered message 5 with ${n.name}`, `${n.name} in reply to message 5`, n);
     }

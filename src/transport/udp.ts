@@ -93,11 +93,12 @@ export class IkeTransport {
     } catch (e) {
       throw new NetworkError(`no route to ${remote.address}: ${(e as Error).message}`, { cause: e });
     }
-    let t: IkeTransport | undefined;
-    const socket = await bind(family, opts.sourcePort, (m, from) => t?.onMessage(m, from, false));
+    // Datagrams may arrive before the constructor returns; they find the transport through this box.
+    const box: { t?: IkeTransport } = {};
+    const socket = await bind(family, opts.sourcePort, (m, from) => box.t?.onMessage(m, from, false));
     const path: Path = { socket, local: { address: localAddress, port: socket.address().port }, remote, marker: false };
-    t = new IkeTransport(opts, path, family);
-    return t;
+    box.t = new IkeTransport(opts, path, family);
+    return box.t;
   }
 
   get local(): Endpoint {

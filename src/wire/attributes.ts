@@ -132,6 +132,13 @@ export function encodedAttributeLength(a: Attribute): number {
   return 4 + (a.value <= 0xffffffff ? 4 : 8);
 }
 
+/** A TLV value as a number when it is 1..8 bytes and fits a safe integer (life durations). */
+function tlvNumber(v: Buffer): number | undefined {
+  if (v.length < 1 || v.length > 8) return undefined;
+  const n = BigInt(`0x${v.toString("hex")}`);
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : undefined;
+}
+
 export function decodeAttributes(r: Reader): Attribute[] {
   const out: Attribute[] = [];
   while (r.remaining > 0) {
@@ -145,7 +152,7 @@ export function decodeAttributes(r: Reader): Attribute[] {
         throw new DecodeError("bad-length", `attribute ${t} length ${len} exceeds the ${r.remaining} bytes left`, start, r.payloadType);
       }
       const v = r.bytes(len, "attribute value");
-      out.push({ type: t, value: len >= 1 && len <= 6 ? v.readUIntBE(0, len) : Buffer.from(v), format: "tlv" });
+      out.push({ type: t, value: tlvNumber(v) ?? Buffer.from(v), format: "tlv" });
     }
   }
   return out;

@@ -1,7 +1,7 @@
 /**
  * Known-answer tests. Expected values come from sources independent of our code:
  *  - strongSwan 5.9.8's own debug log (ike = 4) of real exchanges with ikeprobe (test/fixtures,
- *    made by scripts/capture-fixture.ts): we recompute from the captured packets and the gateway's
+ *    made by test/lab/capture-fixture.ts): we recompute from the captured packets and the gateway's
  *    g^xy, and must land on the values the gateway logged;
  *  - NIST CAVP IKEv1 KDF vectors and ike-scan's psk-crack vectors from real gateways
  *    (shared/IKEV1.md §6.1, §6.2).

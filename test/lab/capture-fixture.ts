@@ -5,12 +5,12 @@
  * the gateway's g^xy, and compare with what the gateway logged: an independent implementation's
  * view of the same exchange. The PSK is the lab's throwaway test secret.
  *
- *   node --import tsx scripts/capture-fixture.ts aes256-sha256-modp2048 [out.json]
+ *   node --import tsx test/lab/capture-fixture.ts aes256-sha256-modp2048 [out.json]
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startLab } from "../test/lab/lab.ts";
+import { startLab } from "./lab.ts";
 
 const proposal = process.argv[2] ?? "aes256-sha256-modp2048";
 const out = process.argv[3] ?? `test/fixtures/strongswan-mm-${proposal}.json`;

@@ -1,0 +1,150 @@
+/** The built CLI as a user runs it: exit codes, stdout, stderr, JSON against the committed schema. */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { NotifyType } from "../../src/wire/constants.ts";
+import { assertValidReport } from "../helpers/schema.ts";
+import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
+import { startUdpPeer } from "../helpers/udp-peer.ts";
+
+const BIN = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "ikeprobe-cli-"));
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: "1", ...env } });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    p.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("ikeprobe CLI", () => {
+  test("--help lists the options and the exit codes", async () => {
+    const r = await run(["--help"]);
+    assert.equal(r.code, 0);
+    for (const s of ["--ike", "--trans", "--psk-file", "--id", "--nat-t", "--json", "--pcap", "--keys", "Exit codes", "3  no IKE answer"]) assert.ok(r.stdout.includes(s), s);
+  });
+
+  for (const [args, re] of [
+    [["198.18.1.1", "--ike", "aes256-sha999-modp2048"], /--ike aes256-sha999-modp2048: unknown algorithm "sha999"/],
+    [["198.18.1.1", "--ike", "aes256-sha256"], /needs a DH group/],
+    [["198.18.1.1", "--trans", "7/256,5"], /--trans 7\/256,5: expected ike-scan's form/],
+    [["198.18.1.1", "--id", "foo"], /--id foo: expected TYPE:VALUE/],
+    [["198.18.1.1", "--id", "ipv4:not-an-ip"], /is not an IPv4 address/],
+    [["198.18.1.1", "--lifetime", "soon"], /--lifetime soon: expected a duration/],
+    [["198.18.1.1", "--nat-t", "maybe"], /nat-t/],
+    [["198.18.1.1", "--port", "70000"], /--port 70000: must be a whole number from 1 to 65535/],
+    [["198.18.1.1", "--psk-file", "/nonexistent/psk"], /--psk-file \/nonexistent\/psk: cannot read it \(ENOENT\)/],
+    [["198.18.1.1", "--frobnicate"], /Unknown argument: frobnicate/],
+    [[], /gateway's address/],
+  ] as const) {
+    test(`usage error: ${args.join(" ") || "(no arguments)"}`, async () => {
+      const r = await run([...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, re);
+      assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, "no stack trace");
+      assert.equal(r.stdout, "");
+    });
+  }
+
+  test("no answer at all: exit 3, every offer no-response, valid JSON", async () => {
+    const peer = await startUdpPeer(() => undefined);
+    after(() => peer.close());
+    const t0 = Date.now();
+    const r = await run(["127.0.0.1", "--port", String(peer.port), "--ike", "aes128-sha1-modp2048", "--timeout", "0.4", "--retries", "1", "--json"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.ok(Date.now() - t0 < 5000, "bounded by --timeout");
+    const doc = JSON.parse(r.stdout);
+    assertValidReport(doc);
+    assert.equal(doc.phase1.offers[0].status, "no-response");
+    assert.equal(doc.phase1.offers[0].transmissions, 2);
+    assert.equal(peer.received.length, 2, "one retransmission");
+  });
+
+  test("a refusal: exit 1, NO-PROPOSAL-CHOSEN in JSON and table; unrelated datagrams are counted", async () => {
+    const peer = await startUdpPeer((msg, reply) => {
+      reply(Buffer.from("not ike at all"));
+      const gw = new ScriptedGateway();
+      gw.initiatorCookie = msg.subarray(0, 8);
+      reply(gw.notify(NotifyType.NO_PROPOSAL_CHOSEN));
+    });
+    after(() => peer.close());
+    const json = await run(["probe", "127.0.0.1", "--port", String(peer.port), "--ike", "3des-md5-modp1024", "--json"]);
+    assert.equal(json.code, 1, json.stderr);
+    const doc = JSON.parse(json.stdout);
+    assertValidReport(doc);
+    assert.deepEqual(
+      doc.phase1.offers.map((o: { proposal: string; status: string; notify: string }) => [o.proposal, o.status, o.notify]),
+      [["3des-md5-modp1024", "rejected", "NO-PROPOSAL-CHOSEN"]],
+    );
+    assert.equal(doc.phase1.selected, null);
+    assert.equal(doc.identity.status, "not-attempted");
+    assert.ok(doc.stats.ignored >= 1);
+    const table = await run(["127.0.0.1", "--port", String(peer.port), "--ike", "3des-md5-modp1024"]);
+    assert.equal(table.code, 1);
+    assert.match(table.stdout, /3des-md5-modp1024 .*rejected .*NO-PROPOSAL-CHOSEN/);
+    assert.ok(!table.stdout.includes("\u001b["), "NO_COLOR: no escape codes");
+  });
+
+  test("a malformed answer is reported as such, never a stack trace", async () => {
+    const peer = await startUdpPeer((msg, reply) => reply(Buffer.concat([Buffer.from(msg.subarray(0, 8)), Buffer.alloc(8, 1), Buffer.from("0110020000000000000000ff", "hex"), Buffer.alloc(20)])));
+    after(() => peer.close());
+    const r = await run(["127.0.0.1", "--port", String(peer.port), "--ike", "aes256-sha256-modp2048", "--json", "--timeout", "1"]);
+    assert.equal(r.code, 1, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assertValidReport(doc);
+    assert.equal(doc.phase1.offers[0].status, "malformed");
+    assert.match(doc.phase1.offers[0].error, /message 2 is malformed/);
+  });
+
+  test("full exchange against the scripted gateway: authenticated, keys file, pcap, PSK never printed", async () => {
+    const psk = "cli-test-psk-Zq9";
+    const gw = new ScriptedGateway(psk);
+    gw.natTVid = false;
+    const peer = await startUdpPeer((msg, reply) => {
+      const stage = msg[16];
+      if (msg.subarray(8, 16).equals(Buffer.alloc(8))) return reply(gw.mm2(msg));
+      if (stage === 4) return reply(gw.mm4(msg));
+      if (stage === 5 && (msg[19]! & 1) === 1 && msg[18] === 2) {
+        gw.readMm5(msg);
+        return reply(gw.mm6());
+      }
+    });
+    after(() => peer.close());
+    const pskFile = join(dir, "psk.txt");
+    writeFileSync(pskFile, `${psk}\n`);
+    const keys = join(dir, "keys.txt");
+    const pcap = join(dir, "x.pcap");
+    const r = await run(["127.0.0.1", "--port", String(peer.port), "--ike", "aes128-sha256-ecp256", "--psk-file", pskFile, "--id", "fqdn:client.example", "--json", "--show-keys", "--keys", keys, "--pcap", pcap]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const doc = JSON.parse(r.stdout);
+    assertValidReport(doc);
+    assert.equal(doc.identity.status, "authenticated");
+    assert.deepEqual(doc.identity.local, { type: "fqdn", value: "client.example" });
+    assert.deepEqual(doc.identity.remote, { type: "fqdn", value: "gw.example" });
+    assert.deepEqual(
+      { encryption: doc.phase1.selected.encryption, hash: doc.phase1.selected.hash, auth: doc.phase1.selected.auth, group: doc.phase1.selected.group, lifetimeSeconds: doc.phase1.selected.lifetimeSeconds },
+      { encryption: "aes128", hash: "sha256", auth: "psk", group: "ecp256", lifetimeSeconds: 28800 },
+    );
+    assert.equal(doc.cleanup.deleted, true);
+    assert.equal(doc.phase1.keys.encryptionKey, gw.keys!.encryptionKey.toString("hex"));
+    assert.equal(readFileSync(keys, "utf8").split("\n")[1], `"${doc.phase1.cookies.initiator}","${doc.phase1.keys.encryptionKey}"`);
+    const hexPsk = Buffer.from(psk).toString("hex");
+    for (const [what, text] of [["stdout", r.stdout], ["stderr", r.stderr], ["keys", readFileSync(keys, "latin1")], ["pcap", readFileSync(pcap, "latin1")], ["pcap hex", readFileSync(pcap).toString("hex")]] as const) {
+      assert.ok(!text.includes(psk) && !text.includes(hexPsk), `PSK in ${what}`);
+    }
+  });
+
+  test("--psk warns on stderr that the key is visible", async () => {
+    const peer = await startUdpPeer(() => undefined);
+    after(() => peer.close());
+    const r = await run(["127.0.0.1", "--port", String(peer.port), "--psk", "x", "--timeout", "0.2", "--retries", "0", "--ike", "aes128-sha1-modp2048"]);
+    assert.match(r.stderr, /--psk shows the key in the process list/);
+  });
+});

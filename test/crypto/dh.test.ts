@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { cipherAvailable, cipherSpec, decrypt, encrypt, pad } from "../../src/crypto/cipher.ts";
+import { createKeyExchange, groupInfo } from "../../src/crypto/dh.ts";
+import { expandKa } from "../../src/crypto/keys.ts";
+import { hashAlg } from "../../src/crypto/prf.ts";
+import { ProtocolError, UnsupportedError } from "../../src/errors.ts";
+
+describe("key exchange", () => {
+  for (const g of [1, 2, 5, 14, 15, 16, 19, 20, 21, 22, 23, 24, 25, 26, 31]) {
+    test(`group ${g}: both sides agree, values have the wire length`, () => {
+      const a = createKeyExchange(g);
+      const b = createKeyExchange(g);
+      const info = groupInfo(g)!;
+      assert.equal(a.publicValue.length, info.keLength);
+      const s1 = a.computeSecret(b.publicValue);
+      assert.deepEqual(s1, b.computeSecret(a.publicValue));
+      // MODP secrets are prime-length; ECP secrets are the X coordinate only.
+      assert.equal(s1.length, info.kind === "ecp" ? info.keLength / 2 : info.keLength);
+    });
+  }
+
+  test("a peer value of the wrong length or a degenerate value is refused", () => {
+    const a = createKeyExchange(14);
+    assert.throws(() => a.computeSecret(Buffer.alloc(255, 1)), ProtocolError);
+    const one = Buffer.alloc(256);
+    one[255] = 1;
+    assert.throws(() => a.computeSecret(one), /not a valid group 14 element/);
+    assert.throws(() => createKeyExchange(19).computeSecret(Buffer.alloc(64, 7)), /not a point/);
+    assert.throws(() => createKeyExchange(3), UnsupportedError);
+  });
+});
+
+describe("ciphers", () => {
+  test("padding is 1..B bytes, the last holding count-1", () => {
+    assert.deepEqual(pad(Buffer.alloc(16), 16).subarray(16), Buffer.from([...new Array(15).fill(0), 15]));
+    assert.deepEqual(pad(Buffer.alloc(5), 8).subarray(5), Buffer.from([0, 0, 2]));
+  });
+
+  test("single DES works with or without OpenSSL's legacy provider (3DES K|K|K)", () => {
+    const spec = cipherSpec(1, undefined);
+    assert.ok(cipherAvailable(spec));
+    const key = Buffer.from("0123456789abcdef", "hex");
+    const ct = encrypt(spec, key, Buffer.alloc(8), Buffer.from("12345678"));
+    assert.equal(decrypt(spec, key, Buffer.alloc(8), ct).subarray(0, 8).toString(), "12345678");
+  });
+
+  test("a ciphertext that is not whole blocks is a ProtocolError", () => {
+    assert.throws(() => decrypt(cipherSpec(7, 128), Buffer.alloc(16), Buffer.alloc(16), Buffer.alloc(20)), ProtocolError);
+  });
+
+  test("Blowfish/CAST availability is detected, not assumed", () => {
+    const bf = cipherSpec(3, 128);
+    if (!cipherAvailable(bf)) assert.throws(() => encrypt(bf, Buffer.alloc(16), Buffer.alloc(8), Buffer.alloc(8)), /not supported on this machine/);
+    else assert.equal(encrypt(bf, Buffer.alloc(16), Buffer.alloc(8), Buffer.alloc(8)).length, 16);
+  });
+});
+
+test("Appendix B: expansion only when SKEYID_e is too short", () => {
+  const sha1 = hashAlg(2);
+  const e = Buffer.from("cd74b0c048219db81384d3fda8f6cda51e398a2b", "hex");
+  assert.deepEqual(expandKa(sha1, e, 16), e.subarray(0, 16));
+  const k = expandKa(sha1, e, 32);
+  const k1 = sha1.prf(e, Buffer.from([0]));
+  assert.deepEqual(k, Buffer.concat([k1, sha1.prf(e, k1)]).subarray(0, 32));
+});

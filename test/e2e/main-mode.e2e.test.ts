@@ -1,0 +1,187 @@
+/**
+ * End to end: the built CLI, run inside a client namespace, against a real strongSwan charon in a
+ * gateway namespace (test/lab/lab.ts). The gateway's own view (swanctl --list-sas) and an
+ * independent dissector (tshark decrypting our capture with our exported key) are the referees.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { type Lab, startLab } from "../lab/lab.ts";
+import { e2eSkipReason } from "../lab/require.ts";
+import { assertValidReport } from "../helpers/schema.ts";
+
+const BIN = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
+const PSK = "e2e-lab-secret-7Hq";
+const skip = e2eSkipReason([{ pkg: "tshark", binary: "tshark" }]);
+
+/** Each suite: our tokens, and what strongSwan prints for the same algorithms. */
+const SUITES = [
+  { ike: "aes128-sha1-modp1024", sw: ["AES_CBC-128", "PRF_HMAC_SHA1", "MODP_1024"] },
+  { ike: "aes256-sha256-modp2048", sw: ["AES_CBC-256", "PRF_HMAC_SHA2_256", "MODP_2048"] },
+  { ike: "3des-sha384-ecp256", sw: ["3DES_CBC", "PRF_HMAC_SHA2_384", "ECP_256"] },
+  { ike: "aes256-sha512-ecp384", sw: ["AES_CBC-256", "PRF_HMAC_SHA2_512", "ECP_384"] },
+  { ike: "aes128-sha256-curve25519", sw: ["AES_CBC-128", "PRF_HMAC_SHA2_256", "CURVE_25519"] },
+];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+describe("Main Mode against a real strongSwan", { skip }, () => {
+  let lab: Lab;
+
+  before(async () => {
+    lab = await startLab({
+      connections: [{ name: "lab", proposals: SUITES.map((s) => s.ike), psk: PSK, localId: "gw.lab.example", remoteId: "client.lab.example" }],
+      // Enough half-open SAs for the PSK-mismatch runs to leave theirs behind (the scan issue tests the default of 5).
+      charonExtra: "block_threshold = 50",
+    });
+  });
+  after(async () => {
+    await lab?.stop();
+    assert.ok(!spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout.includes(lab.gwNs), "gateway namespace deleted");
+    assert.ok(!spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout.includes(lab.clientNs), "client namespace deleted");
+  });
+
+  function start(args: string[], psk: string | null = PSK): { child: ChildProcess; done: Promise<Run> } {
+    const argv = lab.clientExec([process.execPath, BIN, lab.gwAddr, ...args]);
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    delete env.IKEPROBE_PSK;
+    if (psk !== null) env.IKEPROBE_PSK = psk;
+    const child = spawn(argv[0]!, argv.slice(1), { env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<Run>((res) =>
+      child.on("close", (code) => {
+        let json: unknown = null;
+        if (args.includes("--json")) {
+          json = JSON.parse(stdout);
+          assertValidReport(json);
+        }
+        res({ code, stdout, stderr, json });
+      }),
+    );
+    return { child, done };
+  }
+
+  const run = (args: string[], psk: string | null = PSK): Promise<Run> => start(args, psk).done;
+
+  async function waitForSas(pred: (text: string) => boolean, ms = 3000): Promise<string> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const text = lab.swanctl(["--list-sas"]);
+      if (pred(text) || Date.now() > deadline) return text;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  for (const suite of SUITES) {
+    test(`authenticates with ${suite.ike}; the gateway shows the same IKE SA while it is up, none afterwards`, async () => {
+      const { done } = start(["--ike", suite.ike, "--id", "fqdn:client.lab.example", "--json", "--hold", "1.5", "--show-keys"]);
+      const during = await waitForSas((t) => t.includes("ESTABLISHED"));
+      const r = await done;
+      assert.equal(r.code, 0, r.stderr);
+      const j = r.json;
+      assert.equal(j.identity.status, "authenticated");
+      assert.deepEqual(j.identity.remote, { type: "fqdn", value: "gw.lab.example" });
+      assert.equal(j.phase1.selected.proposal, suite.ike);
+      assert.equal(j.cleanup.deleted, true);
+      // The gateway's own view, taken while we held the SA.
+      const line = during.split("\n").find((l) => l.includes(`${j.phase1.cookies.initiator}_i`));
+      assert.ok(line, `gateway lists our cookies:\n${during}`);
+      assert.ok(line.includes(`${j.phase1.cookies.responder}_r`));
+      assert.match(line, /ESTABLISHED, IKEv1/);
+      assert.match(during, /remote 'client\.lab\.example' @ 198\.18\.1\.2/);
+      assert.match(during, /local {2}'gw\.lab\.example' @ 198\.18\.1\.1\[4500\]/);
+      for (const alg of suite.sw) assert.ok(during.includes(alg), `${alg} in\n${during}`);
+      // And after the DELETE, nothing of ours remains.
+      const afterText = await waitForSas((t) => !t.includes(j.phase1.cookies.initiator));
+      assert.ok(!afterText.includes(j.phase1.cookies.initiator), `SA left behind:\n${afterText}`);
+    });
+  }
+
+  test("accepted and rejected offers in one run, with the gateway's notify", async () => {
+    const r = await run(["--ike", "des-md5-modp1024", "--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      r.json.phase1.offers.map((o: { proposal: string; status: string; notify?: string }) => [o.proposal, o.status, o.notify ?? null]),
+      [
+        ["des-md5-modp1024", "rejected", "NO-PROPOSAL-CHOSEN"],
+        ["aes256-sha256-modp2048", "accepted", null],
+      ],
+    );
+    assert.equal(r.json.identity.status, "authenticated");
+  });
+
+  test("nothing acceptable: exit 1, every offer rejected", async () => {
+    const r = await run(["--ike", "3des-md5-modp1536", "--json"]);
+    assert.equal(r.code, 1);
+    assert.equal(r.json.phase1.offers[0].status, "rejected");
+    assert.equal(r.json.phase1.selected, null);
+    assert.equal(r.json.identity.status, "not-attempted");
+  });
+
+  test("a wrong PSK is reported as a PSK mismatch with exit code 1", async () => {
+    const r = await run(["--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--json"], "not-the-lab-secret");
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.json.identity.status, "psk-mismatch");
+    assert.match(r.json.identity.detail, /PSK/);
+    assert.ok(r.json.identity.evidence.length > 0);
+    assert.equal(r.json.cleanup.deleted, false);
+    assert.ok(!r.stdout.includes("not-the-lab-secret"), "PSK not in the output");
+  });
+
+  test("an identity the gateway does not accept is not reported as authenticated", async () => {
+    const r = await run(["--ike", "aes256-sha256-modp2048", "--id", "fqdn:stranger.example", "--json"]);
+    assert.equal(r.code, 1);
+    assert.notEqual(r.json.identity.status, "authenticated");
+    assert.match(r.json.identity.detail, /fqdn stranger\.example/);
+  });
+
+  test("without a PSK it stops after message 2 and reports the gateway's vendor IDs and NAT-T", async () => {
+    const r = await run(["--ike", "aes128-sha1-modp1024", "--json"], null);
+    assert.equal(r.code, 0);
+    assert.equal(r.json.identity.status, "not-attempted");
+    const names = r.json.phase1.vendorIds.map((v: { name?: string }) => v.name);
+    assert.ok(names.includes("Dead Peer Detection v1.0") && names.includes("XAUTH") && names.includes("RFC 3947 NAT-T"), names.join());
+    assert.equal(r.json.phase1.natT.supported, true);
+  });
+
+  test("tshark decrypts messages 5 and 6 of our capture with the key file we wrote", async () => {
+    const pcap = join(lab.dir, "probe.pcap");
+    const keys = join(lab.dir, "keys.txt");
+    const r = await run(["--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--pcap", pcap, "--keys", keys, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const entry = readFileSync(keys, "utf8").split("\n").find((l) => l.startsWith('"'))!.replace(/"/g, "");
+    const t = spawnSync("tshark", ["-r", pcap, "-o", `uat:ikev1_decryption_table:${entry}`, "-V"], { encoding: "utf8" });
+    assert.equal(t.status, 0, t.stderr);
+    const frames = t.stdout.split(/^Frame \d+:/m).slice(1);
+    assert.equal(frames.length, 7, "MM1-MM6 and the DELETE");
+    assert.match(frames[4]!, /ID_FQDN: client\.lab\.example/);
+    assert.match(frames[4]!, /Payload: Hash \(8\)/);
+    assert.match(frames[5]!, /ID_FQDN: gw\.lab\.example/);
+    assert.match(frames[6]!, /Payload: Delete \(12\)/);
+    // Without the key, tshark cannot see inside.
+    const blind = spawnSync("tshark", ["-r", pcap, "-V"], { encoding: "utf8" });
+    assert.doesNotMatch(blind.stdout, /ID_FQDN: client\.lab\.example/);
+    writeFileSync(keys, ""); // the capture and keys stay in the lab folder, removed with it
+  });
+
+  test("Ctrl-C during --hold still deletes the SA", async () => {
+    const { child, done } = start(["--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--json", "--hold", "60"]);
+    await waitForSas((t) => t.includes("ESTABLISHED"));
+    child.kill("SIGINT");
+    const r = await done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json.cleanup.deleted, true);
+    const text = await waitForSas((t) => !t.includes(r.json.phase1.cookies.initiator));
+    assert.ok(!text.includes(r.json.phase1.cookies.initiator));
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * A scripted Main Mode responder for unit tests: it builds the answers a gateway would send, and
+ * lets a test break them (wrong lengths, wrong keys, notifies, garbage). It uses ikeprobe's own
+ * codec and crypto, so it proves nothing about interoperability (the KAT and end-to-end tests do
+ * that); it exists for the hostile and broken cases a real gateway will not produce on demand.
+ */
+import { randomBytes } from "node:crypto";
+import { type CipherSpec, cipherSpec, decrypt, encrypt, lastBlock } from "../../src/crypto/cipher.ts";
+import { type KeyExchange, createKeyExchange } from "../../src/crypto/dh.ts";
+import { type Phase1Keys, derivePhase1Keys, hashMessageId, hashR, messageIdIv, phase1Iv, skeyidPsk } from "../../src/crypto/keys.ts";
+import { type HashAlg, hashAlg } from "../../src/crypto/prf.ts";
+import { Phase1Attr, attrNumber } from "../../src/wire/attributes.ts";
+import { ExchangeType, Flags, PayloadType } from "../../src/wire/constants.ts";
+import { type Message, decodeChain, decodeMessage, encodeChain, encodeMessage } from "../../src/wire/message.ts";
+import { encodeId } from "../../src/wire/payloads/identification.ts";
+import { encodeNotification } from "../../src/wire/payloads/notification.ts";
+import { type SecurityAssociation, decodeSa, encodeSa } from "../../src/wire/payloads/sa.ts";
+
+export const VID_RFC3947 = Buffer.from("4a131c81070358455c5728f20e95452f", "hex");
+
+type Payloads = { type: number; body: Buffer }[];
+
+export class ScriptedGateway {
+  readonly responderCookie = randomBytes(8);
+  initiatorCookie: Buffer = Buffer.alloc(8);
+  private saiB: Buffer = Buffer.alloc(0);
+  private sa?: SecurityAssociation;
+  private h?: HashAlg;
+  private spec?: CipherSpec;
+  private kex?: KeyExchange;
+  private gxi: Buffer = Buffer.alloc(0);
+  private ni: Buffer = Buffer.alloc(0);
+  private readonly nr = randomBytes(24);
+  keys?: Phase1Keys;
+  private iv: Buffer = Buffer.alloc(0);
+  private lastMm5: Buffer = Buffer.alloc(0);
+  psk: Buffer;
+  natTVid = true;
+
+  constructor(psk = "gateway-psk") {
+    this.psk = Buffer.from(psk);
+  }
+
+  private header(next: number, exch: number, flags: number, mid: number) {
+    return { initiatorCookie: this.initiatorCookie, responderCookie: this.responderCookie, nextPayload: next, version: 0x10, exchangeType: exch, flags, messageId: mid };
+  }
+
+  plain(payloads: Payloads, exch: number = ExchangeType.IDENTITY_PROTECTION, mid = 0): Buffer {
+    const c = encodeChain(payloads);
+    return encodeMessage(this.header(c.firstType, exch, 0, mid), c.bytes);
+  }
+
+  /** Accepts the first transform of message 1 (or returns the SA body for the test to alter). */
+  mm2(mm1: Buffer, alter?: (sa: SecurityAssociation) => void): Buffer {
+    const m = decodeMessage(mm1);
+    this.initiatorCookie = m.header.initiatorCookie;
+    this.saiB = m.payloads.find((p) => p.type === PayloadType.SA)!.body;
+    const sa = decodeSa(this.saiB);
+    const chosen: SecurityAssociation = { doi: sa.doi, situation: sa.situation, proposals: [{ ...sa.proposals[0]!, transforms: [sa.proposals[0]!.transforms[0]!] }] };
+    alter?.(chosen);
+    this.sa = chosen;
+    const t = chosen.proposals[0]!.transforms[0]!.attributes;
+    this.h = hashAlg(attrNumber(t, Phase1Attr.HASH_ALGORITHM)!);
+    this.spec = cipherSpec(attrNumber(t, Phase1Attr.ENCRYPTION_ALGORITHM)!, attrNumber(t, Phase1Attr.KEY_LENGTH));
+    this.kex = createKeyExchange(attrNumber(t, Phase1Attr.GROUP_DESCRIPTION)!);
+    const p: Payloads = [{ type: PayloadType.SA, body: encodeSa(chosen) }];
+    if (this.natTVid) p.push({ type: PayloadType.VENDOR_ID, body: VID_RFC3947 });
+    return this.plain(p);
+  }
+
+  notify(type: number, exch: number = ExchangeType.INFORMATIONAL, data = Buffer.alloc(0)): Buffer {
+    return this.plain([{ type: PayloadType.NOTIFICATION, body: encodeNotification({ doi: 1, protocolId: 1, notifyType: type, spi: Buffer.alloc(0), data }) }], exch, 0x1234);
+  }
+
+  mm4(mm3: Buffer, opts: { keBody?: Buffer; natd?: "honest" | "claim-nat" } = {}): Buffer {
+    const m = decodeMessage(mm3);
+    this.gxi = m.payloads.find((p) => p.type === PayloadType.KE)!.body;
+    this.ni = m.payloads.find((p) => p.type === PayloadType.NONCE)!.body;
+    const gxy = this.kex!.computeSecret(this.gxi);
+    this.keys = derivePhase1Keys(this.h!, skeyidPsk(this.h!, this.psk, this.ni, this.nr), gxy, this.initiatorCookie, this.responderCookie, this.spec!.keyLength);
+    this.iv = phase1Iv(this.h!, this.gxi, this.kex!.publicValue, this.spec!.blockSize);
+    const p: Payloads = [
+      { type: PayloadType.KE, body: opts.keBody ?? this.kex!.publicValue },
+      { type: PayloadType.NONCE, body: this.nr },
+    ];
+    const natds = m.payloads.filter((x) => x.type === PayloadType.NAT_D);
+    if (natds.length === 2) {
+      // Echo what the initiator computed for itself as "its address", and claim a NAT for ours if asked.
+      p.push({ type: PayloadType.NAT_D, body: natds[1]!.body });
+      p.push({ type: PayloadType.NAT_D, body: opts.natd === "claim-nat" ? randomBytes(this.h!.length) : natds[0]!.body });
+    }
+    return this.plain(p);
+  }
+
+  /** Decrypts message 5 with the gateway's keys; returns its payloads (or throws if they differ). */
+  readMm5(mm5: Buffer): Message["payloads"] {
+    const m = decodeMessage(mm5);
+    this.lastMm5 = m.ciphertext!;
+    const plain = decrypt(this.spec!, this.keys!.encryptionKey, this.iv, m.ciphertext!);
+    this.iv = lastBlock(m.ciphertext!, this.spec!.blockSize);
+    return decodeChain(plain, m.header.nextPayload).payloads;
+  }
+
+  mm6(opts: { tamperHash?: boolean; unencrypted?: boolean; id?: Buffer } = {}): Buffer {
+    const idirB = opts.id ?? encodeId({ idType: 2, protocolId: 0, port: 0, data: Buffer.from("gw.example") });
+    const hr = hashR(this.h!, this.keys!.skeyid, this.gxi, this.kex!.publicValue, this.initiatorCookie, this.responderCookie, this.saiB, idirB);
+    if (opts.tamperHash) hr[0] = hr[0]! ^ 0xff;
+    const chain = encodeChain([
+      { type: PayloadType.ID, body: idirB },
+      { type: PayloadType.HASH, body: hr },
+    ]);
+    if (opts.unencrypted) return encodeMessage(this.header(chain.firstType, ExchangeType.IDENTITY_PROTECTION, 0, 0), chain.bytes);
+    const ct = encrypt(this.spec!, this.keys!.encryptionKey, this.iv, chain.bytes);
+    return encodeMessage(this.header(chain.firstType, ExchangeType.IDENTITY_PROTECTION, Flags.ENCRYPTION, 0), ct);
+  }
+
+  /** A protected Informational after message 5, keyed like strongSwan's (IKEV1.md §3.7). */
+  protectedNotify(type: number): Buffer {
+    const mid = 0x51a2b3c4;
+    const n = encodeChain([{ type: PayloadType.NOTIFICATION, body: encodeNotification({ doi: 1, protocolId: 1, notifyType: type, spi: Buffer.concat([this.initiatorCookie, this.responderCookie]), data: Buffer.alloc(0) }) }]).bytes;
+    const hash = hashMessageId(this.h!, this.keys!.skeyidA, mid, n);
+    const chain = encodeChain([
+      { type: PayloadType.HASH, body: hash },
+      { type: PayloadType.NOTIFICATION, body: n.subarray(4) },
+    ]);
+    const iv = messageIdIv(this.h!, lastBlock(this.lastMm5, this.spec!.blockSize), mid, this.spec!.blockSize);
+    return encodeMessage(this.header(PayloadType.HASH, ExchangeType.INFORMATIONAL, Flags.ENCRYPTION, mid), encrypt(this.spec!, this.keys!.encryptionKey, iv, chain.bytes));
+  }
+}

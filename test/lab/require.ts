@@ -1,0 +1,37 @@
+/**
+ * Whether the end-to-end tests can run here. They need root (network namespaces) and strongSwan
+ * (installed with apt when missing). Without them they skip with the reason, unless
+ * IKEPROBE_REQUIRE_E2E=1 (.ci/run sets it), which makes the missing piece a failure.
+ */
+import { spawnSync } from "node:child_process";
+import { ensureStrongswan, isRoot } from "./lab.ts";
+
+export const E2E_REQUIRED = process.env.IKEPROBE_REQUIRE_E2E === "1";
+
+function aptInstall(pkg: string, binary: string): void {
+  if (spawnSync("sh", ["-c", `command -v ${binary}`]).status === 0) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  let r = spawnSync("apt-get", ["install", "-y", "-q", pkg], { env, stdio: "inherit" });
+  if (r.status !== 0) {
+    spawnSync("apt-get", ["update", "-q"], { env, stdio: "inherit" });
+    r = spawnSync("apt-get", ["install", "-y", "-q", pkg], { env, stdio: "inherit" });
+  }
+  if (r.status !== 0) throw new Error(`apt-get could not install ${pkg}`);
+}
+
+/** undefined when the end-to-end tests can run; otherwise why not (or throws when they are required). */
+export function e2eSkipReason(extra: { pkg: string; binary: string }[] = []): string | undefined {
+  let reason: string | undefined;
+  if (!isRoot()) reason = "end-to-end tests need root to create network namespaces (run npm test as root)";
+  else {
+    try {
+      ensureStrongswan();
+      for (const e of extra) aptInstall(e.pkg, e.binary);
+    } catch (e) {
+      reason = `could not install what the end-to-end tests need: ${(e as Error).message}`;
+    }
+  }
+  if (reason !== undefined && E2E_REQUIRED) throw new Error(`IKEPROBE_REQUIRE_E2E=1 but ${reason}`);
+  if (reason !== undefined) process.stderr.write(`\n*** SKIPPING end-to-end tests: ${reason} ***\n\n`);
+  return reason;
+}
