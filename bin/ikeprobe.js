@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Shim: the CLI lives in dist/cli/main.js (npm run build).
-import { main } from "../dist/cli/main.js";
+// Shim: the CLI is built into one bundle (npm run build) so that start-up reads few files.
+import { main } from "../dist/cli-bundle/main.js";
 
 process.exitCode = await main();

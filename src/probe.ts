@@ -3,7 +3,6 @@
  * completes the identity exchange with the first accepted one when a PSK is given, deletes the
  * ISAKMP SA, and returns the report. Never prints; progress goes to `onProgress`.
  */
-import { lookup } from "node:dns/promises";
 import { writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { authToken, encryptionToken, groupToken, hashToken, proposalToken, type Phase1Transform } from "./config/ike.js";
@@ -54,6 +53,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 async function resolve(host: string): Promise<string> {
   if (isIP(host) !== 0) return host;
+  const { lookup } = await import("node:dns/promises");
   try {
     return (await lookup(host)).address;
   } catch (e) {
