@@ -17,6 +17,9 @@ import { type Identification, describeId } from "./wire/payloads/identification.
 
 export const VERSION = "0.1.0";
 
+/** Auth methods whose SKEYID is prf(PSK, Ni_b | Nr_b): PSK and the XAUTH PSK variants (RFC 2409 §5, XAUTH draft). */
+const PSK_METHODS = new Set([1, 65001, 65002]);
+
 export interface ProbeOptions {
   host: string;
   port: number;
@@ -108,7 +111,8 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       transport?.close();
       transport = await IkeTransport.open({ address, port: opts.port }, transportOpts);
       localId ??= addressIdentity(transport.local.address);
-      const attemptIdentity = opts.psk !== undefined && identityMm === undefined;
+      // The identity exchange needs a pre-shared-key method; signature offers only go to message 2.
+      const attemptIdentity = opts.psk !== undefined && identityMm === undefined && PSK_METHODS.has(transform.auth);
       const mm = new MainModeInitiator({
         transform,
         ...(attemptIdentity ? { psk: opts.psk! } : {}),
@@ -141,7 +145,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
         if (failure !== undefined) throw failure;
         stats.packetsSent += rt.transmissions;
         if (rt.answered) stats.packetsReceived++;
-        steps.push({ step: `${token} ${stepName}`, rttMs: round(rt.rttMs), transmissions: rt.transmissions });
+        steps.push({ proposal: token, step: stepName, answered: rt.answered, rttMs: round(rt.rttMs), transmissions: rt.transmissions });
         if (stepName === "mm1") offers.push({ proposal: token, auth: authToken(transform.auth), status: "no-response", transmissions: rt.transmissions, ...(rt.answered ? { rttMs: round(rt.rttMs) } : {}) });
         step = rt.answered && pending !== undefined ? pending : mm.timeout();
         if (step.kind !== "send") break;
@@ -166,9 +170,6 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       if (attemptIdentity && r.offer === "accepted") {
         identityMm = mm;
         firstAccepted = r;
-        if (r.identity !== undefined && r.identity.status !== "authenticated" && r.responderCookie !== undefined) {
-          cleanupDetail = "nothing deleted: without keys in common a DELETE cannot be authenticated; the gateway drops its half-open SA when it times out";
-        }
         if (r.identity?.status === "authenticated") {
           if ((opts.holdSeconds ?? 0) > 0) {
             opts.onProgress?.(`holding the ISAKMP SA for ${opts.holdSeconds} s (Ctrl-C ends the hold and cleans up)`);
@@ -188,7 +189,8 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   }
 
   const chosen = identityMm?.result ?? firstAccepted;
-  const identity = identityReport(opts, localId!, identityMm?.result, firstAccepted !== undefined);
+  const anyPskAccepted = offers.some((o, i) => o.status === "accepted" && PSK_METHODS.has(opts.transforms[i]!.auth));
+  const identity = identityReport(opts, localId!, identityMm?.result, firstAccepted !== undefined, anyPskAccepted);
   const report: Report = {
     tool: { name: "ikeprobe", version: VERSION },
     startedAt,
@@ -209,7 +211,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
           : null,
     },
     identity,
-    cleanup: { deleted, detail: cleanupDetail },
+    cleanup: cleanupReport(deleted, cleanupDetail, offers.filter((o) => o.status === "accepted").length - (deleted ? 1 : 0)),
     timings: { totalMs: round(performance.now() - t0), steps },
     stats,
     warnings,
@@ -234,11 +236,11 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       );
     }
   }
-  report.exitCode = exitCodeFor(report);
+  report.exitCode = exitCodeFor(report, opts.psk !== undefined);
   return report;
 }
 
-function identityReport(opts: ProbeOptions, localId: Identification, r: MainModeResult | undefined, anyAccepted: boolean): IdentityReport {
+function identityReport(opts: ProbeOptions, localId: Identification, r: MainModeResult | undefined, anyAccepted: boolean, anyPskAccepted: boolean): IdentityReport {
   const local = describeId(localId);
   if (opts.psk === undefined) {
     return { status: "not-attempted", local, remote: null, detail: "no PSK given (--psk-file, IKEPROBE_PSK or --psk): stopped after message 2", evidence: null };
@@ -248,7 +250,11 @@ function identityReport(opts: ProbeOptions, localId: Identification, r: MainMode
       status: "not-attempted",
       local,
       remote: null,
-      detail: anyAccepted ? "no identity exchange was run" : "the gateway accepted none of our offers, so there was nothing to authenticate with",
+      detail: !anyAccepted
+        ? "the gateway accepted none of our offers, so there was nothing to authenticate with"
+        : !anyPskAccepted
+          ? "the gateway accepted only offers with a non-PSK authentication method (e.g. rsa); ikeprobe runs the identity exchange with pre-shared keys only"
+          : "no identity exchange was run (interrupted)",
       evidence: null,
     };
   }
@@ -257,11 +263,21 @@ function identityReport(opts: ProbeOptions, localId: Identification, r: MainMode
   return out;
 }
 
-export function exitCodeFor(r: Report): number {
+function cleanupReport(deleted: boolean, detail: string, halfOpen: number): Report["cleanup"] {
+  const note =
+    halfOpen > 0
+      ? `; ${halfOpen} accepted offer(s) stopped before authentication: the gateway keeps each as a half-open SA until it expires (strongSwan: 30 s), as none can be deleted without shared keys`
+      : "";
+  return { deleted, detail: `${detail}${note}`, halfOpenLeft: halfOpen };
+}
+
+export function exitCodeFor(r: Report, pskGiven: boolean): number {
   const answered = r.phase1.offers.some((o) => o.status !== "no-response");
   if (!answered) return ExitCode.NO_ANSWER;
   if (!r.phase1.offers.some((o) => o.status === "accepted")) return ExitCode.STEP_FAILED;
   if (r.identity.status !== "authenticated" && r.identity.status !== "not-attempted") return ExitCode.STEP_FAILED;
+  // A PSK was given, so the identity exchange was asked for; it could not run (e.g. only rsa offers accepted).
+  if (r.identity.status === "not-attempted" && pskGiven) return ExitCode.STEP_FAILED;
   return ExitCode.OK;
 }
 

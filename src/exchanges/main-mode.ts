@@ -324,7 +324,12 @@ export class MainModeInitiator {
     this.hash = hashAlg(t.hash);
     this.cipher = cipherSpec(t.encryption, t.keyBits);
     if (!cipherAvailable(this.cipher)) {
-      return this.fail(new IkeprobeError("unsupported", `${this.cipher.node} is not supported on this machine (OpenSSL ${process.versions.openssl} lacks it; Blowfish and CAST need node --openssl-legacy-provider)`));
+      return this.fail(
+        new IkeprobeError(
+          "unsupported",
+          `the gateway accepted ${this.cipher.node}, which is not supported on this machine: OpenSSL ${process.versions.openssl} provides it only with its legacy provider (run with NODE_OPTIONS=--openssl-legacy-provider)`,
+        ),
+      );
     }
     this.kex = createKeyExchange(t.group);
     this.ni = randomBytes(this.cfg.nonceLength ?? 32);
@@ -551,7 +556,7 @@ export class MainModeInitiator {
   }
 
   private fail(e: IkeprobeError): Step {
-    if (this.stage === "mm1") {
+    if (this.stage === "mm1" && this.result.offer !== "accepted") {
       this.result.offer = "malformed";
       this.result.error = { code: e.code, message: e.message };
     } else {

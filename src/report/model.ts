@@ -63,7 +63,11 @@ export interface IdentityReport {
 }
 
 export interface TimingReport {
+  proposal: string;
+  /** The message we sent: "mm1", "mm3" or "mm5" (its answer is the next one). */
   step: string;
+  answered: boolean;
+  /** From our first transmission to the answer (or to giving up). */
   rttMs: number;
   transmissions: number;
 }
@@ -83,7 +87,8 @@ export interface Report {
     keys?: KeysReport;
   };
   identity: IdentityReport;
-  cleanup: { deleted: boolean; detail: string };
+  /** `halfOpenLeft`: accepted offers whose exchange stopped before authentication (the gateway times them out). */
+  cleanup: { deleted: boolean; detail: string; halfOpenLeft: number };
   timings: { totalMs: number; steps: TimingReport[] };
   stats: { exchanges: number; packetsSent: number; packetsReceived: number; ignored: number };
   warnings: string[];

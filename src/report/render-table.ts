@@ -98,6 +98,14 @@ export function renderTable(r: Report, color: boolean): string {
     out.push("", c.bold("Phase 1 keys"), k.toString());
   }
   out.push(`${c.bold("Cleanup:")} ${r.cleanup.deleted ? c.green(r.cleanup.detail) : r.cleanup.detail}`);
+  const rtts = new Map<string, string[]>();
+  const label: Record<string, string> = { mm1: "1→2", mm3: "3→4", mm5: "5→6" };
+  for (const st of r.timings.steps) {
+    const list = rtts.get(st.proposal) ?? [];
+    list.push(`${label[st.step] ?? st.step} ${st.answered ? `${st.rttMs.toFixed(1)} ms` : c.yellow(`no answer after ${st.transmissions} sends`)}${st.answered && st.transmissions > 1 ? ` (${st.transmissions} sends)` : ""}`);
+    rtts.set(st.proposal, list);
+  }
+  if (rtts.size > 0) out.push(`${c.bold("Round trips:")} ${[...rtts].map(([p, l]) => `${p}: ${l.join(", ")}`).join("; ")}`);
   out.push(
     `${c.bold("Timing:")} ${r.timings.totalMs.toFixed(0)} ms in all; ${r.stats.exchanges} exchange(s), ${r.stats.packetsSent} packets sent, ${r.stats.packetsReceived} answers` +
       `${r.stats.ignored > 0 ? `, ${r.stats.ignored} unrelated datagrams ignored` : ""}`,

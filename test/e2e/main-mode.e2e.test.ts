@@ -37,7 +37,7 @@ describe("Main Mode against a real strongSwan", { skip }, () => {
 
   before(async () => {
     lab = await startLab({
-      connections: [{ name: "lab", proposals: SUITES.map((s) => s.ike), psk: PSK, localId: "gw.lab.example", remoteId: "client.lab.example" }],
+      connections: [{ name: "lab", proposals: [...SUITES.map((s) => s.ike), "blowfish128-sha256-modp2048"], psk: PSK, localId: "gw.lab.example", remoteId: "client.lab.example" }],
       // Enough half-open SAs for the PSK-mismatch runs to leave theirs behind (the scan issue tests the default of 5).
       charonExtra: "block_threshold = 50",
     });
@@ -48,9 +48,10 @@ describe("Main Mode against a real strongSwan", { skip }, () => {
     assert.ok(!spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout.includes(lab.clientNs), "client namespace deleted");
   });
 
-  function start(args: string[], psk: string | null = PSK): { child: ChildProcess; done: Promise<Run> } {
-    const argv = lab.clientExec([process.execPath, BIN, lab.gwAddr, ...args]);
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+  function start(args: string[], psk: string | null = PSK, extraEnv: Record<string, string> = {}): { child: ChildProcess; done: Promise<Run> } {
+    const target = args[0]?.includes(":") ? [] : [lab.gwAddr];
+    const argv = lab.clientExec([process.execPath, BIN, ...target, ...args]);
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...extraEnv };
     delete env.IKEPROBE_PSK;
     if (psk !== null) env.IKEPROBE_PSK = psk;
     const child = spawn(argv[0]!, argv.slice(1), { env });
@@ -71,7 +72,7 @@ describe("Main Mode against a real strongSwan", { skip }, () => {
     return { child, done };
   }
 
-  const run = (args: string[], psk: string | null = PSK): Promise<Run> => start(args, psk).done;
+  const run = (args: string[], psk: string | null = PSK, env: Record<string, string> = {}): Promise<Run> => start(args, psk, env).done;
 
   async function waitForSas(pred: (text: string) => boolean, ms = 3000): Promise<string> {
     const deadline = Date.now() + ms;
@@ -172,6 +173,44 @@ describe("Main Mode against a real strongSwan", { skip }, () => {
     const blind = spawnSync("tshark", ["-r", pcap, "-V"], { encoding: "utf8" });
     assert.doesNotMatch(blind.stdout, /ID_FQDN: client\.lab\.example/);
     writeFileSync(keys, ""); // the capture and keys stay in the lab folder, removed with it
+  });
+
+  test("over IPv6", async () => {
+    const r = await run([lab.gwAddr6, "--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json.identity.status, "authenticated");
+    assert.deepEqual(r.json.source.address, lab.clientAddr6);
+    assert.equal(r.json.target.address, lab.gwAddr6);
+  });
+
+  test("--source-port 500 floats from 500 to 4500 on both sides", async () => {
+    const pcap = join(lab.dir, "sport.pcap");
+    const r = await run(["--ike", "aes128-sha1-modp1024", "--id", "fqdn:client.lab.example", "--source-port", "500", "--pcap", pcap, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json.source.port, 500);
+    const t = spawnSync("tshark", ["-r", pcap, "-T", "fields", "-e", "udp.srcport", "-e", "udp.dstport"], { encoding: "utf8" });
+    assert.deepEqual(t.stdout.trim().split("\n"), ["500\t500", "500\t500", "500\t500", "500\t500", "4500\t4500", "4500\t4500", "4500\t4500"]);
+  });
+
+  test("a cipher this machine's OpenSSL lacks: accepted, then a clear 'not supported on this machine'; with the legacy provider it completes", async () => {
+    const plain = await run(["--ike", "blowfish128-sha256-modp2048", "--id", "fqdn:client.lab.example", "--json"]);
+    assert.equal(plain.code, 1);
+    assert.equal(plain.json.phase1.offers[0].status, "accepted");
+    assert.equal(plain.json.identity.status, "error");
+    assert.match(plain.json.identity.detail, /bf-cbc, which is not supported on this machine.*--openssl-legacy-provider/);
+    const legacy = await run(["--ike", "blowfish128-sha256-modp2048", "--id", "fqdn:client.lab.example", "--json"], PSK, { NODE_OPTIONS: "--openssl-legacy-provider" });
+    assert.equal(legacy.code, 0, legacy.stderr);
+    assert.equal(legacy.json.identity.status, "authenticated");
+  });
+
+  test("an rsa offer to a PSK gateway is answered at message 2, but no PSK exchange is attempted with it", async () => {
+    const r = await run(["--ike", "aes256-sha256-modp2048", "--auth", "rsa", "--json"]);
+    assert.equal(r.json.phase1.offers[0].status, "accepted");
+    assert.equal(r.json.phase1.selected.auth, "rsa");
+    assert.equal(r.json.identity.status, "not-attempted");
+    assert.match(r.json.identity.detail, /pre-shared keys only/);
+    assert.equal(r.code, 1, "a PSK was given but could not be used");
+    assert.equal(r.json.cleanup.halfOpenLeft, 1);
   });
 
   test("Ctrl-C during --hold still deletes the SA", async () => {

@@ -6,7 +6,9 @@ import { parseIkeProposal } from "../../src/config/ike.ts";
 import { addressIdentity } from "../../src/config/identity.ts";
 import { MainModeInitiator, type MainModeConfig, type Step } from "../../src/exchanges/main-mode.ts";
 import { ExchangeType, NotifyType, PayloadType } from "../../src/wire/constants.ts";
+import { encodeAttributes } from "../../src/wire/attributes.ts";
 import { decodeMessage } from "../../src/wire/message.ts";
+import { encodeNotification } from "../../src/wire/payloads/notification.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 
 function config(proposal = "aes256-sha256-modp2048", psk: string | null = "gateway-psk", over: Partial<MainModeConfig> = {}): MainModeConfig {
@@ -89,6 +91,22 @@ describe("Main Mode initiator", () => {
       }),
     );
     assert.equal(mm.result.selected!.transform.lifetimeSeconds, 3600);
+    assert.equal(mm.result.selected!.offeredLifetimeSeconds, 28800);
+  });
+
+  test("a RESPONDER-LIFETIME notify in message 2 sets the lifetime", () => {
+    const gw = new ScriptedGateway();
+    const mm = new MainModeInitiator(config(undefined, null));
+    const lifetime = encodeAttributes([
+      { type: 11, value: 1 },
+      { type: 12, value: 7200 },
+      { type: 11, value: 2 },
+      { type: 12, value: 100000 },
+    ]);
+    const notify = encodeNotification({ doi: 1, protocolId: 1, notifyType: NotifyType.RESPONDER_LIFETIME, spi: Buffer.alloc(16), data: lifetime });
+    mm.receive(gw.mm2(mm.start(), undefined, [{ type: PayloadType.NOTIFICATION, body: notify }]));
+    assert.equal(mm.result.selected!.transform.lifetimeSeconds, 7200);
+    assert.equal(mm.result.selected!.lifetimeKilobytes, 100000);
     assert.equal(mm.result.selected!.offeredLifetimeSeconds, 28800);
   });
 

@@ -51,7 +51,7 @@ export class ScriptedGateway {
   }
 
   /** Accepts the first transform of message 1 (or returns the SA body for the test to alter). */
-  mm2(mm1: Buffer, alter?: (sa: SecurityAssociation) => void): Buffer {
+  mm2(mm1: Buffer, alter?: (sa: SecurityAssociation) => void, extra: Payloads = []): Buffer {
     const m = decodeMessage(mm1);
     this.initiatorCookie = m.header.initiatorCookie;
     this.saiB = m.payloads.find((p) => p.type === PayloadType.SA)!.body;
@@ -65,7 +65,7 @@ export class ScriptedGateway {
     this.kex = createKeyExchange(attrNumber(t, Phase1Attr.GROUP_DESCRIPTION)!);
     const p: Payloads = [{ type: PayloadType.SA, body: encodeSa(chosen) }];
     if (this.natTVid) p.push({ type: PayloadType.VENDOR_ID, body: VID_RFC3947 });
-    return this.plain(p);
+    return this.plain([...p, ...extra]);
   }
 
   notify(type: number, exch: number = ExchangeType.INFORMATIONAL, data = Buffer.alloc(0)): Buffer {

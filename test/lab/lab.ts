@@ -51,6 +51,9 @@ export interface Lab {
   clientNs: string;
   gwAddr: string;
   clientAddr: string;
+  /** IPv6 addresses from the benchmarking range 2001:2::/48 (RFC 5180). */
+  gwAddr6: string;
+  clientAddr6: string;
   dir: string;
   logPath: string;
   /** Run swanctl against this gateway; returns stdout. */
@@ -95,7 +98,7 @@ function run(argv: string[], input?: string): string {
 
 let labCounter = 0;
 
-function swanctlConf(conns: LabConnection[], gwAddr: string): string {
+function swanctlConf(conns: LabConnection[], gwAddrs: string): string {
   const blocks = conns.map((c) => {
     const children =
       c.espProposals === undefined
@@ -112,12 +115,12 @@ function swanctlConf(conns: LabConnection[], gwAddr: string): string {
     return `
   ${c.name} {
     version = 1
-    local_addrs = ${gwAddr}
+    local_addrs = ${gwAddrs}
     proposals = ${c.proposals.join(", ")}
     rekey_time = ${c.rekeySeconds ?? 14400}s
     local {
       auth = psk
-      id = ${c.localId ?? gwAddr}
+      id = ${c.localId ?? "%any"}
     }
     remote {
       auth = psk
@@ -142,6 +145,8 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const clientNs = `ikpcl${id}`;
   const gwAddr = "198.18.1.1";
   const clientAddr = "198.18.1.2";
+  const gwAddr6 = "2001:2::1";
+  const clientAddr6 = "2001:2::2";
   const dir = mkdtempSync(join(tmpdir(), "ikeprobe-lab-"));
   const logPath = join(dir, "charon.log");
   const vici = `unix://${join(dir, "charon.vici")}`;
@@ -165,6 +170,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     run(["ip", "link", "add", "gw0", "netns", gwNs, "type", "veth", "peer", "name", "cl0", "netns", clientNs]);
     run(["ip", "-n", gwNs, "addr", "add", `${gwAddr}/24`, "dev", "gw0"]);
     run(["ip", "-n", clientNs, "addr", "add", `${clientAddr}/24`, "dev", "cl0"]);
+    // nodad: usable at once, no duplicate address detection delay.
+    run(["ip", "-n", gwNs, "addr", "add", `${gwAddr6}/64`, "dev", "gw0", "nodad"]);
+    run(["ip", "-n", clientNs, "addr", "add", `${clientAddr6}/64`, "dev", "cl0", "nodad"]);
     for (const [ns, dev] of [
       [gwNs, "gw0"],
       [clientNs, "cl0"],
@@ -201,7 +209,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
 swanctl { socket = ${vici} }
 `,
     );
-    writeFileSync(join(dir, "swanctl.conf"), swanctlConf(opts.connections, gwAddr));
+    writeFileSync(join(dir, "swanctl.conf"), swanctlConf(opts.connections, `${gwAddr}, ${gwAddr6}`));
 
     charon = spawn(
       "ip",
@@ -235,6 +243,8 @@ swanctl { socket = ${vici} }
       clientNs,
       gwAddr,
       clientAddr,
+      gwAddr6,
+      clientAddr6,
       dir,
       logPath,
       swanctl,
