@@ -472,7 +472,7 @@ export class MainModeInitiator {
         return this.identity(
           "psk-mismatch",
           "the gateway answered message 5 with an encrypted notification that does not decrypt with our keys: it derived different keys, because the PSK it holds for our address differs from ours",
-          "undecryptable encrypted Informational in reply to message 5",
+          `encrypted Informational (message ID 0x${msg.header.messageId.toString(16).padStart(8, "0")}, ${msg.raw.length} bytes) in reply to message 5 that neither decrypts nor verifies with our keys`,
         );
       }
       notifies = dec;
