@@ -237,6 +237,11 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     }
   }
   report.exitCode = exitCodeFor(report, opts.psk !== undefined);
+  if (offers.length > 0 && offers.every((o) => o.status === "no-response")) {
+    warnings.push(
+      `${opts.host} port ${opts.port} never answered: check the address, that UDP ${opts.port} reaches it (firewalls often drop it), and whether it answers only to source port 500 (--source-port 500, as root)`,
+    );
+  }
   return report;
 }
 

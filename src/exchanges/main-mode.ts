@@ -21,6 +21,7 @@ import type { Phase1Transform } from "../config/ike.js";
 import { type Attribute, LifeType, Phase1Attr, attrNumber, decodeAttributes, lifetimes } from "../wire/attributes.js";
 import { Reader } from "../wire/reader.js";
 import { DOI_IPSEC, ExchangeType, Flags, ISAKMP_VERSION, KEY_IKE, NotifyType, PayloadType, ProtocolId, notifyName } from "../wire/constants.js";
+import { isIkev1 } from "../wire/header.js";
 import { type Message, type RawPayload, decodeChain, decodeMessage, encodeChain, encodeMessage } from "../wire/message.js";
 import { encodeDelete } from "../wire/payloads/delete.js";
 import { type Identification, decodeId, describeId, encodeId, ipToBytes } from "../wire/payloads/identification.js";
@@ -229,6 +230,11 @@ export class MainModeInitiator {
     }
     this.result.warnings.push(...msg.warnings);
     const h = msg.header;
+    if (!isIkev1(h)) {
+      return this.fail(
+        new IkeprobeError("bad-version", `the gateway answered with ISAKMP version ${h.version >> 4}.${h.version & 15} instead of 1.0${h.version >> 4 === 2 ? " (it may speak IKEv2 only)" : ""}`),
+      );
+    }
     if (h.exchangeType === ExchangeType.INFORMATIONAL) return this.informational(msg);
     if (h.exchangeType !== ExchangeType.IDENTITY_PROTECTION) {
       return { kind: "ignore", reason: `exchange type ${h.exchangeType} while in Main Mode` };

@@ -65,6 +65,7 @@ describe("ikeprobe CLI", () => {
     assert.equal(doc.phase1.offers[0].status, "no-response");
     assert.equal(doc.phase1.offers[0].transmissions, 2);
     assert.equal(peer.received.length, 2, "one retransmission");
+    assert.match(doc.warnings.join("\n"), /never answered: check the address/);
   });
 
   test("a refusal: exit 1, NO-PROPOSAL-CHOSEN in JSON and table; unrelated datagrams are counted", async () => {

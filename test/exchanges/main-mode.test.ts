@@ -258,6 +258,17 @@ describe("Main Mode initiator", () => {
     assert.match(mm.result.warnings.join(), /unencrypted/);
   });
 
+  test("an answer in IKEv2's version is reported as such", () => {
+    const gw = new ScriptedGateway();
+    const mm = new MainModeInitiator(config());
+    const reply = gw.notify(NotifyType.INVALID_MAJOR_VERSION);
+    reply[17] = 0x20;
+    gw.mm2(mm.start());
+    mm.receive(Buffer.concat([mm.initiatorCookie, reply.subarray(8)]));
+    assert.equal(mm.result.offer, "malformed");
+    assert.match(mm.result.error!.message, /version 2\.0 instead of 1\.0 \(it may speak IKEv2 only\)/);
+  });
+
   test("an unexpected exchange type is ignored", () => {
     const gw = new ScriptedGateway();
     const mm = new MainModeInitiator(config());
