@@ -76,6 +76,27 @@ export function ipsecSa(proposals: Proposal[]): SecurityAssociation {
   return { doi: DOI_IPSEC, situation: SIT_IDENTITY_ONLY, proposals };
 }
 
+/**
+ * Proposals inside an SA and transforms inside a proposal are chains of their own: each carries a
+ * generic header whose Next Payload is its own type while another follows, and 0 for the last.
+ */
+function decodeSubstructures<T>(r: Reader, type: number, name: string, decode: (body: Reader) => T): T[] {
+  const out: T[] = [];
+  let next = type;
+  while (next === type) {
+    const start = r.offset;
+    next = r.u8(`${name} next payload`);
+    r.u8(`${name} reserved`);
+    const len = r.u16(`${name} length`);
+    if (len < 8) throw new DecodeError("bad-length", `${name} length ${len} is below 8`, start, type);
+    if (next !== 0 && next !== type) {
+      throw new DecodeError("bad-value", `${name} next payload ${next} is neither 0 nor ${type}`, start, type);
+    }
+    out.push(decode(r.sub(len - 4, `${name} body`, type)));
+  }
+  return out;
+}
+
 function decodeTransform(r: Reader): Transform {
   const t: Transform = { number: r.u8("transform number"), id: r.u8("transform id"), attributes: [] };
   r.u16("transform reserved");
@@ -89,19 +110,7 @@ function decodeProposal(r: Reader): Proposal {
   const spiSize = r.u8("SPI size");
   const count = r.u8("transform count");
   const spi = Buffer.from(r.bytes(spiSize, "SPI"));
-  const transforms: Transform[] = [];
-  let next: number = PayloadType.TRANSFORM;
-  while (next === PayloadType.TRANSFORM && r.remaining > 0) {
-    const start = r.offset;
-    next = r.u8("transform next payload");
-    r.u8("transform reserved");
-    const len = r.u16("transform length");
-    if (len < 8) throw new DecodeError("bad-length", `transform length ${len} is below 8`, start, PayloadType.TRANSFORM);
-    if (next !== 0 && next !== PayloadType.TRANSFORM) {
-      throw new DecodeError("bad-value", `transform next payload ${next} is neither 0 nor 3`, start, PayloadType.TRANSFORM);
-    }
-    transforms.push(decodeTransform(r.sub(len - 4, "transform body", PayloadType.TRANSFORM)));
-  }
+  const transforms = decodeSubstructures(r, PayloadType.TRANSFORM, "transform", decodeTransform);
   if (transforms.length !== count) {
     throw new DecodeError("bad-value", `proposal announces ${count} transforms, carries ${transforms.length}`, r.offset, PayloadType.PROPOSAL);
   }
@@ -110,19 +119,8 @@ function decodeProposal(r: Reader): Proposal {
 
 export function decodeSa(body: Buffer): SecurityAssociation {
   const r = new Reader(body, 0, body.length, PayloadType.SA);
-  const sa: SecurityAssociation = { doi: r.u32("DOI"), situation: r.u32("situation"), proposals: [], raw: body };
-  let next: number = PayloadType.PROPOSAL;
-  while (next === PayloadType.PROPOSAL) {
-    const start = r.offset;
-    next = r.u8("proposal next payload");
-    r.u8("proposal reserved");
-    const len = r.u16("proposal length");
-    if (len < 8) throw new DecodeError("bad-length", `proposal length ${len} is below 8`, start, PayloadType.PROPOSAL);
-    if (next !== 0 && next !== PayloadType.PROPOSAL) {
-      throw new DecodeError("bad-value", `proposal next payload ${next} is neither 0 nor 2`, start, PayloadType.PROPOSAL);
-    }
-    sa.proposals.push(decodeProposal(r.sub(len - 4, "proposal body", PayloadType.PROPOSAL)));
-  }
-  if (sa.proposals.length === 0) throw new DecodeError("bad-value", "SA carries no proposal", 8, PayloadType.SA);
-  return sa;
+  const doi = r.u32("DOI");
+  const situation = r.u32("situation");
+  const proposals = decodeSubstructures(r, PayloadType.PROPOSAL, "proposal", decodeProposal);
+  return { doi, situation, proposals, raw: body };
 }
