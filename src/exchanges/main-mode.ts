@@ -11,19 +11,19 @@
  *   MM6                                        <-  HDR*, IDir, HASH_R
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
+import { type IsakmpSa, isakmpDelete, nonZeroRandom, readInformational } from "./isakmp-sa.js";
 import { type CipherSpec, cipherAvailable, cipherSpec, decrypt, encrypt, lastBlock } from "../crypto/cipher.js";
 import { type KeyExchange, createKeyExchange } from "../crypto/dh.js";
-import { type Phase1Keys, derivePhase1Keys, hashI, hashR, messageIdIv, natD, phase1Iv, skeyidPsk, hashMessageId } from "../crypto/keys.js";
+import { type Phase1Keys, derivePhase1Keys, hashI, hashR, natD, phase1Iv, skeyidPsk } from "../crypto/keys.js";
 import { type HashAlg, hashAlg } from "../crypto/prf.js";
 import { DPD_VID, NAT_T_VIDS, type NatTVariant } from "../data/vendor-ids.js";
 import { DecodeError, IkeprobeError } from "../errors.js";
 import type { Phase1Transform } from "../config/ike.js";
 import { type Attribute, LifeType, Phase1Attr, attrNumber, decodeAttributes, lifetimes } from "../wire/attributes.js";
 import { Reader } from "../wire/reader.js";
-import { DOI_IPSEC, ExchangeType, Flags, ISAKMP_VERSION, KEY_IKE, NotifyType, PayloadType, ProtocolId, notifyName } from "../wire/constants.js";
+import { ExchangeType, Flags, ISAKMP_VERSION, KEY_IKE, NotifyType, PayloadType, ProtocolId, notifyName } from "../wire/constants.js";
 import { isIkev1 } from "../wire/header.js";
 import { type Message, type RawPayload, decodeChain, decodeMessage, encodeChain, encodeMessage } from "../wire/message.js";
-import { encodeDelete } from "../wire/payloads/delete.js";
 import { type Identification, decodeId, describeId, encodeId, ipToBytes } from "../wire/payloads/identification.js";
 import { type Notification, decodeNotification } from "../wire/payloads/notification.js";
 import { type SecurityAssociation, type Transform, decodeSa, encodeSa, ipsecSa } from "../wire/payloads/sa.js";
@@ -280,10 +280,26 @@ export class MainModeInitiator {
     return { kind: "done" };
   }
 
+  /** The established ISAKMP SA, for Quick Mode and Informationals (only after authentication). */
+  isakmpSa(): IsakmpSa {
+    if (this.result.identity?.status !== "authenticated") throw new IkeprobeError("no-sa", "no authenticated ISAKMP SA");
+    return {
+      hash: this.hash!,
+      cipher: this.cipher!,
+      keys: this.result.keys!,
+      initiatorCookie: this.initiatorCookie,
+      responderCookie: this.responderCookie,
+      phase1LastBlock: this.phase1LastBlock,
+      natVariant: this.natVariant,
+      floated: this.floated,
+      local: this.cfg.local,
+      remote: this.cfg.remote,
+    };
+  }
+
   /** Protected Informational with a DELETE for this ISAKMP SA. */
   buildDelete(): Buffer {
-    const del = encodeDelete({ doi: DOI_IPSEC, protocolId: ProtocolId.ISAKMP, spiSize: 16, spis: [Buffer.concat([this.initiatorCookie, this.responderCookie])] });
-    return this.protectedInformational([{ type: PayloadType.DELETE, body: del }]);
+    return isakmpDelete(this.isakmpSa());
   }
 
   // --- message 2 ---------------------------------------------------------------------------
@@ -497,22 +513,26 @@ export class MainModeInitiator {
   }
 
   private decryptInformational(msg: Message): NotifyInfo[] | undefined {
-    const h = this.hash!;
-    const k = this.result.keys!;
     // A Phase 1 error after MM5 is keyed from the last Phase 1 block both sides saw: MM5's.
-    const iv = messageIdIv(h, lastBlock(this.mm5Ciphertext, this.cipher!.blockSize), msg.header.messageId, this.cipher!.blockSize);
-    try {
-      const plain = decrypt(this.cipher!, k.encryptionKey, iv, msg.ciphertext!);
-      const chain = decodeChain(plain, msg.header.nextPayload).payloads;
-      const [hashP, ...rest] = chain;
-      if (hashP?.type !== PayloadType.HASH) return undefined;
-      const expected = hashMessageId(h, k.skeyidA, msg.header.messageId, ...rest.map((p) => p.raw));
-      if (!hashP.body.equals(expected)) return undefined;
-      return rest.filter((p) => p.type === PayloadType.NOTIFICATION).map((p) => notifyInfo(decodeNotification(p.body), true));
-    } catch (e) {
-      if (e instanceof IkeprobeError) return undefined;
-      throw e;
-    }
+    const sa: IsakmpSa = {
+      hash: this.hash!,
+      cipher: this.cipher!,
+      keys: this.result.keys!,
+      initiatorCookie: this.initiatorCookie,
+      responderCookie: this.responderCookie,
+      phase1LastBlock: lastBlock(this.mm5Ciphertext, this.cipher!.blockSize),
+      natVariant: this.natVariant,
+      floated: this.floated,
+      local: this.cfg.local,
+      remote: this.cfg.remote,
+    };
+    const info = readInformational(sa, msg);
+    if (info === undefined) return undefined;
+    return info.notifies.map((n) => {
+      const out: NotifyInfo = { type: n.type, name: n.name, protected: true };
+      if (n.data !== "") out.dataHex = n.data;
+      return out;
+    });
   }
 
   private classifyMM5Notify(n: NotifyInfo): Step {
@@ -594,18 +614,6 @@ export class MainModeInitiator {
     const chain = encodeChain(payloads);
     return encodeMessage(this.header(chain.firstType, exchangeType, 0, messageId), chain.bytes);
   }
-
-  private protectedInformational(payloads: { type: number; body: Buffer }[]): Buffer {
-    const h = this.hash!;
-    const k = this.result.keys!;
-    const mid = nonZeroRandom(4).readUInt32BE();
-    const after = encodeChain(payloads).bytes;
-    const hash = hashMessageId(h, k.skeyidA, mid, after);
-    const chain = encodeChain([{ type: PayloadType.HASH, body: hash }, ...payloads]);
-    const iv = messageIdIv(h, this.phase1LastBlock, mid, this.cipher!.blockSize);
-    const ct = encrypt(this.cipher!, k.encryptionKey, iv, chain.bytes);
-    return encodeMessage(this.header(PayloadType.HASH, ExchangeType.INFORMATIONAL, Flags.ENCRYPTION, mid), ct);
-  }
 }
 
 /** RESPONDER-LIFETIME data is a list of SA attributes; an undecodable list is ignored. */
@@ -615,13 +623,6 @@ function decodeChainAttrs(data: Buffer): Attribute[] {
   } catch (e) {
     if (e instanceof DecodeError) return [];
     throw e;
-  }
-}
-
-export function nonZeroRandom(n: number): Buffer {
-  for (;;) {
-    const b = randomBytes(n);
-    if (!b.equals(Buffer.alloc(n))) return b;
   }
 }
 
