@@ -9,8 +9,15 @@ import { authToken, encryptionToken, groupToken, hashToken, proposalToken, type 
 import { addressIdentity } from "./config/identity.js";
 import { nameVendorId } from "./data/vendor-ids.js";
 import { NetworkError } from "./errors.js";
+import { type Phase2Proposal, espEncryptionToken, integrityToken, phase2Token } from "./config/esp.js";
+import type { TrafficSelector } from "./config/traffic-selector.js";
+import { type IsakmpSa, buildInformational, readInformational } from "./exchanges/isakmp-sa.js";
+import { QuickModeInitiator, encapsulationToken } from "./exchanges/quick-mode.js";
+import { DOI_IPSEC, ExchangeType, PayloadType, ProtocolId } from "./wire/constants.js";
+import { decodeMessage } from "./wire/message.js";
+import { encodeDelete } from "./wire/payloads/delete.js";
 import { MainModeInitiator, type MainModeResult, type Step } from "./exchanges/main-mode.js";
-import { ExitCode, type IdentityReport, type OfferReport, type Report, type SelectedReport, type TimingReport } from "./report/model.js";
+import { type ChildSaReport, ExitCode, type IdentityReport, type InformationalReport, type OfferReport, type Phase2ProposalReport, type Report, type SelectedReport, type TimingReport } from "./report/model.js";
 import { PcapWriter } from "./transport/pcap.js";
 import { IkeTransport } from "./transport/udp.js";
 import { type Identification, describeId } from "./wire/payloads/identification.js";
@@ -34,6 +41,8 @@ export interface ProbeOptions {
   showKeys: boolean;
   keysFile?: string;
   pcapFile?: string;
+  /** Quick Mode proposals to try after an authenticated Phase 1 (each in its own Quick Mode). */
+  phase2?: { proposals: Phase2Proposal[]; localTs?: TrafficSelector; remoteTs?: TrafficSelector };
   /** Keep the authenticated ISAKMP SA up this long before deleting it (to look at the gateway's side). */
   holdSeconds?: number;
   /** Aborting ends a hold early; the DELETE is still sent. */
@@ -100,6 +109,11 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   let cleanupDetail = "nothing to delete: no ISAKMP SA was established";
   let transport: IkeTransport | undefined;
   let localId: Identification | undefined = opts.localId;
+  let phase2: Report["phase2"] = null;
+  let childSasDeleted: string[] = [];
+  const informational: InformationalReport[] = [];
+  /** Key material of every IPsec SA set up, for --keys even without --show-keys. */
+  const childKeys: ChildKeys[] = [];
 
   try {
     for (const [i, transform] of opts.transforms.entries()) {
@@ -108,7 +122,10 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
         break;
       }
       // A fresh socket per offer: each offer is its own exchange with its own cookie.
-      transport?.close();
+      if (transport !== undefined) {
+        stats.ignored += transport.ignored;
+        transport.close();
+      }
       transport = await IkeTransport.open({ address, port: opts.port }, transportOpts);
       localId ??= addressIdentity(transport.local.address);
       // The identity exchange needs a pre-shared-key method; signature offers only go to message 2.
@@ -171,14 +188,38 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
         identityMm = mm;
         firstAccepted = r;
         if (r.identity?.status === "authenticated") {
-          if ((opts.holdSeconds ?? 0) > 0) {
-            opts.onProgress?.(`holding the ISAKMP SA for ${opts.holdSeconds} s (Ctrl-C ends the hold and cleans up)`);
+          const sa = mm.isakmpSa();
+          // From here on the gateway may send protected Informationals at any time; keep them.
+          transport.unsolicited = (d) => takeInformational(sa, d, informational);
+          if (opts.phase2 !== undefined) {
+            phase2 = await runQuickModes(sa, transport, floated, opts, stats, steps, informational, warnings, childKeys);
+          }
+          if ((opts.holdSeconds ?? 0) > 0 && !opts.signal?.aborted) {
+            opts.onProgress?.(`holding the SAs for ${opts.holdSeconds} s (Ctrl-C ends the hold and cleans up)`);
             await sleep(opts.holdSeconds! * 1000, opts.signal);
+          }
+          const children = (phase2?.proposals ?? []).flatMap((q) => (q.sa !== undefined ? [q.sa] : []));
+          markDeletedByGateway(children, informational, warnings);
+          if (children.length > 0) {
+            // Both SPIs of every IPsec SA we set up; the gateway deletes the one it knows as outbound (ours in).
+            const dels = (["esp", "ah"] as const).flatMap((proto) => {
+              const spis = children.filter((c) => c.protocol === proto).flatMap((c) => [Buffer.from(c.spiIn, "hex"), Buffer.from(c.spiOut, "hex")]);
+              const protocolId = proto === "esp" ? ProtocolId.IPSEC_ESP : ProtocolId.IPSEC_AH;
+              return spis.length > 0 ? [{ type: PayloadType.DELETE, body: encodeDelete({ doi: DOI_IPSEC, protocolId, spiSize: 4, spis }) }] : [];
+            });
+            await transport.send(buildInformational(sa, dels), floated);
+            stats.packetsSent++;
+            childSasDeleted = children.flatMap((c) => [c.spiIn, c.spiOut]);
           }
           await transport.send(mm.buildDelete(), floated);
           stats.packetsSent++;
           deleted = true;
-          cleanupDetail = "sent an encrypted Informational DELETE for the ISAKMP SA";
+          cleanupDetail =
+            children.length > 0
+              ? `sent encrypted DELETEs for ${children.length} IPsec SA(s) (SPIs ${childSasDeleted.join(", ")}) and then for the ISAKMP SA`
+              : "sent an encrypted Informational DELETE for the ISAKMP SA";
+          // Informationals that arrive in the last moments are still read before the socket closes.
+          await new Promise((res) => setTimeout(res, 20));
         }
       }
     }
@@ -211,7 +252,18 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
           : null,
     },
     identity,
-    cleanup: cleanupReport(deleted, cleanupDetail, offers.filter((o) => o.status === "accepted").length - (deleted ? 1 : 0)),
+    phase2:
+      phase2 ??
+      (opts.phase2 !== undefined
+        ? {
+            mode: opts.phase2.proposals[0]?.mode ?? "tunnel",
+            localTs: opts.phase2.localTs?.text ?? null,
+            remoteTs: opts.phase2.remoteTs?.text ?? null,
+            proposals: opts.phase2.proposals.map((p) => ({ proposal: phase2Token(p), protocol: p.protocol, status: "not-attempted", detail: "Phase 1 did not authenticate", transmissions: 0 })),
+          }
+        : null),
+    informational,
+    cleanup: { ...cleanupReport(deleted, cleanupDetail, offers.filter((o) => o.status === "accepted").length - (deleted ? 1 : 0)), childSasDeleted },
     timings: { totalMs: round(performance.now() - t0), steps },
     stats,
     warnings,
@@ -228,10 +280,18 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     };
     if (opts.showKeys) report.phase1.keys = k;
     if (opts.keysFile !== undefined) {
+      const family = isIP(address) === 6 ? "IPv6" : "IPv4";
+      const esp = childKeys
+        .filter((c) => c.protocol === "esp")
+        .flatMap((c) => [
+          espSaLine(family, report.source.address, address, c.keys.out, c.encryption, c.integrity),
+          espSaLine(family, address, report.source.address, c.keys.in, c.encryption, c.integrity),
+        ]);
       writeFileSync(
         opts.keysFile,
-        `# ikeprobe ${VERSION}: Wireshark "IKEv1 Decryption Table" (ikev1_decryption_table): initiator cookie, encryption key\n` +
-          `"${identityMm!.initiatorCookie.toString("hex")}","${k.encryptionKey}"\n`,
+        `# ikeprobe ${VERSION}: Wireshark decryption tables. Lines with 2 fields: "IKEv1 Decryption Table" (ikev1_decryption_table: initiator cookie, encryption key)\n` +
+          `"${identityMm!.initiatorCookie.toString("hex")}","${k.encryptionKey}"\n` +
+          (esp.length > 0 ? `# Lines with 8 fields: "ESP SAs" (esp_sa: protocol, source, destination, SPI, encryption, key, authentication, key), one per direction\n${esp.join("\n")}\n` : ""),
         { mode: 0o600 },
       );
     }
@@ -268,7 +328,7 @@ function identityReport(opts: ProbeOptions, localId: Identification, r: MainMode
   return out;
 }
 
-function cleanupReport(deleted: boolean, detail: string, halfOpen: number): Report["cleanup"] {
+function cleanupReport(deleted: boolean, detail: string, halfOpen: number): Omit<Report["cleanup"], "childSasDeleted"> {
   const note =
     halfOpen > 0
       ? `; ${halfOpen} accepted offer(s) stopped before authentication: the gateway keeps each as a half-open SA until it expires (strongSwan: 30 s), as none can be deleted without shared keys`
@@ -283,9 +343,166 @@ export function exitCodeFor(r: Report, pskGiven: boolean): number {
   if (r.identity.status !== "authenticated" && r.identity.status !== "not-attempted") return ExitCode.STEP_FAILED;
   // A PSK was given, so the identity exchange was asked for; it could not run (e.g. only rsa offers accepted).
   if (r.identity.status === "not-attempted" && pskGiven) return ExitCode.STEP_FAILED;
+  if (r.phase2 !== null && r.phase2.proposals.some((p) => p.status !== "accepted")) return ExitCode.STEP_FAILED;
   return ExitCode.OK;
 }
 
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+/** A protected Informational for our ISAKMP SA that arrived while nothing waited: verify and keep it. */
+function takeInformational(sa: IsakmpSa, datagram: Buffer, into: InformationalReport[]): boolean {
+  if (datagram.length < 28 || !datagram.subarray(0, 8).equals(sa.initiatorCookie)) return false;
+  try {
+    const msg = decodeMessage(datagram);
+    if (msg.header.exchangeType !== ExchangeType.INFORMATIONAL) return false;
+    const info = readInformational(sa, msg);
+    if (info === undefined) return false;
+    into.push(info);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function runQuickModes(
+  sa: IsakmpSa,
+  transport: IkeTransport,
+  floated: boolean,
+  opts: ProbeOptions,
+  stats: Report["stats"],
+  steps: TimingReport[],
+  informational: InformationalReport[],
+  warnings: string[],
+  childKeys: ChildKeys[],
+): Promise<NonNullable<Report["phase2"]>> {
+  const p2 = opts.phase2!;
+  const out: NonNullable<Report["phase2"]> = {
+    mode: p2.proposals[0]?.mode ?? "tunnel",
+    localTs: p2.localTs?.text ?? null,
+    remoteTs: p2.remoteTs?.text ?? null,
+    proposals: [],
+  };
+  for (const [i, proposal] of p2.proposals.entries()) {
+    const token = phase2Token(proposal);
+    if (opts.signal?.aborted) {
+      out.proposals.push({ proposal: token, protocol: proposal.protocol, status: "not-attempted", detail: "interrupted", transmissions: 0 });
+      continue;
+    }
+    opts.onProgress?.(`Quick Mode ${i + 1}/${p2.proposals.length}: ${proposal.protocol} ${token}`);
+    const qm = new QuickModeInitiator(sa, { proposal, ...(p2.localTs ? { localTs: p2.localTs } : {}), ...(p2.remoteTs ? { remoteTs: p2.remoteTs } : {}) });
+    stats.exchanges++;
+    let final: Buffer | undefined;
+    let failure: unknown;
+    const rt = await transport.roundTrip(qm.start(), floated, (d) => {
+      if (!qm.matches(d)) return false;
+      try {
+        const s = qm.receive(d);
+        if (s.kind === "ignore") return false;
+        if (s.kind === "final") final = s.message;
+      } catch (e) {
+        failure = e;
+      }
+      return true;
+    });
+    if (failure !== undefined) throw failure;
+    stats.packetsSent += rt.transmissions;
+    if (rt.answered) stats.packetsReceived++;
+    steps.push({ proposal: token, step: "qm1", answered: rt.answered, rttMs: round(rt.rttMs), transmissions: rt.transmissions });
+    if (!rt.answered) qm.timeout();
+    if (final !== undefined) {
+      await transport.send(final, floated);
+      stats.packetsSent++;
+    }
+    const r = qm.result;
+    informational.push(...r.informational);
+    warnings.push(...r.warnings.map((w) => `${token}: ${w}`));
+    const rep: Phase2ProposalReport = { proposal: token, protocol: proposal.protocol, status: r.status, transmissions: rt.transmissions };
+    if (rt.answered) rep.rttMs = round(rt.rttMs);
+    if (r.notify !== undefined) rep.notify = r.notify.name;
+    if (r.detail !== undefined) rep.detail = r.detail;
+    if (r.sa !== undefined) {
+      const c = r.sa;
+      const enc = c.encapsulation;
+      const child: ChildSaReport = {
+        protocol: c.protocol,
+        encryption: c.protocol === "esp" ? espEncryptionToken(c.transformId, c.keyBits) : null,
+        keyLength: c.keyBits ?? null,
+        integrity: integrityToken(c.authAlg),
+        pfsGroup: c.pfsGroup !== null ? groupToken(c.pfsGroup) : null,
+        mode: enc === 2 || enc === 4 || enc === 61444 ? "transport" : "tunnel",
+        encapsulation: encapsulationToken(enc),
+        spiIn: c.spiIn.toString("hex"),
+        spiOut: c.spiOut.toString("hex"),
+        lifetimeSeconds: c.lifetimeSeconds,
+        lifetimeKilobytes: c.lifetimeKilobytes,
+        localTs: c.localTs,
+        remoteTs: c.remoteTs,
+        commitBit: c.commitBit,
+        mismatches: c.mismatches,
+        deletedByGateway: false,
+      };
+      if (opts.showKeys) child.keys = c.keys;
+      childKeys.push({ protocol: c.protocol, encryption: child.encryption, integrity: child.integrity, keys: c.keys });
+      rep.sa = child;
+      if (c.commitBit) warnings.push(`${token}: the gateway set the commit bit; ikeprobe does not wait for its CONNECTED notify`);
+    }
+    out.proposals.push(rep);
+  }
+  return out;
+}
+
+interface ChildKeys {
+  protocol: "esp" | "ah";
+  encryption: string | null;
+  integrity: string | null;
+  keys: { in: { spi: string; encryptionKey: string; integrityKey: string }; out: { spi: string; encryptionKey: string; integrityKey: string }; pfsSharedSecret?: string };
+}
+
+/** Wireshark's names for ESP algorithms in its "ESP SAs" table (checked against tshark 4.0). */
+function wiresharkEsp(encryption: string | null, integrity: string | null): { enc: string; auth: string } {
+  const enc =
+    encryption === null || encryption === "null"
+      ? "NULL"
+      : encryption === "3des"
+        ? "TripleDES-CBC [RFC2451]"
+        : encryption === "des"
+          ? "DES-CBC [RFC2405]"
+          : /^aes\d+gcm(8|12|16)$/.test(encryption)
+            ? `AES-GCM with ${/gcm(\d+)$/.exec(encryption)![1]} octet ICV [RFC4106]`
+            : /^aes\d+ctr$/.test(encryption)
+              ? "AES-CTR [RFC3686]"
+              : /^aes\d+$/.test(encryption)
+                ? "AES-CBC [RFC3602]"
+                : /^cast/.test(encryption)
+                  ? "CAST5-CBC [RFC2144]"
+                  : /^blowfish/.test(encryption)
+                    ? "BLOWFISH-CBC [RFC2451]"
+                    : "NULL";
+  const auth: Record<string, string> = {
+    md5: "HMAC-MD5-96 [RFC2403]",
+    sha1: "HMAC-SHA-1-96 [RFC2404]",
+    sha256: "HMAC-SHA-256-128 [RFC4868]",
+    sha384: "HMAC-SHA-384-192 [RFC4868]",
+    sha512: "HMAC-SHA-512-256 [RFC4868]",
+  };
+  return { enc, auth: integrity === null ? "NULL" : (auth[integrity] ?? "NULL") };
+}
+
+function espSaLine(family: string, src: string, dst: string, k: { spi: string; encryptionKey: string; integrityKey: string }, encryption: string | null, integrity: string | null): string {
+  const w = wiresharkEsp(encryption, integrity);
+  const hex = (h: string): string => (h === "" ? "" : `0x${h}`);
+  return [family, src, dst, `0x${k.spi}`, w.enc, hex(k.encryptionKey), w.auth, hex(k.integrityKey)].map((f) => `"${f}"`).join(",");
+}
+
+/** A DELETE from the gateway naming one of our SPIs: the SA is gone (strongSwan does this when it cannot install it). */
+function markDeletedByGateway(children: ChildSaReport[], informational: InformationalReport[], warnings: string[]): void {
+  for (const c of children) {
+    const gone = informational.some((i) => i.deletes.some((d) => d.protocolId === (c.protocol === "esp" ? ProtocolId.IPSEC_ESP : ProtocolId.IPSEC_AH) && (d.spis.includes(c.spiIn) || d.spis.includes(c.spiOut))));
+    if (gone && !c.deletedByGateway) {
+      c.deletedByGateway = true;
+      warnings.push(`the gateway deleted the IPsec SA with SPIs ${c.spiIn}/${c.spiOut} right after setting it up (it may have failed to install it)`);
+    }
+  }
 }

@@ -7,13 +7,17 @@ import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { AUTH_TOKENS, DEFAULT_IKE_PROPOSALS, type Phase1Transform, parseDuration, parseIkeProposal, parseTrans } from "../config/ike.js";
 import { parseIdentity } from "../config/identity.js";
+import { parseEspLifetime, parsePhase2Proposal } from "../config/esp.js";
+import { parseTrafficSelector } from "../config/traffic-selector.js";
 import { IkeprobeError, NetworkError, UsageError } from "../errors.js";
 import { ExitCode, type Report } from "../report/model.js";
 import type { ProbeOptions } from "../probe.js";
 
 const EXIT_CODES = `Exit codes:
-  0  every requested step succeeded (an offer was accepted; with a PSK, the identity exchange authenticated)
-  1  the gateway answered but a step failed (nothing accepted, PSK mismatch, identity rejected, malformed answer)
+  0  every requested step succeeded (an offer was accepted; with a PSK, the identity exchange authenticated;
+     every Quick Mode proposal asked for was accepted)
+  1  the gateway answered but a step failed (nothing accepted, PSK mismatch, identity rejected, a Quick Mode
+     proposal refused, malformed answer)
   2  usage or configuration error
   3  no IKE answer from the gateway, or a network error
   4  internal error (a bug: please report it)`;
@@ -45,6 +49,12 @@ interface ProbeArgs {
   keys?: string;
   pcap?: string;
   hold: number;
+  esp?: string[];
+  ah?: string[];
+  "esp-lifetime": string;
+  mode: "tunnel" | "transport";
+  "local-ts"?: string;
+  "remote-ts"?: string;
 }
 
 function probeOptions(y: Argv): Argv<ProbeArgs> {
@@ -67,6 +77,12 @@ function probeOptions(y: Argv): Argv<ProbeArgs> {
     .option("show-keys", { type: "boolean", default: false, describe: "include the Phase 1 keys (SKEYID family, encryption key) in the report" })
     .option("keys", { type: "string", describe: "write the keys as a Wireshark IKEv1 decryption table to this file" })
     .option("pcap", { type: "string", describe: "write every packet sent and received to this pcap file" })
+    .option("esp", { type: "string", array: true, describe: "Quick Mode ESP proposal(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (PFS), aes128-sha1, aes128gcm16, null-sha256 (repeatable; each in its own Quick Mode)" })
+    .option("ah", { type: "string", array: true, describe: "Quick Mode AH proposal(s), e.g. sha256 (repeatable)" })
+    .option("esp-lifetime", { type: "string", default: "1h", describe: "IPsec SA lifetime offered: time, optionally /kilobytes (e.g. 1h, 8h/4000000)" })
+    .option("mode", { type: "string", default: "tunnel", choices: ["tunnel", "transport"] as const, describe: "IPsec mode offered in Quick Mode" })
+    .option("local-ts", { type: "string", describe: "our traffic selector (proxy ID): subnet, address or range, optionally [proto/port], e.g. 203.0.113.0/24[tcp/443]" })
+    .option("remote-ts", { type: "string", describe: "the gateway's traffic selector, e.g. 198.51.100.0/24" })
     .option("hold", { type: "number", default: 0, describe: "keep the authenticated SA up this many seconds before deleting it (Ctrl-C ends the hold and still cleans up)" }) as unknown as Argv<ProbeArgs>;
 }
 
@@ -125,6 +141,18 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
   if (a.id !== undefined) opts.localId = parseIdentity(a.id);
   if (a.keys !== undefined) opts.keysFile = a.keys;
   if (a.pcap !== undefined) opts.pcapFile = a.pcap;
+  if ((a.esp ?? []).length > 0 || (a.ah ?? []).length > 0) {
+    if (opts.psk === undefined) throw new UsageError("--esp/--ah need an authenticated Phase 1: give the PSK with --psk-file (or IKEPROBE_PSK)");
+    const life = parseEspLifetime(a["esp-lifetime"], parseDuration);
+    const base = { lifetimeSeconds: life.seconds, mode: a.mode, ...(life.kilobytes !== undefined ? { lifetimeKilobytes: life.kilobytes } : {}) };
+    const proposals = [...(a.esp ?? []).flatMap((t) => parsePhase2Proposal("esp", t, base)), ...(a.ah ?? []).flatMap((t) => parsePhase2Proposal("ah", t, base))];
+    const phase2: NonNullable<ProbeOptions["phase2"]> = { proposals };
+    if (a["local-ts"] !== undefined) phase2.localTs = parseTrafficSelector(a["local-ts"], "--local-ts");
+    if (a["remote-ts"] !== undefined) phase2.remoteTs = parseTrafficSelector(a["remote-ts"], "--remote-ts");
+    opts.phase2 = phase2;
+  } else if (a["local-ts"] !== undefined || a["remote-ts"] !== undefined) {
+    throw new UsageError("--local-ts/--remote-ts apply to Quick Mode: add the proposals with --esp or --ah");
+  }
   if (!(a.hold >= 0 && a.hold <= 86400)) throw new UsageError(`--hold ${a.hold}: must be from 0 to 86400 seconds`);
   if (a.hold > 0) opts.holdSeconds = a.hold;
   return opts;
@@ -190,6 +218,7 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
     })
     .example("$0 198.18.1.1 --ike aes256-sha256-modp2048 --ike 3des-sha1-modp1024 --psk-file psk.txt --id fqdn:client.example", "test two offers and the PSK")
     .example("$0 probe 198.18.1.1 --ike aes256-sha256-modp2048 --json", "JSON report on stdout")
+    .example("$0 GW --psk-file psk.txt --esp aes256-sha256-modp2048 --esp aes128-sha1 --local-ts 203.0.113.0/24 --remote-ts 198.51.100.0/24", "test Quick Mode proposals for that traffic")
     .epilogue(`${EXIT_CODES}\n\nThe PSK never appears in output, JSON, key files or captures.`)
     .strict()
     .demandCommand(1, "give the gateway's address, e.g. ikeprobe 198.18.1.1")

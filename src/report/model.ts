@@ -72,6 +72,54 @@ export interface TimingReport {
   transmissions: number;
 }
 
+export interface DirectionKeysReport {
+  spi: string;
+  encryptionKey: string;
+  integrityKey: string;
+}
+
+export interface ChildSaReport {
+  protocol: "esp" | "ah";
+  /** strongSwan tokens: "aes256", "aes128gcm16", "3des", "null"; null for AH. */
+  encryption: string | null;
+  keyLength: number | null;
+  /** "sha256", ...; null for AEAD ciphers. */
+  integrity: string | null;
+  pfsGroup: string | null;
+  mode: "tunnel" | "transport";
+  /** "tunnel", "transport", "udp-tunnel", "udp-transport". */
+  encapsulation: string;
+  spiIn: string;
+  spiOut: string;
+  lifetimeSeconds: number;
+  lifetimeKilobytes: number | null;
+  localTs: string;
+  remoteTs: string;
+  commitBit: boolean;
+  mismatches: string[];
+  /** The gateway sent a DELETE for this SA during the run (e.g. it could not install it). */
+  deletedByGateway: boolean;
+  /** With --show-keys: KEYMAT per direction (SPI, encryption key incl. salt, integrity key), and g(qm)^xy with PFS. */
+  keys?: { in: DirectionKeysReport; out: DirectionKeysReport; pfsSharedSecret?: string };
+}
+
+export interface Phase2ProposalReport {
+  proposal: string;
+  protocol: "esp" | "ah";
+  status: "accepted" | "rejected" | "no-response" | "malformed" | "error" | "not-attempted";
+  notify?: string;
+  detail?: string;
+  sa?: ChildSaReport;
+  rttMs?: number;
+  transmissions: number;
+}
+
+export interface InformationalReport {
+  messageId: number;
+  notifies: { type: number; name: string; protocolId: number; spi: string; data: string }[];
+  deletes: { protocolId: number; spis: string[] }[];
+}
+
 export interface Report {
   tool: { name: "ikeprobe"; version: string };
   startedAt: string;
@@ -87,8 +135,17 @@ export interface Report {
     keys?: KeysReport;
   };
   identity: IdentityReport;
+  /** null when no --esp/--ah was asked for. */
+  phase2: {
+    mode: "tunnel" | "transport";
+    localTs: string | null;
+    remoteTs: string | null;
+    proposals: Phase2ProposalReport[];
+  } | null;
+  /** Protected Informationals the gateway sent during the run, decrypted and HASH-verified. */
+  informational: InformationalReport[];
   /** `halfOpenLeft`: accepted offers whose exchange stopped before authentication (the gateway times them out). */
-  cleanup: { deleted: boolean; detail: string; halfOpenLeft: number };
+  cleanup: { deleted: boolean; detail: string; halfOpenLeft: number; childSasDeleted: string[] };
   timings: { totalMs: number; steps: TimingReport[] };
   stats: { exchanges: number; packetsSent: number; packetsReceived: number; ignored: number };
   warnings: string[];

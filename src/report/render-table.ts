@@ -91,6 +91,15 @@ export function renderTable(r: Report, color: boolean): string {
   if (id.evidence !== null) it.push({ evidence: [wrap(id.evidence, 90)] });
   out.push(it.toString());
 
+  if (r.phase2 !== null) renderPhase2(r, c, color, out);
+  if (r.informational.length > 0) {
+    out.push("", c.bold("Informational messages from the gateway (decrypted, HASH verified)"));
+    for (const i of r.informational) {
+      const parts = [...i.notifies.map((n) => `notify ${n.name}${n.spi ? ` (SPI ${n.spi})` : ""}`), ...i.deletes.map((d) => `DELETE protocol ${d.protocolId} SPI ${d.spis.join(", ")}`)];
+      out.push(`  message ID ${i.messageId.toString(16).padStart(8, "0")}: ${parts.join("; ") || "empty"}`);
+    }
+  }
+
   if (r.phase1.cookies !== null) out.push(`${c.bold("Cookies:")} initiator ${r.phase1.cookies.initiator}, responder ${r.phase1.cookies.responder ?? "-"}`);
   if (r.phase1.keys !== undefined) {
     const k = table(c, undefined, color);
@@ -99,7 +108,7 @@ export function renderTable(r: Report, color: boolean): string {
   }
   out.push(`${c.bold("Cleanup:")} ${r.cleanup.deleted ? c.green(r.cleanup.detail) : r.cleanup.detail}`);
   const rtts = new Map<string, string[]>();
-  const label: Record<string, string> = { mm1: "1→2", mm3: "3→4", mm5: "5→6" };
+  const label: Record<string, string> = { mm1: "1→2", mm3: "3→4", mm5: "5→6", qm1: "QM 1→2" };
   for (const st of r.timings.steps) {
     const list = rtts.get(st.proposal) ?? [];
     list.push(`${label[st.step] ?? st.step} ${st.answered ? `${st.rttMs.toFixed(1)} ms` : c.yellow(`no answer after ${st.transmissions} sends`)}${st.answered && st.transmissions > 1 ? ` (${st.transmissions} sends)` : ""}`);
@@ -126,4 +135,41 @@ function wrap(text: string, width: number): string {
   }
   if (line) lines.push(line);
   return lines.join("\n");
+}
+
+function renderPhase2(r: Report, c: ChalkInstance, color: boolean, out: string[]): void {
+  const p2 = r.phase2!;
+  const ts = p2.localTs !== null || p2.remoteTs !== null ? `, selectors ${p2.localTs ?? "(our address)"} <-> ${p2.remoteTs ?? "(gateway address)"}` : ", no selectors sent (the gateway uses the peer addresses)";
+  out.push("", c.bold(`Phase 2 proposals (Quick Mode, ${p2.mode}${ts})`));
+  const t = table(c, ["#", "proposal", "status", "gateway said", "RTT"], color);
+  p2.proposals.forEach((p, i) => {
+    const status =
+      p.status === "accepted" ? c.green("accepted") : p.status === "rejected" ? c.red("rejected") : p.status === "no-response" ? c.yellow("no response") : c.magenta(p.status);
+    t.push([String(i + 1), `${p.protocol} ${p.proposal}`, status, wrap(p.notify !== undefined ? `${p.notify}: ${p.detail ?? ""}` : (p.detail ?? (p.status === "accepted" ? "IPsec SA set up" : "")), 60), p.rttMs !== undefined ? `${p.rttMs.toFixed(1)} ms` : `${p.transmissions} sent`]);
+  });
+  out.push(t.toString());
+  for (const p of p2.proposals) {
+    const sa = p.sa;
+    if (sa === undefined) continue;
+    out.push("", c.bold(`IPsec SA: ${sa.protocol} ${p.proposal}`));
+    const k = table(c, undefined, color);
+    k.push(
+      { protocol: [sa.protocol.toUpperCase()] },
+      { encryption: [sa.encryption === null ? "-" : `${sa.encryption}${sa.keyLength !== null ? ` (${sa.keyLength}-bit key)` : ""}`] },
+      { integrity: [sa.integrity ?? (sa.protocol === "esp" ? "(in the AEAD cipher)" : "-")] },
+      { PFS: [sa.pfsGroup ?? c.yellow("none")] },
+      { mode: [`${sa.mode}, encapsulation ${sa.encapsulation}`] },
+      { "SPI in / out": [`${sa.spiIn} / ${sa.spiOut}`] },
+      { lifetime: [`${duration(sa.lifetimeSeconds)}${sa.lifetimeKilobytes !== null ? `, ${sa.lifetimeKilobytes} KB` : ""}`] },
+      { "local selector": [sa.localTs] },
+      { "remote selector": [sa.remoteTs] },
+    );
+    if (sa.commitBit) k.push({ commit: [c.yellow("the gateway set the commit bit")] });
+    if (sa.deletedByGateway) k.push({ deleted: [c.red("the gateway deleted this SA during the run")] });
+    for (const m of sa.mismatches) k.push({ note: [c.yellow(m)] });
+    if (sa.keys !== undefined) {
+      k.push({ "in keys": [`enc ${sa.keys.in.encryptionKey || "-"}\ninteg ${sa.keys.in.integrityKey || "-"}`] }, { "out keys": [`enc ${sa.keys.out.encryptionKey || "-"}\ninteg ${sa.keys.out.integrityKey || "-"}`] });
+    }
+    out.push(k.toString());
+  }
 }

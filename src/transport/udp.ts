@@ -71,6 +71,8 @@ async function bind(family: "udp4" | "udp6", port: number, onMessage: (msg: Buff
 export class IkeTransport {
   /** Datagrams that were not for us: other senders, other cookies, ESP, keepalives. */
   ignored = 0;
+  /** Offered what arrives while nothing waits (e.g. the gateway's Informationals during a hold); true = used. */
+  unsolicited: ((msg: Buffer) => boolean) | undefined;
   private readonly opts: TransportOptions;
   private readonly ike: Path;
   private natt?: Path;
@@ -144,7 +146,8 @@ export class IkeTransport {
       ikeMsg = msg.subarray(4);
     }
     this.opts.pcap?.record(from, path.local, msg);
-    if (this.waiter === undefined || !this.waiter(ikeMsg)) this.ignored++;
+    if (this.waiter !== undefined && this.waiter(ikeMsg)) return;
+    if (this.unsolicited?.(ikeMsg) !== true) this.ignored++;
   }
 
   private sendRaw(message: Buffer, floated: boolean): void {

@@ -4,6 +4,8 @@ import { join } from "node:path";
 export interface KatFixture {
   file: string;
   proposal: string;
+  esp?: string;
+  inputs?: { pfsSharedSecret?: string };
   psk: string;
   gateway: Record<string, string[]>;
   packets: { src: string; sport: number; dst: string; dport: number; hex: string }[];
@@ -11,9 +13,9 @@ export interface KatFixture {
 
 const DIR = new URL("../fixtures/", import.meta.url).pathname;
 
-export function katFixtures(): KatFixture[] {
+export function katFixtures(prefix = "strongswan-mm-"): KatFixture[] {
   return readdirSync(DIR)
-    .filter((f) => f.startsWith("strongswan-mm-") && f.endsWith(".json"))
+    .filter((f) => f.startsWith(prefix) && f.endsWith(".json"))
     .sort()
     .map((f) => ({ file: f, ...(JSON.parse(readFileSync(join(DIR, f), "utf8")) as Omit<KatFixture, "file">) }));
 }

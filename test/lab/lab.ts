@@ -199,6 +199,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       time_format = %T
       default = 1
       ike = ${opts.ikeLogLevel ?? 2}
+      chd = ${opts.ikeLogLevel ?? 2}
       cfg = 2
       net = 1
       flush_line = yes
