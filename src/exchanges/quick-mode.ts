@@ -257,9 +257,12 @@ export class QuickModeInitiator {
     this.result.informational.push(info);
     this.result.notify = { type: err.type, name: err.name };
     if (err.type === NotifyType.INVALID_ID_INFORMATION) {
+      const mode = this.cfg.proposal.mode === "transport" ? " in transport mode" : "";
       return this.finish(
         "rejected",
-        `proxy ID mismatch: the gateway refused our traffic selectors (${err.name})${this.cfg.localTs ? `: it has no policy for ${this.cfg.localTs.text} <-> ${this.cfg.remoteTs!.text}` : ": it wants explicit selectors (--local-ts, --remote-ts)"}`,
+        this.cfg.localTs !== undefined
+          ? `proxy ID mismatch: the gateway has no policy for ${this.cfg.localTs.text} <-> ${this.cfg.remoteTs!.text}${mode} (${err.name})`
+          : `proxy ID mismatch: we sent no selectors, so the gateway looked for a policy between the peer addresses${mode} and has none (${err.name}); give the networks with --local-ts and --remote-ts`,
       );
     }
     if (err.type === NotifyType.NO_PROPOSAL_CHOSEN) {

@@ -34,6 +34,10 @@ export interface LabConnection {
   espProposals?: string[];
   localTs?: string;
   remoteTs?: string;
+  /** IPsec mode of the CHILD_SA; default tunnel. */
+  mode?: "tunnel" | "transport";
+  /** CHILD_SA life_time in seconds (hard lifetime strongSwan proposes/accepts up to); default strongSwan's. */
+  childLifeSeconds?: number;
   /** Phase 1 lifetime in seconds (rekey_time); default 4h. */
   rekeySeconds?: number;
 }
@@ -109,7 +113,9 @@ function swanctlConf(conns: LabConnection[], gwAddrs: string): string {
         local_ts = ${c.localTs ?? "198.51.100.0/24"}
         remote_ts = ${c.remoteTs ?? "dynamic"}
         esp_proposals = ${c.espProposals.join(", ")}
-        mode = tunnel
+        mode = ${c.mode ?? "tunnel"}${c.childLifeSeconds !== undefined ? `
+        life_time = ${c.childLifeSeconds}s
+        rekey_time = ${Math.floor(c.childLifeSeconds * 0.9)}s` : ""}
       }
     }`;
     return `
