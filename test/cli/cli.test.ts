@@ -42,6 +42,11 @@ describe("ikeprobe CLI", () => {
     [["198.18.1.1", "--port", "70000"], /--port 70000: must be a whole number from 1 to 65535/],
     [["198.18.1.1", "--psk-file", "/nonexistent/psk"], /--psk-file \/nonexistent\/psk: cannot read it \(ENOENT\)/],
     [["198.18.1.1", "--frobnicate"], /Unknown argument: frobnicate/],
+    [["198.18.1.1", "--esp", "aes128-sha1"], /--esp\/--ah need an authenticated Phase 1: give the PSK/],
+    [["198.18.1.1", "--psk", "x", "--esp", "aes128gcm16-sha1"], /AEAD cipher: drop the integrity algorithm/],
+    [["198.18.1.1", "--psk", "x", "--esp", "aes128-sha1", "--local-ts", "300.1.1.0/24"], /--local-ts 300\.1\.1\.0\/24: "300\.1\.1\.0\/24" is not a subnet/],
+    [["198.18.1.1", "--local-ts", "10.0.0.0/8"], /--local-ts\/--remote-ts apply to Quick Mode: add the proposals with --esp or --ah/],
+    [["198.18.1.1", "--psk", "x", "--esp", "aes128-sha1", "--mode", "bridge"], /mode/],
     [[], /gateway's address/],
   ] as const) {
     test(`usage error: ${args.join(" ") || "(no arguments)"}`, async () => {
@@ -50,6 +55,7 @@ describe("ikeprobe CLI", () => {
       assert.match(r.stderr, re);
       assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, "no stack trace");
       assert.equal(r.stdout, "");
+      assert.doesNotMatch(r.stderr, /\bx\b.*process list.*\n.*\bx\b/, "the PSK is not echoed");
     });
   }
 

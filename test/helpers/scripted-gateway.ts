@@ -15,6 +15,8 @@ import { type Message, decodeChain, decodeMessage, encodeChain, encodeMessage } 
 import { encodeId } from "../../src/wire/payloads/identification.ts";
 import { encodeNotification } from "../../src/wire/payloads/notification.ts";
 import { type SecurityAssociation, decodeSa, encodeSa } from "../../src/wire/payloads/sa.ts";
+import { type IsakmpSa, buildInformational, openProtected, sealProtected } from "../../src/exchanges/isakmp-sa.ts";
+import { qmHash2 } from "../../src/exchanges/quick-mode.ts";
 
 export const VID_RFC3947 = Buffer.from("4a131c81070358455c5728f20e95452f", "hex");
 
@@ -111,7 +113,74 @@ export class ScriptedGateway {
     ]);
     if (opts.unencrypted) return encodeMessage(this.header(chain.firstType, ExchangeType.IDENTITY_PROTECTION, 0, 0), chain.bytes);
     const ct = encrypt(this.spec!, this.keys!.encryptionKey, this.iv, chain.bytes);
+    this.phase1LastBlock = lastBlock(ct, this.spec!.blockSize);
     return encodeMessage(this.header(chain.firstType, ExchangeType.IDENTITY_PROTECTION, Flags.ENCRYPTION, 0), ct);
+  }
+
+  phase1LastBlock: Buffer = Buffer.alloc(0);
+
+  /** The gateway's side of the ISAKMP SA (same keys and cookies), for Quick Mode scripting. */
+  isakmpSa(): IsakmpSa {
+    return {
+      hash: this.h!,
+      cipher: this.spec!,
+      keys: this.keys!,
+      initiatorCookie: this.initiatorCookie,
+      responderCookie: this.responderCookie,
+      phase1LastBlock: this.phase1LastBlock,
+      natVariant: "rfc3947",
+      floated: true,
+      local: { address: "198.18.1.1", port: 4500 },
+      remote: { address: "198.18.1.2", port: 4500 },
+    };
+  }
+
+  /**
+   * Answers Quick Mode message 1 with message 2: picks its transform, our SPI for the gateway
+   * (0x0a0b0c0d), echoes the IDs, adds a KE for PFS. Options break it in the ways tests need.
+   */
+  qm2(
+    qm1: Buffer,
+    opts: { tamperHash?: boolean; dropKe?: boolean; protocolId?: number; lifetimeNotify?: Buffer; commit?: boolean; alterAttrs?: (a: { type: number; value: number | Buffer }[]) => void } = {},
+  ): { message: Buffer; niB: Buffer; nrB: Buffer; gxy?: Buffer; responderSpi: Buffer; initiatorSpi: Buffer } {
+    const sa = this.isakmpSa();
+    const m = decodeMessage(qm1);
+    const mid = m.header.messageId;
+    const iv = messageIdIv(this.h!, this.phase1LastBlock, mid, this.spec!.blockSize);
+    const [, ...after] = openProtected(sa, m, iv);
+    const saIn = decodeSa(after.find((p) => p.type === PayloadType.SA)!.body);
+    const niB = after.find((p) => p.type === PayloadType.NONCE)!.body;
+    const keIn = after.find((p) => p.type === PayloadType.KE);
+    const ids = after.filter((p) => p.type === PayloadType.ID);
+    const prop = saIn.proposals[0]!;
+    const t = { ...prop.transforms[0]! , attributes: [...prop.transforms[0]!.attributes] };
+    opts.alterAttrs?.(t.attributes);
+    const responderSpi = Buffer.from("0a0b0c0d", "hex");
+    const nrB = randomBytes(20);
+    const payloads: Payloads = [
+      { type: PayloadType.SA, body: encodeSa({ doi: 1, situation: 1, proposals: [{ number: 1, protocolId: opts.protocolId ?? prop.protocolId, spi: responderSpi, transforms: [t] }] }) },
+      { type: PayloadType.NONCE, body: nrB },
+    ];
+    let gxy: Buffer | undefined;
+    if (keIn !== undefined) {
+      const group = t.attributes.find((a) => a.type === 3)!.value as number;
+      const kex = createKeyExchange(group);
+      gxy = kex.computeSecret(keIn.body);
+      if (!opts.dropKe) payloads.push({ type: PayloadType.KE, body: kex.publicValue });
+    }
+    for (const id of ids) payloads.push({ type: PayloadType.ID, body: id.body });
+    if (opts.lifetimeNotify !== undefined) {
+      payloads.push({ type: PayloadType.NOTIFICATION, body: encodeNotification({ doi: 1, protocolId: 3, notifyType: 24576, spi: responderSpi, data: opts.lifetimeNotify }) });
+    }
+    const hash2 = qmHash2(this.h!, this.keys!.skeyidA, mid, niB, [encodeChain(payloads).bytes]);
+    if (opts.tamperHash) hash2[0] = hash2[0]! ^ 1;
+    const sealed = sealProtected(sa, ExchangeType.QUICK_MODE, mid, lastBlock(m.ciphertext!, this.spec!.blockSize), hash2, payloads, opts.commit ? Flags.COMMIT : 0);
+    return { message: sealed.message, niB, nrB, ...(gxy !== undefined ? { gxy } : {}), responderSpi, initiatorSpi: prop.spi };
+  }
+
+  /** A protected Informational under the established SA (after Phase 1). */
+  informational(payloads: Payloads): Buffer {
+    return buildInformational(this.isakmpSa(), payloads);
   }
 
   /** A protected Informational after message 5, keyed like strongSwan's (IKEV1.md §3.7). */
