@@ -27,8 +27,8 @@ export const VERSION = "0.1.0";
 /** Auth methods whose SKEYID is prf(PSK, Ni_b | Nr_b): PSK and the XAUTH PSK variants (RFC 2409 §5, XAUTH draft). */
 const PSK_METHODS = new Set([1, 65001, 65002]);
 
-/** How long we listen after the last Quick Mode for the gateway's reaction (e.g. a DELETE). */
-const SETTLE_MS = 250;
+/** The least time we listen after the last Quick Mode for the gateway's reaction (e.g. a DELETE). */
+const SETTLE_MIN_MS = 50;
 
 export interface ProbeOptions {
   host: string;
@@ -201,9 +201,11 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
             opts.onProgress?.(`holding the SAs for ${opts.holdSeconds} s (Ctrl-C ends the hold and cleans up)`);
             await sleep(opts.holdSeconds! * 1000, opts.signal);
           } else if (phase2?.proposals.some((q) => q.status === "accepted")) {
-            // A gateway that cannot install an SA says so right after Quick Mode message 3 (a DELETE):
-            // give it a moment, so the report does not call such an SA established.
-            await sleep(Math.min(SETTLE_MS, opts.timeoutMs), opts.signal);
+            // A gateway that cannot install an SA says so right after Quick Mode message 3 (a DELETE),
+            // about one round trip later: listen that long (3x the slowest Quick Mode round trip, at
+            // least SETTLE_MIN_MS) so the report does not call such an SA established.
+            const rtt = Math.max(0, ...phase2.proposals.map((q) => q.rttMs ?? 0));
+            await sleep(Math.min(Math.max(SETTLE_MIN_MS, 3 * rtt), opts.timeoutMs), opts.signal);
           }
           const children = (phase2?.proposals ?? []).flatMap((q) => (q.sa !== undefined ? [q.sa] : []));
           markDeletedByGateway(children, informational, warnings);

@@ -5,7 +5,7 @@
  * Network safety (shared/TESTBED.md): nothing is added to the root namespace. Both ends of the
  * veth live in namespaces created here, addressed from 198.18.0.0/15, and deleted by stop().
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,6 +66,8 @@ export interface Lab {
   log(): string;
   /** argv prefix that runs a command inside the client namespace. */
   clientExec(argv: string[]): string[];
+  /** A second charon in the client namespace, as an initiator (benchmarks compare against it). */
+  startClientCharon(swanctlConf: string): Promise<Charon>;
   stop(): Promise<void>;
 }
 
@@ -144,55 +146,22 @@ function swanctlConf(conns: LabConnection[], gwAddrs: string): string {
   return `connections {${blocks.join("")}\n}\nsecrets {${secrets.join("")}\n}\n`;
 }
 
-export async function startLab(opts: LabOptions): Promise<Lab> {
-  ensureStrongswan();
-  const id = `${process.pid}x${labCounter++}`;
-  const gwNs = `ikpgw${id}`;
-  const clientNs = `ikpcl${id}`;
-  const gwAddr = "198.18.1.1";
-  const clientAddr = "198.18.1.2";
-  const gwAddr6 = "2001:2::1";
-  const clientAddr6 = "2001:2::2";
-  const dir = mkdtempSync(join(tmpdir(), "ikeprobe-lab-"));
-  const logPath = join(dir, "charon.log");
-  const vici = `unix://${join(dir, "charon.vici")}`;
-  let charon: ChildProcess | undefined;
+/** A charon running in a namespace of the lab, with its own config, log and vici socket. */
+export interface Charon {
+  swanctl(args: string[]): string;
+  log(): string;
+  logPath: string;
+  stop(): Promise<void>;
+}
 
-  const cleanup = async (): Promise<void> => {
-    if (charon !== undefined && charon.exitCode === null && charon.pid !== undefined) {
-      const exited = new Promise<void>((res) => charon?.once("exit", () => res()));
-      charon.kill("SIGTERM");
-      const timer = setTimeout(() => charon?.kill("SIGKILL"), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
-    for (const ns of [gwNs, clientNs]) spawnSync("ip", ["netns", "del", ns]);
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  try {
-    run(["ip", "netns", "add", gwNs]);
-    run(["ip", "netns", "add", clientNs]);
-    run(["ip", "link", "add", "gw0", "netns", gwNs, "type", "veth", "peer", "name", "cl0", "netns", clientNs]);
-    run(["ip", "-n", gwNs, "addr", "add", `${gwAddr}/24`, "dev", "gw0"]);
-    run(["ip", "-n", clientNs, "addr", "add", `${clientAddr}/24`, "dev", "cl0"]);
-    // nodad: usable at once, no duplicate address detection delay.
-    run(["ip", "-n", gwNs, "addr", "add", `${gwAddr6}/64`, "dev", "gw0", "nodad"]);
-    run(["ip", "-n", clientNs, "addr", "add", `${clientAddr6}/64`, "dev", "cl0", "nodad"]);
-    for (const [ns, dev] of [
-      [gwNs, "gw0"],
-      [clientNs, "cl0"],
-    ] as const) {
-      run(["ip", "-n", ns, "link", "set", "lo", "up"]);
-      run(["ip", "-n", ns, "link", "set", dev, "up"]);
-    }
-    // kernel-libipsec routes each policy; the local traffic selector needs an address (TESTBED §5).
-    run(["ip", "-n", gwNs, "addr", "add", "198.51.100.1/32", "dev", "lo"]);
-
-    const conf = join(dir, "strongswan.conf");
-    writeFileSync(
-      conf,
-      `charon {
+async function startCharon(ns: string, dir: string, name: string, opts: { ikeLogLevel?: number; charonExtra?: string; swanctlConf: string }): Promise<Charon> {
+  const logPath = join(dir, `${name}.log`);
+  const vici = `unix://${join(dir, `${name}.vici`)}`;
+  const conf = join(dir, `${name}-strongswan.conf`);
+  const swanctlFile = join(dir, `${name}-swanctl.conf`);
+  writeFileSync(
+    conf,
+    `charon {
   load = ${PLUGINS}
   plugins {
     vici { socket = ${vici} }
@@ -215,35 +184,89 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
 }
 swanctl { socket = ${vici} }
 `,
-    );
-    writeFileSync(join(dir, "swanctl.conf"), swanctlConf(opts.connections, `${gwAddr}, ${gwAddr6}`));
-
-    charon = spawn(
-      "ip",
-      ["netns", "exec", gwNs, "unshare", "-m", "sh", "-c", `mount -t tmpfs none /run && exec ${CHARON}`],
-      { env: { ...process.env, STRONGSWAN_CONF: conf }, stdio: ["ignore", "ignore", "pipe"] },
-    );
-    let stderr = "";
-    charon.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-
-    const swanctl = (args: string[]): string => {
-      const r = spawnSync("swanctl", args, {
-        encoding: "utf8",
-        env: { ...process.env, STRONGSWAN_CONF: conf },
-      });
-      if (r.status !== 0) throw new Error(`swanctl ${args.join(" ")}: ${r.stderr || r.stdout}`);
-      return r.stdout;
-    };
-
+  );
+  writeFileSync(swanctlFile, opts.swanctlConf);
+  // A private /run: charon refuses to start when another one's pid file is there (TESTBED §3).
+  const charon = spawn("ip", ["netns", "exec", ns, "unshare", "-m", "sh", "-c", `mount -t tmpfs none /run && exec ${CHARON}`], {
+    env: { ...process.env, STRONGSWAN_CONF: conf },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  charon.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const env = { ...process.env, STRONGSWAN_CONF: conf };
+  const swanctl = (args: string[]): string => {
+    const r = spawnSync("swanctl", args, { encoding: "utf8", env });
+    if (r.status !== 0) throw new Error(`swanctl ${args.join(" ")}: ${r.stderr || r.stdout}`);
+    return r.stdout;
+  };
+  const stop = async (): Promise<void> => {
+    if (charon.exitCode !== null || charon.signalCode !== null) return;
+    const exited = new Promise<void>((res) => charon.once("exit", () => res()));
+    charon.kill("SIGTERM");
+    const timer = setTimeout(() => charon.kill("SIGKILL"), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (charon.exitCode !== null) throw new Error(`charon exited at start: ${stderr}`);
-      const r = spawnSync("swanctl", ["--stats"], { env: { ...process.env, STRONGSWAN_CONF: conf } });
-      if (r.status === 0) break;
+      if (spawnSync("swanctl", ["--stats"], { env }).status === 0) break;
       if (Date.now() > deadline) throw new Error(`charon did not open its vici socket: ${stderr}`);
       await new Promise((res) => setTimeout(res, 50));
     }
-    swanctl(["--load-all", "--file", join(dir, "swanctl.conf")]);
+    swanctl(["--load-all", "--file", swanctlFile]);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { swanctl, log: () => (existsSync(logPath) ? readFileSync(logPath, "utf8") : ""), logPath, stop };
+}
+
+export async function startLab(opts: LabOptions): Promise<Lab> {
+  ensureStrongswan();
+  const id = `${process.pid}x${labCounter++}`;
+  const gwNs = `ikpgw${id}`;
+  const clientNs = `ikpcl${id}`;
+  const gwAddr = "198.18.1.1";
+  const clientAddr = "198.18.1.2";
+  const gwAddr6 = "2001:2::1";
+  const clientAddr6 = "2001:2::2";
+  const dir = mkdtempSync(join(tmpdir(), "ikeprobe-lab-"));
+  const charons: Charon[] = [];
+
+  const cleanup = async (): Promise<void> => {
+    for (const c of charons) await c.stop();
+    for (const ns of [gwNs, clientNs]) spawnSync("ip", ["netns", "del", ns]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    run(["ip", "netns", "add", gwNs]);
+    run(["ip", "netns", "add", clientNs]);
+    run(["ip", "link", "add", "gw0", "netns", gwNs, "type", "veth", "peer", "name", "cl0", "netns", clientNs]);
+    run(["ip", "-n", gwNs, "addr", "add", `${gwAddr}/24`, "dev", "gw0"]);
+    run(["ip", "-n", clientNs, "addr", "add", `${clientAddr}/24`, "dev", "cl0"]);
+    // nodad: usable at once, no duplicate address detection delay.
+    run(["ip", "-n", gwNs, "addr", "add", `${gwAddr6}/64`, "dev", "gw0", "nodad"]);
+    run(["ip", "-n", clientNs, "addr", "add", `${clientAddr6}/64`, "dev", "cl0", "nodad"]);
+    for (const [ns, dev] of [
+      [gwNs, "gw0"],
+      [clientNs, "cl0"],
+    ] as const) {
+      run(["ip", "-n", ns, "link", "set", "lo", "up"]);
+      run(["ip", "-n", ns, "link", "set", dev, "up"]);
+    }
+    // kernel-libipsec routes each policy; a traffic selector's network needs an address on its side (TESTBED §5).
+    run(["ip", "-n", gwNs, "addr", "add", "198.51.100.1/32", "dev", "lo"]);
+    run(["ip", "-n", clientNs, "addr", "add", "203.0.113.1/32", "dev", "lo"]);
+
+    const gw = await startCharon(gwNs, dir, "charon", {
+      ...(opts.ikeLogLevel !== undefined ? { ikeLogLevel: opts.ikeLogLevel } : {}),
+      ...(opts.charonExtra !== undefined ? { charonExtra: opts.charonExtra } : {}),
+      swanctlConf: swanctlConf(opts.connections, `${gwAddr}, ${gwAddr6}`),
+    });
+    charons.push(gw);
 
     return {
       gwNs,
@@ -253,10 +276,15 @@ swanctl { socket = ${vici} }
       gwAddr6,
       clientAddr6,
       dir,
-      logPath,
-      swanctl,
-      log: () => (existsSync(logPath) ? readFileSync(logPath, "utf8") : ""),
+      logPath: gw.logPath,
+      swanctl: gw.swanctl,
+      log: gw.log,
       clientExec: (argv) => ["ip", "netns", "exec", clientNs, ...argv],
+      async startClientCharon(swanctlConfText: string): Promise<Charon> {
+        const c = await startCharon(clientNs, dir, "client", { swanctlConf: swanctlConfText });
+        charons.push(c);
+        return c;
+      },
       stop: cleanup,
     };
   } catch (e) {
