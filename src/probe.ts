@@ -10,7 +10,7 @@ import { addressIdentity } from "./config/identity.js";
 import { nameVendorId } from "./data/vendor-ids.js";
 import { NetworkError } from "./errors.js";
 import { type Phase2Proposal, espEncryptionToken, integrityToken, phase2Token } from "./config/esp.js";
-import type { TrafficSelector } from "./config/traffic-selector.js";
+import { type TrafficSelector, parseTrafficSelector } from "./config/traffic-selector.js";
 import { type IsakmpSa, buildInformational, readInformational } from "./exchanges/isakmp-sa.js";
 import { QuickModeInitiator, encapsulationToken } from "./exchanges/quick-mode.js";
 import { DOI_IPSEC, ExchangeType, PayloadType, ProtocolId } from "./wire/constants.js";
@@ -386,7 +386,11 @@ async function runQuickModes(
   warnings: string[],
   childKeys: ChildKeys[],
 ): Promise<NonNullable<Report["phase2"]>> {
-  const p2 = opts.phase2!;
+  const given = opts.phase2!;
+  // IDci and IDcr go together (RFC 2409 §5.5): a missing one is the peer's own address.
+  const p2 = { ...given };
+  if (given.localTs !== undefined && given.remoteTs === undefined) p2.remoteTs = parseTrafficSelector(sa.remote.address, "--remote-ts");
+  if (given.remoteTs !== undefined && given.localTs === undefined) p2.localTs = parseTrafficSelector(sa.local.address, "--local-ts");
   const out: NonNullable<Report["phase2"]> = {
     mode: p2.proposals[0]?.mode ?? "tunnel",
     localTs: p2.localTs?.text ?? null,

@@ -133,6 +133,11 @@ describe("Quick Mode against a real strongSwan", { skip }, () => {
     assert.match(p.detail, /proxy ID mismatch: the gateway has no policy for 10\.99\.0\.0\/24 <-> 198\.51\.100\.0\/24/);
   });
 
+  test("one selector given: the other is the peer's own address", async () => {
+    const r = await start(["--id", "fqdn:client.lab.example", "--esp", "aes128-sha1", "--remote-ts", "198.51.100.0/24"]).done;
+    assert.match(r.json.phase2.proposals[0].detail, new RegExp(`no policy for ${lab.clientAddr.replace(/\./g, "\\.")}/32 <-> 198\\.51\\.100\\.0/24`));
+  });
+
   test("no selectors: the gateway looks for a policy between the peer addresses", async () => {
     const r = await start(["--id", "fqdn:client.lab.example", "--esp", "aes128-sha1"]).done;
     assert.equal(r.json.phase2.proposals[0].notify, "INVALID-ID-INFORMATION");
