@@ -422,7 +422,7 @@ async function runQuickModes(
     if (failure !== undefined) throw failure;
     stats.packetsSent += rt.transmissions;
     if (rt.answered) stats.packetsReceived++;
-    steps.push({ proposal: token, step: "qm1", answered: rt.answered, rttMs: round(rt.rttMs), transmissions: rt.transmissions });
+    steps.push({ proposal: `${proposal.protocol} ${token}`, step: "qm1", answered: rt.answered, rttMs: round(rt.rttMs), transmissions: rt.transmissions });
     if (!rt.answered) qm.timeout();
     if (final !== undefined) {
       await transport.send(final, floated);

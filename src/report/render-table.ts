@@ -108,7 +108,7 @@ export function renderTable(r: Report, color: boolean): string {
   }
   out.push(`${c.bold("Cleanup:")} ${r.cleanup.deleted ? c.green(r.cleanup.detail) : r.cleanup.detail}`);
   const rtts = new Map<string, string[]>();
-  const label: Record<string, string> = { mm1: "1→2", mm3: "3→4", mm5: "5→6", qm1: "QM 1→2" };
+  const label: Record<string, string> = { mm1: "1→2", mm3: "3→4", mm5: "5→6", qm1: "1→2" };
   for (const st of r.timings.steps) {
     const list = rtts.get(st.proposal) ?? [];
     list.push(`${label[st.step] ?? st.step} ${st.answered ? `${st.rttMs.toFixed(1)} ms` : c.yellow(`no answer after ${st.transmissions} sends`)}${st.answered && st.transmissions > 1 ? ` (${st.transmissions} sends)` : ""}`);
@@ -145,7 +145,7 @@ function renderPhase2(r: Report, c: ChalkInstance, color: boolean, out: string[]
   p2.proposals.forEach((p, i) => {
     const status =
       p.status === "accepted" ? c.green("accepted") : p.status === "rejected" ? c.red("rejected") : p.status === "no-response" ? c.yellow("no response") : c.magenta(p.status);
-    t.push([String(i + 1), `${p.protocol} ${p.proposal}`, status, wrap(p.notify !== undefined ? `${p.notify}: ${p.detail ?? ""}` : (p.detail ?? (p.status === "accepted" ? "IPsec SA set up" : "")), 60), p.rttMs !== undefined ? `${p.rttMs.toFixed(1)} ms` : `${p.transmissions} sent`]);
+    t.push([String(i + 1), `${p.protocol} ${p.proposal}`, status, wrap(p.detail ?? p.notify ?? (p.status === "accepted" ? "IPsec SA set up" : ""), 60), p.rttMs !== undefined ? `${p.rttMs.toFixed(1)} ms` : `${p.transmissions} sent`]);
   });
   out.push(t.toString());
   for (const p of p2.proposals) {
