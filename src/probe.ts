@@ -8,12 +8,12 @@ import { isIP } from "node:net";
 import { authToken, encryptionToken, groupToken, hashToken, proposalToken, type Phase1Transform } from "./config/ike.js";
 import { addressIdentity } from "./config/identity.js";
 import { nameVendorId } from "./data/vendor-ids.js";
-import { NetworkError } from "./errors.js";
+import { IkeprobeError, NetworkError } from "./errors.js";
 import { type Phase2Proposal, espEncryptionToken, integrityToken, phase2Token } from "./config/esp.js";
 import { type TrafficSelector, parseTrafficSelector } from "./config/traffic-selector.js";
 import { type IsakmpSa, buildInformational, readInformational } from "./exchanges/isakmp-sa.js";
 import { QuickModeInitiator, encapsulationToken } from "./exchanges/quick-mode.js";
-import { DOI_IPSEC, ExchangeType, PayloadType, ProtocolId } from "./wire/constants.js";
+import { DOI_IPSEC, ExchangeType, NotifyType, PayloadType, ProtocolId } from "./wire/constants.js";
 import { decodeMessage } from "./wire/message.js";
 import { encodeDelete } from "./wire/payloads/delete.js";
 import { MainModeInitiator, type MainModeResult, type Step } from "./exchanges/main-mode.js";
@@ -362,16 +362,22 @@ function round(ms: number): number {
 
 /** A protected Informational for our ISAKMP SA that arrived while nothing waited: verify and keep it. */
 function takeInformational(sa: IsakmpSa, datagram: Buffer, into: InformationalReport[]): boolean {
-  if (datagram.length < 28 || !datagram.subarray(0, 8).equals(sa.initiatorCookie)) return false;
+  const info = verifiedInformational(sa, datagram);
+  if (info === undefined) return false;
+  into.push(info);
+  return true;
+}
+
+/** The content of a protected Informational for our ISAKMP SA whose HASH verifies; else undefined. */
+function verifiedInformational(sa: IsakmpSa, datagram: Buffer): InformationalReport | undefined {
+  if (datagram.length < 28 || !datagram.subarray(0, 8).equals(sa.initiatorCookie)) return undefined;
   try {
     const msg = decodeMessage(datagram);
-    if (msg.header.exchangeType !== ExchangeType.INFORMATIONAL) return false;
-    const info = readInformational(sa, msg);
-    if (info === undefined) return false;
-    into.push(info);
-    return true;
-  } catch {
-    return false;
+    if (msg.header.exchangeType !== ExchangeType.INFORMATIONAL) return undefined;
+    return readInformational(sa, msg);
+  } catch (e) {
+    if (e instanceof IkeprobeError) return undefined;
+    throw e;
   }
 }
 
@@ -459,7 +465,19 @@ async function runQuickModes(
       if (opts.showKeys) child.keys = c.keys;
       childKeys.push({ protocol: c.protocol, encryption: child.encryption, integrity: child.integrity, keys: c.keys });
       rep.sa = child;
-      if (c.commitBit) warnings.push(`${token}: the gateway set the commit bit; ikeprobe does not wait for its CONNECTED notify`);
+      if (c.commitBit) {
+        // Commit bit (RFC 2408 §3.1, RFC 2409 §5.5): the SA is usable only after the gateway's
+        // protected CONNECTED notify; wait for it, bounded by --timeout.
+        opts.onProgress?.(`waiting for the gateway's CONNECTED notify (commit bit) for ${token}`);
+        const got = await transport.waitFor((d) => {
+          const info = verifiedInformational(sa, d);
+          if (info === undefined || !info.notifies.some((n) => n.type === NotifyType.CONNECTED)) return false; // others go to `unsolicited`
+          informational.push(info);
+          return true;
+        }, opts.timeoutMs);
+        child.connected = got;
+        if (!got) warnings.push(`${token}: the gateway set the commit bit but sent no CONNECTED notify within ${opts.timeoutMs / 1000} s`);
+      }
     }
     out.proposals.push(rep);
   }

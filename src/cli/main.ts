@@ -236,6 +236,12 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
     fullIo.stdout(`${VERSION}\n`);
     return ExitCode.OK;
   }
+  // A bug that surfaces in a socket callback must still end as "internal error", exit code 4.
+  const onUncaught = (e: unknown): void => {
+    fullIo.stderr(`ikeprobe: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(ExitCode.INTERNAL);
+  };
+  process.once("uncaughtException", onUncaught);
   try {
     if (!argv.some((a) => !a.startsWith("-") && a !== "probe") && !argv.some((a) => a === "--help" || a === "-h")) {
       throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
@@ -251,6 +257,8 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
     return code;
   } catch (e) {
     return reportError(e, fullIo, jsonMode);
+  } finally {
+    process.off("uncaughtException", onUncaught);
   }
 }
 

@@ -96,6 +96,8 @@ export interface ChildSaReport {
   localTs: string;
   remoteTs: string;
   commitBit: boolean;
+  /** With the commit bit: whether the gateway's CONNECTED notify arrived. */
+  connected?: boolean;
   mismatches: string[];
   /** The gateway sent a DELETE for this SA during the run (e.g. it could not install it). */
   deletedByGateway: boolean;

@@ -164,7 +164,7 @@ function renderPhase2(r: Report, c: ChalkInstance, color: boolean, out: string[]
       { "local selector": [sa.localTs] },
       { "remote selector": [sa.remoteTs] },
     );
-    if (sa.commitBit) k.push({ commit: [c.yellow("the gateway set the commit bit")] });
+    if (sa.commitBit) k.push({ commit: [sa.connected ? "commit bit set; the gateway's CONNECTED notify arrived" : c.yellow("commit bit set; no CONNECTED notify from the gateway")] });
     if (sa.deletedByGateway) k.push({ deleted: [c.red("the gateway deleted this SA during the run")] });
     for (const m of sa.mismatches) k.push({ note: [c.yellow(m)] });
     if (sa.keys !== undefined) {

@@ -206,6 +206,23 @@ export class IkeTransport {
     });
   }
 
+  /** Waits (sending nothing) until `consume` accepts a datagram or `ms` pass; true when one was accepted. */
+  waitFor(consume: (msg: Buffer) => boolean, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        resolve(false);
+      }, ms);
+      this.waiter = (msg) => {
+        if (!consume(msg)) return false;
+        clearTimeout(timer);
+        this.waiter = undefined;
+        resolve(true);
+        return true;
+      };
+    });
+  }
+
   close(): void {
     this.ike.socket.close();
     this.natt?.socket.close();

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { NotifyType } from "../../src/wire/constants.ts";
+import { NotifyType, PayloadType } from "../../src/wire/constants.ts";
+import { encodeNotification } from "../../src/wire/payloads/notification.ts";
 import { assertValidReport } from "../helpers/schema.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 import { startUdpPeer } from "../helpers/udp-peer.ts";
@@ -145,6 +146,48 @@ describe("ikeprobe CLI", () => {
     for (const [what, text] of [["stdout", r.stdout], ["stderr", r.stderr], ["keys", readFileSync(keys, "latin1")], ["pcap", readFileSync(pcap, "latin1")], ["pcap hex", readFileSync(pcap).toString("hex")]] as const) {
       assert.ok(!text.includes(psk) && !text.includes(hexPsk), `PSK in ${what}`);
     }
+  });
+
+  test("Quick Mode against the scripted gateway: commit bit and CONNECTED, ESP key lines, exit 0", async () => {
+    const psk = "cli-qm-psk";
+    const gw = new ScriptedGateway(psk);
+    gw.natTVid = false;
+    const seen = new Set<number>();
+    const peer = await startUdpPeer((msg, reply) => {
+      const exch = msg[18];
+      if (msg.subarray(8, 16).equals(Buffer.alloc(8))) return reply(gw.mm2(msg));
+      if (exch === 2 && msg[16] === 4) return reply(gw.mm4(msg));
+      if (exch === 2) {
+        gw.readMm5(msg);
+        return reply(gw.mm6());
+      }
+      if (exch === 32) {
+        const mid = msg.readUInt32BE(20);
+        if (!seen.has(mid)) {
+          seen.add(mid);
+          return reply(gw.qm2(msg, { commit: true }).message);
+        }
+        // Quick Mode message 3: the SA is committed; say CONNECTED.
+        const n = encodeNotification({ doi: 1, protocolId: 3, notifyType: NotifyType.CONNECTED, spi: Buffer.from("0a0b0c0d", "hex"), data: Buffer.alloc(0) });
+        return reply(gw.informational([{ type: PayloadType.NOTIFICATION, body: n }]));
+      }
+    });
+    after(() => peer.close());
+    const keys = join(dir, "qm-keys.txt");
+    const r = await run(["127.0.0.1", "--port", String(peer.port), "--ike", "aes256-sha256-modp2048", "--esp", "aes128-sha256", "--local-ts", "203.0.113.0/24", "--remote-ts", "198.51.100.0/24", "--keys", keys, "--json"], { IKEPROBE_PSK: psk });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const doc = JSON.parse(r.stdout);
+    assertValidReport(doc);
+    const sa = doc.phase2.proposals[0].sa;
+    assert.equal(sa.commitBit, true);
+    assert.equal(sa.connected, true);
+    assert.equal(sa.spiOut, "0a0b0c0d");
+    assert.equal(sa.encapsulation, "tunnel");
+    assert.equal(sa.keys, undefined, "keys only with --show-keys");
+    assert.ok(doc.informational.some((i: { notifies: { name: string }[] }) => i.notifies.some((n) => n.name === "CONNECTED")));
+    const esp = readFileSync(keys, "utf8").split("\n").filter((l) => l.split('","').length === 8);
+    assert.equal(esp.length, 2);
+    assert.ok(esp.some((l) => l.startsWith('"IPv4","127.0.0.1","127.0.0.1","0x0a0b0c0d","AES-CBC [RFC3602]","0x') && l.includes('"HMAC-SHA-256-128 [RFC4868]","0x')));
   });
 
   test("--psk warns on stderr that the key is visible", async () => {
