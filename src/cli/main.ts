@@ -2,7 +2,7 @@
  * The command line. The only module that reads process.env, writes stdout/stderr or sets the
  * exit code. Data goes to stdout; progress and diagnostics to stderr; `--json` stdout is pure JSON.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { AUTH_TOKENS, DEFAULT_IKE_PROPOSALS, type Phase1Transform, parseDuration, parseIkeProposal, parseTrans } from "../config/ike.js";
@@ -12,12 +12,16 @@ import { parseTrafficSelector } from "../config/traffic-selector.js";
 import { IkeprobeError, NetworkError, UsageError } from "../errors.js";
 import { ExitCode, type Report } from "../report/model.js";
 import type { ProbeOptions } from "../probe.js";
+import type { CatalogueEntry } from "../scan/catalogue.js";
+import type { CheckReport } from "../scan/policy.js";
+import type { ScanOptions } from "../scan/scan.js";
 
 const EXIT_CODES = `Exit codes:
-  0  every requested step succeeded (an offer was accepted; with a PSK, the identity exchange authenticated;
-     every Quick Mode proposal asked for was accepted)
+  0  every requested step succeeded (probe: an offer was accepted; with a PSK, the identity exchange
+     authenticated; every Quick Mode proposal asked for was accepted. scan: every target scanned completely.
+     check: every target complies)
   1  the gateway answered but a step failed (nothing accepted, PSK mismatch, identity rejected, a Quick Mode
-     proposal refused, malformed answer)
+     proposal refused, malformed answer; scan: transforms left unknown; check: a target does not comply)
   2  usage or configuration error
   3  no IKE answer from the gateway, or a network error
   4  internal error (a bug: please report it)`;
@@ -199,6 +203,163 @@ async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
   return report.exitCode;
 }
 
+interface ScanArgs {
+  targets: string[];
+  "targets-file"?: string;
+  catalogue?: string;
+  aggressive: boolean;
+  ikev2: boolean;
+  json: boolean;
+  jsonl: boolean;
+  color: boolean;
+  port: number;
+  "max-packet": number;
+  "max-half-open": number;
+  "half-open-timeout": number;
+  rate: number;
+  concurrency: number;
+  timeout: number;
+  retries: number;
+  "source-port": number;
+  id?: string;
+  policy?: string;
+  junit?: string;
+}
+
+function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
+  return y
+    .positional("targets", { describe: "gateway addresses, names or IPv4 networks (CIDR, at most /20)", type: "string", array: true })
+    .option("targets-file", { type: "string", describe: "file with more targets, one per line (# comments)" })
+    .option("catalogue", { type: "string", describe: `what to offer: full (every combination known, thousands), common, or a file of --ike proposals (one per line, optionally followed by auth methods)${check ? "; default: the policy's, else full" : "; default full"}` })
+    .option("aggressive", { type: "boolean", default: false, describe: "also test Aggressive Mode, one DH group per exchange (the KE must match the group)" + (check ? "; implied by \"aggressive\": \"forbid\" in the policy" : "") })
+    .option("ikev2", { type: "boolean", default: true, describe: "also detect IKEv2 (one IKE_SA_INIT); --no-ikev2 to skip" })
+    .option("json", { type: "boolean", default: false, describe: "one JSON document on stdout" })
+    .option("jsonl", { type: "boolean", default: false, describe: "one JSON line per target on stdout, as each finishes" })
+    .option("color", { type: "boolean", default: true, describe: "color the tables (--no-color or NO_COLOR turns it off)" })
+    .option("port", { type: "number", default: 500, describe: "gateway UDP port" })
+    .option("max-packet", { type: "number", default: 1500, describe: "largest IP packet to send: message 1 is filled with transforms up to this size (1500: no fragmentation on an Ethernet path)" })
+    .option("max-half-open", { type: "number", default: 4, describe: "half-open SAs we leave on a gateway at once (strongSwan drops a peer's 6th for 30 s)" })
+    .option("half-open-timeout", { type: "number", default: 30, describe: "seconds a gateway keeps a half-open SA (strongSwan: 30)" })
+    .option("rate", { type: "number", default: 0, describe: "messages per second over all targets (0: no limit)" })
+    .option("concurrency", { type: "number", default: 8, describe: "targets scanned at once" })
+    .option("timeout", { type: "number", default: 3, describe: "seconds to wait for each answer, retransmissions included" })
+    .option("retries", { type: "number", default: 1, describe: "retransmissions of each message" })
+    .option("source-port", { type: "number", default: 0, describe: "our UDP source port (0 = ephemeral; 500 needs root)" })
+    .option("id", { type: "string", describe: "our identity in Aggressive Mode, TYPE:VALUE (default: our IP address)" }) as unknown as Argv<ScanArgs>;
+}
+
+async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra: CatalogueEntry[]): Promise<ScanOptions> {
+  const { loadCatalogue } = await import("../scan/catalogue.js");
+  const targets = [...(a.targets ?? [])];
+  if (a["targets-file"] !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(a["targets-file"], "utf8");
+    } catch (e) {
+      throw new UsageError(`--targets-file ${a["targets-file"]}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+    }
+    targets.push(...text.split("\n").map((l) => l.replace(/#.*/, "").trim()).filter((l) => l !== ""));
+  }
+  if (targets.length === 0) throw new UsageError("give at least one target, e.g. ikeprobe scan 198.18.1.1 (or --targets-file FILE)");
+  if (a.json && a.jsonl) throw new UsageError("--json and --jsonl: choose one");
+  const catalogue = loadCatalogue(catalogueSpec);
+  const seen = new Set(catalogue.map((e) => `${e.proposal}/${e.auth}`));
+  for (const e of extra) if (!seen.has(`${e.proposal}/${e.auth}`)) catalogue.push(e);
+  if (!(a.timeout > 0 && a.timeout <= 300)) throw new UsageError(`--timeout ${a.timeout}: must be more than 0 and at most 300 seconds`);
+  if (!(a["half-open-timeout"] >= 0 && a["half-open-timeout"] <= 3600)) throw new UsageError(`--half-open-timeout ${a["half-open-timeout"]}: must be 0 to 3600 seconds`);
+  if (!(a.rate >= 0)) throw new UsageError(`--rate ${a.rate}: must be 0 (no limit) or more messages per second`);
+  const o: ScanOptions = {
+    targets,
+    port: intOption("port", a.port, 1, 65535),
+    catalogue,
+    catalogueName: catalogueSpec,
+    aggressive: a.aggressive,
+    ikev2: a.ikev2,
+    maxPacket: intOption("max-packet", a["max-packet"], 576, 65535),
+    pacing: { maxHalfOpen: intOption("max-half-open", a["max-half-open"], 1, 1000), halfOpenTimeoutMs: a["half-open-timeout"] * 1000, silenceRetries: 2, minIntervalMs: 0 },
+    rate: a.rate,
+    concurrency: intOption("concurrency", a.concurrency, 1, 256),
+    sourcePort: intOption("source-port", a["source-port"], 0, 65535),
+    timeoutMs: a.timeout * 1000,
+    retries: intOption("retries", a.retries, 0, 10),
+  };
+  if (a.id !== undefined) o.id = parseIdentity(a.id);
+  return o;
+}
+
+async function withSpinner<T>(io: IO, enabled: boolean, color: boolean, text: string, run: (progress: (t: string) => void) => Promise<T>): Promise<T> {
+  let spinner: { text: string; start(): unknown; stop(): unknown } | undefined;
+  if (enabled && io.isTTY && process.stderr.isTTY) {
+    const { default: ora } = await import("ora");
+    spinner = ora({ stream: process.stderr, text, color: "cyan", isEnabled: true });
+    spinner.start();
+    void color;
+  }
+  try {
+    return await run((t) => {
+      if (spinner) spinner.text = t;
+    });
+  } finally {
+    spinner?.stop();
+  }
+}
+
+async function runScanCommand(a: ScanArgs, io: IO): Promise<number> {
+  const opts = await buildScanOptions(a, a.catalogue ?? "full", []);
+  const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;
+  const { runScan } = await import("../scan/scan.js");
+  const { VERSION } = await import("../probe.js");
+  if (a.jsonl) opts.onTarget = (t) => io.stdout(`${JSON.stringify(t)}\n`);
+  const report = await withSpinner(io, !a.json && !a.jsonl, color, `scanning ${opts.targets.length} target(s)`, (progress) => {
+    opts.onProgress = progress;
+    return runScan(opts, VERSION);
+  });
+  if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else if (!a.jsonl) {
+    const { renderScanTable } = await import("../report/render-scan.js");
+    io.stdout(renderScanTable(report, color));
+  }
+  return report.exitCode;
+}
+
+async function runCheckCommand(a: ScanArgs, io: IO): Promise<number> {
+  const { loadPolicy, requiredEntries, evaluate, junit } = await import("../scan/policy.js");
+  if (a.policy === undefined) throw new UsageError("--policy FILE is required: the policy to hold the gateway to (see examples/policies/)");
+  if (a.jsonl) throw new UsageError("--jsonl is for scan; check prints one report (--json)");
+  const policy = loadPolicy(a.policy);
+  const opts = await buildScanOptions(a, a.catalogue ?? policy.catalogue, requiredEntries(policy));
+  if (policy.aggressive === "forbid") opts.aggressive = true;
+  const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;
+  const { runScan } = await import("../scan/scan.js");
+  const { VERSION } = await import("../probe.js");
+  const scan = await withSpinner(io, !a.json, color, `checking ${opts.targets.length} target(s) against ${a.policy}`, (progress) => {
+    opts.onProgress = progress;
+    return runScan(opts, VERSION);
+  });
+  const targets = scan.targets.map((t) => evaluate(policy, t));
+  const allSilent = scan.targets.every((t) => t.status === "no-answer" || t.status === "error");
+  const report: CheckReport = {
+    tool: scan.tool,
+    startedAt: scan.startedAt,
+    policy: { ...policy, file: a.policy },
+    targets,
+    exitCode: allSilent ? ExitCode.NO_ANSWER : targets.every((t) => t.compliant) ? ExitCode.OK : ExitCode.STEP_FAILED,
+  };
+  if (a.junit !== undefined) {
+    try {
+      writeFileSync(a.junit, junit(report));
+    } catch (e) {
+      throw new UsageError(`--junit ${a.junit}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+    }
+  }
+  if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const { renderCheckTable } = await import("../report/render-scan.js");
+    io.stdout(renderCheckTable(report, color));
+  }
+  return report.exitCode;
+}
+
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
 export async function main(argv: string[] = hideBin(process.argv), io?: Partial<IO>): Promise<number> {
   const fullIo: IO = {
@@ -216,7 +377,25 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
       jsonMode = a.json;
       code = await runProbeCommand(a as unknown as ProbeArgs, fullIo);
     })
+    .command("scan [targets..]", "every Phase 1 transform the gateway(s) accept, rated, in a handful of exchanges", (y) => scanOptions(y, false), async (a) => {
+      jsonMode = a.json;
+      code = await runScanCommand(a as unknown as ScanArgs, fullIo);
+    })
+    .command(
+      "check [targets..]",
+      "scan and hold the gateway(s) to a policy; exit 1 when one does not comply",
+      (y) =>
+        scanOptions(y, true)
+          .option("policy", { type: "string", describe: "policy file (JSON: require, forbid, maxSeverity, aggressive; see examples/policies/)" })
+          .option("junit", { type: "string", describe: "write a JUnit XML report to this file" }),
+      async (a) => {
+        jsonMode = a.json;
+        code = await runCheckCommand(a as unknown as ScanArgs, fullIo);
+      },
+    )
     .example("$0 198.18.1.1 --ike aes256-sha256-modp2048 --ike 3des-sha1-modp1024 --psk-file psk.txt --id fqdn:client.example", "test two offers and the PSK")
+    .example("$0 scan 198.18.1.1 --catalogue full --aggressive", "everything the gateway accepts, rated")
+    .example("$0 check 198.18.1.1 --policy examples/policies/strict-modern.json --junit report.xml", "CI: pass or fail against a policy")
     .example("$0 probe 198.18.1.1 --ike aes256-sha256-modp2048 --json", "JSON report on stdout")
     .example("$0 GW --psk-file psk.txt --esp aes256-sha256-modp2048 --esp aes128-sha1 --local-ts 203.0.113.0/24 --remote-ts 198.51.100.0/24", "test Quick Mode proposals for that traffic")
     .epilogue(`${EXIT_CODES}\n\nThe PSK never appears in output, JSON, key files or captures.`)
@@ -243,7 +422,7 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
   };
   process.once("uncaughtException", onUncaught);
   try {
-    if (!argv.some((a) => !a.startsWith("-") && a !== "probe") && !argv.some((a) => a === "--help" || a === "-h")) {
+    if (!argv.some((a) => !a.startsWith("-") && !["probe", "scan", "check"].includes(a)) && !argv.some((a) => a === "--help" || a === "-h") && !argv.includes("--targets-file")) {
       throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
     }
     let helpShown = false;

@@ -141,7 +141,10 @@ function notifyInfo(n: Notification, isProtected: boolean): NotifyInfo {
 }
 
 /** Reads the transform the gateway chose and compares it with what we offered. */
-export function readSelectedTransform(sa: SecurityAssociation, offered: readonly Phase1Transform[]): { selected: SelectedTransform; offeredIndex: number } {
+export function readSelectedTransform(
+  sa: SecurityAssociation,
+  offered: readonly Phase1Transform[],
+): { selected: SelectedTransform; offeredIndex: number; authSubstituted?: { offered: number; answered: number } } {
   if (sa.proposals.length !== 1 || sa.proposals[0]?.transforms.length !== 1) {
     throw new IkeprobeError("bad-sa", `the gateway's SA has ${sa.proposals.length} proposals; exactly one with one transform was expected`);
   }
@@ -156,12 +159,24 @@ export function readSelectedTransform(sa: SecurityAssociation, offered: readonly
   }
   const keyBits = attrNumber(a, Phase1Attr.KEY_LENGTH);
   const life = lifetimes(a, Phase1Attr.LIFE_TYPE, Phase1Attr.LIFE_DURATION);
-  // The transform number should point at the offer; fall back to matching attributes.
-  let idx = offered.findIndex((o) => o.encryption === enc && o.hash === hash && o.auth === auth && o.group === group && (o.keyBits ?? (enc === 7 ? 128 : undefined)) === (keyBits ?? (enc === 7 ? 128 : undefined)));
+  // Key length matters only for variable-length ciphers; AES without it means 128 bits.
+  const bits = (e: number, k: number | undefined): number | undefined => (e === 1 || e === 5 ? undefined : (k ?? 128));
+  const sameSuite = (o: Phase1Transform): boolean => o.encryption === enc && o.hash === hash && o.group === group && bits(o.encryption, o.keyBits) === bits(enc, keyBits);
+  let idx = offered.findIndex((o) => sameSuite(o) && o.auth === auth);
   const mismatches: string[] = [];
+  let authSubstituted: { offered: number; answered: number } | undefined;
   if (idx < 0) {
-    idx = Math.min(Math.max(t.number - 1, 0), offered.length - 1);
-    mismatches.push("the chosen transform matches none of our offers");
+    // Matched by its transform number, with another auth method: strongSwan answers with its own
+    // configured method whatever we offered, and checks the method only at message 5.
+    const byNumber = offered[t.number - 1];
+    if (byNumber !== undefined && sameSuite(byNumber)) {
+      idx = t.number - 1;
+      authSubstituted = { offered: byNumber.auth, answered: auth };
+      mismatches.push(`the gateway answered auth method ${auth} to our offer of ${byNumber.auth}`);
+    } else {
+      idx = Math.min(Math.max(t.number - 1, 0), offered.length - 1);
+      mismatches.push("the chosen transform matches none of our offers");
+    }
   }
   const o = offered[idx]!;
   const transform: Phase1Transform = { encryption: enc, hash, auth, group, lifetimeSeconds: life.seconds ?? o.lifetimeSeconds };
@@ -169,7 +184,7 @@ export function readSelectedTransform(sa: SecurityAssociation, offered: readonly
   else if (enc === 7) transform.keyBits = 128; // strongSwan assumes 128 for AES without Key Length
   const selected: SelectedTransform = { transform, offeredLifetimeSeconds: o.lifetimeSeconds, mismatches };
   if (life.kilobytes !== undefined) selected.lifetimeKilobytes = life.kilobytes;
-  return { selected, offeredIndex: idx };
+  return { selected, offeredIndex: idx, ...(authSubstituted !== undefined ? { authSubstituted } : {}) };
 }
 
 export class MainModeInitiator {

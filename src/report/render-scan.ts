@@ -1,0 +1,88 @@
+/** Terminal rendering of scan and check reports. */
+import { Chalk, type ChalkInstance } from "chalk";
+import Table from "cli-table3";
+import { type Severity, severityRank } from "../data/ratings.js";
+import type { ScanReport, TargetScan } from "../scan/scan.js";
+import type { CheckReport } from "../scan/policy.js";
+
+function sevColor(c: ChalkInstance, s: Severity): string {
+  switch (s) {
+    case "CRITICAL":
+      return c.bgRed.white.bold(s);
+    case "HIGH":
+      return c.red.bold(s);
+    case "MEDIUM":
+      return c.yellow(s);
+    case "LOW":
+      return c.cyan(s);
+    case "INFO":
+      return c.blue(s);
+    default:
+      return c.green(s);
+  }
+}
+
+function table(c: ChalkInstance, head: string[], color: boolean): Table.Table {
+  return new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: color ? ["grey"] : [] }, wordWrap: true, colWidths: head.length === 4 ? [10, 28, 11, 70] : [] });
+}
+
+export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): string {
+  const out: string[] = [];
+  const addr = t.target.address !== null && t.target.address !== t.target.host ? ` (${t.target.address})` : "";
+  out.push(c.bold(`${t.target.host}${addr} port ${t.target.port}: ${t.status}${t.error ? `: ${t.error}` : ""}`));
+  if (t.status === "error") return out.join("\n");
+  out.push(`  implementation: ${t.fingerprint.implementation ?? c.dim("unknown")}${t.fingerprint.evidence.length ? c.dim(` (${t.fingerprint.evidence.join("; ")})`) : ""}`);
+  const cap = t.capabilities;
+  out.push(`  capabilities: NAT-T ${cap.natT ?? "no"}, DPD ${cap.dpd ? "yes" : "no"}, XAUTH ${cap.xauth ? "yes" : "no"}, IKE fragmentation ${cap.fragmentation ? "yes" : "no"}, Cisco Unity ${cap.ciscoUnity ? "yes" : "no"}`);
+  if (t.ikev2 !== null) out.push(`  IKEv2: ${t.ikev2.supported === null ? "unknown" : t.ikev2.supported ? "yes" : "no"} (${t.ikev2.answer})`);
+  out.push(`  worst finding: ${sevColor(c, t.severity)}`);
+  const mm = t.mainMode;
+  out.push("", c.bold(`  Main Mode: ${mm.accepted.length} accepted, ${mm.rejectedCount} refused, ${mm.unknown.length} unknown (no answer)`));
+  if (mm.accepted.length > 0) {
+    const tb = table(c, ["severity", "proposal", "auth", "why"], color);
+    for (const a of [...mm.accepted].sort((x, y) => severityRank(y.severity) - severityRank(x.severity) || x.proposal.localeCompare(y.proposal))) {
+      tb.push([sevColor(c, a.severity), a.proposal, a.auth, a.reasons.join("; ") || c.dim("-")]);
+    }
+    out.push(tb.toString());
+  }
+  if (mm.unknown.length > 0) {
+    const shown = mm.unknown.slice(0, 12).map((u) => `${u.proposal}/${u.auth}`).join(", ");
+    out.push(c.yellow(`  unknown (never answered, not refused): ${shown}${mm.unknown.length > 12 ? ` and ${mm.unknown.length - 12} more` : ""}`));
+  }
+  for (const m of mm.malformed) out.push(c.magenta(`  unreadable answer (${m.offered} transforms offered): ${m.error}`));
+  for (const n of mm.notes) out.push(c.dim(`  note: the gateway ${n}`));
+  const ag = t.aggressiveMode;
+  if (ag !== null) {
+    const refused = Object.entries(ag.notifies).map(([k, v]) => `${k} x${v}`).join(", ");
+    out.push("", c.bold(`  Aggressive Mode: ${ag.accepted.length > 0 ? `answered with groups ${ag.groupsAnswered.join(", ")}` : "no transform accepted"}${refused ? ` (refusals: ${refused})` : ""}${ag.unknown.length ? `, ${ag.unknown.length} unknown` : ""}`));
+    if (ag.accepted.length > 0) {
+      const tb = table(c, ["severity", "proposal", "auth", "why"], color);
+      for (const a of ag.accepted) tb.push([sevColor(c, a.severity), a.proposal, a.auth, a.reasons.join("; ")]);
+      out.push(tb.toString());
+    }
+  }
+  const s = t.stats;
+  out.push(c.dim(`  ${s.exchanges} exchanges, ${s.packetsSent} packets sent, ${s.packetsReceived} answers, ${s.seconds} s (${s.waitedSeconds} s waiting for the gateway's half-open SAs to expire)`));
+  return out.join("\n");
+}
+
+export function renderScanTable(r: ScanReport, color: boolean): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const head = c.bold(`ikeprobe ${r.tool.version} scan: ${r.targets.length} target(s), catalogue ${r.catalogue.name} (${r.catalogue.transforms} transforms)`);
+  return `${[head, ...r.targets.map((t) => `\n${renderTarget(t, c, color)}`)].join("\n")}\n`;
+}
+
+export function renderCheckTable(r: CheckReport, color: boolean): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const out: string[] = [c.bold(`ikeprobe ${r.tool.version} check against ${r.policy.file}`)];
+  for (const t of r.targets) {
+    out.push("", `${t.target.host} port ${t.target.port}: ${t.compliant ? c.green.bold("COMPLIANT") : c.red.bold("NOT COMPLIANT")}`);
+    if (t.violations.length > 0) {
+      const tb = new Table({ head: ["rule", "violation"].map((h) => c.bold(h)), style: { head: [], border: color ? ["grey"] : [] }, wordWrap: true, colWidths: [22, 90] });
+      for (const v of t.violations) tb.push([v.rule, v.message]);
+      out.push(tb.toString());
+    }
+    for (const p of t.passed) out.push(c.dim(`  ok: ${p}`));
+  }
+  return `${out.join("\n")}\n`;
+}

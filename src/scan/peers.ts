@@ -1,0 +1,178 @@
+/**
+ * The network side of a scan: Main Mode and Aggressive Mode message 1 with many transforms, and an
+ * IKEv2 IKE_SA_INIT for detection. Each offer is its own exchange (fresh cookie) on one socket.
+ */
+import { randomBytes } from "node:crypto";
+import { createKeyExchange } from "../crypto/dh.js";
+import { DPD_VID, NAT_T_VIDS } from "../data/vendor-ids.js";
+import { DecodeError, IkeprobeError } from "../errors.js";
+import { phase1Sa, readSelectedTransform } from "../exchanges/main-mode.js";
+import { nonZeroRandom } from "../exchanges/isakmp-sa.js";
+import { type Phase1Transform, authToken } from "../config/ike.js";
+import type { IkeTransport } from "../transport/udp.js";
+import { ExchangeType, HEADER_LENGTH, ISAKMP_VERSION, PayloadType } from "../wire/constants.js";
+import { isIkev1 } from "../wire/header.js";
+import { decodeMessage, encodeChain, encodeMessage } from "../wire/message.js";
+import { type Identification, encodeId } from "../wire/payloads/identification.js";
+import { decodeNotification } from "../wire/payloads/notification.js";
+import { decodeSa, encodeSa } from "../wire/payloads/sa.js";
+import { notifyName } from "../wire/constants.js";
+import type { OfferAnswer, ScanPeer } from "./eliminate.js";
+import { Writer } from "../wire/writer.js";
+
+/** Vendor IDs we announce so the gateway answers with its own capabilities. */
+const SCAN_VIDS = [
+  ...NAT_T_VIDS.map((v) => v.hex),
+  DPD_VID,
+  "4048b7d56ebce88525e7de7f00d6c2d3", // FRAGMENTATION
+  "09002689dfd6b712", // XAUTH
+  "12f5f28c457168a9702d9fe274cc0100", // Cisco Unity 1.0
+].map((h) => ({ type: PayloadType.VENDOR_ID, body: Buffer.from(h, "hex") }));
+
+export interface PeerStats {
+  packetsSent: number;
+  packetsReceived: number;
+}
+
+/** Shared by Main and Aggressive Mode: send message 1, read the SA or the notify. */
+abstract class Phase1ScanPeer implements ScanPeer {
+  readonly vendorIds = new Map<string, Buffer>();
+  readonly stats: PeerStats = { packetsSent: 0, packetsReceived: 0 };
+  protected readonly transport: IkeTransport;
+  protected abstract readonly exchangeType: number;
+
+  constructor(transport: IkeTransport) {
+    this.transport = transport;
+  }
+
+  protected abstract payloads(transforms: readonly Phase1Transform[]): { type: number; body: Buffer }[];
+
+  /** The whole message 1 for these transforms (for the packet-size check). */
+  message(transforms: readonly Phase1Transform[], cookie: Buffer = Buffer.alloc(8, 1)): Buffer {
+    const chain = encodeChain([...this.payloads(transforms), ...SCAN_VIDS]);
+    return encodeMessage(
+      { initiatorCookie: cookie, responderCookie: Buffer.alloc(8), nextPayload: chain.firstType, version: ISAKMP_VERSION, exchangeType: this.exchangeType, flags: 0, messageId: 0 },
+      chain.bytes,
+    );
+  }
+
+  async offer(transforms: readonly Phase1Transform[]): Promise<OfferAnswer> {
+    const cookie = nonZeroRandom(8);
+    let answer: OfferAnswer | undefined;
+    const rt = await this.transport.roundTrip(this.message(transforms, cookie), false, (d) => {
+      if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(cookie)) return false;
+      const a = this.read(d, transforms);
+      if (a === undefined) return false;
+      answer = a;
+      return true;
+    });
+    this.stats.packetsSent += rt.transmissions;
+    if (!rt.answered || answer === undefined) return { kind: "no-response" };
+    this.stats.packetsReceived++;
+    return answer;
+  }
+
+  private read(d: Buffer, transforms: readonly Phase1Transform[]): OfferAnswer | undefined {
+    try {
+      const m = decodeMessage(d, { lenient: true });
+      if (!isIkev1(m.header)) return { kind: "malformed", error: `answer in ISAKMP version ${m.header.version >> 4}.${m.header.version & 15}` };
+      if (m.header.exchangeType === ExchangeType.INFORMATIONAL && m.ciphertext === undefined) {
+        const n = m.payloads.find((p) => p.type === PayloadType.NOTIFICATION);
+        if (n === undefined) return undefined;
+        return { kind: "rejected", notify: notifyName(decodeNotification(n.body).notifyType) };
+      }
+      if (m.header.exchangeType !== this.exchangeType) return undefined;
+      for (const p of m.payloads) if (p.type === PayloadType.VENDOR_ID) this.vendorIds.set(p.body.toString("hex"), p.body);
+      const sa = m.payloads.find((p) => p.type === PayloadType.SA);
+      if (sa === undefined) return { kind: "malformed", error: "message 2 without an SA payload" };
+      const { selected, offeredIndex, authSubstituted } = readSelectedTransform(decodeSa(sa.body), transforms);
+      if (authSubstituted !== undefined) {
+        return { kind: "accepted", index: offeredIndex, note: `answers with auth method ${authToken(authSubstituted.answered)} to offers of ${authToken(authSubstituted.offered)} (it checks the method only later, at message 5)` };
+      }
+      if (selected.mismatches.length > 0) return { kind: "malformed", error: `the gateway chose a transform we did not offer (${selected.mismatches.join("; ")})` };
+      return { kind: "accepted", index: offeredIndex };
+    } catch (e) {
+      if (e instanceof DecodeError || e instanceof IkeprobeError) return { kind: "malformed", error: e.message };
+      throw e;
+    }
+  }
+}
+
+export class MainModeScanPeer extends Phase1ScanPeer {
+  protected readonly exchangeType = ExchangeType.IDENTITY_PROTECTION;
+  protected payloads(transforms: readonly Phase1Transform[]) {
+    return [{ type: PayloadType.SA, body: encodeSa(phase1Sa(transforms)) }];
+  }
+}
+
+/** Aggressive Mode message 1: SA, KE (for the one group offered), nonce, our ID. */
+export class AggressiveScanPeer extends Phase1ScanPeer {
+  protected readonly exchangeType = ExchangeType.AGGRESSIVE;
+  private readonly ke: Buffer;
+  private readonly id: Identification;
+  constructor(transport: IkeTransport, group: number, id: Identification) {
+    super(transport);
+    // The KE must match the offered group: the mistake that makes other tools miss modern groups.
+    this.ke = createKeyExchange(group).publicValue;
+    this.id = id;
+  }
+  protected payloads(transforms: readonly Phase1Transform[]) {
+    return [
+      { type: PayloadType.SA, body: encodeSa(phase1Sa(transforms)) },
+      { type: PayloadType.KE, body: this.ke },
+      { type: PayloadType.NONCE, body: randomBytes(20) },
+      { type: PayloadType.ID, body: encodeId(this.id) },
+    ];
+  }
+}
+
+export interface Ikev2Detection {
+  /** The gateway answered an IKEv2 IKE_SA_INIT. null: no answer (unknown). */
+  supported: boolean | null;
+  answer: string;
+}
+
+const IKEV2_NOTIFY: Record<number, string> = { 7: "INVALID_SYNTAX", 14: "NO_PROPOSAL_CHOSEN", 17: "INVALID_KE_PAYLOAD", 24: "AUTHENTICATION_FAILED", 16390: "COOKIE" };
+
+/** An IKEv2 IKE_SA_INIT (RFC 7296 §1.2): AES-CBC-128/256, HMAC-SHA2-256, SHA1, groups 14 and 19. */
+export function ikeSaInit(spi: Buffer): Buffer {
+  const transform = (last: boolean, type: number, id: number, keyLen?: number): Buffer => {
+    const attrs = keyLen !== undefined ? new Writer().u16(0x800e).u16(keyLen).finish() : Buffer.alloc(0);
+    return new Writer().u8(last ? 0 : 3).u8(0).u16(8 + attrs.length).u8(type).u8(0).u16(id).bytes(attrs).finish();
+  };
+  const ts = [transform(false, 1, 12, 256), transform(false, 1, 12, 128), transform(false, 2, 5), transform(false, 2, 2), transform(false, 3, 12), transform(false, 3, 2), transform(false, 4, 14), transform(true, 4, 19)];
+  const body = Buffer.concat(ts);
+  const proposal = new Writer().u8(0).u8(0).u16(8 + body.length).u8(1).u8(1).u8(0).u8(ts.length).bytes(body).finish();
+  const ke = createKeyExchange(14).publicValue;
+  const payloads: [number, Buffer][] = [
+    [33, proposal],
+    [34, new Writer().u16(14).u16(0).bytes(ke).finish()],
+    [40, randomBytes(32)],
+  ];
+  const w = new Writer();
+  payloads.forEach(([, b], i) => w.u8(payloads[i + 1]?.[0] ?? 0).u8(0).u16(4 + b.length).bytes(b));
+  const chain = w.finish();
+  return new Writer().bytes(spi).bytes(Buffer.alloc(8)).u8(33).u8(0x20).u8(34).u8(0x08).u32(0).u32(28 + chain.length).bytes(chain).finish();
+}
+
+export async function detectIkev2(transport: IkeTransport, stats: PeerStats): Promise<Ikev2Detection & { halfOpen: boolean }> {
+  const spi = nonZeroRandom(8);
+  let result: (Ikev2Detection & { halfOpen: boolean }) | undefined;
+  const rt = await transport.roundTrip(ikeSaInit(spi), false, (d) => {
+    if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(spi)) return false;
+    if (d[17]! >> 4 !== 2) {
+      result = { supported: false, answer: `answered in ISAKMP version ${d[17]! >> 4}.${d[17]! & 15} (IKEv1 only)`, halfOpen: false };
+      return true;
+    }
+    const next = d[16];
+    if (next === 41 && d.length >= 28 + 8) {
+      const type = d.readUInt16BE(28 + 6);
+      result = { supported: true, answer: `IKE_SA_INIT answered with notify ${IKEV2_NOTIFY[type] ?? type}`, halfOpen: false };
+    } else result = { supported: true, answer: "IKE_SA_INIT answered with an SA", halfOpen: next === 33 };
+    return true;
+  });
+  stats.packetsSent += rt.transmissions;
+  if (result === undefined) return { supported: null, answer: "no answer to IKE_SA_INIT", halfOpen: false };
+  stats.packetsReceived++;
+  return result;
+}

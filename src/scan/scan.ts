@@ -1,0 +1,279 @@
+/**
+ * `ikeprobe scan`: for each target, every Phase 1 transform of the catalogue the gateway accepts
+ * (Main Mode, and Aggressive Mode per DH group with --aggressive), in a handful of exchanges; IKEv2
+ * detection; vendor IDs, capabilities and a fingerprint; ratings. Targets run concurrently under one
+ * global rate limit.
+ */
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import { authToken, encryptionToken, groupToken, hashToken } from "../config/ike.js";
+import { addressIdentity } from "../config/identity.js";
+import { AGGRESSIVE_PSK, type Severity, ratePhase1, worst } from "../data/ratings.js";
+import { nameVendorId, VENDOR_IDS } from "../data/vendor-ids.js";
+import { IkeprobeError, NetworkError } from "../errors.js";
+import { IkeTransport } from "../transport/udp.js";
+import type { Identification } from "../wire/payloads/identification.js";
+import type { CatalogueEntry } from "./catalogue.js";
+import { type Clock, Pacer, type PacingOptions, chunk, eliminate, realClock } from "./eliminate.js";
+import { AggressiveScanPeer, MainModeScanPeer, detectIkev2 } from "./peers.js";
+
+export interface ScanOptions {
+  targets: string[];
+  port: number;
+  catalogue: CatalogueEntry[];
+  catalogueName: string;
+  aggressive: boolean;
+  ikev2: boolean;
+  /** IP packet size limit; message 1 stays below it (no fragmentation). */
+  maxPacket: number;
+  pacing: Omit<PacingOptions, "onWait">;
+  /** Messages per second over all targets; 0 for no limit. */
+  rate: number;
+  concurrency: number;
+  sourcePort: number;
+  timeoutMs: number;
+  retries: number;
+  id?: Identification;
+  onProgress?: (text: string) => void;
+  onTarget?: (t: TargetScan) => void;
+  clock?: Clock;
+}
+
+export interface RatedTransform {
+  proposal: string;
+  auth: string;
+  encryption: string;
+  hash: string;
+  group: string;
+  severity: Severity;
+  reasons: string[];
+}
+
+export interface ModeResult {
+  accepted: RatedTransform[];
+  unknown: { proposal: string; auth: string }[];
+  rejectedCount: number;
+  notifies: Record<string, number>;
+  malformed: { error: string; offered: number }[];
+  notes: string[];
+}
+
+export interface TargetScan {
+  target: { host: string; port: number; address: string | null };
+  status: "scanned" | "incomplete" | "no-answer" | "error";
+  error?: string;
+  mainMode: ModeResult;
+  aggressiveMode: (ModeResult & { groupsAnswered: string[] }) | null;
+  vendorIds: { hex: string; name?: string }[];
+  fingerprint: { implementation: string | null; evidence: string[] };
+  capabilities: { natT: string | null; dpd: boolean; xauth: boolean; fragmentation: boolean; ciscoUnity: boolean };
+  ikev2: { supported: boolean | null; answer: string } | null;
+  severity: Severity;
+  stats: { exchanges: number; packetsSent: number; packetsReceived: number; seconds: number; waitedSeconds: number };
+}
+
+/** A token bucket shared by every target: at most `rate` messages a second overall. */
+export class RateLimiter {
+  private next = 0;
+  private readonly interval: number;
+  private readonly clock: Clock;
+  constructor(rate: number, clock: Clock = realClock) {
+    this.interval = rate > 0 ? 1000 / rate : 0;
+    this.clock = clock;
+  }
+  async take(): Promise<void> {
+    if (this.interval === 0) return;
+    const now = this.clock.now();
+    const at = Math.max(now, this.next);
+    this.next = at + this.interval;
+    if (at > now) await this.clock.sleep(at - now);
+  }
+}
+
+function rate(e: CatalogueEntry): RatedTransform {
+  const t = e.transform;
+  const tokens = { encryption: encryptionToken(t.encryption, t.keyBits), hash: hashToken(t.hash), group: groupToken(t.group), auth: authToken(t.auth) };
+  return { proposal: e.proposal, ...tokens, ...ratePhase1(tokens) };
+}
+
+function emptyMode(): ModeResult {
+  return { accepted: [], unknown: [], rejectedCount: 0, notifies: {}, malformed: [], notes: [] };
+}
+
+/** Expands `198.18.1.0/30` into its addresses (at most 4096); other targets as they are. */
+export function expandTargets(specs: string[]): string[] {
+  const out: string[] = [];
+  for (const s of specs) {
+    const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(s);
+    if (m === null) {
+      out.push(s);
+      continue;
+    }
+    const bits = Number(m[2]);
+    if (isIP(m[1]!) !== 4 || bits < 0 || bits > 32) throw new IkeprobeError("usage", `target ${s}: not an IPv4 network`);
+    if (32 - bits > 12) throw new IkeprobeError("usage", `target ${s}: ${2 ** (32 - bits)} addresses; at most 4096 (a /20) per network`);
+    const base = m[1]!.split(".").reduce((n, o) => n * 256 + Number(o), 0) & (bits === 0 ? 0 : ~0 << (32 - bits));
+    const count = 2 ** (32 - bits);
+    // Skip the network and broadcast addresses of subnets that have them.
+    const [first, last] = count > 2 ? [1, count - 2] : [0, count - 1];
+    for (let i = first; i <= last; i++) {
+      const a = (base + i) >>> 0;
+      out.push([a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join("."));
+    }
+  }
+  return out;
+}
+
+const PRODUCT = new Set(VENDOR_IDS.filter((v) => v.category === "product").map((v) => v.name));
+
+export async function scanTarget(host: string, opts: ScanOptions, limiter: RateLimiter): Promise<TargetScan> {
+  const t0 = Date.now();
+  const result: TargetScan = {
+    target: { host, port: opts.port, address: null },
+    status: "scanned",
+    mainMode: emptyMode(),
+    aggressiveMode: null,
+    vendorIds: [],
+    fingerprint: { implementation: null, evidence: [] },
+    capabilities: { natT: null, dpd: false, xauth: false, fragmentation: false, ciscoUnity: false },
+    ikev2: null,
+    severity: "OK",
+    stats: { exchanges: 0, packetsSent: 0, packetsReceived: 0, seconds: 0, waitedSeconds: 0 },
+  };
+  let transport: IkeTransport | undefined;
+  try {
+    let address = host;
+    if (isIP(host) === 0) {
+      try {
+        address = (await lookup(host)).address;
+      } catch (e) {
+        throw new NetworkError(`cannot resolve ${host}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    result.target.address = address;
+    transport = await IkeTransport.open({ address, port: opts.port }, { sourcePort: opts.sourcePort, timeoutMs: opts.timeoutMs, retries: opts.retries });
+    const clock = opts.clock ?? realClock;
+    const pacer = new Pacer({ ...opts.pacing, onWait: (ms, why) => opts.onProgress?.(`${host}: waiting ${(ms / 1000).toFixed(0)} s (${why})`) }, clock);
+    const limited = <T extends { offer: MainModeScanPeer["offer"] }>(peer: T) => ({ offer: async (ts: Parameters<T["offer"]>[0]) => (await limiter.take(), peer.offer(ts)) });
+    const udpLimit = opts.maxPacket - (isIP(address) === 6 ? 40 : 20) - 8;
+
+    const mm = new MainModeScanPeer(transport);
+    const chunks = chunk(opts.catalogue, (ts) => mm.message(ts).length <= udpLimit);
+    const mmResult = await eliminate(chunks, limited(mm), pacer, (done, total) => opts.onProgress?.(`${host}: Main Mode ${done}/${total} transforms`));
+    result.mainMode = {
+      accepted: mmResult.accepted.map(rate),
+      unknown: mmResult.unknown.map((e) => ({ proposal: e.proposal, auth: e.auth })),
+      rejectedCount: mmResult.rejected.length,
+      notifies: mmResult.notifies,
+      malformed: mmResult.malformed,
+      notes: mmResult.notes,
+    };
+    result.stats.exchanges += mmResult.exchanges;
+    const vids = new Map(mm.vendorIds);
+    const stats = [mm.stats];
+
+    if (opts.ikev2) {
+      await pacer.beforeSend();
+      await limiter.take();
+      const v2stats = { packetsSent: 0, packetsReceived: 0 };
+      const v2 = await detectIkev2(transport, v2stats);
+      if (v2.halfOpen) pacer.onHalfOpen();
+      stats.push(v2stats);
+      result.stats.exchanges++;
+      result.ikev2 = { supported: v2.supported, answer: v2.answer };
+    }
+
+    if (opts.aggressive) {
+      const psk = opts.catalogue.filter((e) => e.transform.auth === 1 || e.transform.auth === 65001);
+      const groups = [...new Set(psk.map((e) => e.transform.group))];
+      const agg: ModeResult & { groupsAnswered: string[] } = { ...emptyMode(), groupsAnswered: [] };
+      const id = opts.id ?? addressIdentity(transport.local.address);
+      for (const g of groups) {
+        const peer = new AggressiveScanPeer(transport, g, id);
+        const entries = psk.filter((e) => e.transform.group === g);
+        const r = await eliminate(chunk(entries, (ts) => peer.message(ts).length <= udpLimit), limited(peer), pacer, (done, total) => opts.onProgress?.(`${host}: Aggressive Mode ${groupToken(g)} ${done}/${total}`));
+        agg.accepted.push(...r.accepted.map(rate).map((t) => ({ ...t, severity: worst(t.severity, AGGRESSIVE_PSK.severity), reasons: [AGGRESSIVE_PSK.reason, ...t.reasons] })));
+        agg.unknown.push(...r.unknown.map((e) => ({ proposal: e.proposal, auth: e.auth })));
+        agg.rejectedCount += r.rejected.length;
+        agg.malformed.push(...r.malformed);
+        for (const n of r.notes) if (!agg.notes.includes(n)) agg.notes.push(n);
+        for (const [k, v] of Object.entries(r.notifies)) agg.notifies[k] = (agg.notifies[k] ?? 0) + v;
+        if (r.accepted.length > 0) agg.groupsAnswered.push(groupToken(g));
+        result.stats.exchanges += r.exchanges;
+        for (const [k, v] of peer.vendorIds) vids.set(k, v);
+        stats.push(peer.stats);
+      }
+      result.aggressiveMode = agg;
+    }
+
+    result.vendorIds = [...vids.values()].map((v) => {
+      const name = nameVendorId(v);
+      return name !== undefined ? { hex: v.toString("hex"), name } : { hex: v.toString("hex") };
+    });
+    const names = result.vendorIds.map((v) => v.name ?? "");
+    result.capabilities = {
+      natT: names.find((n) => /NAT-T|nat-t/.test(n)) ?? null,
+      dpd: names.some((n) => n.startsWith("Dead Peer Detection")),
+      xauth: names.some((n) => n.startsWith("XAUTH")),
+      fragmentation: names.includes("IKE Fragmentation"),
+      ciscoUnity: names.includes("Cisco Unity"),
+    };
+    const products = result.vendorIds.filter((v) => v.name !== undefined && PRODUCT.has(v.name));
+    result.fingerprint = fingerprint(products.map((p) => p.name!), names, result);
+    result.stats.packetsSent = stats.reduce((n, s) => n + s.packetsSent, 0);
+    result.stats.packetsReceived = stats.reduce((n, s) => n + s.packetsReceived, 0);
+    result.stats.waitedSeconds = Math.round(pacer.waitedMs / 100) / 10;
+    const answered = result.stats.packetsReceived > 0;
+    const unknown = result.mainMode.unknown.length + (result.aggressiveMode?.unknown.length ?? 0);
+    result.status = !answered ? "no-answer" : unknown > 0 || result.mainMode.malformed.length > 0 ? "incomplete" : "scanned";
+    result.severity = [...result.mainMode.accepted, ...(result.aggressiveMode?.accepted ?? [])].reduce<Severity>((s, t) => worst(s, t.severity), "OK");
+  } catch (e) {
+    if (!(e instanceof IkeprobeError)) throw e;
+    result.status = "error";
+    result.error = e.message;
+  } finally {
+    transport?.close();
+    result.stats.seconds = Math.round((Date.now() - t0) / 100) / 10;
+  }
+  return result;
+}
+
+/** A best guess at the implementation from its vendor IDs, with the evidence. */
+function fingerprint(products: string[], names: string[], r: TargetScan): TargetScan["fingerprint"] {
+  if (products.length > 0) return { implementation: products[0]!, evidence: products.map((p) => `vendor ID "${p}"`) };
+  // strongSwan without send_vendor_id: XAUTH and DPD always, NAT-T only if offered, nothing else.
+  const set = new Set(names.filter((n) => n !== ""));
+  const unknownVids = r.vendorIds.filter((v) => v.name === undefined).length;
+  if (set.has("XAUTH") && set.has("Dead Peer Detection v1.0") && unknownVids === 0 && [...set].every((n) => n === "XAUTH" || n.startsWith("Dead Peer") || /NAT-T|nat-t/.test(n) || n === "IKE Fragmentation")) {
+    return { implementation: "strongSwan (probable)", evidence: ["answers with the XAUTH and DPD vendor IDs and no product vendor ID, as charon does by default"] };
+  }
+  return { implementation: null, evidence: names.length > 0 ? [`vendor IDs: ${names.filter((n) => n !== "").join(", ") || "unknown ones only"}`] : [] };
+}
+
+export interface ScanReport {
+  tool: { name: "ikeprobe"; version: string };
+  startedAt: string;
+  catalogue: { name: string; transforms: number };
+  targets: TargetScan[];
+  exitCode: number;
+}
+
+export async function runScan(opts: ScanOptions, version: string): Promise<ScanReport> {
+  const startedAt = new Date().toISOString();
+  const hosts = expandTargets(opts.targets);
+  const limiter = new RateLimiter(opts.rate, opts.clock);
+  const results: TargetScan[] = new Array(hosts.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < hosts.length) {
+      const i = next++;
+      results[i] = await scanTarget(hosts[i]!, opts, limiter);
+      opts.onTarget?.(results[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, hosts.length)) }, worker));
+  const report: ScanReport = { tool: { name: "ikeprobe", version }, startedAt, catalogue: { name: opts.catalogueName, transforms: opts.catalogue.length }, targets: results, exitCode: 0 };
+  // 0: every target scanned completely; 3: no target answered at all; 1: anything between.
+  report.exitCode = results.every((r) => r.status === "scanned") ? 0 : results.every((r) => r.status === "no-answer" || r.status === "error") ? 3 : 1;
+  return report;
+}
