@@ -422,7 +422,8 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
   };
   process.once("uncaughtException", onUncaught);
   try {
-    if (!argv.some((a) => !a.startsWith("-") && !["probe", "scan", "check"].includes(a)) && !argv.some((a) => a === "--help" || a === "-h") && !argv.includes("--targets-file")) {
+    const first = argv.find((a) => !a.startsWith("-"));
+    if (first !== "scan" && first !== "check" && !argv.some((a) => !a.startsWith("-") && a !== "probe") && !argv.some((a) => a === "--help" || a === "-h")) {
       throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
     }
     let helpShown = false;

@@ -10,7 +10,7 @@ import { authToken, encryptionToken, groupToken, hashToken } from "../config/ike
 import { addressIdentity } from "../config/identity.js";
 import { AGGRESSIVE_PSK, type Severity, ratePhase1, worst } from "../data/ratings.js";
 import { nameVendorId, VENDOR_IDS } from "../data/vendor-ids.js";
-import { IkeprobeError, NetworkError } from "../errors.js";
+import { IkeprobeError, NetworkError, UsageError } from "../errors.js";
 import { IkeTransport } from "../transport/udp.js";
 import type { Identification } from "../wire/payloads/identification.js";
 import type { CatalogueEntry } from "./catalogue.js";
@@ -110,8 +110,8 @@ export function expandTargets(specs: string[]): string[] {
       continue;
     }
     const bits = Number(m[2]);
-    if (isIP(m[1]!) !== 4 || bits < 0 || bits > 32) throw new IkeprobeError("usage", `target ${s}: not an IPv4 network`);
-    if (32 - bits > 12) throw new IkeprobeError("usage", `target ${s}: ${2 ** (32 - bits)} addresses; at most 4096 (a /20) per network`);
+    if (isIP(m[1]!) !== 4 || bits < 0 || bits > 32) throw new UsageError(`target ${s}: not an IPv4 network`);
+    if (32 - bits > 12) throw new UsageError(`target ${s}: ${2 ** (32 - bits)} addresses; at most 4096 (a /20) per network`);
     const base = m[1]!.split(".").reduce((n, o) => n * 256 + Number(o), 0) & (bits === 0 ? 0 : ~0 << (32 - bits));
     const count = 2 ** (32 - bits);
     // Skip the network and broadcast addresses of subnets that have them.

@@ -2,6 +2,9 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { attrNumber } from "../../src/wire/attributes.ts";
+import { decodeMessage } from "../../src/wire/message.ts";
+import { decodeSa } from "../../src/wire/payloads/sa.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -189,6 +192,65 @@ describe("ikeprobe CLI", () => {
     assert.equal(esp.length, 2);
     assert.ok(esp.some((l) => l.startsWith('"IPv4","127.0.0.1","127.0.0.1","0x0a0b0c0d","AES-CBC [RFC3602]","0x') && l.includes('"HMAC-SHA-256-128 [RFC4868]","0x')));
   });
+
+  test("scan against a scripted gateway: JSON, JSONL, table, exit codes", async () => {
+    // Accepts exactly aes256-sha256-modp2048 and 3des-sha1-modp1024 (any auth), refuses the rest.
+    const ok = new Set(["7/256/4/14", "5/0/2/2"]);
+    const peer = await startUdpPeer((msg, reply) => {
+      const gw = new ScriptedGateway();
+      if (msg[18] !== 2) return; // IKEv2 and Aggressive Mode: silence
+      const sa = decodeSa(decodeMessage(msg).payloads.find((p) => p.type === PayloadType.SA)!.body);
+      const ts = sa.proposals[0]!.transforms;
+      const pick = ts.find((t) => ok.has([1, 14, 2, 4].map((k) => attrNumber(t.attributes, k) ?? 0).join("/")));
+      if (pick === undefined) {
+        gw.initiatorCookie = msg.subarray(0, 8);
+        return reply(gw.notify(NotifyType.NO_PROPOSAL_CHOSEN));
+      }
+      reply(gw.mm2(msg, (chosen) => (chosen.proposals[0]!.transforms = [pick])));
+    });
+    after(() => peer.close());
+    const dir2 = mkdtempSync(join(tmpdir(), "ikeprobe-scan-"));
+    const cat = join(dir2, "cat.txt");
+    writeFileSync(cat, "aes128-aes256-sha1-sha256-modp1024-modp2048 psk rsa\n3des-sha1-modp1024\n");
+    const r = await run(["scan", "127.0.0.1", "--port", String(peer.port), "--catalogue", cat, "--no-ikev2", "--json", "--timeout", "0.5"]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    const t = doc.targets[0];
+    assert.deepEqual(t.mainMode.accepted.map((a: { proposal: string; auth: string }) => `${a.proposal}/${a.auth}`).sort(), ["3des-sha1-modp1024/psk", "aes256-sha256-modp2048/psk", "aes256-sha256-modp2048/rsa"]);
+    assert.equal(t.mainMode.rejectedCount, 17 - 3);
+    assert.equal(t.mainMode.accepted.find((a: { proposal: string }) => a.proposal === "3des-sha1-modp1024").severity, "HIGH");
+    assert.ok(t.stats.exchanges <= 5, `${t.stats.exchanges} exchanges`);
+    const jl = await run(["scan", "127.0.0.1", "--port", String(peer.port), "--catalogue", cat, "--no-ikev2", "--jsonl", "--timeout", "0.5"]);
+    assert.equal(jl.stdout.trim().split("\n").length, 1);
+    assert.equal(JSON.parse(jl.stdout).target.port, peer.port);
+    const tb = await run(["scan", "127.0.0.1", "--port", String(peer.port), "--catalogue", cat, "--no-ikev2", "--timeout", "0.5"]);
+    assert.match(tb.stdout, /Main Mode: 3 accepted, 14 refused, 0 unknown/);
+    assert.match(tb.stdout, /HIGH .*3des-sha1-modp1024/);
+    // A target that never answers: unknown, never refused; exit 3.
+    const silent = await startUdpPeer(() => undefined);
+    after(() => silent.close());
+    const s2 = await run(["scan", "127.0.0.1", "--port", String(silent.port), "--catalogue", cat, "--no-ikev2", "--json", "--timeout", "0.3", "--retries", "0", "--half-open-timeout", "0"]);
+    assert.equal(s2.code, 3, s2.stderr);
+    const st = JSON.parse(s2.stdout).targets[0];
+    assert.equal(st.status, "no-answer");
+    assert.equal(st.mainMode.rejectedCount, 0);
+    assert.equal(st.mainMode.unknown.length, 17);
+  });
+
+  for (const [args, re] of [
+    [["scan"], /give at least one target/],
+    [["scan", "198.18.1.1", "--catalogue", "/nonexistent"], /--catalogue \/nonexistent: cannot read it \(ENOENT\); use full, common or a file/],
+    [["scan", "198.18.1.0/8"], /at most 4096/],
+    [["scan", "198.18.1.1", "--json", "--jsonl"], /--json and --jsonl: choose one/],
+    [["check", "198.18.1.1"], /--policy FILE is required/],
+    [["check", "198.18.1.1", "--policy", "/nonexistent.json"], /--policy \/nonexistent\.json: cannot read it/],
+  ] as const) {
+    test(`usage error: ${args.join(" ")}`, async () => {
+      const r = await run([...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, re);
+    });
+  }
 
   test("--psk warns on stderr that the key is visible", async () => {
     const peer = await startUdpPeer(() => undefined);

@@ -34,6 +34,12 @@ export interface LabConnection {
   espProposals?: string[];
   localTs?: string;
   remoteTs?: string;
+  /** Gateway addresses this connection answers on (default: the lab's gateway addresses). */
+  localAddrs?: string[];
+  /** psk (default) or pubkey (certificates). */
+  auth?: "psk" | "pubkey";
+  /** Let this connection answer Aggressive Mode (charon also needs the global knob, see LabOptions.aggressivePsk). */
+  aggressive?: boolean;
   /** IPsec mode of the CHILD_SA; default tunnel. */
   mode?: "tunnel" | "transport";
   /** CHILD_SA life_time in seconds (hard lifetime strongSwan proposes/accepts up to); default strongSwan's. */
@@ -48,6 +54,8 @@ export interface LabOptions {
   ikeLogLevel?: number;
   /** Extra lines inside the charon { } section. */
   charonExtra?: string;
+  /** More addresses for the gateway (from 198.18.1.0/24), for connections bound to them. */
+  gwExtraAddrs?: string[];
 }
 
 export interface Lab {
@@ -123,15 +131,16 @@ function swanctlConf(conns: LabConnection[], gwAddrs: string): string {
     return `
   ${c.name} {
     version = 1
-    local_addrs = ${gwAddrs}
+    local_addrs = ${c.localAddrs?.join(", ") ?? gwAddrs}
     proposals = ${c.proposals.join(", ")}
     rekey_time = ${c.rekeySeconds ?? 14400}s
+    aggressive = ${c.aggressive ? "yes" : "no"}
     local {
-      auth = psk
+      auth = ${c.auth ?? "psk"}
       id = ${c.localId ?? "%any"}
     }
     remote {
-      auth = psk
+      auth = ${c.auth ?? "psk"}
       id = ${c.remoteId ?? "%any"}
     }${children}
   }`;
@@ -247,6 +256,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     run(["ip", "link", "add", "gw0", "netns", gwNs, "type", "veth", "peer", "name", "cl0", "netns", clientNs]);
     run(["ip", "-n", gwNs, "addr", "add", `${gwAddr}/24`, "dev", "gw0"]);
     run(["ip", "-n", clientNs, "addr", "add", `${clientAddr}/24`, "dev", "cl0"]);
+    for (const a of opts.gwExtraAddrs ?? []) run(["ip", "-n", gwNs, "addr", "add", `${a}/24`, "dev", "gw0"]);
     // nodad: usable at once, no duplicate address detection delay.
     run(["ip", "-n", gwNs, "addr", "add", `${gwAddr6}/64`, "dev", "gw0", "nodad"]);
     run(["ip", "-n", clientNs, "addr", "add", `${clientAddr6}/64`, "dev", "cl0", "nodad"]);
