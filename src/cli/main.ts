@@ -53,6 +53,7 @@ interface ProbeArgs {
   keys?: string;
   pcap?: string;
   hold: number;
+  "vendor-ids"?: string;
   esp?: string[];
   ah?: string[];
   "esp-lifetime": string;
@@ -87,6 +88,7 @@ function probeOptions(y: Argv): Argv<ProbeArgs> {
     .option("mode", { type: "string", default: "tunnel", choices: ["tunnel", "transport"] as const, describe: "IPsec mode offered in Quick Mode" })
     .option("local-ts", { type: "string", describe: "our traffic selector (proxy ID): subnet, address or range, optionally [proto/port], e.g. 203.0.113.0/24[tcp/443]" })
     .option("remote-ts", { type: "string", describe: "the gateway's traffic selector, e.g. 198.51.100.0/24" })
+    .option("vendor-ids", { type: "string", describe: "file of more vendor IDs to name: HEX[*] NAME per line (* = prefix)" })
     .option("hold", { type: "number", default: 0, describe: "keep the authenticated SA up this many seconds before deleting it (Ctrl-C ends the hold and still cleans up)" }) as unknown as Argv<ProbeArgs>;
 }
 
@@ -164,6 +166,7 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
 
 async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
   const opts = buildProbeOptions(a, io);
+  await loadVendorIds(a["vendor-ids"]);
   const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;
   let spinner: { text: string; start(): unknown; stop(): unknown } | undefined;
   if (!a.json && io.isTTY && process.stderr.isTTY) {
@@ -224,6 +227,22 @@ interface ScanArgs {
   id?: string;
   policy?: string;
   junit?: string;
+  "vendor-ids"?: string;
+}
+
+/** `--vendor-ids FILE`: register more names before anything is named. */
+async function loadVendorIds(file: string | undefined): Promise<void> {
+  if (file === undefined) return;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`--vendor-ids ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+  }
+  const { parseVendorIdFile, addVendorIds } = await import("../data/vendor-ids.js");
+  const { entries, errors } = parseVendorIdFile(text);
+  if (errors.length > 0) throw new UsageError(`--vendor-ids ${file}: ${errors[0]}`);
+  addVendorIds(entries);
 }
 
 function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
@@ -245,7 +264,8 @@ function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
     .option("timeout", { type: "number", default: 3, describe: "seconds to wait for each answer, retransmissions included" })
     .option("retries", { type: "number", default: 1, describe: "retransmissions of each message" })
     .option("source-port", { type: "number", default: 0, describe: "our UDP source port (0 = ephemeral; 500 needs root)" })
-    .option("id", { type: "string", describe: "our identity in Aggressive Mode, TYPE:VALUE (default: our IP address)" }) as unknown as Argv<ScanArgs>;
+    .option("id", { type: "string", describe: "our identity in Aggressive Mode, TYPE:VALUE (default: our IP address)" })
+    .option("vendor-ids", { type: "string", describe: "file of more vendor IDs to name and fingerprint with: HEX[*] NAME per line (* = prefix)" }) as unknown as Argv<ScanArgs>;
 }
 
 async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra: CatalogueEntry[]): Promise<ScanOptions> {
@@ -306,6 +326,7 @@ async function withSpinner<T>(io: IO, enabled: boolean, color: boolean, text: st
 
 async function runScanCommand(a: ScanArgs, io: IO): Promise<number> {
   const opts = await buildScanOptions(a, a.catalogue ?? "full", []);
+  await loadVendorIds(a["vendor-ids"]);
   const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;
   const { runScan } = await import("../scan/scan.js");
   const { VERSION } = await import("../probe.js");
@@ -327,6 +348,7 @@ async function runCheckCommand(a: ScanArgs, io: IO): Promise<number> {
   if (a.policy === undefined) throw new UsageError("--policy FILE is required: the policy to hold the gateway to (see examples/policies/)");
   if (a.jsonl) throw new UsageError("--jsonl is for scan; check prints one report (--json)");
   const policy = loadPolicy(a.policy);
+  await loadVendorIds(a["vendor-ids"]);
   const opts = await buildScanOptions(a, a.catalogue ?? policy.catalogue, requiredEntries(policy));
   if (policy.aggressive === "forbid") opts.aggressive = true;
   const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;

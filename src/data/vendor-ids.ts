@@ -15,7 +15,7 @@ export interface VendorIdEntry {
 
 const md5 = (s: string): string => createHash("md5").update(s).digest("hex");
 
-export const VENDOR_IDS: readonly VendorIdEntry[] = [
+const BUILTIN: VendorIdEntry[] = [
   { name: "RFC 3947 NAT-T", hex: md5("RFC 3947"), match: "exact", category: "nat-t" },
   { name: "draft-ietf-ipsec-nat-t-ike-03", hex: md5("draft-ietf-ipsec-nat-t-ike-03"), match: "exact", category: "nat-t" },
   { name: "draft-ietf-ipsec-nat-t-ike-02", hex: md5("draft-ietf-ipsec-nat-t-ike-02"), match: "exact", category: "nat-t" },
@@ -67,6 +67,33 @@ export const VENDOR_IDS: readonly VendorIdEntry[] = [
   { name: "Sidewinder", hex: "8404adf9cda05760b2ca292e4bff537b", match: "exact", category: "product" },
   { name: "Nortel Contivity", hex: "424e4553", match: "prefix", category: "product" },
 ];
+
+/** The built-in table plus what `addVendorIds` registered. */
+export const VENDOR_IDS: VendorIdEntry[] = [...BUILTIN];
+
+/**
+ * More vendor IDs, e.g. from `--vendor-ids FILE`: one per line, `HEX NAME`, HEX ending in `*` for
+ * a prefix match (the rest carries a version); `#` starts a comment. Returns how many were added.
+ */
+export function parseVendorIdFile(text: string): { entries: VendorIdEntry[]; errors: string[] } {
+  const entries: VendorIdEntry[] = [];
+  const errors: string[] = [];
+  text.split("\n").forEach((raw, i) => {
+    const line = raw.replace(/#.*/, "").trim();
+    if (line === "") return;
+    const m = /^([0-9a-fA-F]+)(\*?)\s+(.+)$/.exec(line);
+    if (m === null || m[1]!.length % 2 !== 0) {
+      errors.push(`line ${i + 1}: expected HEX[*] NAME, e.g. "1d6e178f6c2c0be284985465450fe9d4 FortiGate"`);
+      return;
+    }
+    entries.push({ name: m[3]!, hex: m[1]!.toLowerCase(), match: m[2] === "*" ? "prefix" : "exact", category: "product" });
+  });
+  return { entries, errors };
+}
+
+export function addVendorIds(entries: VendorIdEntry[]): void {
+  VENDOR_IDS.unshift(...entries);
+}
 
 /** The most specific known name for a Vendor ID body (exact matches win over prefixes, longer over shorter). */
 export function nameVendorId(body: Buffer): string | undefined {

@@ -124,7 +124,6 @@ export function expandTargets(specs: string[]): string[] {
   return out;
 }
 
-const PRODUCT = new Set(VENDOR_IDS.filter((v) => v.category === "product").map((v) => v.name));
 
 export async function scanTarget(host: string, opts: ScanOptions, limiter: RateLimiter): Promise<TargetScan> {
   const t0 = Date.now();
@@ -218,7 +217,8 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
       fragmentation: names.includes("IKE Fragmentation"),
       ciscoUnity: names.includes("Cisco Unity"),
     };
-    const products = result.vendorIds.filter((v) => v.name !== undefined && PRODUCT.has(v.name));
+    const product = new Set(VENDOR_IDS.filter((v) => v.category === "product").map((v) => v.name));
+    const products = result.vendorIds.filter((v) => v.name !== undefined && product.has(v.name));
     result.fingerprint = fingerprint(products.map((p) => p.name!), names, result);
     result.stats.packetsSent = stats.reduce((n, s) => n + s.packetsSent, 0);
     result.stats.packetsReceived = stats.reduce((n, s) => n + s.packetsReceived, 0);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { NotifyType, PayloadType } from "../../src/wire/constants.ts";
 import { encodeNotification } from "../../src/wire/payloads/notification.ts";
-import { assertValidReport } from "../helpers/schema.ts";
+import { assertValidReport, assertValidScan } from "../helpers/schema.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 import { startUdpPeer } from "../helpers/udp-peer.ts";
 
@@ -215,6 +215,7 @@ describe("ikeprobe CLI", () => {
     const r = await run(["scan", "127.0.0.1", "--port", String(peer.port), "--catalogue", cat, "--no-ikev2", "--json", "--timeout", "0.5"]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
+    assertValidScan(doc);
     const t = doc.targets[0];
     assert.deepEqual(t.mainMode.accepted.map((a: { proposal: string; auth: string }) => `${a.proposal}/${a.auth}`).sort(), ["3des-sha1-modp1024/psk", "aes256-sha256-modp2048/psk", "aes256-sha256-modp2048/rsa"]);
     assert.equal(t.mainMode.rejectedCount, 17 - 3);
@@ -231,6 +232,7 @@ describe("ikeprobe CLI", () => {
     after(() => silent.close());
     const s2 = await run(["scan", "127.0.0.1", "--port", String(silent.port), "--catalogue", cat, "--no-ikev2", "--json", "--timeout", "0.3", "--retries", "0", "--half-open-timeout", "0"]);
     assert.equal(s2.code, 3, s2.stderr);
+    assertValidScan(JSON.parse(s2.stdout));
     const st = JSON.parse(s2.stdout).targets[0];
     assert.equal(st.status, "no-answer");
     assert.equal(st.mainMode.rejectedCount, 0);

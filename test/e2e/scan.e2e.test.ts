@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
 import { e2eSkipReason } from "../lab/require.ts";
+import { assertValidScan } from "../helpers/schema.ts";
 
 const BIN = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
 const POLICIES = new URL("../../examples/policies/", import.meta.url).pathname;
@@ -52,6 +53,7 @@ describe("scan and check against a real strongSwan", { skip }, () => {
     const r = run(["scan", lab.gwAddr, B_ADDR, "--catalogue", "full", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
+    assertValidScan(doc);
     assert.equal(doc.catalogue.transforms, 3400);
     const [a, b] = doc.targets;
     assert.deepEqual(accepted(a), expected(A));

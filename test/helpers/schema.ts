@@ -9,3 +9,11 @@ const validate = ajv.compile(schema);
 export function assertValidReport(doc: unknown): void {
   if (!validate(doc)) throw new Error(`report does not match the schema: ${ajv.errorsText(validate.errors)}`);
 }
+
+const scanSchema = JSON.parse(readFileSync(new URL("../../examples/scan.schema.json", import.meta.url), "utf8")) as object;
+const validateScan = ajv.compile(scanSchema);
+
+/** Throws when the document does not match examples/scan.schema.json. */
+export function assertValidScan(doc: unknown): void {
+  if (!validateScan(doc)) throw new Error(`scan report does not match the schema: ${ajv.errorsText(validateScan.errors)}`);
+}
