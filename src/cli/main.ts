@@ -212,6 +212,7 @@ interface ScanArgs {
   catalogue?: string;
   aggressive: boolean;
   ikev2: boolean;
+  release: boolean;
   json: boolean;
   jsonl: boolean;
   color: boolean;
@@ -252,6 +253,7 @@ function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
     .option("catalogue", { type: "string", describe: `what to offer: full (every combination known, thousands), common, or a file of --ike proposals (one per line, optionally followed by auth methods)${check ? "; default: the policy's, else full" : "; default full"}` })
     .option("aggressive", { type: "boolean", default: false, describe: "also test Aggressive Mode, one DH group per exchange (the KE must match the group)" + (check ? "; implied by \"aggressive\": \"forbid\" in the policy" : "") })
     .option("ikev2", { type: "boolean", default: true, describe: "also detect IKEv2 (one IKE_SA_INIT); --no-ikev2 to skip" })
+    .option("release", { type: "boolean", default: true, describe: "end each accepted exchange at once with a message 3 the gateway must refuse, so no half-open SA stays; --no-release leaves them and paces for them" })
     .option("json", { type: "boolean", default: false, describe: "one JSON document on stdout" })
     .option("jsonl", { type: "boolean", default: false, describe: "one JSON line per target on stdout, as each finishes" })
     .option("color", { type: "boolean", default: true, describe: "color the tables (--no-color or NO_COLOR turns it off)" })
@@ -295,6 +297,7 @@ async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra: Catal
     catalogueName: catalogueSpec,
     aggressive: a.aggressive,
     ikev2: a.ikev2,
+    release: a.release,
     maxPacket: intOption("max-packet", a["max-packet"], 576, 65535),
     pacing: { maxHalfOpen: intOption("max-half-open", a["max-half-open"], 1, 1000), halfOpenTimeoutMs: a["half-open-timeout"] * 1000, silenceRetries: 2, minIntervalMs: 0 },
     rate: a.rate,

@@ -62,7 +62,7 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
     }
   }
   const s = t.stats;
-  out.push(c.dim(`  ${s.exchanges} exchanges, ${s.packetsSent} packets sent, ${s.packetsReceived} answers, ${s.seconds} s (${s.waitedSeconds} s waiting for the gateway's half-open SAs to expire)`));
+  out.push(c.dim(`  ${s.exchanges} exchanges, ${s.packetsSent} packets sent, ${s.packetsReceived} answers, ${s.seconds} s (${s.waitedSeconds} s waiting for half-open SAs to expire; ${s.halfOpenReleased} released at once)`));
   return out.join("\n");
 }
 

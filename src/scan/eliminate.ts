@@ -11,7 +11,7 @@ import type { CatalogueEntry } from "./catalogue.js";
 import type { Phase1Transform } from "../config/ike.js";
 
 export type OfferAnswer =
-  | { kind: "accepted"; index: number; note?: string }
+  | { kind: "accepted"; index: number; note?: string; released?: boolean }
   | { kind: "rejected"; notify: string }
   | { kind: "no-response" }
   | { kind: "malformed"; error: string };
@@ -159,7 +159,9 @@ export async function eliminate(chunks: CatalogueEntry[][], peer: ScanPeer, pace
       }
       silentAttempts = 0;
       if (answer.kind === "accepted") {
-        pacer.onHalfOpen();
+        // A released exchange (the gateway confirmed dropping it) leaves no half-open SA to pace for.
+        if (answer.released === true) pacer.onAnswer();
+        else pacer.onHalfOpen();
         const [taken] = remaining.splice(answer.index, 1);
         if (taken === undefined) {
           r.malformed.push({ error: `the gateway accepted transform ${answer.index + 1} of ${remaining.length}`, offered: remaining.length });

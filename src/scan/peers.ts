@@ -3,7 +3,7 @@
  * IKEv2 IKE_SA_INIT for detection. Each offer is its own exchange (fresh cookie) on one socket.
  */
 import { randomBytes } from "node:crypto";
-import { createKeyExchange } from "../crypto/dh.js";
+import { createKeyExchange, groupInfo } from "../crypto/dh.js";
 import { DPD_VID, NAT_T_VIDS } from "../data/vendor-ids.js";
 import { DecodeError, IkeprobeError } from "../errors.js";
 import { phase1Sa, readSelectedTransform } from "../exchanges/main-mode.js";
@@ -49,7 +49,9 @@ abstract class Phase1ScanPeer implements ScanPeer {
 
   /** The whole message 1 for these transforms (for the packet-size check). */
   message(transforms: readonly Phase1Transform[], cookie: Buffer = Buffer.alloc(8, 1)): Buffer {
-    const chain = encodeChain([...this.payloads(transforms), ...SCAN_VIDS]);
+    // Our vendor IDs ask the gateway for its own; once it has answered with an SA we know them, and
+    // the room goes to transforms.
+    const chain = encodeChain([...this.payloads(transforms), ...(this.answeredWithSa ? [] : SCAN_VIDS)]);
     return encodeMessage(
       { initiatorCookie: cookie, responderCookie: Buffer.alloc(8), nextPayload: chain.firstType, version: ISAKMP_VERSION, exchangeType: this.exchangeType, flags: 0, messageId: 0 },
       chain.bytes,
@@ -59,17 +61,35 @@ abstract class Phase1ScanPeer implements ScanPeer {
   async offer(transforms: readonly Phase1Transform[]): Promise<OfferAnswer> {
     const cookie = nonZeroRandom(8);
     let answer: OfferAnswer | undefined;
+    let responderCookie = Buffer.alloc(8);
     const rt = await this.transport.roundTrip(this.message(transforms, cookie), false, (d) => {
       if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(cookie)) return false;
       const a = this.read(d, transforms);
       if (a === undefined) return false;
       answer = a;
+      responderCookie = Buffer.from(d.subarray(8, 16));
       return true;
     });
     this.stats.packetsSent += rt.transmissions;
     if (!rt.answered || answer === undefined) return { kind: "no-response" };
     this.stats.packetsReceived++;
-    return answer;
+    const a = answer as OfferAnswer;
+    if (a.kind === "accepted") {
+      this.answeredWithSa = true;
+      a.released = await this.release(cookie, responderCookie, transforms[a.index]!);
+    }
+    return a;
+  }
+
+  /** Set once the gateway answered with an SA (its vendor IDs are known; later messages can omit ours). */
+  protected answeredWithSa = false;
+
+  /**
+   * An accepted message 1 leaves a half-open SA on the gateway. Where the mode allows, end it at once
+   * with a message the gateway must refuse; true when the gateway confirmed with a notify.
+   */
+  protected async release(_cookie: Buffer, _responderCookie: Buffer, _t: Phase1Transform): Promise<boolean> {
+    return false;
   }
 
   private read(d: Buffer, transforms: readonly Phase1Transform[]): OfferAnswer | undefined {
@@ -100,8 +120,43 @@ abstract class Phase1ScanPeer implements ScanPeer {
 
 export class MainModeScanPeer extends Phase1ScanPeer {
   protected readonly exchangeType = ExchangeType.IDENTITY_PROTECTION;
+  releases = { sent: 0, confirmed: 0 };
   protected payloads(transforms: readonly Phase1Transform[]) {
     return [{ type: PayloadType.SA, body: encodeSa(phase1Sa(transforms)) }];
+  }
+
+  /**
+   * Message 3 with an all-zero KE of the group's size: no group has 0 as a public value, so the
+   * gateway must refuse it and drop the exchange (strongSwan destroys the half-open IKE SA and says
+   * so with a notify). Without that notify we assume the SA is still there and pace for it.
+   */
+  /** Whether to end accepted exchanges at once (--no-release leaves them half-open, paced for). */
+  releaseEnabled = true;
+
+  protected override async release(cookie: Buffer, responderCookie: Buffer, t: Phase1Transform): Promise<boolean> {
+    if (!this.releaseEnabled) return false;
+    const keLength = groupInfo(t.group)?.keLength ?? 128;
+    const chain = encodeChain([
+      { type: PayloadType.KE, body: Buffer.alloc(keLength) },
+      { type: PayloadType.NONCE, body: randomBytes(16) },
+    ]);
+    const mm3 = encodeMessage({ initiatorCookie: cookie, responderCookie, nextPayload: chain.firstType, version: ISAKMP_VERSION, exchangeType: this.exchangeType, flags: 0, messageId: 0 }, chain.bytes);
+    this.releases.sent++;
+    let confirmed = false;
+    const rt = await this.transport.roundTrip(mm3, false, (d) => {
+      if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(cookie)) return false;
+      try {
+        const m = decodeMessage(d, { lenient: true });
+        confirmed = m.header.exchangeType === ExchangeType.INFORMATIONAL && m.ciphertext === undefined && m.payloads.some((p) => p.type === PayloadType.NOTIFICATION);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+      }
+      return true;
+    });
+    this.stats.packetsSent += rt.transmissions;
+    if (rt.answered) this.stats.packetsReceived++;
+    if (confirmed) this.releases.confirmed++;
+    return confirmed;
   }
 }
 

@@ -24,6 +24,8 @@ export interface ScanOptions {
   catalogueName: string;
   aggressive: boolean;
   ikev2: boolean;
+  /** End each accepted Main Mode exchange at once with a message 3 the gateway must refuse. */
+  release: boolean;
   /** IP packet size limit; message 1 stays below it (no fragmentation). */
   maxPacket: number;
   pacing: Omit<PacingOptions, "onWait">;
@@ -69,7 +71,8 @@ export interface TargetScan {
   capabilities: { natT: string | null; dpd: boolean; xauth: boolean; fragmentation: boolean; ciscoUnity: boolean };
   ikev2: { supported: boolean | null; answer: string } | null;
   severity: Severity;
-  stats: { exchanges: number; packetsSent: number; packetsReceived: number; seconds: number; waitedSeconds: number };
+  /** `halfOpenReleased`: accepted exchanges the gateway dropped at once on our refusable message 3. */
+  stats: { exchanges: number; packetsSent: number; packetsReceived: number; seconds: number; waitedSeconds: number; halfOpenReleased: number };
 }
 
 /** A token bucket shared by every target: at most `rate` messages a second overall. */
@@ -137,7 +140,7 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     capabilities: { natT: null, dpd: false, xauth: false, fragmentation: false, ciscoUnity: false },
     ikev2: null,
     severity: "OK",
-    stats: { exchanges: 0, packetsSent: 0, packetsReceived: 0, seconds: 0, waitedSeconds: 0 },
+    stats: { exchanges: 0, packetsSent: 0, packetsReceived: 0, seconds: 0, waitedSeconds: 0, halfOpenReleased: 0 },
   };
   let transport: IkeTransport | undefined;
   try {
@@ -157,6 +160,7 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     const udpLimit = opts.maxPacket - (isIP(address) === 6 ? 40 : 20) - 8;
 
     const mm = new MainModeScanPeer(transport);
+    mm.releaseEnabled = opts.release;
     const chunks = chunk(opts.catalogue, (ts) => mm.message(ts).length <= udpLimit);
     const mmResult = await eliminate(chunks, limited(mm), pacer, (done, total) => opts.onProgress?.(`${host}: Main Mode ${done}/${total} transforms`));
     result.mainMode = {
@@ -167,7 +171,8 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
       malformed: mmResult.malformed,
       notes: mmResult.notes,
     };
-    result.stats.exchanges += mmResult.exchanges;
+    result.stats.exchanges += mmResult.exchanges + mm.releases.sent;
+    result.stats.halfOpenReleased = mm.releases.confirmed;
     const vids = new Map(mm.vendorIds);
     const stats = [mm.stats];
 

@@ -199,7 +199,13 @@ describe("ikeprobe CLI", () => {
     const peer = await startUdpPeer((msg, reply) => {
       const gw = new ScriptedGateway();
       if (msg[18] !== 2) return; // IKEv2 and Aggressive Mode: silence
-      const sa = decodeSa(decodeMessage(msg).payloads.find((p) => p.type === PayloadType.SA)!.body);
+      const saP = decodeMessage(msg).payloads.find((p) => p.type === PayloadType.SA);
+      if (saP === undefined) {
+        // The scan's message 3 with an all-zero KE: refuse it, as a gateway must, and forget the exchange.
+        gw.initiatorCookie = msg.subarray(0, 8);
+        return reply(gw.notify(NotifyType.INVALID_KEY_INFORMATION));
+      }
+      const sa = decodeSa(saP.body);
       const ts = sa.proposals[0]!.transforms;
       const pick = ts.find((t) => ok.has([1, 14, 2, 4].map((k) => attrNumber(t.attributes, k) ?? 0).join("/")));
       if (pick === undefined) {
@@ -220,7 +226,8 @@ describe("ikeprobe CLI", () => {
     assert.deepEqual(t.mainMode.accepted.map((a: { proposal: string; auth: string }) => `${a.proposal}/${a.auth}`).sort(), ["3des-sha1-modp1024/psk", "aes256-sha256-modp2048/psk", "aes256-sha256-modp2048/rsa"]);
     assert.equal(t.mainMode.rejectedCount, 17 - 3);
     assert.equal(t.mainMode.accepted.find((a: { proposal: string }) => a.proposal === "3des-sha1-modp1024").severity, "HIGH");
-    assert.ok(t.stats.exchanges <= 5, `${t.stats.exchanges} exchanges`);
+    assert.ok(t.stats.exchanges <= 8, `${t.stats.exchanges} exchanges`);
+    assert.equal(t.stats.halfOpenReleased, 3, "every accepted exchange released at once");
     const jl = await run(["scan", "127.0.0.1", "--port", String(peer.port), "--catalogue", cat, "--no-ikev2", "--jsonl", "--timeout", "0.5"]);
     assert.equal(jl.stdout.trim().split("\n").length, 1);
     assert.equal(JSON.parse(jl.stdout).target.port, peer.port);

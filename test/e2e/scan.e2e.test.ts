@@ -63,6 +63,8 @@ describe("scan and check against a real strongSwan", { skip }, () => {
       assert.deepEqual(t.mainMode.unknown, [], "silence is never a refusal, and nothing was left unknown");
       assert.equal(t.mainMode.rejectedCount + t.mainMode.accepted.length, 3400);
       assert.ok(t.stats.exchanges < 150, `${t.stats.exchanges} exchanges for 3400 transforms`);
+      assert.equal(t.stats.halfOpenReleased, t.mainMode.accepted.length, "each accepted exchange released at once");
+      assert.equal(t.stats.waitedSeconds, 0);
       assert.equal(t.ikev2.supported, true);
     }
     assert.equal(a.fingerprint.implementation, "strongSwan (probable)");
@@ -72,12 +74,21 @@ describe("scan and check against a real strongSwan", { skip }, () => {
     assert.ok(des.reasons.some((x: string) => /MD5/.test(x)));
   });
 
-  test("back to back, with our half-open SAs from the last scan still on the gateway: still exact", () => {
-    const r = run(["scan", lab.gwAddr, "--catalogue", "full", "--no-ikev2", "--json"]);
-    assert.equal(r.code, 0, r.stderr);
-    const [a] = JSON.parse(r.stdout).targets;
-    assert.deepEqual(accepted(a), expected(A));
-    assert.deepEqual(a.mainMode.unknown, []);
+  test("the accepted exchanges were released at once: nothing of ours left on the gateway", async () => {
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(lab.swanctl(["--list-sas"]).trim(), "");
+  });
+
+  test("--no-release, back to back, with the half-open limit at strongSwan's default: pacing keeps it exact", () => {
+    for (let round = 0; round < 2; round++) {
+      const r = run(["scan", lab.gwAddr, "--catalogue", "full", "--no-ikev2", "--no-release", "--json"]);
+      assert.equal(r.code, 0, r.stderr);
+      const [a] = JSON.parse(r.stdout).targets;
+      assert.deepEqual(accepted(a), expected(A), `round ${round + 1}`);
+      assert.deepEqual(a.mainMode.unknown, [], "no acceptable transform left unknown, none called refused");
+      assert.equal(a.stats.halfOpenReleased, 0);
+      assert.ok(a.stats.waitedSeconds >= 30, "it waited for its half-open SAs to expire");
+    }
   });
 
   test("--aggressive: one group per exchange with a matching KE; answered groups rated HIGH", () => {

@@ -32,7 +32,7 @@ function target(accepted: string[], extra: Partial<TargetScan> = {}): TargetScan
     capabilities: { natT: null, dpd: false, xauth: false, fragmentation: false, ciscoUnity: false },
     ikev2: null,
     severity: "OK",
-    stats: { exchanges: 1, packetsSent: 1, packetsReceived: 1, seconds: 1, waitedSeconds: 0 },
+    stats: { exchanges: 1, packetsSent: 1, packetsReceived: 1, seconds: 1, waitedSeconds: 0, halfOpenReleased: 0 },
     ...extra,
   };
 }
