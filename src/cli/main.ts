@@ -207,8 +207,9 @@ async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
 }
 
 interface ScanArgs {
-  targets: string[];
-  "targets-file"?: string;
+  /** Positional targets (`--targets` is the file option). */
+  hosts?: string[];
+  targets?: string;
   catalogue?: string;
   aggressive: boolean;
   ikev2: boolean;
@@ -248,8 +249,8 @@ async function loadVendorIds(file: string | undefined): Promise<void> {
 
 function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
   return y
-    .positional("targets", { describe: "gateway addresses, names or IPv4 networks (CIDR, at most /20)", type: "string", array: true })
-    .option("targets-file", { type: "string", describe: "file with more targets, one per line (# comments)" })
+    .positional("hosts", { describe: "gateway addresses, names or IPv4 networks (CIDR, at most /20)", type: "string", array: true })
+    .option("targets", { type: "string", describe: "file with more targets, one per line (# comments)" })
     .option("catalogue", { type: "string", describe: `what to offer: full (every combination known, thousands), common, or a file of --ike proposals (one per line, optionally followed by auth methods)${check ? "; default: the policy's, else full" : "; default full"}` })
     .option("aggressive", { type: "boolean", default: false, describe: "also test Aggressive Mode, one DH group per exchange (the KE must match the group)" + (check ? "; implied by \"aggressive\": \"forbid\" in the policy" : "") })
     .option("ikev2", { type: "boolean", default: true, describe: "also detect IKEv2 (one IKE_SA_INIT); --no-ikev2 to skip" })
@@ -272,17 +273,17 @@ function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
 
 async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra: CatalogueEntry[]): Promise<ScanOptions> {
   const { loadCatalogue } = await import("../scan/catalogue.js");
-  const targets = [...(a.targets ?? [])];
-  if (a["targets-file"] !== undefined) {
+  const targets = [...(a.hosts ?? [])];
+  if (a.targets !== undefined) {
     let text: string;
     try {
-      text = readFileSync(a["targets-file"], "utf8");
+      text = readFileSync(a.targets, "utf8");
     } catch (e) {
-      throw new UsageError(`--targets-file ${a["targets-file"]}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+      throw new UsageError(`--targets ${a.targets}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
     }
     targets.push(...text.split("\n").map((l) => l.replace(/#.*/, "").trim()).filter((l) => l !== ""));
   }
-  if (targets.length === 0) throw new UsageError("give at least one target, e.g. ikeprobe scan 198.18.1.1 (or --targets-file FILE)");
+  if (targets.length === 0) throw new UsageError("give at least one target, e.g. ikeprobe scan 198.18.1.1 (or --targets FILE)");
   if (a.json && a.jsonl) throw new UsageError("--json and --jsonl: choose one");
   const catalogue = loadCatalogue(catalogueSpec);
   const seen = new Set(catalogue.map((e) => `${e.proposal}/${e.auth}`));
@@ -402,12 +403,12 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
       jsonMode = a.json;
       code = await runProbeCommand(a as unknown as ProbeArgs, fullIo);
     })
-    .command("scan [targets..]", "every Phase 1 transform the gateway(s) accept, rated, in a handful of exchanges", (y) => scanOptions(y, false), async (a) => {
+    .command("scan [hosts..]", "every Phase 1 transform the gateway(s) accept, rated, in a handful of exchanges", (y) => scanOptions(y, false), async (a) => {
       jsonMode = a.json;
       code = await runScanCommand(a as unknown as ScanArgs, fullIo);
     })
     .command(
-      "check [targets..]",
+      "check [hosts..]",
       "scan and hold the gateway(s) to a policy; exit 1 when one does not comply",
       (y) =>
         scanOptions(y, true)

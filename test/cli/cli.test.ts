@@ -228,9 +228,13 @@ describe("ikeprobe CLI", () => {
     assert.equal(t.mainMode.accepted.find((a: { proposal: string }) => a.proposal === "3des-sha1-modp1024").severity, "HIGH");
     assert.ok(t.stats.exchanges <= 8, `${t.stats.exchanges} exchanges`);
     assert.equal(t.stats.halfOpenReleased, 3, "every accepted exchange released at once");
-    const jl = await run(["scan", "127.0.0.1", "--port", String(peer.port), "--catalogue", cat, "--no-ikev2", "--jsonl", "--timeout", "0.5"]);
-    assert.equal(jl.stdout.trim().split("\n").length, 1);
-    assert.equal(JSON.parse(jl.stdout).target.port, peer.port);
+    const tfile = join(dir2, "targets.txt");
+    writeFileSync(tfile, "# two targets, concurrently\n127.0.0.1\n127.0.0.1  # the same one twice\n");
+    const jl = await run(["scan", "--targets", tfile, "--port", String(peer.port), "--catalogue", cat, "--no-ikev2", "--jsonl", "--timeout", "0.5"]);
+    const lines = jl.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(lines.length, 2, "one JSON line per target");
+    assert.deepEqual(lines.map((l) => l.target.host), ["127.0.0.1", "127.0.0.1"]);
+    for (const l of lines) assert.equal(l.mainMode.accepted.length, 3);
     const tb = await run(["scan", "127.0.0.1", "--port", String(peer.port), "--catalogue", cat, "--no-ikev2", "--timeout", "0.5"]);
     assert.match(tb.stdout, /Main Mode: 3 accepted, 14 refused, 0 unknown/);
     assert.match(tb.stdout, /HIGH .*3des-sha1-modp1024/);
@@ -252,6 +256,7 @@ describe("ikeprobe CLI", () => {
     [["scan", "198.18.1.0/8"], /at most 4096/],
     [["scan", "198.18.1.1", "--json", "--jsonl"], /--json and --jsonl: choose one/],
     [["check", "198.18.1.1"], /--policy FILE is required/],
+    [["scan", "--targets", "/nonexistent-targets"], /--targets \/nonexistent-targets: cannot read it \(ENOENT\)/],
     [["check", "198.18.1.1", "--policy", "/nonexistent.json"], /--policy \/nonexistent\.json: cannot read it/],
   ] as const) {
     test(`usage error: ${args.join(" ")}`, async () => {
