@@ -19,7 +19,7 @@ import { encodeDelete } from "./wire/payloads/delete.js";
 import { MainModeInitiator, type MainModeResult, type Step } from "./exchanges/main-mode.js";
 import { type ChildSaReport, ExitCode, type IdentityReport, type InformationalReport, type OfferReport, type Phase2ProposalReport, type Report, type SelectedReport, type TimingReport } from "./report/model.js";
 import { PcapWriter } from "./transport/pcap.js";
-import { IkeTransport } from "./transport/udp.js";
+import { IkeTransport, type RoundTrip } from "./transport/udp.js";
 import { type Identification, describeId } from "./wire/payloads/identification.js";
 
 export const VERSION = "0.1.0";
@@ -149,22 +149,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       let step: Step = { kind: "done" };
       let stepName = "mm1";
       for (;;) {
-        let pending: Step | undefined;
-        let failure: unknown;
-        const rt = await transport.roundTrip(message, floated, (d) => {
-          if (!mm.matches(d)) return false;
-          try {
-            const s = mm.receive(d);
-            if (s.kind === "ignore") return false;
-            pending = s;
-          } catch (e) {
-            failure = e;
-          }
-          return true;
-        });
-        if (failure !== undefined) throw failure;
-        stats.packetsSent += rt.transmissions;
-        if (rt.answered) stats.packetsReceived++;
+        const { rt, step: pending } = await ask(transport, message, floated, mm, stats);
         steps.push({ proposal: token, step: stepName, answered: rt.answered, rttMs: round(rt.rttMs), transmissions: rt.transmissions });
         if (stepName === "mm1") offers.push({ proposal: token, auth: authToken(transform.auth), status: "no-response", transmissions: rt.transmissions, ...(rt.answered ? { rttMs: round(rt.rttMs) } : {}) });
         step = rt.answered && pending !== undefined ? pending : mm.timeout();
@@ -356,6 +341,36 @@ export function exitCodeFor(r: Report, pskGiven: boolean): number {
   return ExitCode.OK;
 }
 
+/**
+ * Sends `message` (retransmitting) until `machine` takes an answer, counting packets. A bug inside
+ * `receive` is rethrown here rather than in the socket callback.
+ */
+async function ask<S extends { kind: string }>(
+  transport: IkeTransport,
+  message: Buffer,
+  floated: boolean,
+  machine: { matches(d: Buffer): boolean; receive(d: Buffer): S },
+  stats: Report["stats"],
+): Promise<{ rt: RoundTrip; step: S | undefined }> {
+  let step: S | undefined;
+  let failure: unknown;
+  const rt = await transport.roundTrip(message, floated, (d) => {
+    if (!machine.matches(d)) return false;
+    try {
+      const s = machine.receive(d);
+      if (s.kind === "ignore") return false;
+      step = s;
+    } catch (e) {
+      failure = e;
+    }
+    return true;
+  });
+  if (failure !== undefined) throw failure;
+  stats.packetsSent += rt.transmissions;
+  if (rt.answered) stats.packetsReceived++;
+  return { rt, step };
+}
+
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
@@ -412,22 +427,8 @@ async function runQuickModes(
     opts.onProgress?.(`Quick Mode ${i + 1}/${p2.proposals.length}: ${proposal.protocol} ${token}`);
     const qm = new QuickModeInitiator(sa, { proposal, ...(p2.localTs ? { localTs: p2.localTs } : {}), ...(p2.remoteTs ? { remoteTs: p2.remoteTs } : {}) });
     stats.exchanges++;
-    let final: Buffer | undefined;
-    let failure: unknown;
-    const rt = await transport.roundTrip(qm.start(), floated, (d) => {
-      if (!qm.matches(d)) return false;
-      try {
-        const s = qm.receive(d);
-        if (s.kind === "ignore") return false;
-        if (s.kind === "final") final = s.message;
-      } catch (e) {
-        failure = e;
-      }
-      return true;
-    });
-    if (failure !== undefined) throw failure;
-    stats.packetsSent += rt.transmissions;
-    if (rt.answered) stats.packetsReceived++;
+    const { rt, step } = await ask(transport, qm.start(), floated, qm, stats);
+    const final = step?.kind === "final" ? step.message : undefined;
     steps.push({ proposal: `${proposal.protocol} ${token}`, step: "qm1", answered: rt.answered, rttMs: round(rt.rttMs), transmissions: rt.transmissions });
     if (!rt.answered) qm.timeout();
     if (final !== undefined) {

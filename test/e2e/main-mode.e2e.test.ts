@@ -4,15 +4,14 @@
  * independent dissector (tshark decrypting our capture with our exported key) are the referees.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
 import { e2eSkipReason } from "../lab/require.ts";
-import { assertValidReport } from "../helpers/schema.ts";
+import { type Run, sasWhen, spawnIkeprobe } from "../helpers/e2e.ts";
 
-const BIN = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
 const PSK = "e2e-lab-secret-7Hq";
 const skip = e2eSkipReason([{ pkg: "tshark", binary: "tshark" }]);
 
@@ -24,13 +23,6 @@ const SUITES = [
   { ike: "aes256-sha512-ecp384", sw: ["AES_CBC-256", "PRF_HMAC_SHA2_512", "ECP_384"] },
   { ike: "aes128-sha256-curve25519", sw: ["AES_CBC-128", "PRF_HMAC_SHA2_256", "CURVE_25519"] },
 ];
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
 
 describe("Main Mode against a real strongSwan", { skip }, () => {
   let lab: Lab;
@@ -48,40 +40,14 @@ describe("Main Mode against a real strongSwan", { skip }, () => {
     assert.ok(!spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout.includes(lab.clientNs), "client namespace deleted");
   });
 
-  function start(args: string[], psk: string | null = PSK, extraEnv: Record<string, string> = {}): { child: ChildProcess; done: Promise<Run> } {
+  function start(args: string[], psk: string | null = PSK, extraEnv: Record<string, string> = {}): ReturnType<typeof spawnIkeprobe> {
     const target = args[0]?.includes(":") ? [] : [lab.gwAddr];
-    const argv = lab.clientExec([process.execPath, BIN, ...target, ...args]);
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...extraEnv };
-    delete env.IKEPROBE_PSK;
-    if (psk !== null) env.IKEPROBE_PSK = psk;
-    const child = spawn(argv[0]!, argv.slice(1), { env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const done = new Promise<Run>((res) =>
-      child.on("close", (code) => {
-        let json: unknown = null;
-        if (args.includes("--json")) {
-          json = JSON.parse(stdout);
-          assertValidReport(json);
-        }
-        res({ code, stdout, stderr, json });
-      }),
-    );
-    return { child, done };
+    const env: NodeJS.ProcessEnv = { ...extraEnv, IKEPROBE_PSK: psk ?? "" };
+    return spawnIkeprobe(lab, [...target, ...args], env);
   }
 
   const run = (args: string[], psk: string | null = PSK, env: Record<string, string> = {}): Promise<Run> => start(args, psk, env).done;
-
-  async function waitForSas(pred: (text: string) => boolean, ms = 3000): Promise<string> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const text = lab.swanctl(["--list-sas"]);
-      if (pred(text) || Date.now() > deadline) return text;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const waitForSas = (pred: (text: string) => boolean, ms = 3000): Promise<string> => sasWhen(lab, pred, ms);
 
   for (const suite of SUITES) {
     test(`authenticates with ${suite.ike}; the gateway shows the same IKE SA while it is up, none afterwards`, async () => {

@@ -6,25 +6,17 @@
  * fails to install it and deletes it, which ikeprobe must see and report.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
 import { e2eSkipReason } from "../lab/require.ts";
-import { assertValidReport } from "../helpers/schema.ts";
+import { sasWhen, spawnIkeprobe } from "../helpers/e2e.ts";
 
-const BIN = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
 const PSK = "qm-lab-secret-41x";
 const skip = e2eSkipReason([{ pkg: "tshark", binary: "tshark" }]);
 const TS = ["--local-ts", "203.0.113.0/24", "--remote-ts", "198.51.100.0/24"];
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
 
 describe("Quick Mode against a real strongSwan", { skip }, () => {
   let lab: Lab;
@@ -52,35 +44,12 @@ describe("Quick Mode against a real strongSwan", { skip }, () => {
     assert.ok(!spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout.includes(lab.gwNs), "namespaces deleted");
   });
 
-  function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {
-    const argv = lab.clientExec([process.execPath, BIN, lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--json", ...args]);
-    const child = spawn(argv[0]!, argv.slice(1), { env: { ...process.env, IKEPROBE_PSK: PSK } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const done = new Promise<Run>((res) =>
-      child.on("close", (code) => {
-        const json = JSON.parse(stdout);
-        assertValidReport(json);
-        res({ code, stdout, stderr, json });
-      }),
-    );
-    return { child, done };
-  }
-
-  async function sasWhen(pred: (t: string) => boolean, ms = 4000): Promise<string> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const t = lab.swanctl(["--list-sas"]);
-      if (pred(t) || Date.now() > deadline) return t;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const start = (args: string[]): ReturnType<typeof spawnIkeprobe> => spawnIkeprobe(lab, [lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--json", ...args], { IKEPROBE_PSK: PSK });
+  const sasWhenLab = (pred: (t: string) => boolean, ms = 4000): Promise<string> => sasWhen(lab, pred, ms);
 
   test("accepted and rejected proposals in one run, with and without PFS; the gateway holds the same CHILD SAs, SPIs swapped, and none after cleanup", async () => {
     const { done } = start(["--id", "fqdn:client.lab.example", "--esp", "aes256-sha256-modp2048", "--esp", "aes128-sha1", "--esp", "3des-md5", "--esp", "aes128gcm16-ecp256", "--esp-lifetime", "1h", ...TS, "--hold", "2"]);
-    const during = await sasWhen((t) => (t.match(/INSTALLED/g) ?? []).length >= 3);
+    const during = await sasWhenLab((t) => (t.match(/INSTALLED/g) ?? []).length >= 3);
     const r = await done;
     assert.equal(r.code, 1, "one proposal refused -> exit 1");
     const ps = r.json.phase2.proposals;
@@ -120,7 +89,7 @@ describe("Quick Mode against a real strongSwan", { skip }, () => {
       assert.match(block, /remote 203\.0\.113\.0\/24/);
     }
     assert.equal(r.json.cleanup.childSasDeleted.length, 6);
-    const afterText = await sasWhen((t) => t.trim() === "");
+    const afterText = await sasWhenLab((t) => t.trim() === "");
     assert.equal(afterText.trim(), "", "nothing of ours left on the gateway");
   });
 
