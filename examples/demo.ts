@@ -25,13 +25,19 @@ try {
   const wrongFile = join(lab.dir, "wrong.txt");
   writeFileSync(wrongFile, "not-the-right-secret\n", { mode: 0o600 });
   const runs: [string, string[]][] = [
-    ["which offers does the gateway accept, and does our PSK authenticate?", ["--ike", "aes256-sha256-modp2048", "--ike", "des-md5-modp1024", "--ike", "aes128-sha256-ecp256", "--psk-file", pskFile, "--id", `fqdn:${conn.remoteId}`]],
+    [
+      "which offers does the gateway accept, does our PSK authenticate, which Quick Mode proposals does it take for our networks?",
+      ["--ike", "aes256-sha256-modp2048", "--ike", "des-md5-modp1024", "--psk-file", pskFile, "--id", `fqdn:${conn.remoteId}`, "--esp", "aes256-sha256-modp2048", "--esp", "aes128-sha1", "--local-ts", conn.remoteTs!, "--remote-ts", conn.localTs!],
+    ],
     ["the same with a wrong PSK: what does a mismatch look like?", ["--ike", "aes256-sha256-modp2048", "--psk-file", wrongFile, "--id", `fqdn:${conn.remoteId}`]],
+    ["audit: everything the gateway accepts from the common catalogue, rated", ["scan", "--catalogue", "common"]],
   ];
   for (const [title, args] of runs) {
-    const cmd = ["ikeprobe", lab.gwAddr, ...args].join(" ").replaceAll(lab.dir, "$LAB");
+    // The command first (probe is the default), then the gateway address.
+    const full = args[0] === "scan" ? ["scan", lab.gwAddr, ...args.slice(1)] : [lab.gwAddr, ...args];
+    const cmd = ["ikeprobe", ...full].join(" ").replaceAll(lab.dir, "$LAB");
     console.log(`\n=== ${title}\n$ ${cmd}\n`);
-    const argv = lab.clientExec([process.execPath, bin, lab.gwAddr, ...args]);
+    const argv = lab.clientExec([process.execPath, bin, ...full]);
     const r = spawnSync(argv[0]!, argv.slice(1), { stdio: "inherit" });
     console.log(`(exit code ${r.status})`);
   }
