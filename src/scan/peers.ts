@@ -3,7 +3,7 @@
  * IKEv2 IKE_SA_INIT for detection. Each offer is its own exchange (fresh cookie) on one socket.
  */
 import { randomBytes } from "node:crypto";
-import { createKeyExchange, groupInfo } from "../crypto/dh.js";
+import { createKeyExchange } from "../crypto/dh.js";
 import { DPD_VID, NAT_T_VIDS } from "../data/vendor-ids.js";
 import { DecodeError, IkeprobeError } from "../errors.js";
 import { phase1Sa, readSelectedTransform } from "../exchanges/main-mode.js";
@@ -126,18 +126,19 @@ export class MainModeScanPeer extends Phase1ScanPeer {
   }
 
   /**
-   * Message 3 with an all-zero KE of the group's size: no group has 0 as a public value, so the
-   * gateway must refuse it and drop the exchange (strongSwan destroys the half-open IKE SA and says
-   * so with a notify). Without that notify we assume the SA is still there and pace for it.
+   * Message 3 with a KE of 8 zero bytes: no group's public value is that short (Curve25519's is 32),
+   * so the gateway must refuse it and drop the exchange — strongSwan answers INVALID-PAYLOAD-TYPE and
+   * libreswan INVALID-KEY-INFORMATION, and both forget the half-open SA. Without such a notify we
+   * assume the SA is still there and pace for it.
    */
   /** Whether to end accepted exchanges at once (--no-release leaves them half-open, paced for). */
   releaseEnabled = true;
 
   protected override async release(cookie: Buffer, responderCookie: Buffer, t: Phase1Transform): Promise<boolean> {
     if (!this.releaseEnabled) return false;
-    const keLength = groupInfo(t.group)?.keLength ?? 128;
+    void t;
     const chain = encodeChain([
-      { type: PayloadType.KE, body: Buffer.alloc(keLength) },
+      { type: PayloadType.KE, body: Buffer.alloc(8) },
       { type: PayloadType.NONCE, body: randomBytes(16) },
     ]);
     const mm3 = encodeMessage({ initiatorCookie: cookie, responderCookie, nextPayload: chain.firstType, version: ISAKMP_VERSION, exchangeType: this.exchangeType, flags: 0, messageId: 0 }, chain.bytes);

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Pluto, startPluto } from "./libreswan.ts";
 
 export const CHARON = "/usr/lib/ipsec/charon";
 export const STRONGSWAN_PACKAGES = [
@@ -56,6 +57,8 @@ export interface LabOptions {
   charonExtra?: string;
   /** More addresses for the gateway (from 198.18.1.0/24), for connections bound to them. */
   gwExtraAddrs?: string[];
+  /** Run libreswan's pluto instead of strongSwan, with this ipsec.conf body (conn sections) and secrets. */
+  libreswan?: { conns: string; secrets: string };
 }
 
 export interface Lab {
@@ -74,6 +77,8 @@ export interface Lab {
   log(): string;
   /** argv prefix that runs a command inside the client namespace. */
   clientExec(argv: string[]): string[];
+  /** With `libreswan`: its control tool. */
+  whack(args: string[]): string;
   /** A second charon in the client namespace, as an initiator (benchmarks compare against it). */
   startClientCharon(swanctlConf: string): Promise<Charon>;
   stop(): Promise<void>;
@@ -161,6 +166,8 @@ export interface Charon {
   log(): string;
   logPath: string;
   stop(): Promise<void>;
+  /** Synchronous SIGKILL, for process exit handlers. */
+  kill(): void;
 }
 
 async function startCharon(ns: string, dir: string, name: string, opts: { ikeLogLevel?: number; charonExtra?: string; swanctlConf: string }): Promise<Charon> {
@@ -229,11 +236,14 @@ swanctl { socket = ${vici} }
     await stop();
     throw e;
   }
-  return { swanctl, log: () => (existsSync(logPath) ? readFileSync(logPath, "utf8") : ""), logPath, stop };
+  const kill = (): void => {
+    if (charon.exitCode === null && charon.signalCode === null) charon.kill("SIGKILL");
+  };
+  return { swanctl, log: () => (existsSync(logPath) ? readFileSync(logPath, "utf8") : ""), logPath, stop, kill };
 }
 
 export async function startLab(opts: LabOptions): Promise<Lab> {
-  ensureStrongswan();
+  if (opts.libreswan === undefined) ensureStrongswan();
   const id = `${process.pid}x${labCounter++}`;
   const gwNs = `ikpgw${id}`;
   const clientNs = `ikpcl${id}`;
@@ -242,9 +252,19 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const gwAddr6 = "2001:2::1";
   const clientAddr6 = "2001:2::2";
   const dir = mkdtempSync(join(tmpdir(), "ikeprobe-lab-"));
-  const charons: Charon[] = [];
+  const charons: { stop(): Promise<void>; kill(): void }[] = [];
+  let pluto: Pluto | undefined;
 
+  // Last resort when the process ends without stop() (a crash, EPIPE on stdout): the namespaces
+  // go, and with them every process inside them.
+  const onExit = (): void => {
+    for (const c of charons) c.kill();
+    for (const ns of [gwNs, clientNs]) spawnSync("ip", ["netns", "del", ns]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", onExit);
   const cleanup = async (): Promise<void> => {
+    process.off("exit", onExit);
     for (const c of charons) await c.stop();
     for (const ns of [gwNs, clientNs]) spawnSync("ip", ["netns", "del", ns]);
     rmSync(dir, { recursive: true, force: true });
@@ -271,12 +291,20 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     run(["ip", "-n", gwNs, "addr", "add", "198.51.100.1/32", "dev", "lo"]);
     run(["ip", "-n", clientNs, "addr", "add", "203.0.113.1/32", "dev", "lo"]);
 
-    const gw = await startCharon(gwNs, dir, "charon", {
-      ...(opts.ikeLogLevel !== undefined ? { ikeLogLevel: opts.ikeLogLevel } : {}),
-      ...(opts.charonExtra !== undefined ? { charonExtra: opts.charonExtra } : {}),
-      swanctlConf: swanctlConf(opts.connections, `${gwAddr}, ${gwAddr6}`),
-    });
-    charons.push(gw);
+    let gw: Charon;
+    if (opts.libreswan !== undefined) {
+      pluto = await startPluto(gwNs, dir, opts.libreswan.conns, opts.libreswan.secrets);
+      charons.push(pluto);
+      const p = pluto;
+      gw = { swanctl: () => { throw new Error("this lab runs libreswan: use whack()"); }, log: p.log, logPath: join(dir, "pluto/pluto.log"), stop: p.stop, kill: p.kill };
+    } else {
+      gw = await startCharon(gwNs, dir, "charon", {
+        ...(opts.ikeLogLevel !== undefined ? { ikeLogLevel: opts.ikeLogLevel } : {}),
+        ...(opts.charonExtra !== undefined ? { charonExtra: opts.charonExtra } : {}),
+        swanctlConf: swanctlConf(opts.connections, `${gwAddr}, ${gwAddr6}`),
+      });
+      charons.push(gw);
+    }
 
     return {
       gwNs,
@@ -290,6 +318,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       swanctl: gw.swanctl,
       log: gw.log,
       clientExec: (argv) => ["ip", "netns", "exec", clientNs, ...argv],
+      whack: (args) => {
+        if (pluto === undefined) throw new Error("this lab runs strongSwan: use swanctl()");
+        return pluto.whack(args);
+      },
       async startClientCharon(swanctlConfText: string): Promise<Charon> {
         const c = await startCharon(clientNs, dir, "client", { swanctlConf: swanctlConfText });
         charons.push(c);

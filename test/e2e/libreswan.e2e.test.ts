@@ -1,0 +1,113 @@
+/**
+ * Interoperability with a second implementation: libreswan's pluto 4.10 as the responder, Phase 1
+ * (and the start of Quick Mode, which pluto refuses without PFS before it would need ESP). Its
+ * answers differ from strongSwan's: NO-PROPOSAL-CHOSEN with a zero responder cookie, silence (not a
+ * notify) after a message 5 it cannot decrypt, no faked NAT, PFS demanded by default.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { type Lab, startLab } from "../lab/lab.ts";
+import { ensureLibreswan } from "../lab/libreswan.ts";
+import { E2E_REQUIRED, e2eSkipReason } from "../lab/require.ts";
+import { BIN, spawnIkeprobe } from "../helpers/e2e.ts";
+import { assertValidScan } from "../helpers/schema.ts";
+import { spawnSync } from "node:child_process";
+
+let skip = e2eSkipReason();
+if (skip === undefined) {
+  try {
+    ensureLibreswan();
+  } catch (e) {
+    if (E2E_REQUIRED) throw e;
+    skip = `libreswan could not be unpacked: ${(e as Error).message}`;
+  }
+}
+const PSK = "libreswan-lab-secret-9";
+
+describe("Main Mode against libreswan (pluto 4.10)", { skip }, () => {
+  let lab: Lab;
+  before(async () => {
+    lab = await startLab({
+      connections: [],
+      libreswan: {
+        conns: `conn lab
+    ikev2=no
+    authby=secret
+    left=198.18.1.1
+    leftid=@gw.lab.example
+    right=%any
+    rightid=%any
+    ike=aes256-sha2_256;modp2048,aes128-sha1;modp1536
+    phase2alg=aes128-sha1
+    leftupdown=%disabled
+    auto=add
+`,
+        secrets: `@gw.lab.example %any : PSK "${PSK}"\n`,
+      },
+    });
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  const run = (args: string[], psk = PSK) => spawnIkeprobe(lab, [lab.gwAddr, "--json", ...args], { IKEPROBE_PSK: psk }).done;
+
+  test("authenticates; the refused offer gets NO-PROPOSAL-CHOSEN with a zero responder cookie; no NAT, no floating", async () => {
+    const r = await run(["--ike", "3des-md5-modp1024", "--ike", "aes256-sha256-modp2048", "--show-keys"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      r.json.phase1.offers.map((o: { status: string; notify?: string }) => [o.status, o.notify ?? null]),
+      [
+        ["rejected", "NO-PROPOSAL-CHOSEN"],
+        ["accepted", null],
+      ],
+    );
+    assert.equal(r.json.identity.status, "authenticated");
+    assert.deepEqual(r.json.identity.remote, { type: "fqdn", value: "gw.lab.example" });
+    assert.equal(r.json.phase1.natT.detected, false);
+    assert.equal(r.json.phase1.natT.floated, false);
+    assert.equal(r.json.cleanup.deleted, true);
+    assert.match(lab.log(), new RegExp(`IKE SA established \\{auth=PRESHARED_KEY cipher=AES_CBC_256 integ=HMAC_SHA2_256 group=MODP2048\\}`));
+  });
+
+  test("the DELETE is honoured: pluto keeps no state of ours", async () => {
+    await new Promise((r) => setTimeout(r, 200));
+    assert.match(lab.log(), /received Delete SA payload: self-deleting ISAKMP State/);
+    assert.doesNotMatch(lab.whack(["--status"]), /STATE_MAIN_R3/);
+  });
+
+  test("a wrong PSK: pluto goes silent after message 5, reported as a PSK mismatch", async () => {
+    const r = await run(["--ike", "aes128-sha1-modp1536", "--timeout", "1"], "not-the-secret");
+    assert.equal(r.code, 1);
+    assert.equal(r.json.identity.status, "psk-mismatch");
+    assert.match(r.json.identity.evidence, /no answer to message 5/);
+    assert.match(lab.log(), /probable authentication failure \(mismatch of preshared secrets\?\)/);
+  });
+
+  test("scan: exactly the configured PSK proposals; the XAUTH offers pluto drops silently stay unknown, never refused", () => {
+    const argv = lab.clientExec([process.execPath, BIN, "scan", lab.gwAddr, "--catalogue", "common", "--json"]);
+    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", timeout: 300_000 });
+    const doc = JSON.parse(r.stdout);
+    assertValidScan(doc);
+    const t = doc.targets[0];
+    // pluto checks the auth method at message 1, unlike charon: only its PSK method answers.
+    assert.deepEqual(t.mainMode.accepted.map((a: { proposal: string; auth: string }) => `${a.proposal}/${a.auth}`).sort(), ["aes128-sha1-modp1536/psk", "aes256-sha256-modp2048/psk"]);
+    // Offers of XAUTH to a connection without it get no answer at all from pluto: unknown, not rejected.
+    assert.ok(t.mainMode.unknown.length > 0 && t.mainMode.unknown.every((u: { auth: string }) => u.auth === "xauth-psk"), JSON.stringify(t.mainMode.unknown));
+    assert.equal(t.status, "incomplete");
+    assert.equal(r.status, 1);
+    // The half-open SA of each accepted exchange was released: pluto answered INVALID-KEY-INFORMATION.
+    assert.equal(t.stats.halfOpenReleased, 2);
+    assert.match(lab.log(), /sending notification INVALID_KEY_INFORMATION/);
+  });
+
+  test("Quick Mode without PFS: refused, with the PFS hint", async () => {
+    const r = await run(["--ike", "aes256-sha256-modp2048", "--esp", "aes128-sha1"]);
+    assert.equal(r.code, 1);
+    const p = r.json.phase2.proposals[0];
+    assert.equal(p.status, "rejected");
+    assert.equal(p.notify, "NO-PROPOSAL-CHOSEN");
+    assert.match(p.detail, /if it demands PFS, add a DH group/);
+    assert.match(lab.log(), /we require PFS/);
+  });
+});
