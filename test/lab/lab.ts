@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Pluto, startPluto } from "./libreswan.ts";
+import { killChild, stopChild } from "./process.ts";
 
 export const CHARON = "/usr/lib/ipsec/charon";
 export const STRONGSWAN_PACKAGES = [
@@ -215,14 +216,7 @@ swanctl { socket = ${vici} }
     if (r.status !== 0) throw new Error(`swanctl ${args.join(" ")}: ${r.stderr || r.stdout}`);
     return r.stdout;
   };
-  const stop = async (): Promise<void> => {
-    if (charon.exitCode !== null || charon.signalCode !== null) return;
-    const exited = new Promise<void>((res) => charon.once("exit", () => res()));
-    charon.kill("SIGTERM");
-    const timer = setTimeout(() => charon.kill("SIGKILL"), 3000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopChild(charon);
   try {
     const deadline = Date.now() + 10_000;
     for (;;) {
@@ -236,10 +230,7 @@ swanctl { socket = ${vici} }
     await stop();
     throw e;
   }
-  const kill = (): void => {
-    if (charon.exitCode === null && charon.signalCode === null) charon.kill("SIGKILL");
-  };
-  return { swanctl, log: () => (existsSync(logPath) ? readFileSync(logPath, "utf8") : ""), logPath, stop, kill };
+  return { swanctl, log: () => (existsSync(logPath) ? readFileSync(logPath, "utf8") : ""), logPath, stop, kill: () => killChild(charon) };
 }
 
 export async function startLab(opts: LabOptions): Promise<Lab> {

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { killChild, stopChild } from "./process.ts";
 
 export const LIBRESWAN_TREE = join(tmpdir(), "ikeprobe-libreswan-4");
 const PACKAGES = ["libreswan", "libldns3", "libevent-pthreads-2.1-7"];
@@ -74,14 +75,7 @@ export async function startPluto(ns: string, dir: string, ipsecConf: string, sec
     const r = spawnSync(join(T, "usr/libexec/ipsec/whack"), ["--ctlsocket", join(base, "run/pluto.ctl"), ...args], { encoding: "utf8", env: { ...process.env, LD_LIBRARY_PATH: lib } });
     return `${r.stdout}${r.stderr}`;
   };
-  const stop = async (): Promise<void> => {
-    if (pluto.exitCode !== null || pluto.signalCode !== null) return;
-    const exited = new Promise<void>((res) => pluto.once("exit", () => res()));
-    pluto.kill("SIGTERM");
-    const timer = setTimeout(() => pluto.kill("SIGKILL"), 3000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = (): Promise<void> => stopChild(pluto);
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (pluto.exitCode !== null) throw new Error(`pluto exited at start: ${stderr}`);
@@ -96,8 +90,6 @@ export async function startPluto(ns: string, dir: string, ipsecConf: string, sec
     whack,
     log: () => (existsSync(log) ? readFileSync(log, "utf8") : ""),
     stop,
-    kill: () => {
-      if (pluto.exitCode === null && pluto.signalCode === null) pluto.kill("SIGKILL");
-    },
+    kill: () => killChild(pluto),
   };
 }
