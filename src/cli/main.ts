@@ -168,15 +168,6 @@ async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
   const opts = buildProbeOptions(a, io);
   await loadVendorIds(a["vendor-ids"]);
   const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;
-  let spinner: { text: string; start(): unknown; stop(): unknown } | undefined;
-  if (!a.json && io.isTTY && process.stderr.isTTY) {
-    const { default: ora } = await import("ora");
-    spinner = ora({ stream: process.stderr, text: `probing ${a.host}`, color: "cyan", isEnabled: true });
-    spinner.start();
-    opts.onProgress = (t) => {
-      if (spinner) spinner.text = t;
-    };
-  }
   const { runProbe } = await import("../probe.js");
   // Ctrl-C (or SIGTERM) during a hold ends it; the DELETE still goes out before we exit.
   const abort = new AbortController();
@@ -190,11 +181,13 @@ async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
   opts.signal = abort.signal;
   let report: Report;
   try {
-    report = await runProbe(opts);
+    report = await withSpinner(io, !a.json, `probing ${a.host}`, (progress) => {
+      opts.onProgress = progress;
+      return runProbe(opts);
+    });
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    spinner?.stop();
   }
   if (a.json) {
     const { renderJson } = await import("../report/render-json.js");
@@ -311,13 +304,13 @@ async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra: Catal
   return o;
 }
 
-async function withSpinner<T>(io: IO, enabled: boolean, color: boolean, text: string, run: (progress: (t: string) => void) => Promise<T>): Promise<T> {
+/** An ora spinner on stderr while `run` works: only on a terminal, and not with JSON output. */
+async function withSpinner<T>(io: IO, enabled: boolean, text: string, run: (progress: (t: string) => void) => Promise<T>): Promise<T> {
   let spinner: { text: string; start(): unknown; stop(): unknown } | undefined;
   if (enabled && io.isTTY && process.stderr.isTTY) {
     const { default: ora } = await import("ora");
     spinner = ora({ stream: process.stderr, text, color: "cyan", isEnabled: true });
     spinner.start();
-    void color;
   }
   try {
     return await run((t) => {
@@ -335,7 +328,7 @@ async function runScanCommand(a: ScanArgs, io: IO): Promise<number> {
   const { runScan } = await import("../scan/scan.js");
   const { VERSION } = await import("../probe.js");
   if (a.jsonl) opts.onTarget = (t) => io.stdout(`${JSON.stringify(t)}\n`);
-  const report = await withSpinner(io, !a.json && !a.jsonl, color, `scanning ${opts.targets.length} target(s)`, (progress) => {
+  const report = await withSpinner(io, !a.json && !a.jsonl, `scanning ${opts.targets.length} target(s)`, (progress) => {
     opts.onProgress = progress;
     return runScan(opts, VERSION);
   });
@@ -358,7 +351,7 @@ async function runCheckCommand(a: ScanArgs, io: IO): Promise<number> {
   const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;
   const { runScan } = await import("../scan/scan.js");
   const { VERSION } = await import("../probe.js");
-  const scan = await withSpinner(io, !a.json, color, `checking ${opts.targets.length} target(s) against ${a.policy}`, (progress) => {
+  const scan = await withSpinner(io, !a.json, `checking ${opts.targets.length} target(s) against ${a.policy}`, (progress) => {
     opts.onProgress = progress;
     return runScan(opts, VERSION);
   });

@@ -3,7 +3,7 @@
  * Informational): HDR* with a fresh message ID, HASH first, IV = hash(phase-1 IV | M-ID) for the
  * first message of each exchange (RFC 2409 §5.5, Appendix B; IKEV1.md §2.4, §3.7, §3.9).
  */
-import { type CipherSpec, decrypt, encrypt, lastBlock } from "../crypto/cipher.js";
+import { type CipherSpec, decrypt, encrypt } from "../crypto/cipher.js";
 import { type Phase1Keys, hashMessageId, messageIdIv } from "../crypto/keys.js";
 import type { HashAlg } from "../crypto/prf.js";
 import type { NatTVariant } from "../data/vendor-ids.js";
@@ -104,4 +104,3 @@ export function readInformational(sa: IsakmpSa, msg: Message, phase1LastBlock = 
   }
 }
 
-export { lastBlock };

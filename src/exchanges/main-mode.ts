@@ -11,7 +11,7 @@
  *   MM6                                        <-  HDR*, IDir, HASH_R
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { type IsakmpSa, isakmpDelete, nonZeroRandom, readInformational } from "./isakmp-sa.js";
+import { type IsakmpSa, header, isakmpDelete, nonZeroRandom, readInformational } from "./isakmp-sa.js";
 import { type CipherSpec, cipherAvailable, cipherSpec, decrypt, encrypt, lastBlock } from "../crypto/cipher.js";
 import { type KeyExchange, createKeyExchange } from "../crypto/dh.js";
 import { type Phase1Keys, derivePhase1Keys, hashI, hashR, natD, phase1Iv, skeyidPsk } from "../crypto/keys.js";
@@ -21,7 +21,7 @@ import { DecodeError, IkeprobeError } from "../errors.js";
 import type { Phase1Transform } from "../config/ike.js";
 import { type Attribute, LifeType, Phase1Attr, attrNumber, decodeAttributes, lifetimes } from "../wire/attributes.js";
 import { Reader } from "../wire/reader.js";
-import { ExchangeType, Flags, ISAKMP_VERSION, KEY_IKE, NotifyType, PayloadType, ProtocolId, notifyName } from "../wire/constants.js";
+import { ExchangeType, Flags, KEY_IKE, NotifyType, PayloadType, ProtocolId, notifyName } from "../wire/constants.js";
 import { isIkev1 } from "../wire/header.js";
 import { type Message, type RawPayload, decodeChain, decodeMessage, encodeChain, encodeMessage } from "../wire/message.js";
 import { type Identification, decodeId, describeId, encodeId, ipToBytes } from "../wire/payloads/identification.js";
@@ -213,10 +213,6 @@ export class MainModeInitiator {
 
   get currentStage(): MainModeStage {
     return this.stage;
-  }
-
-  get isFloated(): boolean {
-    return this.floated;
   }
 
   /** Message 1. */
@@ -614,15 +610,7 @@ export class MainModeInitiator {
   }
 
   private header(nextPayload: number, exchangeType: number, flags: number, messageId: number) {
-    return {
-      initiatorCookie: this.initiatorCookie,
-      responderCookie: this.responderCookie,
-      nextPayload,
-      version: ISAKMP_VERSION,
-      exchangeType,
-      flags,
-      messageId,
-    };
+    return header({ initiatorCookie: this.initiatorCookie, responderCookie: this.responderCookie }, nextPayload, exchangeType, flags, messageId);
   }
 
   private plainMessage(payloads: { type: number; body: Buffer }[], exchangeType: number, messageId: number): Buffer {
