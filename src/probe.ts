@@ -19,13 +19,20 @@ import { encodeDelete } from "./wire/payloads/delete.js";
 import { MainModeInitiator, type MainModeResult, type Step } from "./exchanges/main-mode.js";
 import { type ChildSaReport, ExitCode, type IdentityReport, type InformationalReport, type OfferReport, type Phase2ProposalReport, type Report, type SelectedReport, type TimingReport } from "./report/model.js";
 import { PcapWriter } from "./transport/pcap.js";
+import { type XauthCredentials, IsakmpSession } from "./session.js";
+import { formatPskCrackLine } from "./crack/hash-file.js";
+import type { AggressiveCapture } from "./exchanges/main-mode.js";
+import { DPD_VID } from "./data/vendor-ids.js";
 import { IkeTransport, type RoundTrip } from "./transport/udp.js";
-import { type Identification, describeId } from "./wire/payloads/identification.js";
+import { type Identification, decodeId, describeId } from "./wire/payloads/identification.js";
 
 export const VERSION = "0.1.0";
 
 /** Auth methods whose SKEYID is prf(PSK, Ni_b | Nr_b): PSK and the XAUTH PSK variants (RFC 2409 §5, XAUTH draft). */
 const PSK_METHODS = new Set([1, 65001, 65002]);
+
+/** Auth methods after which the gateway (as XAUTH server) starts XAUTH: XAUTHInitPreShared and its kin (IKEV1.md §4.4). */
+const XAUTH_METHODS = new Set([65001, 65002, 65003, 65004, 65005, 65006, 65007, 65008, 65009, 65010]);
 
 /** The least time we listen after the last Quick Mode for the gateway's reaction (e.g. a DELETE). */
 const SETTLE_MIN_MS = 50;
@@ -48,6 +55,18 @@ export interface ProbeOptions {
   phase2?: { proposals: Phase2Proposal[]; localTs?: TrafficSelector; remoteTs?: TrafficSelector };
   /** Keep the authenticated ISAKMP SA up this long before deleting it (to look at the gateway's side). */
   holdSeconds?: number;
+  /** Aggressive Mode instead of Main Mode (one group per exchange). */
+  aggressive?: boolean;
+  /** Aggressive Mode: send message 3 (HASH_I) unencrypted. */
+  am3Clear?: boolean;
+  /** Aggressive Mode: write the gateway's HASH_R and its inputs here (psk-crack format). */
+  saveHashFile?: string;
+  /** Answer XAUTH with these. */
+  xauth?: XauthCredentials;
+  /** Ask for Mode-Config attributes even without XAUTH. */
+  modeConfig?: boolean;
+  /** Send R-U-THERE after Phase 1 and report the answer. */
+  dpd?: boolean;
   /** Aborting ends a hold early; the DELETE is still sent. */
   signal?: AbortSignal;
   onProgress?: (text: string) => void;
@@ -117,6 +136,12 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const informational: InformationalReport[] = [];
   /** Key material of every IPsec SA set up, for --keys even without --show-keys. */
   const childKeys: ChildKeys[] = [];
+  const captures: AggressiveCapture[] = [];
+  let xauth: Report["xauth"] = null;
+  let modeConfig: Report["modeConfig"] = null;
+  let dpd: Report["dpd"] = null;
+  const modeName = opts.aggressive === true ? "am1" : "mm1";
+  let am3Sent = false;
 
   try {
     for (const [i, transform] of opts.transforms.entries()) {
@@ -140,6 +165,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
         natT: opts.natT,
         local: transport.local,
         remote: transport.remote,
+        ...(opts.aggressive === true ? { aggressive: true, am3Clear: opts.am3Clear === true } : {}),
       });
       const token = proposalToken(transform);
       opts.onProgress?.(`offer ${i + 1}/${opts.transforms.length}: ${token} (${authToken(transform.auth)})`);
@@ -147,12 +173,25 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       let message = mm.start();
       let floated = false;
       let step: Step = { kind: "done" };
-      let stepName = "mm1";
+      let stepName: string = modeName;
+      let firstRttMs = 0;
       for (;;) {
         const { rt, step: pending } = await ask(transport, message, floated, mm, stats);
         steps.push({ proposal: token, step: stepName, answered: rt.answered, rttMs: round(rt.rttMs), transmissions: rt.transmissions });
-        if (stepName === "mm1") offers.push({ proposal: token, auth: authToken(transform.auth), status: "no-response", transmissions: rt.transmissions, ...(rt.answered ? { rttMs: round(rt.rttMs) } : {}) });
+        if (stepName === modeName) firstRttMs = rt.rttMs;
+        if (stepName === modeName) offers.push({ proposal: token, auth: authToken(transform.auth), status: "no-response", transmissions: rt.transmissions, ...(rt.answered ? { rttMs: round(rt.rttMs) } : {}) });
         step = rt.answered && pending !== undefined ? pending : mm.timeout();
+        if (step.kind === "final") {
+          // Aggressive Mode message 3: nothing answers it.
+          if (step.float && !floated) {
+            await transport.float();
+            floated = true;
+          }
+          await transport.send(step.message, floated);
+          stats.packetsSent++;
+          am3Sent = true;
+          break;
+        }
         if (step.kind !== "send") break;
         if (step.float && !floated) {
           await transport.float();
@@ -172,15 +211,40 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       if (r.error !== undefined && r.offer === "malformed") offer.error = r.error.message;
       warnings.push(...r.warnings.map((w) => `${token}: ${w}`));
       if (r.offer === "accepted" && firstAccepted === undefined) firstAccepted = r;
+      if (r.aggressive !== undefined) captures.push(r.aggressive);
       if (attemptIdentity && r.offer === "accepted") {
         identityMm = mm;
         firstAccepted = r;
         if (r.identity?.status === "authenticated") {
           const sa = mm.isakmpSa();
-          // From here on the gateway may send protected Informationals at any time; keep them.
-          transport.unsolicited = (d) => takeInformational(sa, d, informational);
-          if (opts.phase2 !== undefined) {
-            phase2 = await runQuickModes(sa, transport, floated, opts, stats, steps, informational, warnings, childKeys);
+          // From here on the gateway may send protected messages at any time: the session keeps them.
+          const session = new IsakmpSession(sa, transport, floated, stats, informational);
+          const settleMs = Math.min(Math.max(SETTLE_MIN_MS, 3 * firstRttMs), opts.timeoutMs);
+          let refused = false;
+          if (opts.aggressive === true) {
+            // Nothing answers message 3; a gateway that refuses our HASH_I says so about a round trip later.
+            await sleep(settleMs, opts.signal);
+            refused = refusedAm3(r, informational);
+          }
+          if (refused && opts.phase2 !== undefined) phase2 = notAttempted(opts.phase2, "the gateway refused Aggressive Mode message 3");
+          const xauthRequired = XAUTH_METHODS.has(r.selected?.transform.auth ?? 0);
+          if (xauthRequired) opts.onProgress?.("waiting for the gateway's XAUTH request");
+          if (!refused) xauth = await session.xauth(opts.xauth, xauthRequired ? opts.timeoutMs : 0, opts.timeoutMs, xauthRequired);
+          const xauthBlocks = xauth !== null && (xauth.status === "required" || xauth.status === "failed" || xauth.status === "error");
+          if (xauth !== null && !xauthBlocks && (xauth.status === "authenticated" || opts.modeConfig === true)) {
+            opts.onProgress?.("Mode-Config");
+            modeConfig = await session.modeConfig(settleMs);
+          }
+          if (opts.dpd === true && !refused && xauth?.status !== "failed") {
+            opts.onProgress?.("Dead Peer Detection: R-U-THERE");
+            dpd = await session.dpd(r.vendorIds.some((v) => v.toString("hex") === DPD_VID));
+          }
+          if (opts.phase2 !== undefined && xauthBlocks) {
+            phase2 = notAttempted(opts.phase2, `XAUTH not completed (${xauth!.status})`);
+          } else if (opts.phase2 !== undefined && !refused) {
+            // A Mode-Config address is our inner address: the gateway expects it as our selector.
+            const p2 = modeConfig?.address != null && opts.phase2.localTs === undefined ? { ...opts.phase2, localTs: parseTrafficSelector(modeConfig.address, "Mode-Config address") } : opts.phase2;
+            phase2 = await runQuickModes(sa, transport, floated, { ...opts, phase2: p2 }, stats, steps, informational, warnings, childKeys);
           }
           if ((opts.holdSeconds ?? 0) > 0 && !opts.signal?.aborted) {
             opts.onProgress?.(`holding the SAs for ${opts.holdSeconds} s (Ctrl-C ends the hold and cleans up)`);
@@ -225,14 +289,37 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
 
   const chosen = identityMm?.result ?? firstAccepted;
   const anyPskAccepted = offers.some((o, i) => o.status === "accepted" && PSK_METHODS.has(opts.transforms[i]!.auth));
-  const identity = identityReport(opts, localId!, identityMm?.result, firstAccepted !== undefined, anyPskAccepted);
+  const identity = identityReport(opts, localId!, identityMm?.result ?? firstAccepted, firstAccepted !== undefined, anyPskAccepted, offers);
+  let savedTo: string | null = null;
+  if (opts.saveHashFile !== undefined) {
+    if (captures.length > 0) {
+      writeFileSync(opts.saveHashFile, `${captures.map(formatPskCrackLine).join("\n")}\n`, { mode: 0o600 });
+      savedTo = opts.saveHashFile;
+    } else {
+      warnings.push(`--save-hash ${opts.saveHashFile}: nothing written, the gateway sent no Aggressive Mode hash`);
+    }
+  }
+  const findings: Report["findings"] = [];
+  if (captures.length > 0) {
+    const c = captures[0]!;
+    const remote = describeId(decodeId(c.idirB));
+    findings.push({
+      id: "aggressive-mode-psk-hash",
+      severity: "high",
+      detail:
+        `the gateway answers Aggressive Mode with PSK for ${describeId(localId!).type} ${describeId(localId!).value}: it handed an unauthenticated peer HASH_R (${hashToken(c.hash)}), computed from its PSK, ` +
+        `which can be tested offline against any number of candidate keys (${c.hash === 1 || c.hash === 2 ? `ikeprobe psk-crack, psk-crack, hashcat -m ${c.hash === 1 ? 5300 : 5400}` : "ikeprobe psk-crack"}); disable Aggressive Mode with PSK, or use certificates` +
+        (savedTo !== null ? `; saved to ${savedTo}` : "; --save-hash FILE keeps it") +
+        ` (gateway ID ${remote.type} ${remote.value})`,
+    });
+  }
   const report: Report = {
     tool: { name: "ikeprobe", version: VERSION },
     startedAt,
     target: { host: opts.host, address, port: opts.port },
     source: transport !== undefined ? { ...transport.local } : { address: "", port: 0 },
     phase1: {
-      mode: "main",
+      mode: opts.aggressive === true ? "aggressive" : "main",
       offers,
       selected: chosen !== undefined ? selectedReport(chosen) : null,
       vendorIds: (chosen?.vendorIds ?? []).map((v) => {
@@ -244,18 +331,24 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
         identityMm !== undefined
           ? { initiator: identityMm.initiatorCookie.toString("hex"), responder: identityMm.result.responderCookie?.toString("hex") ?? null }
           : null,
+      aggressive:
+        opts.aggressive === true
+          ? {
+              hashExposed: captures.length > 0,
+              hashAlgorithm: captures[0] !== undefined ? hashToken(captures[0].hash) : null,
+              remote: captures[0] !== undefined ? describeId(decodeId(captures[0].idirB)) : null,
+              savedTo,
+              savedHashes: savedTo !== null ? captures.length : 0,
+              message3: am3Sent ? (opts.am3Clear === true ? "clear" : "encrypted") : null,
+            }
+          : null,
     },
     identity,
-    phase2:
-      phase2 ??
-      (opts.phase2 !== undefined
-        ? {
-            mode: opts.phase2.proposals[0]?.mode ?? "tunnel",
-            localTs: opts.phase2.localTs?.text ?? null,
-            remoteTs: opts.phase2.remoteTs?.text ?? null,
-            proposals: opts.phase2.proposals.map((p) => ({ proposal: phase2Token(p), protocol: p.protocol, status: "not-attempted", detail: "Phase 1 did not authenticate", transmissions: 0 })),
-          }
-        : null),
+    xauth,
+    modeConfig,
+    dpd,
+    findings,
+    phase2: phase2 ?? (opts.phase2 !== undefined ? notAttempted(opts.phase2, "Phase 1 did not authenticate") : null),
     informational,
     cleanup: { ...cleanupReport(deleted, cleanupDetail, offers.filter((o) => o.status === "accepted").length - (deleted ? 1 : 0)), childSasDeleted },
     timings: { totalMs: round(performance.now() - t0), steps },
@@ -299,10 +392,35 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   return report;
 }
 
-function identityReport(opts: ProbeOptions, localId: Identification, r: MainModeResult | undefined, anyAccepted: boolean, anyPskAccepted: boolean): IdentityReport {
+function identityReport(opts: ProbeOptions, localId: Identification, r: MainModeResult | undefined, anyAccepted: boolean, anyPskAccepted: boolean, offers: OfferReport[]): IdentityReport {
   const local = describeId(localId);
+  const idText = `${local.type} ${local.value}`;
+  // Aggressive Mode carries our ID in message 1: a refusal of it is about the identity.
+  const amRefusal = opts.aggressive === true && !anyAccepted ? offers.find((o) => o.notifyCode === NotifyType.AUTHENTICATION_FAILED || o.notifyCode === NotifyType.INVALID_ID_INFORMATION) : undefined;
+  if (amRefusal !== undefined) {
+    return {
+      status: "rejected",
+      local,
+      remote: null,
+      detail:
+        amRefusal.notifyCode === NotifyType.INVALID_ID_INFORMATION
+          ? `the gateway refuses Aggressive Mode for our identity (${idText}) with INVALID-ID-INFORMATION: it has no peer entry for this ID; check --id`
+          : `the gateway refuses Aggressive Mode for our identity (${idText}) with AUTHENTICATION-FAILED in reply to message 1, before any PSK is used: Aggressive Mode with PSK is disabled there (strongSwan's default) or no connection for this ID allows it`,
+      evidence: `${amRefusal.notify} in reply to Aggressive Mode message 1 (${amRefusal.proposal})`,
+      notify: amRefusal.notify!,
+    };
+  }
   if (opts.psk === undefined) {
-    return { status: "not-attempted", local, remote: null, detail: "no PSK given (--psk-file, IKEPROBE_PSK or --psk): stopped after message 2", evidence: null };
+    const am = opts.aggressive === true && r?.aggressive !== undefined;
+    return {
+      status: "not-attempted",
+      local,
+      remote: am ? describeId(decodeId(r.aggressive!.idirB)) : null,
+      detail: am
+        ? "no PSK given (--psk-file, IKEPROBE_PSK or --psk): Aggressive Mode stopped after message 2, whose HASH_R was captured (see findings)"
+        : "no PSK given (--psk-file, IKEPROBE_PSK or --psk): stopped after message 2",
+      evidence: null,
+    };
   }
   if (r === undefined || r.identity === undefined) {
     return {
@@ -338,6 +456,9 @@ export function exitCodeFor(r: Report, pskGiven: boolean): number {
   // A PSK was given, so the identity exchange was asked for; it could not run (e.g. only rsa offers accepted).
   if (r.identity.status === "not-attempted" && pskGiven) return ExitCode.STEP_FAILED;
   if (r.phase2 !== null && r.phase2.proposals.some((p) => p.status !== "accepted")) return ExitCode.STEP_FAILED;
+  if (r.xauth !== null && (r.xauth.status === "failed" || r.xauth.status === "error")) return ExitCode.STEP_FAILED;
+  if (r.modeConfig !== null && r.modeConfig.status === "no-response") return ExitCode.STEP_FAILED;
+  if (r.dpd !== null && !r.dpd.answered) return ExitCode.STEP_FAILED;
   return ExitCode.OK;
 }
 
@@ -375,11 +496,32 @@ function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
 
-/** A protected Informational for our ISAKMP SA that arrived while nothing waited: verify and keep it. */
-function takeInformational(sa: IsakmpSa, datagram: Buffer, into: InformationalReport[]): boolean {
-  const info = verifiedInformational(sa, datagram);
-  if (info === undefined) return false;
-  into.push(info);
+/** Phase 2 proposals that never ran, and why. */
+function notAttempted(p2: NonNullable<ProbeOptions["phase2"]>, why: string): NonNullable<Report["phase2"]> {
+  return {
+    mode: p2.proposals[0]?.mode ?? "tunnel",
+    localTs: p2.localTs?.text ?? null,
+    remoteTs: p2.remoteTs?.text ?? null,
+    proposals: p2.proposals.map((p) => ({ proposal: phase2Token(p), protocol: p.protocol, status: "not-attempted", detail: why, transmissions: 0 })),
+  };
+}
+
+/**
+ * Aggressive Mode: an error notify under the new SA right after our message 3 means the gateway
+ * refused our HASH_I (or the way we sent it); the identity is then not authenticated after all.
+ */
+function refusedAm3(r: MainModeResult, informational: InformationalReport[]): boolean {
+  const err = informational.flatMap((i) => i.notifies).find((n) => n.type < 16384);
+  if (err === undefined || r.identity === undefined) return false;
+  r.identity = {
+    status: err.type === NotifyType.INVALID_ID_INFORMATION ? "rejected" : "psk-mismatch",
+    detail: `the gateway proved the same PSK (HASH_R verified) but refused our message 3 with ${err.name}: it did not accept our HASH_I${
+      err.type === NotifyType.INVALID_FLAGS || err.type === NotifyType.PAYLOAD_MALFORMED ? "; it may expect message 3 unencrypted (try --am3-clear)" : ""
+    }`,
+    evidence: `${err.name} (encrypted, HASH verified) after Aggressive Mode message 3`,
+    notify: { type: err.type, name: err.name, protected: true },
+    ...(r.identity.remoteId !== undefined ? { remoteId: r.identity.remoteId } : {}),
+  };
   return true;
 }
 

@@ -60,6 +60,13 @@ interface ProbeArgs {
   mode: "tunnel" | "transport";
   "local-ts"?: string;
   "remote-ts"?: string;
+  aggressive: boolean;
+  "am3-clear": boolean;
+  "save-hash"?: string;
+  "xauth-user"?: string;
+  "xauth-password-file"?: string;
+  "mode-config": boolean;
+  dpd: boolean;
 }
 
 function probeOptions(y: Argv): Argv<ProbeArgs> {
@@ -89,25 +96,34 @@ function probeOptions(y: Argv): Argv<ProbeArgs> {
     .option("local-ts", { type: "string", describe: "our traffic selector (proxy ID): subnet, address or range, optionally [proto/port], e.g. 203.0.113.0/24[tcp/443]" })
     .option("remote-ts", { type: "string", describe: "the gateway's traffic selector, e.g. 198.51.100.0/24" })
     .option("vendor-ids", { type: "string", describe: "file of more vendor IDs to name: HEX[*] NAME per line (* = prefix)" })
+    .option("aggressive", { type: "boolean", default: false, describe: "Aggressive Mode instead of Main Mode: our ID goes in message 1 and the gateway picks the PSK by it; without a PSK, reports the gateway's exposed hash" })
+    .option("am3-clear", { type: "boolean", default: false, describe: "Aggressive Mode: send message 3 (HASH_I) unencrypted, for gateways that expect it so" })
+    .option("save-hash", { type: "string", describe: "Aggressive Mode: write the gateway's HASH_R and its inputs to this file in psk-crack format (for ikeprobe psk-crack, psk-crack, hashcat 5300/5400)" })
+    .option("xauth-user", { type: "string", describe: "answer the gateway's XAUTH request with this user name (with --xauth-password-file)" })
+    .option("xauth-password-file", { type: "string", describe: "file holding the XAUTH password (first line); or set IKEPROBE_XAUTH_PASSWORD" })
+    .option("mode-config", { type: "boolean", default: false, describe: "ask for Mode-Config attributes (address, DNS, domain, banner, split networks) after Phase 1; done anyway after XAUTH" })
+    .option("dpd", { type: "boolean", default: false, describe: "after Phase 1, send a Dead Peer Detection R-U-THERE and report the gateway's R-U-THERE-ACK and round trip" })
     .option("hold", { type: "number", default: 0, describe: "keep the authenticated SA up this many seconds before deleting it (Ctrl-C ends the hold and still cleans up)" }) as unknown as Argv<ProbeArgs>;
+}
+
+/** The first line of a secret file, without its line ending. */
+function firstLine(option: string, file: string): Buffer {
+  let text: Buffer;
+  try {
+    text = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`${option} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+  }
+  const nl = text.indexOf(0x0a);
+  let line = nl >= 0 ? text.subarray(0, nl) : text;
+  if (line.at(-1) === 0x0d) line = line.subarray(0, -1);
+  if (line.length === 0) throw new UsageError(`${option} ${file}: the first line is empty; put the secret there`);
+  return Buffer.from(line);
 }
 
 function readPsk(a: ProbeArgs, io: IO): Buffer | undefined {
   if (a["psk-file"] !== undefined && a.psk !== undefined) throw new UsageError("--psk-file and --psk both given: use one (--psk-file is safer)");
-  if (a["psk-file"] !== undefined) {
-    let text: Buffer;
-    try {
-      text = readFileSync(a["psk-file"]);
-    } catch (e) {
-      throw new UsageError(`--psk-file ${a["psk-file"]}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
-    }
-    // The first line, without its line ending.
-    const nl = text.indexOf(0x0a);
-    let psk = nl >= 0 ? text.subarray(0, nl) : text;
-    if (psk.at(-1) === 0x0d) psk = psk.subarray(0, -1);
-    if (psk.length === 0) throw new UsageError(`--psk-file ${a["psk-file"]}: the first line is empty; put the pre-shared key there`);
-    return Buffer.from(psk);
-  }
+  if (a["psk-file"] !== undefined) return firstLine("--psk-file", a["psk-file"]);
   if (a.psk !== undefined) {
     if (a.psk === "") throw new UsageError("--psk: empty key; give the pre-shared key or use --psk-file");
     io.stderr("ikeprobe: warning: --psk shows the key in the process list; prefer --psk-file or IKEPROBE_PSK\n");
@@ -161,6 +177,23 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
   }
   if (!(a.hold >= 0 && a.hold <= 86400)) throw new UsageError(`--hold ${a.hold}: must be from 0 to 86400 seconds`);
   if (a.hold > 0) opts.holdSeconds = a.hold;
+  if (a["am3-clear"] && !a.aggressive) throw new UsageError("--am3-clear applies to Aggressive Mode: add --aggressive");
+  if (a["save-hash"] !== undefined && !a.aggressive) throw new UsageError("--save-hash needs --aggressive: only Aggressive Mode exposes the gateway's hash");
+  if (a.aggressive) opts.aggressive = true;
+  if (a["am3-clear"]) opts.am3Clear = true;
+  if (a["save-hash"] !== undefined) opts.saveHashFile = a["save-hash"];
+  if (a["xauth-user"] !== undefined || a["xauth-password-file"] !== undefined) {
+    if (a["xauth-user"] === undefined || a["xauth-user"] === "") throw new UsageError("--xauth-password-file needs --xauth-user NAME");
+    const envPassword = io.env.IKEPROBE_XAUTH_PASSWORD;
+    const password =
+      a["xauth-password-file"] !== undefined ? firstLine("--xauth-password-file", a["xauth-password-file"]) : envPassword !== undefined && envPassword !== "" ? Buffer.from(envPassword, "utf8") : undefined;
+    if (password === undefined) throw new UsageError("--xauth-user needs the password: --xauth-password-file FILE (or IKEPROBE_XAUTH_PASSWORD)");
+    if (opts.psk === undefined) throw new UsageError("XAUTH follows an authenticated Phase 1: give the PSK with --psk-file (or IKEPROBE_PSK)");
+    opts.xauth = { user: a["xauth-user"], password };
+  }
+  if (a["mode-config"]) opts.modeConfig = true;
+  if (a.dpd) opts.dpd = true;
+  if ((a["mode-config"] || a.dpd) && opts.psk === undefined) throw new UsageError(`${a.dpd ? "--dpd" : "--mode-config"} runs under an authenticated Phase 1: give the PSK with --psk-file (or IKEPROBE_PSK)`);
   return opts;
 }
 
@@ -379,6 +412,67 @@ async function runCheckCommand(a: ScanArgs, io: IO): Promise<number> {
   return report.exitCode;
 }
 
+interface CrackArgs {
+  file: string;
+  wordlist?: string[];
+  "psk-candidates"?: string[];
+  threads?: number;
+  redact: boolean;
+  json: boolean;
+  color: boolean;
+}
+
+async function runCrackCommand(a: CrackArgs, io: IO): Promise<number> {
+  const sources = [...(a["psk-candidates"] ?? []).map((path) => ({ option: "--psk-candidates", path })), ...(a.wordlist ?? []).map((path) => ({ option: "--wordlist", path }))];
+  if (sources.length === 0) throw new UsageError("psk-crack needs candidates: --wordlist FILE (one candidate per line) or --psk-candidates FILE");
+  if (a.threads !== undefined) intOption("threads", a.threads, 1, 64);
+  let text: string;
+  try {
+    text = readFileSync(a.file, "utf8");
+  } catch (e) {
+    throw new UsageError(`${a.file}: cannot read the hash file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+  }
+  const { parsePskCrackFile } = await import("../crack/hash-file.js");
+  const hashes = parsePskCrackFile(text, a.file);
+  const { runCrack, checkSources } = await import("../crack/crack.js");
+  checkSources(sources);
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.on("SIGINT", onSignal);
+  const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;
+  let result;
+  try {
+    result = await withSpinner(io, !a.json, `testing candidates against ${hashes.length} hash(es)`, (progress) =>
+      runCrack({
+        hashes,
+        sources,
+        ...(a.threads !== undefined ? { threads: a.threads } : {}),
+        signal: abort.signal,
+        onProgress: (p) =>
+          progress(`${p.tested.toLocaleString("en")} candidates, ${Math.round(p.perSecond).toLocaleString("en")}/s, ${(p.fraction * 100).toFixed(1)}% read${p.etaSeconds !== null ? `, ETA ${formatEta(p.etaSeconds)}` : ""}`),
+      }),
+    );
+  } finally {
+    process.off("SIGINT", onSignal);
+  }
+  if (a.redact) for (const h of result.hashes) {
+    delete h.psk;
+    delete h.pskHex;
+  }
+  const exitCode = result.hashes.every((h) => h.found) ? ExitCode.OK : ExitCode.STEP_FAILED;
+  const { VERSION } = await import("../probe.js");
+  const { renderCrack } = await import("../report/render-crack.js");
+  if (a.json) io.stdout(`${JSON.stringify({ tool: { name: "ikeprobe", version: VERSION }, file: a.file, ...result, exitCode }, null, 2)}\n`);
+  else io.stdout(renderCrack(result, a.file, color));
+  return exitCode;
+}
+
+function formatEta(s: number): string {
+  if (s < 60) return `${Math.ceil(s)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
 export async function main(argv: string[] = hideBin(process.argv), io?: Partial<IO>): Promise<number> {
   const fullIo: IO = {
@@ -412,12 +506,30 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
         code = await runCheckCommand(a as unknown as ScanArgs, fullIo);
       },
     )
+    .command(
+      "psk-crack <file>",
+      "test candidate PSKs offline against Aggressive Mode hashes saved with --save-hash (psk-crack format; MD5, SHA1, SHA-2)",
+      (y) =>
+        y
+          .positional("file", { type: "string", describe: "hash file: g_xr:g_xi:cky_r:cky_i:sai_b:idir_b:ni_b:nr_b:hash_r per line", demandOption: true })
+          .option("wordlist", { type: "string", array: true, describe: "word list, one candidate PSK per line (repeatable; streamed, any size)" })
+          .option("psk-candidates", { type: "string", array: true, describe: "a short list of candidate PSKs, one per line (tried first)" })
+          .option("threads", { type: "number", describe: "worker threads (default: one per core)" })
+          .option("redact", { type: "boolean", default: false, describe: "do not print the PSK found, only where it is (file and line)" })
+          .option("json", { type: "boolean", default: false, describe: "one JSON document on stdout" })
+          .option("color", { type: "boolean", default: true, describe: "color the table (--no-color or NO_COLOR turns it off)" }),
+      async (a) => {
+        jsonMode = a.json;
+        code = await runCrackCommand(a as unknown as CrackArgs, fullIo);
+      },
+    )
     .example("$0 198.18.1.1 --ike aes256-sha256-modp2048 --ike 3des-sha1-modp1024 --psk-file psk.txt --id fqdn:client.example", "test two offers and the PSK")
     .example("$0 scan 198.18.1.1 --catalogue full --aggressive", "everything the gateway accepts, rated")
     .example("$0 check 198.18.1.1 --policy examples/policies/strict-modern.json --junit report.xml", "CI: pass or fail against a policy")
     .example("$0 probe 198.18.1.1 --ike aes256-sha256-modp2048 --json", "JSON report on stdout")
     .example("$0 GW --psk-file psk.txt --esp aes256-sha256-modp2048 --esp aes128-sha1 --local-ts 203.0.113.0/24 --remote-ts 198.51.100.0/24", "test Quick Mode proposals for that traffic")
-    .epilogue(`${EXIT_CODES}\n\nThe PSK never appears in output, JSON, key files or captures.`)
+    .example("$0 GW --aggressive --id fqdn:vpn.example --save-hash gw.hash && $0 psk-crack gw.hash --wordlist words.txt", "audit: is the Aggressive Mode PSK in a word list?")
+    .epilogue(`${EXIT_CODES}\n\nThe PSK never appears in output, JSON, key files or captures (psk-crack prints the key it finds, unless --redact).`)
     .strict()
     .demandCommand(1, "give the gateway's address, e.g. ikeprobe 198.18.1.1")
     .help()
@@ -442,7 +554,7 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
   process.once("uncaughtException", onUncaught);
   try {
     const first = argv.find((a) => !a.startsWith("-"));
-    if (first !== "scan" && first !== "check" && !argv.some((a) => !a.startsWith("-") && a !== "probe") && !argv.some((a) => a === "--help" || a === "-h")) {
+    if (first !== "scan" && first !== "check" && first !== "psk-crack" && !argv.some((a) => !a.startsWith("-") && a !== "probe") && !argv.some((a) => a === "--help" || a === "-h")) {
       throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
     }
     let helpShown = false;

@@ -9,6 +9,15 @@
  *   MM4                                        <-  HDR, KE, Nr, [NAT-D, NAT-D]
  *   MM5  HDR*, IDii, HASH_I                    ->  (to port 4500 with the non-ESP marker if NAT)
  *   MM6                                        <-  HDR*, IDir, HASH_R
+ *
+ * With `aggressive`, the same class runs Aggressive Mode (exchange type 4, RFC 2409 §5.4, IKEV1.md §2.2):
+ *
+ *   AM1  HDR, SA, KE, Ni, IDii, VID...          ->  (one group: the KE must match it)
+ *   AM2                                         <-  HDR, SA, KE, Nr, IDir, HASH_R, [NAT-D...]
+ *   AM3  HDR*, HASH_I, [NAT-D, NAT-D]           ->  (no answer: the exchange ends here)
+ *
+ * HASH_R in AM2 is computed from the gateway's PSK for our ID and everything else is on the wire:
+ * it is captured (`result.aggressive`) for offline PSK tests, whether or not we hold a PSK.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { type IsakmpSa, header, isakmpDelete, nonZeroRandom, readInformational } from "./isakmp-sa.js";
@@ -29,6 +38,8 @@ import { type Notification, decodeNotification } from "../wire/payloads/notifica
 import { type SecurityAssociation, type Transform, decodeSa, encodeSa, ipsecSa } from "../wire/payloads/sa.js";
 import { checkNonce } from "../wire/payloads/simple.js";
 
+const PAYLOAD_NAMES: Record<number, string> = { [PayloadType.KE]: "KE", [PayloadType.NONCE]: "nonce", [PayloadType.ID]: "ID", [PayloadType.HASH]: "HASH" };
+
 export interface Endpoint {
   address: string;
   port: number;
@@ -45,6 +56,25 @@ export interface MainModeConfig {
   remote: Endpoint;
   initiatorCookie?: Buffer;
   nonceLength?: number;
+  /** Run Aggressive Mode instead of Main Mode. */
+  aggressive?: boolean;
+  /** Aggressive Mode: send message 3 without encryption (some gateways expect it so). */
+  am3Clear?: boolean;
+}
+
+/** What AM2 exposes: every input of HASH_R except the PSK (psk-crack's fields, IKEV1.md §6.1). */
+export interface AggressiveCapture {
+  gxr: Buffer;
+  gxi: Buffer;
+  ckyR: Buffer;
+  ckyI: Buffer;
+  saiB: Buffer;
+  idirB: Buffer;
+  niB: Buffer;
+  nrB: Buffer;
+  hashR: Buffer;
+  /** Phase 1 hash algorithm number (1 MD5, 2 SHA1, 4/5/6 SHA2). */
+  hash: number;
 }
 
 export interface NotifyInfo {
@@ -77,7 +107,7 @@ export interface SelectedTransform {
   mismatches: string[];
 }
 
-export type MainModeStage = "mm1" | "mm3" | "mm5" | "done";
+export type MainModeStage = "mm1" | "mm3" | "mm5" | "am1" | "done";
 
 export type IdentityStatus = "authenticated" | "psk-mismatch" | "rejected" | "error";
 
@@ -93,6 +123,8 @@ export interface IdentityResult {
 export type Step =
   | { kind: "ignore"; reason: string }
   | { kind: "send"; message: Buffer; float: boolean }
+  /** Send this last message; no answer is expected (Aggressive Mode message 3). */
+  | { kind: "final"; message: Buffer; float: boolean }
   | { kind: "done" };
 
 export interface MainModeResult {
@@ -104,6 +136,8 @@ export interface MainModeResult {
   natT?: NatTResult;
   identity?: IdentityResult;
   keys?: Phase1Keys;
+  /** Aggressive Mode: the gateway's HASH_R and its inputs. */
+  aggressive?: AggressiveCapture;
   warnings: string[];
   /** Why the offer is "malformed", or a local error that stopped the exchange. */
   error?: { code: string; message: string };
@@ -220,9 +254,19 @@ export class MainModeInitiator {
     const sa = phase1Sa([this.cfg.transform]);
     this.saiB = encodeSa(sa);
     const payloads: { type: number; body: Buffer }[] = [{ type: PayloadType.SA, body: this.saiB }];
+    if (this.cfg.aggressive === true) {
+      this.stage = "am1";
+      this.kex = createKeyExchange(this.cfg.transform.group);
+      this.ni = randomBytes(this.cfg.nonceLength ?? 32);
+      payloads.push({ type: PayloadType.KE, body: this.kex.publicValue }, { type: PayloadType.NONCE, body: this.ni }, { type: PayloadType.ID, body: encodeId(this.cfg.localId) });
+    }
     if (this.cfg.natT !== "off") for (const v of NAT_T_VIDS) payloads.push({ type: PayloadType.VENDOR_ID, body: Buffer.from(v.hex, "hex") });
     payloads.push({ type: PayloadType.VENDOR_ID, body: Buffer.from(DPD_VID, "hex") });
-    return this.plainMessage(payloads, ExchangeType.IDENTITY_PROTECTION, 0);
+    return this.plainMessage(payloads, this.exchangeType, 0);
+  }
+
+  private get exchangeType(): number {
+    return this.cfg.aggressive === true ? ExchangeType.AGGRESSIVE : ExchangeType.IDENTITY_PROTECTION;
   }
 
   /** Whether a datagram belongs to this exchange (our cookie). */
@@ -247,15 +291,17 @@ export class MainModeInitiator {
       );
     }
     if (h.exchangeType === ExchangeType.INFORMATIONAL) return this.informational(msg);
-    if (h.exchangeType !== ExchangeType.IDENTITY_PROTECTION) {
-      return { kind: "ignore", reason: `exchange type ${h.exchangeType} while in Main Mode` };
+    if (h.exchangeType !== this.exchangeType) {
+      return { kind: "ignore", reason: `exchange type ${h.exchangeType} while in ${this.cfg.aggressive === true ? "Aggressive" : "Main"} Mode` };
     }
-    const knownR = this.stage !== "mm1";
+    const knownR = this.stage !== "mm1" && this.stage !== "am1";
     if (knownR && !h.responderCookie.equals(this.responderCookie)) return { kind: "ignore", reason: "responder cookie changed" };
     try {
       switch (this.stage) {
         case "mm1":
           return this.onMM2(msg);
+        case "am1":
+          return this.onAM2(msg);
         case "mm3":
           return this.onMM4(msg);
         case "mm5":
@@ -271,6 +317,7 @@ export class MainModeInitiator {
   timeout(): Step {
     switch (this.stage) {
       case "mm1":
+      case "am1":
         this.result.offer = "no-response";
         break;
       case "mm3":
@@ -316,6 +363,14 @@ export class MainModeInitiator {
   // --- message 2 ---------------------------------------------------------------------------
 
   private onMM2(msg: Message): Step {
+    const ignored = this.acceptSa(msg);
+    if (ignored !== undefined) return ignored;
+    if (this.cfg.psk === undefined) return this.finish();
+    return this.sendMM3(this.result.selected!.transform);
+  }
+
+  /** Message 2 of either mode: the chosen transform, vendor IDs, NAT-T support. */
+  private acceptSa(msg: Message): Step | undefined {
     const h = msg.header;
     if (h.responderCookie.equals(Buffer.alloc(8))) return { kind: "ignore", reason: "message 2 with a zero responder cookie" };
     const saP = msg.payloads.find((p) => p.type === PayloadType.SA);
@@ -338,8 +393,96 @@ export class MainModeInitiator {
       floated: false,
       forced: this.cfg.natT === "force",
     };
+    return undefined;
+  }
+
+  /** Our hash and cipher for the chosen transform; a Step when this machine lacks the cipher. */
+  private chooseAlgorithms(t: Phase1Transform): Step | undefined {
+    this.hash = hashAlg(t.hash);
+    this.cipher = cipherSpec(t.encryption, t.keyBits);
+    if (!cipherAvailable(this.cipher)) {
+      return this.fail(
+        new IkeprobeError(
+          "unsupported",
+          `the gateway accepted ${this.cipher.node}, which is not supported on this machine: OpenSSL ${process.versions.openssl} provides it only with its legacy provider (run with NODE_OPTIONS=--openssl-legacy-provider)`,
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  // --- Aggressive Mode message 2 ----------------------------------------------------------
+
+  private onAM2(msg: Message): Step {
+    const ignored = this.acceptSa(msg);
+    if (ignored !== undefined) return ignored;
+    const t = this.result.selected!.transform;
+    if (t.group !== this.cfg.transform.group) throw new IkeprobeError("bad-sa", `the gateway chose group ${t.group} in Aggressive Mode although our KE is for group ${this.cfg.transform.group}`);
+    const find = (type: number): RawPayload => {
+      const p = msg.payloads.find((x) => x.type === type);
+      if (p === undefined) throw new IkeprobeError("missing-payload", `Aggressive Mode message 2 lacks its ${PAYLOAD_NAMES[type] ?? type} payload`);
+      return p;
+    };
+    const ke = find(PayloadType.KE);
+    const nr = checkNonce(find(PayloadType.NONCE).body);
+    const idP = find(PayloadType.ID);
+    const hashP = find(PayloadType.HASH);
+    this.gxr = ke.body;
+    this.result.aggressive = {
+      gxr: ke.body,
+      gxi: this.kex!.publicValue,
+      ckyR: this.responderCookie,
+      ckyI: this.initiatorCookie,
+      saiB: this.saiB,
+      idirB: idP.body,
+      niB: this.ni,
+      nrB: nr,
+      hashR: hashP.body,
+      hash: t.hash,
+    };
+    const remoteId = describeId(decodeId(idP.body));
     if (this.cfg.psk === undefined) return this.finish();
-    return this.sendMM3(selected.transform);
+    const stop = this.chooseAlgorithms(t);
+    if (stop !== undefined) return stop;
+    const h = this.hash!;
+    const gxy = this.kex!.computeSecret(ke.body);
+    const skeyid = skeyidPsk(h, this.cfg.psk, this.ni, nr);
+    const keys = derivePhase1Keys(h, skeyid, gxy, this.initiatorCookie, this.responderCookie, this.cipher!.keyLength);
+    this.result.keys = keys;
+    this.iv = phase1Iv(h, this.kex!.publicValue, this.gxr, this.cipher!.blockSize);
+    const expected = hashR(h, skeyid, this.kex!.publicValue, this.gxr, this.initiatorCookie, this.responderCookie, this.saiB, idP.body);
+    if (hashP.body.length !== expected.length || !timingSafeEqual(hashP.body, expected)) {
+      const id = describeId(this.cfg.localId);
+      return this.identity(
+        "psk-mismatch",
+        `the gateway's HASH_R does not verify with our PSK: the PSK it holds for our identity (${id.type} ${id.value}) differs from ours (in Aggressive Mode the gateway picks the PSK by the ID we send)`,
+        `HASH_R received ${hashP.body.toString("hex")}, computed ${expected.toString("hex")}`,
+        undefined,
+        remoteId,
+      );
+    }
+    this.evaluateNatD(msg.payloads);
+    const idiiB = encodeId(this.cfg.localId);
+    const hi = hashI(h, keys.skeyid, this.kex!.publicValue, this.gxr, this.initiatorCookie, this.responderCookie, this.saiB, idiiB);
+    const payloads: { type: number; body: Buffer }[] = [{ type: PayloadType.HASH, body: hi }, ...this.natDPayloads()];
+    const chain = encodeChain(payloads);
+    let message: Buffer;
+    if (this.cfg.am3Clear === true) {
+      message = encodeMessage(this.header(chain.firstType, ExchangeType.AGGRESSIVE, 0, 0), chain.bytes);
+      this.phase1LastBlock = this.iv; // nothing was encrypted: the chain stays at IV0
+    } else {
+      const ct = encrypt(this.cipher!, keys.encryptionKey, this.iv, chain.bytes);
+      this.phase1LastBlock = lastBlock(ct, this.cipher!.blockSize);
+      message = encodeMessage(this.header(chain.firstType, ExchangeType.AGGRESSIVE, Flags.ENCRYPTION, 0), ct);
+    }
+    this.identity(
+      "authenticated",
+      `authenticated: the gateway (${remoteId.type} ${remoteId.value}) proved knowledge of the same PSK for our identity (HASH_R verified); our HASH_I went out in message 3${this.cfg.am3Clear === true ? " (unencrypted)" : ""}`,
+      "HASH_R verified",
+      undefined,
+      remoteId,
+    );
+    return { kind: "final", message, float: this.floated };
   }
 
   private respondLifetime(payloads: RawPayload[]): void {
@@ -354,33 +497,28 @@ export class MainModeInitiator {
   }
 
   private sendMM3(t: Phase1Transform): Step {
-    this.hash = hashAlg(t.hash);
-    this.cipher = cipherSpec(t.encryption, t.keyBits);
-    if (!cipherAvailable(this.cipher)) {
-      return this.fail(
-        new IkeprobeError(
-          "unsupported",
-          `the gateway accepted ${this.cipher.node}, which is not supported on this machine: OpenSSL ${process.versions.openssl} provides it only with its legacy provider (run with NODE_OPTIONS=--openssl-legacy-provider)`,
-        ),
-      );
-    }
+    const stop = this.chooseAlgorithms(t);
+    if (stop !== undefined) return stop;
     this.kex = createKeyExchange(t.group);
     this.ni = randomBytes(this.cfg.nonceLength ?? 32);
     const payloads: { type: number; body: Buffer }[] = [
       { type: PayloadType.KE, body: this.kex.publicValue },
       { type: PayloadType.NONCE, body: this.ni },
+      ...this.natDPayloads(),
     ];
-    if (this.natVariant !== null || this.cfg.natT === "force") {
-      const type = this.natDType();
-      // Peer's address first, then ours (RFC 3947 §3.2). Forcing: a random "own" hash claims a NAT.
-      payloads.push({ type, body: natD(this.hash, this.initiatorCookie, this.responderCookie, ipToBytes(this.cfg.remote.address), this.cfg.remote.port) });
-      payloads.push({
-        type,
-        body: this.cfg.natT === "force" ? randomBytes(this.hash.length) : natD(this.hash, this.initiatorCookie, this.responderCookie, ipToBytes(this.cfg.local.address), this.cfg.local.port),
-      });
-    }
     this.stage = "mm3";
     return { kind: "send", message: this.plainMessage(payloads, ExchangeType.IDENTITY_PROTECTION, 0), float: false };
+  }
+
+  /** Our NAT-D pair when NAT-T is on: the peer's address first, then ours (RFC 3947 §3.2). Forcing: a random "own" hash claims a NAT. */
+  private natDPayloads(): { type: number; body: Buffer }[] {
+    if (this.natVariant === null && this.cfg.natT !== "force") return [];
+    const h = this.hash!;
+    const type = this.natDType();
+    return [
+      { type, body: natD(h, this.initiatorCookie, this.responderCookie, ipToBytes(this.cfg.remote.address), this.cfg.remote.port) },
+      { type, body: this.cfg.natT === "force" ? randomBytes(h.length) : natD(h, this.initiatorCookie, this.responderCookie, ipToBytes(this.cfg.local.address), this.cfg.local.port) },
+    ];
   }
 
   private natDType(): number {
@@ -512,7 +650,7 @@ export class MainModeInitiator {
     }
     const err = notifies.find((n) => n.type < 16384) ?? notifies[0];
     if (err === undefined) return { kind: "ignore", reason: "Informational without a notification" };
-    if (this.stage === "mm1") {
+    if (this.stage === "mm1" || this.stage === "am1") {
       this.result.offer = "rejected";
       this.result.notify = err;
       return this.finish();
@@ -583,7 +721,7 @@ export class MainModeInitiator {
   }
 
   private malformed(e: DecodeError): Step {
-    if (this.stage === "mm1") {
+    if (this.result.offer !== "accepted") {
       this.result.offer = "malformed";
       this.result.error = { code: e.code, message: `message 2 is malformed: ${e.message}` };
     } else {
@@ -593,7 +731,7 @@ export class MainModeInitiator {
   }
 
   private fail(e: IkeprobeError): Step {
-    if (this.stage === "mm1" && this.result.offer !== "accepted") {
+    if (this.result.offer !== "accepted") {
       this.result.offer = "malformed";
       this.result.error = { code: e.code, message: e.message };
     } else {

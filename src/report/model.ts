@@ -122,21 +122,86 @@ export interface InformationalReport {
   deletes: { protocolId: number; spis: string[] }[];
 }
 
+export interface Finding {
+  /** Stable identifier, e.g. "aggressive-mode-psk-hash". */
+  id: string;
+  severity: "high" | "medium" | "low" | "info";
+  detail: string;
+}
+
+export interface AggressiveReport {
+  /** The gateway sent HASH_R, computed from its PSK, to an unauthenticated peer: offline-crackable. */
+  hashExposed: boolean;
+  /** PRF of the exposed hash: md5, sha1, sha256, sha384, sha512. */
+  hashAlgorithm: string | null;
+  /** The gateway's identity from message 2. */
+  remote: { type: string; value: string } | null;
+  /** Where --save-hash wrote the psk-crack line(s), and how many. */
+  savedTo: string | null;
+  savedHashes: number;
+  /** Message 3 (HASH_I) went out encrypted (default) or in clear (--am3-clear). */
+  message3: "encrypted" | "clear" | null;
+}
+
+export interface XauthReport {
+  status: "not-requested" | "required" | "authenticated" | "failed" | "error";
+  /** Attribute names the gateway's CFG_REQUEST asked for, e.g. XAUTH_USER_NAME. */
+  requested: string[];
+  detail: string;
+  /** XAUTH_MESSAGE text from the gateway, if any. */
+  message: string | null;
+  rttMs: number | null;
+}
+
+export interface ModeConfigReport {
+  status: "received" | "empty" | "no-response" | "not-attempted";
+  mode: "pull" | "push" | null;
+  detail: string;
+  attributes: { type: number; name: string; value: string }[];
+  address: string | null;
+  netmask: string | null;
+  dns: string[];
+  domain: string | null;
+  banner: string | null;
+  splitNetworks: string[];
+  rttMs: number | null;
+}
+
+export interface DpdReport {
+  /** The gateway returned the DPD vendor ID in Phase 1. */
+  announced: boolean;
+  answered: boolean;
+  rttMs: number | null;
+  sequence: number;
+  transmissions: number;
+  detail: string;
+}
+
 export interface Report {
   tool: { name: "ikeprobe"; version: string };
   startedAt: string;
   target: { host: string; address: string; port: number };
   source: { address: string; port: number };
   phase1: {
-    mode: "main";
+    mode: "main" | "aggressive";
     offers: OfferReport[];
     selected: SelectedReport | null;
     vendorIds: { hex: string; name?: string }[];
     natT: NatTReport | null;
     cookies: { initiator: string; responder: string | null } | null;
     keys?: KeysReport;
+    /** Aggressive Mode only (null in Main Mode). */
+    aggressive: AggressiveReport | null;
   };
   identity: IdentityReport;
+  /** XAUTH after Phase 1; null when Phase 1 did not authenticate. */
+  xauth: XauthReport | null;
+  /** Mode-Config attributes; null when not attempted. */
+  modeConfig: ModeConfigReport | null;
+  /** --dpd: R-U-THERE and the gateway's answer; null without --dpd. */
+  dpd: DpdReport | null;
+  /** Security findings about the gateway (e.g. an exposed Aggressive Mode hash). */
+  findings: Finding[];
   /** null when no --esp/--ah was asked for. */
   phase2: {
     mode: "tunnel" | "transport";

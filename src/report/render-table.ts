@@ -39,7 +39,7 @@ export function renderTable(r: Report, color: boolean): string {
   const out: string[] = [];
   out.push(c.bold(`ikeprobe ${r.tool.version}: ${r.target.host}${r.target.host !== r.target.address ? ` (${r.target.address})` : ""} port ${r.target.port}, from ${r.source.address} port ${r.source.port}`));
 
-  out.push("", c.bold("Phase 1 offers (Main Mode)"));
+  out.push("", c.bold(`Phase 1 offers (${r.phase1.mode === "aggressive" ? "Aggressive" : "Main"} Mode)`));
   const offers = table(c, ["#", "proposal", "auth", "status", "gateway said", "RTT"], color);
   r.phase1.offers.forEach((o, i) => {
     const status =
@@ -91,6 +91,7 @@ export function renderTable(r: Report, color: boolean): string {
   if (id.evidence !== null) it.push({ evidence: [wrap(id.evidence, 90)] });
   out.push(it.toString());
 
+  renderSession(r, c, color, out);
   if (r.phase2 !== null) renderPhase2(r, c, color, out);
   if (r.informational.length > 0) {
     out.push("", c.bold("Informational messages from the gateway (decrypted, HASH verified)"));
@@ -108,7 +109,7 @@ export function renderTable(r: Report, color: boolean): string {
   }
   out.push(`${c.bold("Cleanup:")} ${r.cleanup.deleted ? c.green(r.cleanup.detail) : r.cleanup.detail}`);
   const rtts = new Map<string, string[]>();
-  const label: Record<string, string> = { mm1: "1→2", mm3: "3→4", mm5: "5→6", qm1: "1→2" };
+  const label: Record<string, string> = { mm1: "1→2", mm3: "3→4", mm5: "5→6", am1: "1→2", qm1: "1→2" };
   for (const st of r.timings.steps) {
     const list = rtts.get(st.proposal) ?? [];
     list.push(`${label[st.step] ?? st.step} ${st.answered ? `${st.rttMs.toFixed(1)} ms` : c.yellow(`no answer after ${st.transmissions} sends`)}${st.answered && st.transmissions > 1 ? ` (${st.transmissions} sends)` : ""}`);
@@ -121,6 +122,47 @@ export function renderTable(r: Report, color: boolean): string {
   );
   for (const w of r.warnings) out.push(c.yellow(`warning: ${w}`));
   return `${out.join("\n")}\n`;
+}
+
+/** Aggressive Mode hash, XAUTH, Mode-Config, DPD and the findings. */
+function renderSession(r: Report, c: ChalkInstance, color: boolean, out: string[]): void {
+  const am = r.phase1.aggressive;
+  if (am !== null && am.hashExposed) {
+    out.push("", c.bold("Aggressive Mode hash"));
+    const t = table(c, undefined, color);
+    t.push({ exposed: [c.red(`yes: HASH_R (${am.hashAlgorithm}) from the gateway's PSK`)] });
+    if (am.remote !== null) t.push({ "gateway ID": [`${am.remote.type} ${am.remote.value}`] });
+    t.push({ saved: [am.savedTo !== null ? `${am.savedTo} (${am.savedHashes} line${am.savedHashes === 1 ? "" : "s"}, psk-crack format)` : c.dim("no (--save-hash FILE)")] });
+    if (am.message3 !== null) t.push({ "message 3": [am.message3] });
+    out.push(t.toString());
+  }
+  const x = r.xauth;
+  if (x !== null && x.status !== "not-requested") {
+    const color2 = x.status === "authenticated" ? c.green : x.status === "required" ? c.yellow : c.red;
+    out.push("", `${c.bold("XAUTH:")} ${color2(x.status.toUpperCase())}`);
+    const t = table(c, undefined, color);
+    t.push({ detail: [wrap(x.detail, 90)] });
+    if (x.requested.length > 0) t.push({ "gateway asked for": [x.requested.join(", ")] });
+    if (x.message !== null) t.push({ "gateway message": [wrap(x.message, 90)] });
+    out.push(t.toString());
+  }
+  const m = r.modeConfig;
+  if (m !== null) {
+    out.push("", c.bold(`Mode-Config (${m.mode ?? "-"}): ${m.detail}`));
+    if (m.attributes.length > 0) {
+      const t = table(c, ["attribute", "value"], color);
+      for (const a of m.attributes) t.push([a.name, wrap(a.value, 70)]);
+      out.push(t.toString());
+    }
+  }
+  const d = r.dpd;
+  if (d !== null) out.push("", `${c.bold("DPD:")} ${d.answered ? c.green(d.detail) : c.red(d.detail)}`);
+  if (r.findings.length > 0) {
+    out.push("", c.bold("Findings"));
+    const t = table(c, ["severity", "finding", "detail"], color);
+    for (const f of r.findings) t.push([f.severity === "high" ? c.red(f.severity.toUpperCase()) : f.severity.toUpperCase(), f.id, wrap(f.detail, 80)]);
+    out.push(t.toString());
+  }
 }
 
 function wrap(text: string, width: number): string {

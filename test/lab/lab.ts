@@ -48,6 +48,10 @@ export interface LabConnection {
   childLifeSeconds?: number;
   /** Phase 1 lifetime in seconds (rekey_time); default 4h. */
   rekeySeconds?: number;
+  /** A second authentication round: XAUTH (xauth-generic, users from LabOptions.xauthUsers). */
+  xauth?: boolean;
+  /** Mode-Config address pools (names from LabOptions.pools). */
+  pools?: string[];
 }
 
 export interface LabOptions {
@@ -60,6 +64,10 @@ export interface LabOptions {
   gwExtraAddrs?: string[];
   /** Run libreswan's pluto instead of strongSwan, with this ipsec.conf body (conn sections) and secrets. */
   libreswan?: { conns: string; secrets: string };
+  /** XAUTH users the gateway knows (xauth-generic). */
+  xauthUsers?: { user: string; password: string }[];
+  /** Mode-Config pools: name -> swanctl pool settings (addrs, dns, split_include, or attribute numbers). */
+  pools?: Record<string, Record<string, string>>;
 }
 
 export interface Lab {
@@ -118,7 +126,7 @@ function run(argv: string[], input?: string): string {
 
 let labCounter = 0;
 
-function swanctlConf(conns: LabConnection[], gwAddrs: string): string {
+function swanctlConf(conns: LabConnection[], gwAddrs: string, opts: Pick<LabOptions, "xauthUsers" | "pools"> = {}): string {
   const blocks = conns.map((c) => {
     const children =
       c.espProposals === undefined
@@ -148,7 +156,12 @@ function swanctlConf(conns: LabConnection[], gwAddrs: string): string {
     remote {
       auth = ${c.auth ?? "psk"}
       id = ${c.remoteId ?? "%any"}
-    }${children}
+    }${c.xauth ? `
+    remote-xauth {
+      auth = xauth
+      round = 1
+    }` : ""}${c.pools !== undefined ? `
+    pools = ${c.pools.join(", ")}` : ""}${children}
   }`;
   });
   const secrets = conns.map(
@@ -158,7 +171,10 @@ function swanctlConf(conns: LabConnection[], gwAddrs: string): string {
     ${c.remoteId !== undefined ? `id-remote = ${c.remoteId}` : ""}
   }`,
   );
-  return `connections {${blocks.join("")}\n}\nsecrets {${secrets.join("")}\n}\n`;
+  const q = (v: string): string => `"${v.replace(/["\\]/g, "\\$&")}"`;
+  for (const [i, u] of (opts.xauthUsers ?? []).entries()) secrets.push(`\n  xauth-${i} {\n    id = ${q(u.user)}\n    secret = ${q(u.password)}\n  }`);
+  const pools = Object.entries(opts.pools ?? {}).map(([name, kv]) => `\n  ${name} {\n${Object.entries(kv).map(([k, v]) => `    ${k} = ${v}\n`).join("")}  }`);
+  return `connections {${blocks.join("")}\n}\nsecrets {${secrets.join("")}\n}\npools {${pools.join("")}\n}\n`;
 }
 
 /** A charon running in a namespace of the lab, with its own config, log and vici socket. */
@@ -292,7 +308,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       gw = await startCharon(gwNs, dir, "charon", {
         ...(opts.ikeLogLevel !== undefined ? { ikeLogLevel: opts.ikeLogLevel } : {}),
         ...(opts.charonExtra !== undefined ? { charonExtra: opts.charonExtra } : {}),
-        swanctlConf: swanctlConf(opts.connections, `${gwAddr}, ${gwAddr6}`),
+        swanctlConf: swanctlConf(opts.connections, `${gwAddr}, ${gwAddr6}`, opts),
       });
       charons.push(gw);
     }
