@@ -67,6 +67,8 @@ export interface ProbeOptions {
   modeConfig?: boolean;
   /** Send R-U-THERE after Phase 1 and report the answer. */
   dpd?: boolean;
+  /** Called with each Aggressive Mode hash the gateway hands out (for --diagnose's offline test). */
+  onCapture?: (c: AggressiveCapture) => void;
   /** Aborting ends a hold early; the DELETE is still sent. */
   signal?: AbortSignal;
   onProgress?: (text: string) => void;
@@ -211,7 +213,10 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       if (r.error !== undefined && r.offer === "malformed") offer.error = r.error.message;
       warnings.push(...r.warnings.map((w) => `${token}: ${w}`));
       if (r.offer === "accepted" && firstAccepted === undefined) firstAccepted = r;
-      if (r.aggressive !== undefined) captures.push(r.aggressive);
+      if (r.aggressive !== undefined) {
+        captures.push(r.aggressive);
+        opts.onCapture?.(r.aggressive);
+      }
       if (attemptIdentity && r.offer === "accepted") {
         identityMm = mm;
         firstAccepted = r;
@@ -400,6 +405,7 @@ function identityReport(opts: ProbeOptions, localId: Identification, r: MainMode
   if (amRefusal !== undefined) {
     return {
       status: "rejected",
+      cause: amRefusal.notifyCode === NotifyType.INVALID_ID_INFORMATION ? "invalid-id" : "aggressive-refused",
       local,
       remote: null,
       detail:
@@ -414,6 +420,7 @@ function identityReport(opts: ProbeOptions, localId: Identification, r: MainMode
     const am = opts.aggressive === true && r?.aggressive !== undefined;
     return {
       status: "not-attempted",
+      cause: null,
       local,
       remote: am ? describeId(decodeId(r.aggressive!.idirB)) : null,
       detail: am
@@ -425,6 +432,7 @@ function identityReport(opts: ProbeOptions, localId: Identification, r: MainMode
   if (r === undefined || r.identity === undefined) {
     return {
       status: "not-attempted",
+      cause: null,
       local,
       remote: null,
       detail: !anyAccepted
@@ -435,7 +443,7 @@ function identityReport(opts: ProbeOptions, localId: Identification, r: MainMode
       evidence: null,
     };
   }
-  const out: IdentityReport = { status: r.identity.status, local, remote: r.identity.remoteId ?? null, detail: r.identity.detail, evidence: r.identity.evidence };
+  const out: IdentityReport = { status: r.identity.status, cause: r.identity.cause, local, remote: r.identity.remoteId ?? null, detail: r.identity.detail, evidence: r.identity.evidence };
   if (r.identity.notify !== undefined) out.notify = r.identity.notify.name;
   return out;
 }
@@ -515,6 +523,7 @@ function refusedAm3(r: MainModeResult, informational: InformationalReport[]): bo
   if (err === undefined || r.identity === undefined) return false;
   r.identity = {
     status: err.type === NotifyType.INVALID_ID_INFORMATION ? "rejected" : "psk-mismatch",
+    cause: err.type === NotifyType.INVALID_ID_INFORMATION ? "invalid-id" : err.type === NotifyType.AUTHENTICATION_FAILED || err.type === NotifyType.INVALID_HASH_INFORMATION ? "authentication-failed" : "refused",
     detail: `the gateway proved the same PSK (HASH_R verified) but refused our message 3 with ${err.name}: it did not accept our HASH_I${
       err.type === NotifyType.INVALID_FLAGS || err.type === NotifyType.PAYLOAD_MALFORMED ? "; it may expect message 3 unencrypted (try --am3-clear)" : ""
     }`,

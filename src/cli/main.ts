@@ -41,7 +41,9 @@ interface ProbeArgs {
   lifetime: string;
   "psk-file"?: string;
   psk?: string;
-  id?: string;
+  id?: string[];
+  diagnose: boolean;
+  pace: number;
   "nat-t": "auto" | "force" | "off";
   port: number;
   "source-port": number;
@@ -78,7 +80,9 @@ function probeOptions(y: Argv): Argv<ProbeArgs> {
     .option("lifetime", { type: "string", default: "8h", describe: "Phase 1 lifetime offered (e.g. 8h, 30m, 3600)" })
     .option("psk-file", { type: "string", describe: "file holding the pre-shared key (first line); or set IKEPROBE_PSK" })
     .option("psk", { type: "string", describe: "the pre-shared key itself (discouraged: visible in the process list)" })
-    .option("id", { type: "string", describe: "our identity TYPE:VALUE, TYPE one of ipv4, ipv6, fqdn, user-fqdn, keyid (default: our IP address)" })
+    .option("id", { type: "string", array: true, describe: "our identity TYPE:VALUE, TYPE one of ipv4, ipv6, fqdn, user-fqdn, keyid (default: our IP address); repeatable with --diagnose" })
+    .option("diagnose", { type: "boolean", default: false, describe: "explain a failing identity exchange step by step: tries each --id and each PSK in --psk-file (one per line), and with --aggressive tests them against the gateway's Aggressive Mode hash" })
+    .option("pace", { type: "number", default: 1, describe: "--diagnose: seconds between its probes" })
     .option("nat-t", { type: "string", default: "auto", choices: ["auto", "force", "off"] as const, describe: "NAT-Traversal: float to UDP 4500 when a NAT is detected (auto), always (force), never (off)" })
     .option("port", { type: "number", default: 500, describe: "gateway UDP port" })
     .option("source-port", { type: "number", default: 0, describe: "our UDP source port (0 = ephemeral; 500 needs root)" })
@@ -160,7 +164,9 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
   };
   const psk = readPsk(a, io);
   if (psk !== undefined) opts.psk = psk;
-  if (a.id !== undefined) opts.localId = parseIdentity(a.id);
+  const ids = a.id ?? [];
+  if (ids.length > 1 && !a.diagnose) throw new UsageError("--id given more than once: several identities are tried only with --diagnose");
+  if (ids[0] !== undefined) opts.localId = parseIdentity(ids[0]);
   if (a.keys !== undefined) opts.keysFile = a.keys;
   if (a.pcap !== undefined) opts.pcapFile = a.pcap;
   if ((a.esp ?? []).length > 0 || (a.ah ?? []).length > 0) {
@@ -197,7 +203,65 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
   return opts;
 }
 
+/** Every non-empty line of --psk-file, with its line number (for --diagnose). */
+function readPskCandidates(a: ProbeArgs, io: IO): { line: number; psk: Buffer }[] {
+  if (a["psk-file"] === undefined) {
+    const one = readPsk(a, io);
+    if (one === undefined) throw new UsageError("--diagnose needs the PSK: --psk-file FILE (one candidate per line) or IKEPROBE_PSK");
+    return [{ line: 1, psk: one }];
+  }
+  let text: Buffer;
+  try {
+    text = readFileSync(a["psk-file"]);
+  } catch (e) {
+    throw new UsageError(`--psk-file ${a["psk-file"]}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+  }
+  const out: { line: number; psk: Buffer }[] = [];
+  let start = 0;
+  for (let line = 1; start <= text.length; line++) {
+    let end = text.indexOf(0x0a, start);
+    if (end < 0) end = text.length;
+    let psk = text.subarray(start, end);
+    if (psk.at(-1) === 0x0d) psk = psk.subarray(0, -1);
+    if (psk.length > 0) out.push({ line, psk: Buffer.from(psk) });
+    start = end + 1;
+  }
+  if (out.length === 0) throw new UsageError(`--psk-file ${a["psk-file"]}: no PSK in it; put one candidate per line`);
+  if (out.length > 100) throw new UsageError(`--psk-file ${a["psk-file"]}: ${out.length} candidates; --diagnose tries them online, at most 100 (for word lists: --aggressive --save-hash, then ikeprobe psk-crack)`);
+  return out;
+}
+
+async function runDiagnoseCommand(a: ProbeArgs, io: IO): Promise<number> {
+  for (const [name, used] of [
+    ["--esp/--ah", (a.esp ?? []).length > 0 || (a.ah ?? []).length > 0],
+    ["--hold", a.hold > 0],
+    ["--save-hash", a["save-hash"] !== undefined],
+    ["--dpd", a.dpd],
+    ["--keys", a.keys !== undefined],
+    ["--pcap", a.pcap !== undefined],
+  ] as const) {
+    if (used) throw new UsageError(`--diagnose runs its own sequence of probes: drop ${name}`);
+  }
+  if (!(a.pace >= 0 && a.pace <= 600)) throw new UsageError(`--pace ${a.pace}: must be from 0 to 600 seconds`);
+  const candidates = readPskCandidates(a, io);
+  const opts = buildProbeOptions({ ...a, id: (a.id ?? []).slice(0, 1), aggressive: false }, { ...io, env: { ...io.env, IKEPROBE_PSK: "" } });
+  delete opts.psk;
+  const ids = (a.id ?? []).map((t) => parseIdentity(t));
+  const { runDiagnose } = await import("../diagnose.js");
+  const report = await withSpinner(io, !a.json, `diagnosing ${a.host}`, (progress) =>
+    runDiagnose({ probe: opts, ids, candidates, allowAggressive: a.aggressive, paceMs: a.pace * 1000, onProgress: progress }),
+  );
+  const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;
+  if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const { renderDiagnosis } = await import("../report/render-diagnosis.js");
+    io.stdout(renderDiagnosis(report, color));
+  }
+  return report.exitCode;
+}
+
 async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
+  if (a.diagnose) return runDiagnoseCommand(a, io);
   const opts = buildProbeOptions(a, io);
   await loadVendorIds(a["vendor-ids"]);
   const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;

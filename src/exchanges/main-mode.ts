@@ -111,8 +111,30 @@ export type MainModeStage = "mm1" | "mm3" | "mm5" | "am1" | "done";
 
 export type IdentityStatus = "authenticated" | "psk-mismatch" | "rejected" | "error";
 
+/**
+ * Why the identity exchange ended as it did, as a stable code (the report's identity.cause):
+ * a PSK the gateway could not use shows as payload-malformed, undecryptable-reply or
+ * silence-after-mm5; a PSK that worked for the keys but not for the peer entry as
+ * authentication-failed or invalid-id.
+ */
+export type IdentityCause =
+  | "ok"
+  | "invalid-id"
+  | "authentication-failed"
+  | "payload-malformed"
+  | "undecryptable-reply"
+  | "silence-after-mm3"
+  | "silence-after-mm5"
+  | "hash-r-mismatch"
+  | "key-exchange-refused"
+  | "aggressive-refused"
+  | "malformed-reply"
+  | "refused"
+  | "error";
+
 export interface IdentityResult {
   status: IdentityStatus;
+  cause: IdentityCause;
   detail: string;
   evidence: string;
   notify?: NotifyInfo;
@@ -321,11 +343,11 @@ export class MainModeInitiator {
         this.result.offer = "no-response";
         break;
       case "mm3":
-        this.identity("error", "the gateway accepted our offer but did not answer message 3 (key exchange)", "no answer to message 3");
+        this.identity("error", "silence-after-mm3", "the gateway accepted our offer but did not answer message 3 (key exchange)", "no answer to message 3");
         break;
       case "mm5":
         this.identity(
-          "psk-mismatch",
+          "psk-mismatch", "silence-after-mm5",
           "the gateway went silent after message 5: it most likely could not decrypt or authenticate it, because the PSK it holds for our address differs from ours (in Main Mode the gateway picks the PSK by our source address; our ID is still encrypted)",
           "no answer to message 5 (identity and HASH_I)",
         );
@@ -454,7 +476,7 @@ export class MainModeInitiator {
     if (hashP.body.length !== expected.length || !timingSafeEqual(hashP.body, expected)) {
       const id = describeId(this.cfg.localId);
       return this.identity(
-        "psk-mismatch",
+        "psk-mismatch", "hash-r-mismatch",
         `the gateway's HASH_R does not verify with our PSK: the PSK it holds for our identity (${id.type} ${id.value}) differs from ours (in Aggressive Mode the gateway picks the PSK by the ID we send)`,
         `HASH_R received ${hashP.body.toString("hex")}, computed ${expected.toString("hex")}`,
         undefined,
@@ -476,7 +498,7 @@ export class MainModeInitiator {
       message = encodeMessage(this.header(chain.firstType, ExchangeType.AGGRESSIVE, Flags.ENCRYPTION, 0), ct);
     }
     this.identity(
-      "authenticated",
+      "authenticated", "ok",
       `authenticated: the gateway (${remoteId.type} ${remoteId.value}) proved knowledge of the same PSK for our identity (HASH_R verified); our HASH_I went out in message 3${this.cfg.am3Clear === true ? " (unencrypted)" : ""}`,
       "HASH_R verified",
       undefined,
@@ -602,7 +624,7 @@ export class MainModeInitiator {
       } catch (e) {
         if (!(e instanceof IkeprobeError)) throw e;
         return this.identity(
-          "psk-mismatch",
+          "psk-mismatch", "undecryptable-reply",
           "message 6 did not decrypt to valid payloads with our keys: the gateway derived different keys, so the PSK it holds for our address differs from ours",
           `message 6 decryption: ${e.message}`,
         );
@@ -612,20 +634,20 @@ export class MainModeInitiator {
     const idP = payloads.find((p) => p.type === PayloadType.ID);
     const hashP = payloads.find((p) => p.type === PayloadType.HASH);
     if (idP === undefined || hashP === undefined) {
-      return this.identity("error", "message 6 lacks the gateway's ID or HASH_R payload", `payloads: ${payloads.map((p) => p.type).join(",")}`);
+      return this.identity("error", "malformed-reply", "message 6 lacks the gateway's ID or HASH_R payload", `payloads: ${payloads.map((p) => p.type).join(",")}`);
     }
     const remoteId = describeId(decodeId(idP.body));
     const expected = hashR(h, k.skeyid, this.kex!.publicValue, this.gxr, this.initiatorCookie, this.responderCookie, this.saiB, idP.body);
     if (hashP.body.length !== expected.length || !timingSafeEqual(hashP.body, expected)) {
       return this.identity(
-        "psk-mismatch",
+        "psk-mismatch", "hash-r-mismatch",
         "the gateway's HASH_R does not verify with our PSK: the gateway holds a different PSK for us (it decrypted our message 5, so the mismatch is in the secret, not the keys' transport)",
         `HASH_R received ${hashP.body.toString("hex")}, computed ${expected.toString("hex")}`,
         undefined,
         remoteId,
       );
     }
-    return this.identity("authenticated", `authenticated: the gateway (${remoteId.type} ${remoteId.value}) proved knowledge of the same PSK (HASH_R verified)`, "HASH_R verified", undefined, remoteId);
+    return this.identity("authenticated", "ok", `authenticated: the gateway (${remoteId.type} ${remoteId.value}) proved knowledge of the same PSK (HASH_R verified)`, "HASH_R verified", undefined, remoteId);
   }
 
   // --- informational replies --------------------------------------------------------------
@@ -641,7 +663,7 @@ export class MainModeInitiator {
       const dec = this.decryptInformational(msg);
       if (dec === undefined) {
         return this.identity(
-          "psk-mismatch",
+          "psk-mismatch", "undecryptable-reply",
           "the gateway answered message 5 with an encrypted notification that does not decrypt with our keys: it derived different keys, because the PSK it holds for our address differs from ours",
           `encrypted Informational (message ID 0x${msg.header.messageId.toString(16).padStart(8, "0")}, ${msg.raw.length} bytes) in reply to message 5 that neither decrypts nor verifies with our keys`,
         );
@@ -656,7 +678,7 @@ export class MainModeInitiator {
       return this.finish();
     }
     if (this.stage === "mm3") {
-      return this.identity("error", `the gateway refused our key exchange (message 3) with ${err.name}`, `${err.name} after message 3`, err);
+      return this.identity("error", "key-exchange-refused", `the gateway refused our key exchange (message 3) with ${err.name}`, `${err.name} after message 3`, err);
     }
     return this.classifyMM5Notify(err);
   }
@@ -687,10 +709,10 @@ export class MainModeInitiator {
   private classifyMM5Notify(n: NotifyInfo): Step {
     switch (n.type) {
       case NotifyType.INVALID_ID_INFORMATION:
-        return this.identity("rejected", `the gateway refuses our identity (${n.name}): no connection on the gateway accepts it; check --id`, `${n.name} in reply to message 5`, n);
+        return this.identity("rejected", "invalid-id", `the gateway refuses our identity (${n.name}): no connection on the gateway accepts it; check --id`, `${n.name} in reply to message 5`, n);
       case NotifyType.PAYLOAD_MALFORMED:
         return this.identity(
-          "psk-mismatch",
+          "psk-mismatch", "payload-malformed",
           "the gateway could not decrypt message 5 (PAYLOAD-MALFORMED): the PSK it holds for our address differs from ours (in Main Mode the gateway picks the PSK by our source address, because our ID is still encrypted)",
           `${n.name} in reply to message 5`,
           n,
@@ -699,21 +721,21 @@ export class MainModeInitiator {
       case NotifyType.AUTHENTICATION_FAILED: {
         const id = describeId(this.cfg.localId);
         return this.identity(
-          "psk-mismatch",
+          "psk-mismatch", "authentication-failed",
           `the gateway decrypted message 5 but refused our authentication (${n.name}): the PSK it holds for our identity (${id.type} ${id.value}) differs from ours, or none of its connections accepts that identity (check --id against the peer ID the gateway expects)`,
           `${n.name}${n.protected ? " (encrypted, HASH verified)" : ""} in reply to message 5`,
           n,
         );
       }
       default:
-        return this.identity("error", `the gateway answered message 5 with ${n.name}`, `${n.name} in reply to message 5`, n);
+        return this.identity("error", "refused", `the gateway answered message 5 with ${n.name}`, `${n.name} in reply to message 5`, n);
     }
   }
 
   // --- helpers ------------------------------------------------------------------------------
 
-  private identity(status: IdentityStatus, detail: string, evidence: string, notify?: NotifyInfo, remoteId?: { type: string; value: string }): Step {
-    const r: IdentityResult = { status, detail, evidence };
+  private identity(status: IdentityStatus, cause: IdentityCause, detail: string, evidence: string, notify?: NotifyInfo, remoteId?: { type: string; value: string }): Step {
+    const r: IdentityResult = { status, cause, detail, evidence };
     if (notify !== undefined) r.notify = notify;
     if (remoteId !== undefined) r.remoteId = remoteId;
     this.result.identity = r;
@@ -725,7 +747,7 @@ export class MainModeInitiator {
       this.result.offer = "malformed";
       this.result.error = { code: e.code, message: `message 2 is malformed: ${e.message}` };
     } else {
-      this.identity("error", `the gateway's reply at ${this.stage} is malformed: ${e.message}`, e.message);
+      this.identity("error", "malformed-reply", `the gateway's reply at ${this.stage} is malformed: ${e.message}`, e.message);
     }
     return this.finish();
   }
@@ -736,7 +758,7 @@ export class MainModeInitiator {
       this.result.error = { code: e.code, message: e.message };
     } else {
       this.result.error = { code: e.code, message: e.message };
-      this.identity("error", e.message, `local error at ${this.stage}: ${e.code}`);
+      this.identity("error", "error", e.message, `local error at ${this.stage}: ${e.code}`);
     }
     return this.finish();
   }

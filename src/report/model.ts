@@ -55,6 +55,8 @@ export interface KeysReport {
 
 export interface IdentityReport {
   status: "authenticated" | "psk-mismatch" | "rejected" | "not-attempted" | "error";
+  /** Why, as a stable code (see IdentityCause in src/exchanges/main-mode.ts); null when not attempted. */
+  cause: string | null;
   local: { type: string; value: string };
   remote: { type: string; value: string } | null;
   detail: string;

@@ -1,7 +1,7 @@
 /** Runs the built CLI inside the lab's client namespace, as a user would. */
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Lab } from "../lab/lab.ts";
-import { assertValidReport } from "./schema.ts";
+import { assertValidCrack, assertValidDiagnosis, assertValidReport } from "./schema.ts";
 
 export const BIN = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
 
@@ -25,7 +25,9 @@ export function spawnIkeprobe(lab: Lab, args: string[], env: NodeJS.ProcessEnv):
       let json: unknown = null;
       if (args.includes("--json")) {
         json = JSON.parse(stdout);
-        assertValidReport(json);
+        if (args.includes("--diagnose")) assertValidDiagnosis(json);
+        else if (args.includes("psk-crack")) assertValidCrack(json);
+        else assertValidReport(json);
       }
       res({ code, stdout, stderr, json });
     }),

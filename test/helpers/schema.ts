@@ -17,3 +17,19 @@ const validateScan = ajv.compile(scanSchema);
 export function assertValidScan(doc: unknown): void {
   if (!validateScan(doc)) throw new Error(`scan report does not match the schema: ${ajv.errorsText(validateScan.errors)}`);
 }
+
+const diagnosisSchema = JSON.parse(readFileSync(new URL("../../examples/diagnosis.schema.json", import.meta.url), "utf8")) as object;
+const validateDiagnosis = ajv.compile(diagnosisSchema);
+
+/** Throws when the document does not match examples/diagnosis.schema.json. */
+export function assertValidDiagnosis(doc: unknown): void {
+  if (!validateDiagnosis(doc)) throw new Error(`diagnosis does not match the schema: ${ajv.errorsText(validateDiagnosis.errors)}`);
+}
+
+const crackSchema = JSON.parse(readFileSync(new URL("../../examples/psk-crack.schema.json", import.meta.url), "utf8")) as object;
+const validateCrack = ajv.compile(crackSchema);
+
+/** Throws when the document does not match examples/psk-crack.schema.json. */
+export function assertValidCrack(doc: unknown): void {
+  if (!validateCrack(doc)) throw new Error(`psk-crack report does not match the schema: ${ajv.errorsText(validateCrack.errors)}`);
+}

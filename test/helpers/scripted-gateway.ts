@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { type CipherSpec, cipherSpec, decrypt, encrypt, lastBlock } from "../../src/crypto/cipher.ts";
 import { type KeyExchange, createKeyExchange } from "../../src/crypto/dh.ts";
-import { type Phase1Keys, derivePhase1Keys, hashMessageId, hashR, messageIdIv, phase1Iv, skeyidPsk } from "../../src/crypto/keys.ts";
+import { type Phase1Keys, derivePhase1Keys, hashI, hashMessageId, hashR, messageIdIv, phase1Iv, skeyidPsk } from "../../src/crypto/keys.ts";
 import { type HashAlg, hashAlg } from "../../src/crypto/prf.ts";
 import { Phase1Attr, attrNumber } from "../../src/wire/attributes.ts";
 import { ExchangeType, Flags, PayloadType } from "../../src/wire/constants.ts";
@@ -118,6 +118,49 @@ export class ScriptedGateway {
   }
 
   phase1LastBlock: Buffer = Buffer.alloc(0);
+
+  /**
+   * Aggressive Mode message 2 for message 1: the first transform, KE, Nr, IDir and HASH_R with the
+   * gateway's PSK. Options break it in the ways tests need.
+   */
+  am2(am1: Buffer, opts: { drop?: number; tamperHash?: boolean; group?: number } = {}): Buffer {
+    const m = decodeMessage(am1);
+    const chosen = this.mm2(am1, opts.group !== undefined ? (sa) => {
+      const a = sa.proposals[0]!.transforms[0]!.attributes.find((x) => x.type === Phase1Attr.GROUP_DESCRIPTION)!;
+      a.value = opts.group!;
+    } : undefined);
+    const saR = decodeMessage(chosen).payloads.find((p) => p.type === PayloadType.SA)!.body;
+    this.gxi = m.payloads.find((p) => p.type === PayloadType.KE)!.body;
+    this.ni = m.payloads.find((p) => p.type === PayloadType.NONCE)!.body;
+    const gxy = opts.group !== undefined ? Buffer.alloc(0) : this.kex!.computeSecret(this.gxi);
+    this.keys = derivePhase1Keys(this.h!, skeyidPsk(this.h!, this.psk, this.ni, this.nr), gxy, this.initiatorCookie, this.responderCookie, this.spec!.keyLength);
+    this.iv = phase1Iv(this.h!, this.gxi, this.kex!.publicValue, this.spec!.blockSize);
+    const idirB = encodeId({ idType: 2, protocolId: 0, port: 0, data: Buffer.from("gw.example") });
+    const hr = hashR(this.h!, this.keys.skeyid, this.gxi, this.kex!.publicValue, this.initiatorCookie, this.responderCookie, this.saiB, idirB);
+    if (opts.tamperHash) hr[0] = hr[0]! ^ 0xff;
+    const p: Payloads = [
+      { type: PayloadType.SA, body: saR },
+      { type: PayloadType.KE, body: this.kex!.publicValue },
+      { type: PayloadType.NONCE, body: this.nr },
+      { type: PayloadType.ID, body: idirB },
+      { type: PayloadType.HASH, body: hr },
+    ];
+    return this.plain(p.filter((x) => x.type !== opts.drop), ExchangeType.AGGRESSIVE);
+  }
+
+  /** Decrypts Aggressive Mode message 3 with the gateway's keys; returns its payloads. */
+  readAm3(am3: Buffer): Message["payloads"] {
+    const m = decodeMessage(am3);
+    if (m.ciphertext === undefined) return m.payloads;
+    const plain = decrypt(this.spec!, this.keys!.encryptionKey, this.iv, m.ciphertext);
+    this.phase1LastBlock = lastBlock(m.ciphertext, this.spec!.blockSize);
+    return decodeChain(plain, m.header.nextPayload).payloads;
+  }
+
+  /** What HASH_I must be for an initiator ID body (the gateway's check of message 3). */
+  expectedHashI(idiiB: Buffer): Buffer {
+    return hashI(this.h!, this.keys!.skeyid, this.gxi, this.kex!.publicValue, this.initiatorCookie, this.responderCookie, this.saiB, idiiB);
+  }
 
   /** The gateway's side of the ISAKMP SA (same keys and cookies), for Quick Mode scripting. */
   isakmpSa(): IsakmpSa {

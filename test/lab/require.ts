@@ -35,3 +35,19 @@ export function e2eSkipReason(extra: { pkg: string; binary: string }[] = []): st
   if (reason !== undefined) process.stderr.write(`\n*** SKIPPING end-to-end tests: ${reason} ***\n\n`);
   return reason;
 }
+
+/** For tests that need only a Debian package (no namespaces): undefined when it is there (installed as root if missing). */
+export function packageSkipReason(pkg: string, binary: string): string | undefined {
+  let reason: string | undefined;
+  try {
+    if (spawnSync("sh", ["-c", `command -v ${binary}`]).status !== 0) {
+      if (!isRoot()) throw new Error(`${pkg} is not installed and we are not root to install it`);
+      aptInstall(pkg, binary);
+    }
+  } catch (e) {
+    reason = (e as Error).message;
+  }
+  if (reason !== undefined && E2E_REQUIRED) throw new Error(`IKEPROBE_REQUIRE_E2E=1 but ${reason}`);
+  if (reason !== undefined) process.stderr.write(`\n*** SKIPPING tests that need ${pkg}: ${reason} ***\n\n`);
+  return reason;
+}
