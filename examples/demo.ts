@@ -6,14 +6,18 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type LabConnection, startLab } from "../test/lab/lab.ts";
+import { type LabConnection, type LabOptions, startLab } from "../test/lab/lab.ts";
 
-const def = JSON.parse(readFileSync(new URL("./lab-gateway.json", import.meta.url), "utf8")) as { connections: LabConnection[] };
+const def = JSON.parse(readFileSync(new URL("./lab-gateway.json", import.meta.url), "utf8")) as { connections: LabConnection[]; options: Omit<LabOptions, "connections"> };
 const conn = def.connections[0]!;
+const branch = def.connections.find((c) => c.name === "branch")!;
+const road = def.connections.find((c) => c.name === "road")!;
+const roadAddr = def.options.gwExtraAddrs![0]!;
+const alice = def.options.xauthUsers![0]!;
 const bin = new URL("../bin/ikeprobe.js", import.meta.url).pathname;
 
 console.log(`demo: starting the lab gateway (strongSwan) with proposals ${conn.proposals.join(", ")}`);
-const lab = await startLab({ connections: def.connections });
+const lab = await startLab({ ...def.options, connections: def.connections });
 const stop = async (): Promise<void> => {
   await lab.stop();
   console.log("demo: lab gateway stopped, namespaces deleted");
@@ -24,6 +28,16 @@ try {
   writeFileSync(pskFile, `${conn.psk}\n`, { mode: 0o600 });
   const wrongFile = join(lab.dir, "wrong.txt");
   writeFileSync(wrongFile, "not-the-right-secret\n", { mode: 0o600 });
+  const secret = (name: string, text: string): string => {
+    const f = join(lab.dir, name);
+    writeFileSync(f, `${text}\n`, { mode: 0o600 });
+    return f;
+  };
+  const branchPskFile = secret("branch-psk.txt", branch.psk);
+  const roadPskFile = secret("road-psk.txt", road.psk);
+  const xauthFile = secret("alice.txt", alice.password);
+  const hashFile = join(lab.dir, "branch.hash");
+  const wordsFile = secret("words.txt", ["password", "123456", "letmein", "qwerty", "vpn", "cisco", "sunshine", "welcome"].join("\n"));
   const runs: [string, string[]][] = [
     [
       "which offers does the gateway accept, does our PSK authenticate, which Quick Mode proposals does it take for our networks?",
@@ -31,10 +45,23 @@ try {
     ],
     ["the same with a wrong PSK: what does a mismatch look like?", ["--ike", "aes256-sha256-modp2048", "--psk-file", wrongFile, "--id", `fqdn:${conn.remoteId}`]],
     ["audit: everything the gateway accepts from the common catalogue, rated", ["scan", "--catalogue", "common"]],
+    [
+      "Aggressive Mode without any PSK: does the gateway hand out a crackable hash? (saved for psk-crack)",
+      ["--aggressive", "--ike", "3des-sha1-modp1024", "--id", `fqdn:${branch.remoteId}`, "--save-hash", hashFile],
+    ],
+    ["offline: is that PSK in a word list? (all cores)", ["psk-crack", hashFile, "--wordlist", wordsFile]],
+    [
+      "debugging a mismatch: the branch's PSK in Main Mode fails; --diagnose says why",
+      ["--diagnose", "--aggressive", "--ike", "aes256-sha256-modp2048", "--id", `fqdn:${branch.remoteId}`, "--psk-file", branchPskFile, "--pace", "0.2"],
+    ],
+    [
+      "a remote-access gateway: XAUTH, Mode-Config, Quick Mode from the assigned address, and DPD",
+      [roadAddr, "--auth", "xauth-psk", "--ike", "aes256-sha256-modp2048", "--id", `fqdn:${road.remoteId}`, "--psk-file", roadPskFile, "--xauth-user", alice.user, "--xauth-password-file", xauthFile, "--esp", "aes256-sha256", "--remote-ts", road.localTs!, "--dpd"],
+    ],
   ];
   for (const [title, args] of runs) {
     // The command first (probe is the default), then the gateway address.
-    const full = args[0] === "scan" ? ["scan", lab.gwAddr, ...args.slice(1)] : [lab.gwAddr, ...args];
+    const full = args[0] === "scan" ? ["scan", lab.gwAddr, ...args.slice(1)] : args[0] === "psk-crack" || args[0] === roadAddr ? args : [lab.gwAddr, ...args];
     const cmd = ["ikeprobe", ...full].join(" ").replaceAll(lab.dir, "$LAB");
     console.log(`\n=== ${title}\n$ ${cmd}\n`);
     const argv = lab.clientExec([process.execPath, bin, ...full]);

@@ -2,20 +2,39 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { assertValidReport, assertValidScan } from "../helpers/schema.ts";
+import { assertValidCrack, assertValidDiagnosis, assertValidReport, assertValidScan } from "../helpers/schema.ts";
 
-const read = (f: string): unknown => JSON.parse(readFileSync(new URL(`../../examples/${f}`, import.meta.url), "utf8"));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const read = (f: string): any => JSON.parse(readFileSync(new URL(`../../examples/${f}`, import.meta.url), "utf8"));
 
 test("examples/sample-report*.json match examples/report.schema.json", () => {
-  const ok = read("sample-report.json") as { identity: { status: string }; phase2: { proposals: unknown[] } };
+  const ok = read("sample-report.json");
   assertValidReport(ok);
   assert.equal(ok.identity.status, "authenticated");
   assert.equal(ok.phase2.proposals.length, 2);
-  const bad = read("sample-report-psk-mismatch.json") as { identity: { status: string } };
+  const bad = read("sample-report-psk-mismatch.json");
   assertValidReport(bad);
   assert.equal(bad.identity.status, "psk-mismatch");
+  const am = read("sample-report-aggressive.json");
+  assertValidReport(am);
+  assert.equal(am.phase1.mode, "aggressive");
+  assert.equal(am.findings[0].id, "aggressive-mode-psk-hash");
+  const xauth = read("sample-report-xauth.json");
+  assertValidReport(xauth);
+  assert.equal(xauth.xauth.status, "authenticated");
+  assert.equal(xauth.modeConfig.status, "received");
+  assert.equal(xauth.dpd.answered, true);
 });
 
 test("examples/sample-scan.json matches examples/scan.schema.json", () => {
   assertValidScan(read("sample-scan.json"));
+});
+
+test("examples/sample-diagnosis.json and sample-psk-crack.json match their schemas", () => {
+  const d = read("sample-diagnosis.json");
+  assertValidDiagnosis(d);
+  assert.equal(d.conclusion.cause, "psk-keyed-by-id");
+  const c = read("sample-psk-crack.json");
+  assertValidCrack(c);
+  assert.equal(c.hashes[0].found, true);
 });

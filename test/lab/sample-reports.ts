@@ -4,13 +4,16 @@
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { type LabConnection, startLab } from "./lab.ts";
+import { join } from "node:path";
+import { type LabConnection, type LabOptions, startLab } from "./lab.ts";
 
-const def = JSON.parse(readFileSync(new URL("../../examples/lab-gateway.json", import.meta.url), "utf8")) as { connections: LabConnection[] };
+const def = JSON.parse(readFileSync(new URL("../../examples/lab-gateway.json", import.meta.url), "utf8")) as { connections: LabConnection[]; options: Omit<LabOptions, "connections"> };
 const conn = def.connections[0]!;
+const branch = def.connections.find((c) => c.name === "branch")!;
+const road = def.connections.find((c) => c.name === "road")!;
 const bin = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
 const out = new URL("../../examples/", import.meta.url).pathname;
-const lab = await startLab({ connections: def.connections });
+const lab = await startLab({ ...def.options, connections: def.connections });
 try {
   const run = (args: string[], psk: string): string => {
     const a = lab.clientExec([process.execPath, bin, ...args]);
@@ -23,7 +26,22 @@ try {
   );
   writeFileSync(`${out}sample-report-psk-mismatch.json`, run([lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--id", id, "--json"], "not-the-lab-secret"));
   writeFileSync(`${out}sample-scan.json`, run(["scan", lab.gwAddr, "--catalogue", "common", "--json"], ""));
-  console.log("wrote examples/sample-report.json, sample-report-psk-mismatch.json, sample-scan.json");
+  const hashFile = join(lab.dir, "branch.hash");
+  writeFileSync(`${out}sample-report-aggressive.json`, run([lab.gwAddr, "--aggressive", "--ike", "3des-sha1-modp1024", "--id", `fqdn:${branch.remoteId}`, "--save-hash", hashFile, "--json"], "").replaceAll(lab.dir, "/tmp/lab"));
+  const words = join(lab.dir, "words.txt");
+  writeFileSync(words, "password\nletmein\nsunshine\nwelcome\n");
+  writeFileSync(`${out}sample-psk-crack.json`, run(["psk-crack", hashFile, "--wordlist", words, "--json"], "").replaceAll(lab.dir, "/tmp/lab"));
+  const pskFile = join(lab.dir, "branch-psk.txt");
+  writeFileSync(pskFile, `${branch.psk}\n`);
+  writeFileSync(`${out}sample-diagnosis.json`, run([lab.gwAddr, "--diagnose", "--aggressive", "--ike", "aes256-sha256-modp2048", "--id", `fqdn:${branch.remoteId}`, "--psk-file", pskFile, "--pace", "0.2", "--json"], ""));
+  const alice = def.options.xauthUsers![0]!;
+  const xauthFile = join(lab.dir, "alice.txt");
+  writeFileSync(xauthFile, `${alice.password}\n`);
+  writeFileSync(
+    `${out}sample-report-xauth.json`,
+    run([def.options.gwExtraAddrs![0]!, "--auth", "xauth-psk", "--ike", "aes256-sha256-modp2048", "--id", `fqdn:${road.remoteId}`, "--xauth-user", alice.user, "--xauth-password-file", xauthFile, "--esp", "aes256-sha256", "--remote-ts", road.localTs!, "--dpd", "--json"], road.psk),
+  );
+  console.log("wrote examples/sample-report.json, sample-report-psk-mismatch.json, sample-scan.json, sample-report-aggressive.json, sample-psk-crack.json, sample-diagnosis.json, sample-report-xauth.json");
 } finally {
   await lab.stop();
 }
