@@ -252,10 +252,8 @@ export async function runDiagnose(opts: DiagnoseOptions): Promise<DiagnosisRepor
         continue;
       }
       const hash = HASH_BY_LENGTH[cap.hashR.length];
-      const test =
-        hash !== undefined
-          ? engine.tester({ hash, nonces: Buffer.concat([cap.niB, cap.nrB]), message: Buffer.concat([cap.gxr, cap.gxi, cap.ckyR, cap.ckyI, cap.saiB, cap.idirB]), hashR: cap.hashR })
-          : () => false;
+      const tester = hash !== undefined ? engine.tester({ hash, nonces: Buffer.concat([cap.niB, cap.nrB]), message: Buffer.concat([cap.gxr, cap.gxi, cap.ckyR, cap.ckyI, cap.saiB, cap.idirB]), hashR: cap.hashR }) : undefined;
+      const test = (psk: Buffer, off: number, len: number): boolean => tester?.test(psk, off, len) ?? false;
       const match = opts.candidates.find((c) => test(c.psk, 0, c.psk.length));
       aggressive.push({
         id: describeId(id),

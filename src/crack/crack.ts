@@ -51,72 +51,50 @@ export interface CrackOptions {
   hashes: PskHash[];
   sources: CandidateSource[];
   threads?: number;
-  /** Candidates per batch sent to a worker. */
-  batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (p: CrackProgress) => void;
 }
 
-interface Batch {
+interface Chunk {
+  /** Whole lines (the last may lack its newline at the end of a file). */
   buf: Uint8Array;
-  /** (offset, length) pairs; length 0 for empty lines (skipped, but counted for line numbers). */
-  offs: Uint32Array;
   source: CandidateSource;
-  firstLine: number;
-  /** Non-empty lines: the candidates tested. */
-  count: number;
+  /** Position of this chunk among its source's chunks. */
+  seq: number;
 }
 
-/** Batches of lines from each source in turn, with CR/LF line ends removed. */
-async function* batches(sources: CandidateSource[], size: number, onBytes: (n: number) => void): AsyncGenerator<Batch> {
+/**
+ * Chunks of about 1 MiB from each source in turn, cut after a newline. The main thread only reads
+ * and cuts; the workers split the lines, so reading never becomes the bottleneck on few cores.
+ */
+async function* chunks(sources: CandidateSource[], onBytes: (n: number) => void): AsyncGenerator<Chunk> {
   for (const source of sources) {
-    let line = 1;
+    let seq = 0;
     let carry: Buffer = Buffer.alloc(0);
     const stream = createReadStream(source.path, { highWaterMark: 1 << 20 });
-    const cut = function* (data: Buffer, final: boolean): Generator<Batch> {
-      let start = 0;
-      while (start < data.length) {
-        const offs: number[] = [];
-        let pos = start;
-        while (offs.length < 2 * size) {
-          const nl = data.indexOf(0x0a, pos);
-          if (nl < 0) {
-            if (!final || pos >= data.length) break;
-            offs.push(pos - start, trimCr(data, pos, data.length) - pos);
-            pos = data.length;
-            break;
-          }
-          offs.push(pos - start, trimCr(data, pos, nl) - pos);
-          pos = nl + 1;
-        }
-        if (offs.length === 0) break;
-        const buf = new Uint8Array(pos - start);
-        buf.set(data.subarray(start, pos));
-        let count = 0;
-        for (let i = 1; i < offs.length; i += 2) if (offs[i]! > 0) count++;
-        yield { buf, offs: Uint32Array.from(offs), source, firstLine: line, count };
-        line += offs.length / 2;
-        start = pos;
-      }
-      carry = Buffer.from(data.subarray(start));
-    };
     try {
-      for await (const chunk of stream) {
-        onBytes((chunk as Buffer).length);
-        yield* cut(carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer), false);
+      for await (const data of stream) {
+        const chunk = data as Buffer;
+        onBytes(chunk.length);
+        const all = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+        const cut = all.lastIndexOf(0x0a) + 1;
+        if (cut === 0) {
+          carry = Buffer.from(all);
+          continue;
+        }
+        const buf = new Uint8Array(cut);
+        buf.set(all.subarray(0, cut));
+        carry = Buffer.from(all.subarray(cut));
+        yield { buf, source, seq: seq++ };
       }
     } catch (e) {
       throw new UsageError(`${source.option} ${source.path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
     }
-    if (carry.length > 0) yield* cut(carry, true);
+    if (carry.length > 0) yield { buf: new Uint8Array(carry), source, seq };
   }
 }
 
-function trimCr(data: Buffer, start: number, end: number): number {
-  return end > start && data[end - 1] === 0x0d ? end - 1 : end;
-}
-
-/** The worker's whole program: the engine's own source text and a message loop. */
+/** The worker's whole program: the engine's own source text, a line splitter and a message loop. */
 function workerSource(): string {
   return `"use strict";
 var __name = (f) => f;
@@ -124,17 +102,25 @@ const { parentPort, workerData } = require("node:worker_threads");
 const engine = (${crackEngine.toString()})(require("node:crypto"));
 const testers = workerData.targets.map((t) => engine.tester({ hash: t.hash, nonces: new Uint8Array(t.nonces), message: new Uint8Array(t.message), hashR: new Uint8Array(t.hashR) }));
 const alive = testers.map(() => true);
+let pairs = new Uint32Array(1 << 16);
 parentPort.on("message", (m) => {
   if (m.type === "drop") { alive[m.target] = false; return; }
   const buf = new Uint8Array(m.buf);
-  const offs = new Uint32Array(m.offs);
-  const found = [];
-  for (let i = 0; i < offs.length; i += 2) {
-    const len = offs[i + 1];
-    if (len === 0) continue;
-    for (let k = 0; k < testers.length; k++) if (alive[k] && testers[k](buf, offs[i], len)) found.push({ target: k, index: i >> 1 });
+  // (offset, length) per line, CR LF or LF; an empty line keeps its place with length 0.
+  let n = 0, tested = 0, p = 0;
+  while (p < buf.length) {
+    let nl = buf.indexOf(10, p);
+    if (nl < 0) nl = buf.length;
+    const end = nl > p && buf[nl - 1] === 13 ? nl - 1 : nl;
+    if (2 * n + 2 > pairs.length) { const more = new Uint32Array(pairs.length * 2); more.set(pairs); pairs = more; }
+    pairs[2 * n] = p; pairs[2 * n + 1] = end - p; n++;
+    if (end > p) tested++;
+    p = nl + 1;
   }
-  parentPort.postMessage({ id: m.id, found });
+  const view = pairs.subarray(0, 2 * n);
+  const found = [];
+  for (let k = 0; k < testers.length; k++) if (alive[k]) testers[k].testMany(buf, view, (i) => found.push({ target: k, line: i + 1, psk: Array.from(buf.subarray(view[2 * i], view[2 * i] + view[2 * i + 1])) }));
+  parentPort.postMessage({ id: m.id, lines: n, tested, found });
 });`;
 }
 
@@ -164,8 +150,11 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
   let bytesRead = 0;
   let remaining = hits.length;
   let nextId = 0;
-  const pending = new Map<number, { batch: Batch; worker: number }>();
+  const pending = new Map<number, Chunk>();
   const inFlight = workers.map(() => 0);
+  /** Lines per chunk, per source, as the workers report them: turns a hit's line in its chunk into the file's line. */
+  const lineCounts = new Map<CandidateSource, number[]>();
+  const found: { target: number; chunk: Chunk; line: number; psk: Buffer }[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
   let lastProgress = 0;
@@ -180,21 +169,18 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
   };
 
   workers.forEach((w, wi) => {
-    w.on("message", (m: { id: number; found: { target: number; index: number }[] }) => {
-      const p = pending.get(m.id);
-      if (p === undefined) return;
+    w.on("message", (m: { id: number; lines: number; tested: number; found: { target: number; line: number; psk: number[] }[] }) => {
+      const chunk = pending.get(m.id);
+      if (chunk === undefined) return;
       pending.delete(m.id);
       inFlight[wi]!--;
-      tested += p.batch.count;
+      tested += m.tested;
+      const counts = lineCounts.get(chunk.source) ?? [];
+      counts[chunk.seq] = m.lines;
+      lineCounts.set(chunk.source, counts);
       for (const f of m.found) {
-        const hit = hits[f.target]!;
-        if (hit.found) continue;
-        const off = p.batch.offs[f.index * 2]!;
-        const bytes = Buffer.from(p.batch.buf.subarray(off, off + p.batch.offs[f.index * 2 + 1]!));
-        hit.found = true;
-        hit.psk = bytes.toString("utf8");
-        if (!/^[\x20-\x7e]*$/.test(hit.psk)) hit.pskHex = bytes.toString("hex");
-        hit.source = { option: p.batch.source.option, path: p.batch.source.path, line: p.batch.firstLine + f.index };
+        if (found.some((x) => x.target === f.target)) continue;
+        found.push({ target: f.target, chunk, line: f.line, psk: Buffer.from(f.psk) });
         remaining--;
         for (const other of workers) other.postMessage({ type: "drop", target: f.target });
       }
@@ -221,7 +207,7 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
   let interrupted = false;
   let exhausted = true;
   try {
-    for await (const batch of batches(opts.sources, opts.batchSize ?? 8192, (n) => (bytesRead += n))) {
+    for await (const chunk of chunks(opts.sources, (n) => (bytesRead += n))) {
       if (opts.signal?.aborted) {
         interrupted = true;
         exhausted = false;
@@ -233,12 +219,11 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
       }
       const wi = await waitSlot();
       const id = nextId++;
-      pending.set(id, { batch, worker: wi });
+      pending.set(id, chunk);
       inFlight[wi]!++;
-      // The copy for the worker is transferred (moved), the batch keeps its own for the answer.
-      const buf = batch.buf.slice();
-      const offs = batch.offs.slice();
-      workers[wi]!.postMessage({ id, buf: buf.buffer, offs: offs.buffer }, [buf.buffer, offs.buffer]);
+      // The worker gets its own copy (moved, not cloned); the chunk itself stays here until answered.
+      const copy = chunk.buf.slice();
+      workers[wi]!.postMessage({ id, buf: copy.buffer }, [copy.buffer]);
     }
     while (pending.size > 0) {
       if (failure !== undefined) throw failure;
@@ -247,6 +232,17 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
     }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
+  }
+  // Every chunk sent has answered: each hit's line in its file is known now.
+  for (const f of found) {
+    const counts = lineCounts.get(f.chunk.source) ?? [];
+    let before = 0;
+    for (let i = 0; i < f.chunk.seq; i++) before += counts[i] ?? 0;
+    const hit = hits[f.target]!;
+    hit.found = true;
+    hit.psk = f.psk.toString("utf8");
+    if (!/^[\x20-\x7e]*$/.test(hit.psk)) hit.pskHex = f.psk.toString("hex");
+    hit.source = { option: f.chunk.source.option, path: f.chunk.source.path, line: before + f.line };
   }
   progress(true);
   const elapsedMs = performance.now() - t0;
