@@ -46,11 +46,14 @@ describe("PSK test: known answers from ike-scan's checks", { skip }, () => {
   ];
   const engine = crackEngine(crypto);
   for (const [script, variable, psk, count] of cases) {
-    test(`${script} $${variable}: the known PSK matches, a near miss does not`, () => {
+    for (const simd of [true, false]) {
+    test(`${script} $${variable}: the known PSK matches, a near miss does not (${simd ? "WebAssembly SIMD" : "JS"} engine)`, () => {
       const hashes = vectors(script, variable);
       assert.equal(hashes.length, count);
       for (const h of hashes) {
-        const t = engine.tester(h).test;
+        const tester = engine.tester(h, { simd });
+        assert.equal(tester.kind, simd ? "simd" : "js");
+        const t = tester.test;
         const right = Buffer.from(psk);
         const wrong = Buffer.from(`${psk.slice(0, -1)}X`);
         assert.equal(t(right, 0, right.length), true, `${h.hash} line ${h.line}`);
@@ -58,8 +61,23 @@ describe("PSK test: known answers from ike-scan's checks", { skip }, () => {
         // The same bytes at an offset inside a larger buffer.
         const padded = Buffer.concat([Buffer.from("xx"), right, Buffer.from("yy")]);
         assert.equal(t(padded, 2, right.length), true);
+        // Four lanes at once: the match is reported at its own index, whatever lane it falls in.
+        for (const at of [0, 1, 2, 3, 4, 6]) {
+          const cands = Array.from({ length: 7 }, (_, i) => (i === at ? right : Buffer.from(`wrong-${i}`)));
+          const buf = Buffer.concat(cands);
+          const offs: number[] = [];
+          let o = 0;
+          for (const c of cands) {
+            offs.push(o, c.length);
+            o += c.length;
+          }
+          const hits: number[] = [];
+          tester.testMany(buf, Uint32Array.from(offs), (i) => hits.push(i));
+          assert.deepEqual(hits, [at]);
+        }
       }
     });
+    }
   }
 
   test("workers find both keys of a two-line file in a word list, with file and line", async () => {
@@ -97,6 +115,8 @@ describe("PSK test: SHA-2 and edge cases against node:crypto's HMAC", () => {
         const message = crypto.randomBytes(100 + keyLen * 7);
         const hashR = crypto.createHmac(hash, crypto.createHmac(hash, psk).update(nonces).digest()).update(message).digest();
         const t = engine.tester({ hash, nonces, message, hashR }).test;
+        const tJs = engine.tester({ hash, nonces, message, hashR }, { simd: false }).test;
+        assert.equal(tJs(psk, 0, psk.length), true, `${hash} key ${keyLen} (JS)`);
         assert.equal(t(psk, 0, psk.length), true, `${hash} key ${keyLen}`);
         const other = Buffer.from(psk);
         other[keyLen - 1] = other[keyLen - 1]! ^ 1;
