@@ -208,10 +208,12 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     };
   }
 
-  // ---- WebAssembly SIMD: the same compression functions on four candidates at once ----------
-  // Each i32x4 lane holds one candidate's word. The bytecode is generated here (no toolchain, no
-  // binary in the repository): an import of the memory and two functions per hash, "v" compressing
-  // a block of lane vectors, "s" a block whose message schedule is precomputed (the fixed blocks).
+  // ---- WebAssembly SIMD: the same compression functions on eight candidates at once ---------
+  // Each i32x4 lane holds one candidate's word, and two groups of four run interleaved round by
+  // round: a hash round is a chain of dependent operations, so one group alone leaves the CPU
+  // waiting. The bytecode is generated here (no toolchain, no binary in the repository): one
+  // imported memory and two functions per hash: "x" expands a block into its message schedule,
+  // "c" compresses both groups, each with its own schedule (fixed blocks: one shared, precomputed).
 
   const uleb = (n: number): number[] => {
     const out: number[] = [];
@@ -235,12 +237,23 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
       out.push(b | 0x80);
     }
   };
-  const SIMD_OP: Record<string, number> = { load: 0x00, store: 0x0b, splat: 0x11, not: 0x4d, and: 0x4e, or: 0x50, xor: 0x51, shl: 0xab, shr: 0xad, add: 0xae };
+  const SIMD_OP: Record<string, number> = { load: 0x00, store: 0x0b, not: 0x4d, and: 0x4e, or: 0x50, xor: 0x51, shl: 0xab, shr: 0xad, add: 0xae };
 
-  /** A function body (params: state pointer 0, block pointer 1) with v128 locals by name. */
-  function wasmFunction(locals: string[], gen: (e: Emitter) => void): number[] {
+  interface Emitter {
+    get(n: string): void;
+    set(n: string): void;
+    param(i: number): void;
+    splat(v: number): void;
+    op(name: string): void;
+    shift(name: "shl" | "shr", k: number): void;
+    load(param: number, offset: number): void;
+    store(offset: number): void;
+  }
+
+  /** A function body with `params` i32 parameters and v128 locals by name. */
+  function wasmFunction(params: number, locals: string[], gen: (e: Emitter) => void): number[] {
     const code: number[] = [];
-    const index = new Map(locals.map((n, i) => [n, i + 2]));
+    const index = new Map(locals.map((n, i) => [n, i + params]));
     const at = (n: string): number => {
       const i = index.get(n);
       if (i === undefined) throw new Error(`no local ${n}`);
@@ -251,7 +264,7 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
       set: (n) => void code.push(0x21, ...uleb(at(n))),
       param: (i) => void code.push(0x20, i),
       splat: (v) => {
-        // v128.const with the word in every lane: one constant load instead of a move and a shuffle.
+        // v128.const with the word in every lane.
         const lane = [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
         code.push(0xfd, 0x0c, ...lane, ...lane, ...lane, ...lane);
       },
@@ -266,17 +279,6 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     return [...uleb(body.length), ...body];
   }
 
-  interface Emitter {
-    get(n: string): void;
-    set(n: string): void;
-    param(i: number): void;
-    splat(v: number): void;
-    op(name: string): void;
-    shift(name: "shl" | "shr", k: number): void;
-    load(param: number, offset: number): void;
-    store(offset: number): void;
-  }
-
   const rotlV = (e: Emitter, n: string, k: number): void => {
     e.get(n);
     e.shift("shl", k);
@@ -284,218 +286,205 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     e.shift("shr", 32 - k);
     e.op("or");
   };
-  const words16 = Array.from({ length: 16 }, (_, i) => `w${i}`);
+  /** The variable playing role k in round i when roles rotate by one each round (instead of values moving). */
+  const role = (v: string[], k: number, i: number): string => v[(k - (i % v.length) + v.length) % v.length]!;
 
-  /** Loads the state into locals, runs `rounds`, adds the locals back into the state. */
-  function withState(e: Emitter, vars: string[], rounds: () => void): void {
-    vars.forEach((v, i) => {
-      e.load(0, i * 16);
-      e.set(v);
-    });
-    rounds();
-    vars.forEach((v, i) => {
-      e.param(0);
-      e.load(0, i * 16);
-      e.get(v);
-      e.op("add");
-      e.store(i * 16);
+  /** One round of a hash on one group: working variables `v`, a temporary `t`, W_i from `loadW`. */
+  type Round = (e: Emitter, i: number, v: string[], t: string, loadW: (j: number) => void) => void;
+
+  const md5Round: Round = (e, i, v, t, loadW) => {
+    // (A, B, C, D) -> (D, A, B, C): A = B + rotl(A + F(B, C, D) + K + W[g], s)
+    const [A, B, C, D] = [0, 1, 2, 3].map((k) => role(v, k, i)) as [string, string, string, string];
+    const round = i >> 4;
+    e.get(A);
+    if (round === 0) {
+      for (const x of [D, B, C, D]) e.get(x);
+      e.op("xor");
+      e.op("and");
+      e.op("xor");
+    } else if (round === 1) {
+      for (const x of [C, D, B, C]) e.get(x);
+      e.op("xor");
+      e.op("and");
+      e.op("xor");
+    } else if (round === 2) {
+      for (const x of [B, C]) e.get(x);
+      e.op("xor");
+      e.get(D);
+      e.op("xor");
+    } else {
+      for (const x of [C, B, D]) e.get(x);
+      e.op("not");
+      e.op("or");
+      e.op("xor");
+    }
+    e.op("add");
+    e.splat(md5K[i]!);
+    e.op("add");
+    loadW(round === 0 ? i : round === 1 ? (5 * i + 1) & 15 : round === 2 ? (3 * i + 5) & 15 : (7 * i) & 15);
+    e.op("add");
+    e.set(t);
+    rotlV(e, t, md5S[(round << 2) | (i & 3)]!);
+    e.get(B);
+    e.op("add");
+    e.set(A);
+  };
+
+  const SHA1_K = [0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6];
+  const sha1Round: Round = (e, i, v, _t, loadW) => {
+    // E += rotl(A, 5) + f(B, C, D) + K + W; B = rotl(B, 30); then (A, B, C, D, E) -> (E, A, B, C, D).
+    const [A, B, C, D, E] = [0, 1, 2, 3, 4].map((k) => role(v, k, i)) as [string, string, string, string, string];
+    rotlV(e, A, 5);
+    if (i < 20) {
+      for (const x of [D, B, C, D]) e.get(x);
+      e.op("xor");
+      e.op("and");
+      e.op("xor");
+    } else if (i < 40 || i >= 60) {
+      for (const x of [B, C]) e.get(x);
+      e.op("xor");
+      e.get(D);
+      e.op("xor");
+    } else {
+      for (const x of [B, C]) e.get(x);
+      e.op("and");
+      for (const x of [D, B, C]) e.get(x);
+      e.op("or");
+      e.op("and");
+      e.op("or");
+    }
+    e.op("add");
+    e.get(E);
+    e.op("add");
+    e.splat(SHA1_K[(i / 20) | 0]!);
+    e.op("add");
+    loadW(i);
+    e.op("add");
+    e.set(E);
+    rotlV(e, B, 30);
+    e.set(B);
+  };
+
+  const sha256Round: Round = (e, i, v, t, loadW) => {
+    // T1 = H + S1(E) + Ch(E, F, G) + K + W; D += T1; H = T1 + S0(A) + Maj(A, B, C); then (A..H) -> (H, A..G).
+    const [A, B, C, D, E, F, G, H] = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => role(v, k, i)) as [string, string, string, string, string, string, string, string];
+    const bigSigma = (n: string, r1: number, r2: number, r3: number): void => {
+      rotlV(e, n, 32 - r1);
+      rotlV(e, n, 32 - r2);
+      e.op("xor");
+      rotlV(e, n, 32 - r3);
+      e.op("xor");
+    };
+    e.get(H);
+    bigSigma(E, 6, 11, 25);
+    e.op("add");
+    for (const x of [G, E, F, G]) e.get(x);
+    e.op("xor");
+    e.op("and");
+    e.op("xor");
+    e.op("add");
+    e.splat(sha256K[i]!);
+    e.op("add");
+    loadW(i);
+    e.op("add");
+    e.set(t);
+    e.get(D);
+    e.get(t);
+    e.op("add");
+    e.set(D);
+    bigSigma(A, 2, 13, 22);
+    for (const x of [A, B]) e.get(x);
+    e.op("and");
+    for (const x of [C, A, B]) e.get(x);
+    e.op("or");
+    e.op("and");
+    e.op("or");
+    e.op("add");
+    e.get(t);
+    e.op("add");
+    e.set(H);
+  };
+
+  const HASHES_SIMD = {
+    md5: { round: md5Round, vars: 4, rounds: 64, schedule: 16 },
+    sha1: { round: sha1Round, vars: 5, rounds: 80, schedule: 80 },
+    sha256: { round: sha256Round, vars: 8, rounds: 64, schedule: 64 },
+  } as const;
+  type SimdHash = keyof typeof HASHES_SIMD;
+
+  /** "c": both groups' states (param 0, the second 128 bytes on), schedules at params 1 and 2. */
+  function compressFunction(name: SimdHash): number[] {
+    const h = HASHES_SIMD[name];
+    const groups = [0, 1].map((g) => Array.from({ length: h.vars }, (_, k) => `v${g}${k}`));
+    return wasmFunction(3, [...groups.flat(), "t0", "t1"], (e) => {
+      groups.forEach((vars, g) =>
+        vars.forEach((v, k) => {
+          e.load(0, g * 128 + k * 16);
+          e.set(v);
+        }),
+      );
+      for (let i = 0; i < h.rounds; i++) {
+        for (let g = 0; g < 2; g++) h.round(e, i, groups[g]!, `t${g}`, (j) => e.load(1 + g, j * 16));
+      }
+      groups.forEach((vars, g) =>
+        vars.forEach((v, k) => {
+          e.param(0);
+          e.load(0, g * 128 + k * 16);
+          e.get(v);
+          e.op("add");
+          e.store(g * 128 + k * 16);
+        }),
+      );
     });
   }
 
-  function md5Wasm(): number[] {
-    return wasmFunction(["a", "b", "c", "d", "t", ...words16], (e) => {
+  /** "x": the message schedule of the block at param 0, written at param 1 (its first 16 words: the block). */
+  function expandFunction(name: SimdHash): number[] {
+    const len = HASHES_SIMD[name].schedule;
+    return wasmFunction(2, ["t", "u"], (e) => {
       for (let i = 0; i < 16; i++) {
-        e.load(1, i * 16);
-        e.set(`w${i}`);
+        e.param(1);
+        e.load(0, i * 16);
+        e.store(i * 16);
       }
-      withState(e, ["a", "b", "c", "d"], () => {
-        const v = ["a", "b", "c", "d"];
-        for (let i = 0; i < 64; i++) {
-          const [A, B, C, D] = [v[(64 - i) % 4]!, v[(65 - i) % 4]!, v[(66 - i) % 4]!, v[(67 - i) % 4]!];
-          const round = i >> 4;
-          e.get(A);
-          if (round === 0) {
-            [D, B, C, D].forEach((x) => e.get(x));
-            e.op("xor");
-            e.op("and");
-            e.op("xor");
-          } else if (round === 1) {
-            [C, D, B, C].forEach((x) => e.get(x));
-            e.op("xor");
-            e.op("and");
-            e.op("xor");
-          } else if (round === 2) {
-            e.get(B);
-            e.get(C);
-            e.op("xor");
-            e.get(D);
-            e.op("xor");
-          } else {
-            e.get(C);
-            e.get(B);
-            e.get(D);
-            e.op("not");
-            e.op("or");
-            e.op("xor");
-          }
-          e.op("add");
-          e.splat(md5K[i]!);
-          e.op("add");
-          const g = round === 0 ? i : round === 1 ? (5 * i + 1) & 15 : round === 2 ? (3 * i + 5) & 15 : (7 * i) & 15;
-          e.get(`w${g}`);
-          e.op("add");
+      for (let i = 16; i < len; i++) {
+        e.param(1);
+        if (name === "sha1") {
+          e.load(1, (i - 3) * 16);
+          e.load(1, (i - 8) * 16);
+          e.op("xor");
+          e.load(1, (i - 14) * 16);
+          e.op("xor");
+          e.load(1, (i - 16) * 16);
+          e.op("xor");
           e.set("t");
-          rotlV(e, "t", md5S[(round << 2) | (i & 3)]!);
-          e.get(B);
-          e.op("add");
-          e.set(A);
-        }
-      });
-    });
-  }
-
-  function sha1Wasm(pre: boolean): number[] {
-    return wasmFunction(["a", "b", "c", "d", "e", "t", ...words16], (e) => {
-      if (!pre) {
-        for (let i = 0; i < 16; i++) {
-          e.load(1, i * 16);
-          e.set(`w${i}`);
-        }
-      }
-      withState(e, ["a", "b", "c", "d", "e"], () => {
-        const K = [0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6];
-        const v = ["a", "b", "c", "d", "e"];
-        for (let i = 0; i < 80; i++) {
-          // Roles rotate instead of values moving: E += rotl(A, 5) + f(B, C, D) + K + W; B = rotl(B, 30);
-          // then (A, B, C, D, E) -> (E, A, B, C, D).
-          const [A, B, C, D, E] = [0, 1, 2, 3, 4].map((k) => v[(k - (i % 5) + 5) % 5]!) as [string, string, string, string, string];
-          const j = i & 15;
-          if (!pre && i >= 16) {
-            [(i - 3) & 15, (i - 8) & 15].forEach((x) => e.get(`w${x}`));
-            e.op("xor");
-            e.get(`w${(i - 14) & 15}`);
-            e.op("xor");
-            e.get(`w${j}`);
-            e.op("xor");
-            e.set("t");
-            rotlV(e, "t", 1);
-            e.set(`w${j}`);
-          }
-          rotlV(e, A, 5);
-          if (i < 20) {
-            [D, B, C, D].forEach((x) => e.get(x));
-            e.op("xor");
-            e.op("and");
-            e.op("xor");
-          } else if (i < 40 || i >= 60) {
-            e.get(B);
-            e.get(C);
-            e.op("xor");
-            e.get(D);
-            e.op("xor");
-          } else {
-            e.get(B);
-            e.get(C);
-            e.op("and");
-            e.get(D);
-            e.get(B);
-            e.get(C);
-            e.op("or");
-            e.op("and");
-            e.op("or");
-          }
-          e.op("add");
-          e.get(E);
-          e.op("add");
-          e.splat(K[(i / 20) | 0]!);
-          e.op("add");
-          if (pre) e.load(1, i * 16);
-          else e.get(`w${j}`);
-          e.op("add");
-          e.set(E);
-          rotlV(e, B, 30);
-          e.set(B);
-        }
-      });
-    });
-  }
-
-  function sha256Wasm(pre: boolean): number[] {
-    const rotr = (n: string, k: number): void => rotlV(e0!, n, 32 - k);
-    let e0: Emitter | undefined;
-    return wasmFunction(["a", "b", "c", "d", "e", "f", "g", "h", "t1", "x", ...words16], (e) => {
-      e0 = e;
-      if (!pre) {
-        for (let i = 0; i < 16; i++) {
-          e.load(1, i * 16);
-          e.set(`w${i}`);
-        }
-      }
-      const sigma = (n: string, r1: number, r2: number, r3: number, shr: boolean): void => {
-        rotr(n, r1);
-        rotr(n, r2);
-        e.op("xor");
-        if (shr) {
-          e.get(n);
-          e.shift("shr", r3);
-        } else rotr(n, r3);
-        e.op("xor");
-      };
-      const vars = ["a", "b", "c", "d", "e", "f", "g", "h"];
-      withState(e, vars, () => {
-        for (let i = 0; i < 64; i++) {
-          const j = i & 15;
-          if (!pre && i >= 16) {
-            e.get(`w${j}`);
-            e.get(`w${(i - 15) & 15}`);
-            e.set("x");
-            sigma("x", 7, 18, 3, true);
-            e.op("add");
-            e.get(`w${(i - 7) & 15}`);
-            e.op("add");
-            e.get(`w${(i - 2) & 15}`);
-            e.set("x");
-            sigma("x", 17, 19, 10, true);
-            e.op("add");
-            e.set(`w${j}`);
-          }
-          // Roles rotate instead of values moving: T1 = H + S1(E) + Ch(E, F, G) + K + W; D += T1;
-          // H = T1 + S0(A) + Maj(A, B, C); then (A, ..., H) -> (H, A, ..., G).
-          const [A, B, C, D, E, F, G, H] = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => vars[(k - (i % 8) + 8) % 8]!) as [string, string, string, string, string, string, string, string];
-          e.get(H);
-          sigma(E, 6, 11, 25, false);
-          e.op("add");
-          [G, E, F, G].forEach((x) => e.get(x));
+          rotlV(e, "t", 1);
+        } else {
+          // W[i] = W[i-16] + s0(W[i-15]) + W[i-7] + s1(W[i-2])
+          e.load(1, (i - 16) * 16);
+          e.load(1, (i - 15) * 16);
+          e.set("t");
+          rotlV(e, "t", 25);
+          rotlV(e, "t", 14);
           e.op("xor");
-          e.op("and");
+          e.get("t");
+          e.shift("shr", 3);
           e.op("xor");
           e.op("add");
-          e.splat(sha256K[i]!);
+          e.load(1, (i - 7) * 16);
           e.op("add");
-          if (pre) e.load(1, i * 16);
-          else e.get(`w${j}`);
+          e.load(1, (i - 2) * 16);
+          e.set("u");
+          rotlV(e, "u", 15);
+          rotlV(e, "u", 13);
+          e.op("xor");
+          e.get("u");
+          e.shift("shr", 10);
+          e.op("xor");
           e.op("add");
-          e.set("t1");
-          e.get(D);
-          e.get("t1");
-          e.op("add");
-          e.set(D);
-          sigma(A, 2, 13, 22, false);
-          e.get(A);
-          e.get(B);
-          e.op("and");
-          e.get(C);
-          e.get(A);
-          e.get(B);
-          e.op("or");
-          e.op("and");
-          e.op("or");
-          e.op("add");
-          e.get("t1");
-          e.op("add");
-          e.set(H);
         }
-      });
+        e.store(i * 16);
+      }
     });
   }
 
@@ -508,19 +497,17 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
   }
   const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   const modules = new Map<string, object | null>();
-  function simdModule(name: "md5" | "sha1" | "sha256"): object | null {
+  function simdModule(name: SimdHash): object | null {
     if (modules.has(name)) return modules.get(name)!;
     const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
     const str = (t: string): number[] => [...uleb(t.length), ...Array.from(t, (ch) => ch.charCodeAt(0))];
-    const v = name === "md5" ? md5Wasm() : name === "sha1" ? sha1Wasm(false) : sha256Wasm(false);
-    const sf = name === "md5" ? v : name === "sha1" ? sha1Wasm(true) : sha256Wasm(true);
     const bytes = new Uint8Array([
       0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-      ...section(1, [1, 0x60, 2, 0x7f, 0x7f, 0]),
+      ...section(1, [2, 0x60, 3, 0x7f, 0x7f, 0x7f, 0, 0x60, 2, 0x7f, 0x7f, 0]),
       ...section(2, [1, ...str("e"), ...str("m"), 0x02, 0x00, 1]),
-      ...section(3, [2, 0, 0]),
-      ...section(7, [2, ...str("v"), 0, 0, ...str("s"), 0, 1]),
-      ...section(10, [2, ...v, ...sf]),
+      ...section(3, [2, 0, 1]),
+      ...section(7, [2, ...str("c"), 0, 0, ...str("x"), 0, 1]),
+      ...section(10, [2, ...compressFunction(name), ...expandFunction(name)]),
     ]);
     let mod: object | null = null;
     try {
@@ -532,35 +519,18 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     return mod;
   }
 
-  /** The scalar message schedule of one block: what "s" reads for a fixed block. */
-  function schedule(name: "md5" | "sha1" | "sha256", w: Int32Array, off: number): Int32Array {
-    if (name === "md5") return w.slice(off, off + 16);
-    const len = name === "sha1" ? 80 : 64;
-    const W = new Int32Array(len);
-    for (let i = 0; i < 16; i++) W[i] = w[off + i]!;
-    for (let i = 16; i < len; i++) {
-      if (name === "sha1") {
-        const x = W[i - 3]! ^ W[i - 8]! ^ W[i - 14]! ^ W[i - 16]!;
-        W[i] = (x << 1) | (x >>> 31);
-      } else {
-        const x = W[i - 15]!;
-        const y = W[i - 2]!;
-        W[i] = (W[i - 16]! + (((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3)) + W[i - 7]! + (((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10))) | 0;
-      }
-    }
-    return W;
-  }
-
-  function simdTester(name: "md5" | "sha1" | "sha256", alg: Alg, t: CrackTarget): Tester | undefined {
+  function simdTester(name: SimdHash, alg: Alg, t: CrackTarget): Tester | undefined {
     const mod = simdModule(name);
     if (mod === null) return undefined;
     const n = alg.words;
-    const SL = name === "md5" ? 16 : name === "sha1" ? 80 : 64;
-    // Memory, in 32-bit words: state (8 vectors), key block (16), outer block (16), fixed schedules.
+    const SL = HASHES_SIMD[name].schedule;
+    // Memory, in 32-bit words: the two groups' states (8 vectors each), key blocks (16 each), outer
+    // blocks (16 each), schedule scratch (SL each), then the fixed blocks' schedules, lanes splatted.
     const ST = 0;
-    const KB = 32;
-    const OUT = 96;
-    const FIX = 160;
+    const KB = 64;
+    const OUT = 192;
+    const SCR = 320;
+    const FIX = SCR + 2 * SL * 4;
     const nonceBlocks = tailBlocks(alg, t.nonces);
     const msgBlocks = tailBlocks(alg, t.message);
     const nb = nonceBlocks.length / 16;
@@ -568,64 +538,89 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     const words = FIX + (nb + mb) * SL * 4;
     const memory = new wasm!.Memory({ initial: Math.ceil((words * 4) / 65536) + 1 });
     const inst = new wasm!.Instance(mod, { e: { m: memory } });
-    const compressV = inst.exports.v as (s: number, b: number) => void;
-    const compressS = inst.exports.s as (s: number, b: number) => void;
+    const compress = inst.exports.c as (s: number, a: number, b: number) => void;
+    const expand = inst.exports.x as (block: number, sched: number) => void;
     const m = new Int32Array(memory.buffer);
     const splatInto = (at: number, src: Int32Array): void => {
       for (let i = 0; i < src.length; i++) for (let l = 0; l < 4; l++) m[at + i * 4 + l] = src[i]!;
     };
+    // Fixed blocks: their schedule once, on one lane, then splatted.
     const fixedAt: number[] = [];
     for (let b = 0; b < nb + mb; b++) {
+      const src = b < nb ? nonceBlocks : msgBlocks;
+      const off = (b < nb ? b : b - nb) * 16;
       const at = FIX + b * SL * 4;
-      splatInto(at, schedule(name, b < nb ? nonceBlocks : msgBlocks, (b < nb ? b : b - nb) * 16));
+      splatInto(at, src.subarray(off, off + 16));
+      if (SL > 16) {
+        expand(at * 4, SCR * 4);
+        m.copyWithin(at, SCR, SCR + SL * 4);
+      }
       fixedAt.push(at * 4);
     }
-    splatInto(OUT, tailBlocks(alg, new Uint8Array(n * 4)));
+    const outerPad = tailBlocks(alg, new Uint8Array(n * 4));
+    splatInto(OUT, outerPad);
+    splatInto(OUT + 64, outerPad);
     const want = toWords(alg, t.hashR);
-    const be = alg.bigEndian;
     const iv = alg.iv;
-
+    const le = !alg.bigEndian;
     const setIv = (): void => {
-      for (let i = 0; i < n; i++) for (let l = 0; l < 4; l++) m[ST + i * 4 + l] = iv[i]!;
+      for (let g = 0; g < 2; g++) for (let i = 0; i < n; i++) for (let l = 0; l < 4; l++) m[ST + g * 32 + i * 4 + l] = iv[i]!;
     };
-    /** HMAC with the key block (XOR ipad) at KB over fixed blocks [from, to); result in the state. */
+    /** Compresses each group's own block (key or outer block: at KB or OUT, 64 words apart). */
+    const compressOwn = (base: number): void => {
+      if (SL === 16) {
+        compress(ST * 4, base * 4, (base + 64) * 4);
+        return;
+      }
+      expand(base * 4, SCR * 4);
+      expand((base + 64) * 4, (SCR + SL * 4) * 4);
+      compress(ST * 4, SCR * 4, (SCR + SL * 4) * 4);
+    };
+    /** HMAC with the key blocks (XOR ipad) at KB over fixed blocks [from, to); result in the states. */
     const hmac = (from: number, to: number): void => {
       setIv();
-      compressV(ST * 4, KB * 4);
-      for (let b = from; b < to; b++) compressS(ST * 4, fixedAt[b]!);
-      for (let i = 0; i < n * 4; i++) m[OUT + i] = m[ST + i]!;
-      for (let i = 0; i < 64; i++) m[KB + i] = m[KB + i]! ^ 0x6a6a6a6a;
+      compressOwn(KB);
+      for (let b = from; b < to; b++) compress(ST * 4, fixedAt[b]!, fixedAt[b]!);
+      for (let g = 0; g < 2; g++) for (let i = 0; i < n * 4; i++) m[OUT + g * 64 + i] = m[ST + g * 32 + i]!;
+      for (let i = 0; i < 128; i++) m[KB + i] = m[KB + i]! ^ 0x6a6a6a6a;
       setIv();
-      compressV(ST * 4, KB * 4);
-      compressV(ST * 4, OUT * 4);
+      compressOwn(KB);
+      compressOwn(OUT);
     };
-    /** Up to four candidates (offsets, lengths); returns a bit per lane that matched. */
     // The key block of a lane: its bytes copied into a zeroed 64-byte buffer, read as 16 words.
     const keyBuf = new Uint8Array(64);
     const keyView = new DataView(keyBuf.buffer);
-    const le = !be;
+    /** Up to eight candidates (offsets, lengths); returns a bit per lane that matched. */
     const run = (buf: Uint8Array, offs: number[], lens: number[], count: number): number => {
-      for (let l = 0; l < 4; l++) {
-        const k = hmacKey(alg, buf, offs[l < count ? l : 0]!, lens[l < count ? l : 0]!);
+      for (let l = 0; l < 8; l++) {
+        const off = offs[l < count ? l : 0]!;
+        const len = lens[l < count ? l : 0]!;
         keyBuf.fill(0);
-        keyBuf.set(k.bytes.subarray(k.off, k.off + k.len));
-        for (let i = 0; i < 16; i++) m[KB + i * 4 + l] = keyView.getInt32(i * 4, le) ^ 0x36363636;
+        if (len <= 64) {
+          for (let i = 0; i < len; i++) keyBuf[i] = buf[off + i]!;
+        } else {
+          const k = hmacKey(alg, buf, off, len);
+          for (let i = 0; i < k.len; i++) keyBuf[i] = k.bytes[k.off + i]!;
+        }
+        const at = KB + (l >> 2) * 64 + (l & 3);
+        for (let i = 0; i < 16; i++) m[at + i * 4] = keyView.getInt32(i * 4, le) ^ 0x36363636;
       }
       hmac(0, nb);
-      // SKEYID is in the state: the key block of HMAC(SKEYID, message).
-      for (let i = 0; i < 16; i++) for (let l = 0; l < 4; l++) m[KB + i * 4 + l] = (i < n ? m[ST + i * 4 + l]! : 0) ^ 0x36363636;
+      // SKEYID is in the states: the key blocks of HMAC(SKEYID, message).
+      for (let g = 0; g < 2; g++) for (let i = 0; i < 16; i++) for (let l = 0; l < 4; l++) m[KB + g * 64 + i * 4 + l] = (i < n ? m[ST + g * 32 + i * 4 + l]! : 0) ^ 0x36363636;
       hmac(nb, nb + mb);
       let hits = 0;
       for (let l = 0; l < count; l++) {
+        const at = ST + (l >> 2) * 32 + (l & 3);
         let ok = true;
-        for (let i = 0; i < n && ok; i++) ok = m[ST + i * 4 + l] === want[i];
+        for (let i = 0; i < n && ok; i++) ok = m[at + i * 4] === want[i];
         if (ok) hits |= 1 << l;
       }
       return hits;
     };
-    const offs = [0, 0, 0, 0];
-    const lens = [0, 0, 0, 0];
-    const idx = [0, 0, 0, 0];
+    const offs = [0, 0, 0, 0, 0, 0, 0, 0];
+    const lens = [0, 0, 0, 0, 0, 0, 0, 0];
+    const idx = [0, 0, 0, 0, 0, 0, 0, 0];
     return {
       kind: "simd",
       test: (buf, off, len) => run(buf, [off], [len], 1) !== 0,
@@ -641,7 +636,7 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
           offs[c] = pairs[i]!;
           lens[c] = pairs[i + 1]!;
           idx[c] = i >> 1;
-          if (++c === 4) flush();
+          if (++c === 8) flush();
         }
         if (c > 0) flush();
       },
@@ -656,7 +651,7 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
         return { kind: "node", test, testMany: many(test) };
       }
       if (opts.simd !== false) {
-        const simd = simdTester(t.hash as "md5" | "sha1" | "sha256", alg, t);
+        const simd = simdTester(t.hash as SimdHash, alg, t);
         if (simd !== undefined) return simd;
       }
       const test = jsTester(alg, t);
