@@ -48,6 +48,8 @@ export interface DiagnosisAttempt {
   proposal: string | null;
   status: string;
   cause: string;
+  /** The likely fix for this cause, in one sentence. */
+  fix: string;
   detail: string;
   evidence: string | null;
   notify: string | null;
@@ -123,6 +125,7 @@ function attemptFrom(r: Report, mode: "main" | "aggressive", id: Identification,
     proposal: r.phase1.selected?.proposal ?? null,
     status: r.identity.status,
     cause,
+    fix: CAUSE_FIXES[cause] ?? CAUSE_FIXES.error!,
     detail: cause === "no-proposal" || cause === "no-answer" ? CAUSE_FIXES[cause]! : r.identity.detail,
     evidence: r.identity.evidence,
     notify: r.identity.notify ?? r.phase1.offers.find((o) => o.notify !== undefined)?.notify ?? null,

@@ -96,7 +96,10 @@ export function decodeMessage(buf: Buffer, opts: { lenient?: boolean } = {}): Me
     return { header, payloads: [], ciphertext: Buffer.from(body), warnings, raw };
   }
   const chain = decodeChain(Buffer.from(body), header.nextPayload, { ...opts, baseOffset: HEADER_LENGTH });
-  if (chain.trailing.length > 0) {
+  // libreswan pads a message to a multiple of 4 bytes with zeros after the last payload (seen in
+  // its Aggressive Mode message 2): alignment, not a malformed message.
+  const alignment = chain.trailing.length < 4 && chain.trailing.every((x) => x === 0);
+  if (chain.trailing.length > 0 && !alignment) {
     const msg = `${chain.trailing.length} bytes after the last payload`;
     if (!opts.lenient) throw new DecodeError("bad-length", msg, header.length - chain.trailing.length);
     warnings.push(msg);

@@ -111,3 +111,65 @@ describe("Main Mode against libreswan (pluto 4.10)", { skip }, () => {
     assert.match(lab.log(), /we require PFS/);
   });
 });
+
+describe("Aggressive Mode against libreswan (pluto 4.10)", { skip: skip ?? e2eSkipReason([{ pkg: "ike-scan", binary: "psk-crack" }]) }, () => {
+  const AM_PSK = "libreswan-am-secret-4";
+  let lab: Lab;
+  before(async () => {
+    lab = await startLab({
+      connections: [],
+      libreswan: {
+        conns: `conn branch
+    ikev2=no
+    aggressive=yes
+    authby=secret
+    left=198.18.1.1
+    leftid=@gw.lab.example
+    right=%any
+    rightid=@branch.lab.example
+    ike=aes256-sha1;modp2048
+    phase2alg=aes128-sha1;modp2048
+    leftupdown=%disabled
+    auto=add
+`,
+        secrets: `@gw.lab.example @branch.lab.example : PSK "${AM_PSK}"\n`,
+      },
+    });
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  const run = (args: string[], psk = AM_PSK) => spawnIkeprobe(lab, [lab.gwAddr, "--aggressive", "--ike", "aes256-sha1-modp2048", "--id", "fqdn:branch.lab.example", "--json", ...args], { IKEPROBE_PSK: psk }).done;
+
+  test("authenticates: pluto verifies our HASH_I in the encrypted message 3 and establishes the IKE SA", async () => {
+    const r = await run([]);
+    // pluto pads its message 2 to 4 bytes after the last payload: read as alignment, not as malformed.
+    assert.equal(r.code, 0, `${JSON.stringify(r.json.phase1.offers)} ${JSON.stringify(r.json.identity)}`);
+    assert.equal(r.json.identity.status, "authenticated");
+    assert.deepEqual(r.json.identity.remote, { type: "fqdn", value: "gw.lab.example" });
+    assert.equal(r.json.findings[0].id, "aggressive-mode-psk-hash");
+    await new Promise((res) => setTimeout(res, 200));
+    assert.match(lab.log(), /IKE SA established \{auth=PRESHARED_KEY cipher=AES_CBC_256 integ=HMAC_SHA1 group=MODP2048\}/);
+    assert.match(lab.log(), /received Delete SA payload: self-deleting ISAKMP State/);
+  });
+
+  test("another PSK: the HASH_R mismatch is reported for our ID", async () => {
+    const r = await run([], "not-the-branch-secret");
+    assert.equal(r.code, 1);
+    assert.equal(r.json.identity.cause, "hash-r-mismatch");
+  });
+
+  test("the saved hash is cracked by Debian's psk-crack and by ikeprobe psk-crack alike", async () => {
+    const hashFile = `${lab.dir}/pluto.hash`;
+    const words = `${lab.dir}/words.txt`;
+    spawnSync("sh", ["-c", `printf 'password\\nletmein\\n${AM_PSK}\\nqwerty\\n' > ${words}`]);
+    const r = await run(["--save-hash", hashFile], "");
+    assert.equal(r.code, 0, r.stderr);
+    const theirs = spawnSync("psk-crack", ["-d", words, hashFile], { encoding: "utf8" });
+    assert.match(theirs.stdout, new RegExp(`key "${AM_PSK}" matches SHA1 hash`));
+    const ours = await spawnIkeprobe(lab, ["psk-crack", hashFile, "--wordlist", words, "--json"], {}).done;
+    assert.equal(ours.json.hashes[0].psk, AM_PSK);
+    assert.equal(ours.json.hashes[0].source.line, 3);
+  });
+});

@@ -162,3 +162,19 @@ describe("golden packets from strongSwan", () => {
     assert.match(chain.warnings[0]!, /exceeds/);
   });
 });
+
+describe("message length", () => {
+  const message = (trailing: Buffer): Buffer => {
+    const chain = encodeChain([{ type: PayloadType.VENDOR_ID, body: Buffer.from("0102030405", "hex") }]);
+    const hdr = { initiatorCookie: Buffer.alloc(8, 1), responderCookie: Buffer.alloc(8, 2), nextPayload: chain.firstType, version: 0x10, exchangeType: ExchangeType.AGGRESSIVE, flags: 0, messageId: 0 };
+    return encodeMessage(hdr, Buffer.concat([chain.bytes, trailing]));
+  };
+  test("up to 3 zero bytes after the last payload are alignment padding (libreswan pads its Aggressive Mode message 2)", () => {
+    for (const n of [1, 2, 3]) assert.equal(decodeMessage(message(Buffer.alloc(n))).payloads.length, 1);
+  });
+  test("anything else after the last payload is malformed", () => {
+    assert.throws(() => decodeMessage(message(Buffer.from([0, 7]))), DecodeError);
+    assert.throws(() => decodeMessage(message(Buffer.alloc(4))), DecodeError);
+    assert.match(decodeMessage(message(Buffer.alloc(4)), { lenient: true }).warnings.join(), /4 bytes after the last payload/);
+  });
+});
