@@ -286,6 +286,22 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     e.shift("shr", 32 - k);
     e.op("or");
   };
+  /** Ch(x, y, z) = (x & y) | (~x & z), as z ^ (x & (y ^ z)): three operations. */
+  const choose = (e: Emitter, x: string, y: string, z: string): void => {
+    for (const v of [z, x, y, z]) e.get(v);
+    e.op("xor");
+    e.op("and");
+    e.op("xor");
+  };
+  /** Maj(x, y, z) = (x & y) | (x & z) | (y & z), as (x & y) | (z & (x | y)). */
+  const majority = (e: Emitter, x: string, y: string, z: string): void => {
+    for (const v of [x, y]) e.get(v);
+    e.op("and");
+    for (const v of [z, x, y]) e.get(v);
+    e.op("or");
+    e.op("and");
+    e.op("or");
+  };
   /** The variable playing role k in round i when roles rotate by one each round (instead of values moving). */
   const role = (v: string[], k: number, i: number): string => v[(k - (i % v.length) + v.length) % v.length]!;
 
@@ -297,17 +313,9 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     const [A, B, C, D] = [0, 1, 2, 3].map((k) => role(v, k, i)) as [string, string, string, string];
     const round = i >> 4;
     e.get(A);
-    if (round === 0) {
-      for (const x of [D, B, C, D]) e.get(x);
-      e.op("xor");
-      e.op("and");
-      e.op("xor");
-    } else if (round === 1) {
-      for (const x of [C, D, B, C]) e.get(x);
-      e.op("xor");
-      e.op("and");
-      e.op("xor");
-    } else if (round === 2) {
+    if (round === 0) choose(e, B, C, D);
+    else if (round === 1) choose(e, D, B, C);
+    else if (round === 2) {
       for (const x of [B, C]) e.get(x);
       e.op("xor");
       e.get(D);
@@ -335,24 +343,13 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     // E += rotl(A, 5) + f(B, C, D) + K + W; B = rotl(B, 30); then (A, B, C, D, E) -> (E, A, B, C, D).
     const [A, B, C, D, E] = [0, 1, 2, 3, 4].map((k) => role(v, k, i)) as [string, string, string, string, string];
     rotlV(e, A, 5);
-    if (i < 20) {
-      for (const x of [D, B, C, D]) e.get(x);
-      e.op("xor");
-      e.op("and");
-      e.op("xor");
-    } else if (i < 40 || i >= 60) {
+    if (i < 20) choose(e, B, C, D);
+    else if (i < 40 || i >= 60) {
       for (const x of [B, C]) e.get(x);
       e.op("xor");
       e.get(D);
       e.op("xor");
-    } else {
-      for (const x of [B, C]) e.get(x);
-      e.op("and");
-      for (const x of [D, B, C]) e.get(x);
-      e.op("or");
-      e.op("and");
-      e.op("or");
-    }
+    } else majority(e, B, C, D);
     e.op("add");
     e.get(E);
     e.op("add");
@@ -378,10 +375,7 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     e.get(H);
     bigSigma(E, 6, 11, 25);
     e.op("add");
-    for (const x of [G, E, F, G]) e.get(x);
-    e.op("xor");
-    e.op("and");
-    e.op("xor");
+    choose(e, E, F, G);
     e.op("add");
     e.splat(sha256K[i]!);
     e.op("add");
@@ -393,12 +387,7 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     e.op("add");
     e.set(D);
     bigSigma(A, 2, 13, 22);
-    for (const x of [A, B]) e.get(x);
-    e.op("and");
-    for (const x of [C, A, B]) e.get(x);
-    e.op("or");
-    e.op("and");
-    e.op("or");
+    majority(e, A, B, C);
     e.op("add");
     e.get(t);
     e.op("add");
@@ -460,27 +449,23 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
           e.set("t");
           rotlV(e, "t", 1);
         } else {
-          // W[i] = W[i-16] + s0(W[i-15]) + W[i-7] + s1(W[i-2])
+          // W[i] = W[i-16] + s0(W[i-15]) + W[i-7] + s1(W[i-2]), s(x) = rotr(x, r1) ^ rotr(x, r2) ^ (x >>> r3)
+          const smallSigma = (from: number, tmp: string, r1: number, r2: number, r3: number): void => {
+            e.load(1, from * 16);
+            e.set(tmp);
+            rotlV(e, tmp, 32 - r1);
+            rotlV(e, tmp, 32 - r2);
+            e.op("xor");
+            e.get(tmp);
+            e.shift("shr", r3);
+            e.op("xor");
+          };
           e.load(1, (i - 16) * 16);
-          e.load(1, (i - 15) * 16);
-          e.set("t");
-          rotlV(e, "t", 25);
-          rotlV(e, "t", 14);
-          e.op("xor");
-          e.get("t");
-          e.shift("shr", 3);
-          e.op("xor");
+          smallSigma(i - 15, "t", 7, 18, 3);
           e.op("add");
           e.load(1, (i - 7) * 16);
           e.op("add");
-          e.load(1, (i - 2) * 16);
-          e.set("u");
-          rotlV(e, "u", 15);
-          rotlV(e, "u", 13);
-          e.op("xor");
-          e.get("u");
-          e.shift("shr", 10);
-          e.op("xor");
+          smallSigma(i - 2, "u", 17, 19, 10);
           e.op("add");
         }
         e.store(i * 16);

@@ -2,19 +2,7 @@
 import { Chalk } from "chalk";
 import Table from "cli-table3";
 import type { DiagnosisReport } from "../diagnose.js";
-
-function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = "";
-  for (const w of text.split(" ")) {
-    if (line.length > 0 && line.length + 1 + w.length > width) {
-      lines.push(line);
-      line = w;
-    } else line = line.length > 0 ? `${line} ${w}` : w;
-  }
-  if (line) lines.push(line);
-  return lines.join("\n");
-}
+import { wrap } from "./render-table.js";
 
 export function renderDiagnosis(r: DiagnosisReport, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });

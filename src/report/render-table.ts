@@ -165,7 +165,8 @@ function renderSession(r: Report, c: ChalkInstance, color: boolean, out: string[
   }
 }
 
-function wrap(text: string, width: number): string {
+/** Breaks text into lines of at most `width` characters at spaces. */
+export function wrap(text: string, width: number): string {
   const words = text.split(" ");
   const lines: string[] = [];
   let line = "";
