@@ -199,23 +199,26 @@ export class IsakmpSession {
    * for the attributes (pull: CFG_REQUEST, the gateway's CFG_REPLY).
    */
   async modeConfig(pushWaitMs: number): Promise<ModeConfigReport> {
-    const pushed = await this.nextTransaction(pushWaitMs);
-    if (pushed !== undefined && pushed.cfg.cfgType === CfgType.SET) {
+    const acceptPush = async (pushed: TransactionIn): Promise<ModeConfigReport> => {
       const ack = pushed.cfg.attributes.map((a) => ({ type: a.type, value: Buffer.alloc(0), tv: false }));
       await this.send(this.codec.seal({ cfgType: CfgType.ACK, identifier: pushed.cfg.identifier, attributes: ack }, pushed.messageId).message);
       return modeConfigReport("push", pushed.cfg, null);
-    }
+    };
+    const pushed = await this.nextTransaction(pushWaitMs);
+    if (pushed !== undefined && pushed.cfg.cfgType === CfgType.SET) return acceptPush(pushed);
     const identifier = randomBytes(2).readUInt16BE();
     const { message, messageId } = this.codec.seal({ cfgType: CfgType.REQUEST, identifier, attributes: MODE_CONFIG_ASK.map((t) => tlvAttr(t)) });
     let reply: TransactionIn | undefined;
     const rt = await this.transport.roundTrip(message, this.floated, (d) => {
       if (!this.take(d)) return false;
-      const i = this.queue.findIndex((q) => q.messageId === messageId);
+      // Our reply, or a push that was only late (a push-mode gateway may ignore our request).
+      const i = this.queue.findIndex((q) => q.messageId === messageId || q.cfg.cfgType === CfgType.SET);
       if (i < 0) return false;
       reply = this.queue.splice(i, 1)[0];
       return true;
     });
     this.stats.packetsSent += rt.transmissions;
+    if (reply !== undefined && reply.messageId !== messageId) return acceptPush(reply);
     if (reply === undefined) {
       return { status: "no-response", mode: "pull", detail: `the gateway did not answer our Mode-Config request (${rt.transmissions} sent)`, attributes: [], address: null, netmask: null, dns: [], domain: null, banner: null, splitNetworks: [], rttMs: null };
     }

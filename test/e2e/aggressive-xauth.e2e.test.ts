@@ -24,6 +24,7 @@ const PSK_B = "lab-psk-B-Zr4m";
 const PSK_X = "lab-psk-X-w7Tn";
 const XAUTH_PASSWORD = "alice-Xauth-5kP";
 const XGW = "198.18.1.10";
+const PUSH_GW = "198.18.1.11";
 const PROPOSALS = ["aes256-sha256-modp2048", "aes128-sha1-modp1024", "aes128-md5-modp1024"];
 const skip = e2eSkipReason([{ pkg: "ike-scan", binary: "psk-crack" }]);
 
@@ -33,7 +34,7 @@ describe("Aggressive Mode, --diagnose, XAUTH and DPD against a real strongSwan",
 
   before(async () => {
     lab = await startLab({
-      gwExtraAddrs: [XGW],
+      gwExtraAddrs: [XGW, PUSH_GW],
       charonExtra: "i_dont_care_about_security_and_use_aggressive_mode_psk = yes\n  block_threshold = 50",
       ikeLogLevel: 2,
       xauthUsers: [{ user: "alice", password: XAUTH_PASSWORD }],
@@ -42,6 +43,7 @@ describe("Aggressive Mode, --diagnose, XAUTH and DPD against a real strongSwan",
         { name: "peer-a", proposals: PROPOSALS, psk: PSK_A, localId: "gw.lab.example", remoteId: "client.lab.example", localAddrs: ["198.18.1.1"], espProposals: ["aes128-sha256"], remoteTs: "203.0.113.0/24" },
         { name: "peer-b", proposals: PROPOSALS, psk: PSK_B, aggressive: true, localId: "gw.lab.example", remoteId: "other.lab.example", localAddrs: ["198.18.1.1"], espProposals: ["aes128-sha256"], remoteTs: "203.0.113.0/24" },
         { name: "xa", proposals: ["aes256-sha256-modp2048"], psk: PSK_X, localAddrs: [XGW], xauth: true, pools: ["p1"], remoteId: "road.lab.example", espProposals: ["aes128-sha256"], remoteTs: "dynamic" },
+        { name: "xpush", proposals: ["aes256-sha256-modp2048"], psk: PSK_X, localAddrs: [PUSH_GW], xauth: true, pools: ["p1"], modeConfigPush: true, remoteId: "road.lab.example" },
       ],
     });
     const put = (name: string, text: string): void => {
@@ -229,6 +231,16 @@ describe("Aggressive Mode, --diagnose, XAUTH and DPD against a real strongSwan",
     assert.equal(j.phase2.proposals[0].status, "accepted");
     assert.equal(j.phase2.proposals[0].sa.localTs, `${m.address}/32`);
     assert.ok(!r.stdout.includes(XAUTH_PASSWORD) && !r.stdout.includes(PSK_X), "no secret in the output");
+  });
+
+  test("Mode-Config push: the gateway's CFG_SET after XAUTH is acknowledged and reported", async () => {
+    const r = await run([PUSH_GW, "--ike", "aes256-sha256-modp2048", "--auth", "xauth-psk", "--id", "fqdn:road.lab.example", "--psk-file", files.pskX!, "--xauth-user", "alice", "--xauth-password-file", files["xauth-ok"]!, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json.xauth.status, "authenticated");
+    assert.equal(r.json.modeConfig.mode, "push");
+    assert.match(r.json.modeConfig.address, /^10\.3\.0\.\d+$/);
+    assert.deepEqual(r.json.modeConfig.dns, ["10.3.0.53"]);
+    assert.match(lab.log(), /parsed TRANSACTION response \d+ \[ HASH CPA\(\w+\) \]/);
   });
 
   test("XAUTH with a wrong password: failed, exit 1", async () => {

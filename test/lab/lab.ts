@@ -52,6 +52,8 @@ export interface LabConnection {
   xauth?: boolean;
   /** Mode-Config address pools (names from LabOptions.pools). */
   pools?: string[];
+  /** Mode-Config push (the gateway sends CFG_SET) instead of strongSwan's default pull. */
+  modeConfigPush?: boolean;
 }
 
 export interface LabOptions {
@@ -161,7 +163,8 @@ function swanctlConf(conns: LabConnection[], gwAddrs: string, opts: Pick<LabOpti
       auth = xauth
       round = 1
     }` : ""}${c.pools !== undefined ? `
-    pools = ${c.pools.join(", ")}` : ""}${children}
+    pools = ${c.pools.join(", ")}` : ""}${c.modeConfigPush ? `
+    pull = no` : ""}${children}
   }`;
   });
   const secrets = conns.map(
