@@ -401,11 +401,54 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
   } as const;
   type SimdHash = keyof typeof HASHES_SIMD;
 
-  /** "c": both groups' states (param 0, the second 128 bytes on), schedules at params 1 and 2. */
-  function compressFunction(name: SimdHash): number[] {
+  /**
+   * Leaves W[i] on the stack for i >= 16, from the schedule being built at `param` (W[0..15] the
+   * block); `t` and `u` are scratch locals.
+   */
+  function emitSchedule(e: Emitter, name: SimdHash, i: number, param: number, t: string, u: string): void {
+    if (name === "sha1") {
+      // W[i] = rotl(W[i-3] ^ W[i-8] ^ W[i-14] ^ W[i-16], 1)
+      e.load(param, (i - 3) * 16);
+      e.load(param, (i - 8) * 16);
+      e.op("xor");
+      e.load(param, (i - 14) * 16);
+      e.op("xor");
+      e.load(param, (i - 16) * 16);
+      e.op("xor");
+      e.set(t);
+      rotlV(e, t, 1);
+      return;
+    }
+    // W[i] = W[i-16] + s0(W[i-15]) + W[i-7] + s1(W[i-2]), s(x) = rotr(x, r1) ^ rotr(x, r2) ^ (x >>> r3)
+    const smallSigma = (from: number, tmp: string, r1: number, r2: number, r3: number): void => {
+      e.load(param, from * 16);
+      e.set(tmp);
+      rotlV(e, tmp, 32 - r1);
+      rotlV(e, tmp, 32 - r2);
+      e.op("xor");
+      e.get(tmp);
+      e.shift("shr", r3);
+      e.op("xor");
+    };
+    e.load(param, (i - 16) * 16);
+    smallSigma(i - 15, t, 7, 18, 3);
+    e.op("add");
+    e.load(param, (i - 7) * 16);
+    e.op("add");
+    smallSigma(i - 2, u, 17, 19, 10);
+    e.op("add");
+  }
+
+  /**
+   * Both groups' states at param 0 (the second 128 bytes on), their schedules at params 1 and 2.
+   * "c" reads complete schedules (the fixed blocks'); "d" gets only the 16 block words there and
+   * extends each schedule in place as the rounds need it, so a variable block costs no extra pass.
+   */
+  function compressFunction(name: SimdHash, inline: boolean): number[] {
     const h = HASHES_SIMD[name];
     const groups = [0, 1].map((g) => Array.from({ length: h.vars }, (_, k) => `v${g}${k}`));
-    return wasmFunction(3, [...groups.flat(), "t0", "t1"], (e) => {
+    const expands = inline && h.schedule > 16;
+    return wasmFunction(3, [...groups.flat(), "t0", "t1", "w0", "w1", "x0", "x1", "y0", "y1"], (e) => {
       groups.forEach((vars, g) =>
         vars.forEach((v, k) => {
           e.load(0, g * 128 + k * 16);
@@ -413,7 +456,17 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
         }),
       );
       for (let i = 0; i < h.rounds; i++) {
-        for (let g = 0; g < 2; g++) h.round(e, i, groups[g]!, `t${g}`, (j) => e.load(1 + g, j * 16));
+        for (let g = 0; g < 2; g++) {
+          const fresh = expands && i >= 16;
+          if (fresh) {
+            emitSchedule(e, name, i, 1 + g, `x${g}`, `y${g}`);
+            e.set(`w${g}`);
+            e.param(1 + g);
+            e.get(`w${g}`);
+            e.store(i * 16);
+          }
+          h.round(e, i, groups[g]!, `t${g}`, (j) => (fresh && j === i ? e.get(`w${g}`) : e.load(1 + g, j * 16)));
+        }
       }
       groups.forEach((vars, g) =>
         vars.forEach((v, k) => {
@@ -424,52 +477,6 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
           e.store(g * 128 + k * 16);
         }),
       );
-    });
-  }
-
-  /** "x": the message schedule of the block at param 0, written at param 1 (its first 16 words: the block). */
-  function expandFunction(name: SimdHash): number[] {
-    const len = HASHES_SIMD[name].schedule;
-    return wasmFunction(2, ["t", "u"], (e) => {
-      for (let i = 0; i < 16; i++) {
-        e.param(1);
-        e.load(0, i * 16);
-        e.store(i * 16);
-      }
-      for (let i = 16; i < len; i++) {
-        e.param(1);
-        if (name === "sha1") {
-          e.load(1, (i - 3) * 16);
-          e.load(1, (i - 8) * 16);
-          e.op("xor");
-          e.load(1, (i - 14) * 16);
-          e.op("xor");
-          e.load(1, (i - 16) * 16);
-          e.op("xor");
-          e.set("t");
-          rotlV(e, "t", 1);
-        } else {
-          // W[i] = W[i-16] + s0(W[i-15]) + W[i-7] + s1(W[i-2]), s(x) = rotr(x, r1) ^ rotr(x, r2) ^ (x >>> r3)
-          const smallSigma = (from: number, tmp: string, r1: number, r2: number, r3: number): void => {
-            e.load(1, from * 16);
-            e.set(tmp);
-            rotlV(e, tmp, 32 - r1);
-            rotlV(e, tmp, 32 - r2);
-            e.op("xor");
-            e.get(tmp);
-            e.shift("shr", r3);
-            e.op("xor");
-          };
-          e.load(1, (i - 16) * 16);
-          smallSigma(i - 15, "t", 7, 18, 3);
-          e.op("add");
-          e.load(1, (i - 7) * 16);
-          e.op("add");
-          smallSigma(i - 2, "u", 17, 19, 10);
-          e.op("add");
-        }
-        e.store(i * 16);
-      }
     });
   }
 
@@ -488,11 +495,11 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     const str = (t: string): number[] => [...uleb(t.length), ...Array.from(t, (ch) => ch.charCodeAt(0))];
     const bytes = new Uint8Array([
       0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-      ...section(1, [2, 0x60, 3, 0x7f, 0x7f, 0x7f, 0, 0x60, 2, 0x7f, 0x7f, 0]),
+      ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7f, 0]),
       ...section(2, [1, ...str("e"), ...str("m"), 0x02, 0x00, 1]),
-      ...section(3, [2, 0, 1]),
-      ...section(7, [2, ...str("c"), 0, 0, ...str("x"), 0, 1]),
-      ...section(10, [2, ...compressFunction(name), ...expandFunction(name)]),
+      ...section(3, [2, 0, 0]),
+      ...section(7, [2, ...str("c"), 0, 0, ...str("d"), 0, 1]),
+      ...section(10, [2, ...compressFunction(name, false), ...compressFunction(name, true)]),
     ]);
     let mod: object | null = null;
     try {
@@ -509,13 +516,14 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     if (mod === null) return undefined;
     const n = alg.words;
     const SL = HASHES_SIMD[name].schedule;
-    // Memory, in 32-bit words: the two groups' states (8 vectors each), key blocks (16 each), outer
-    // blocks (16 each), schedule scratch (SL each), then the fixed blocks' schedules, lanes splatted.
+    // Memory, in 32-bit words: the two groups' states (8 vectors each), key blocks and outer blocks
+    // (each with room for its schedule: SL vectors, KS words, per group), then the fixed blocks'
+    // schedules, lanes splatted.
+    const KS = SL * 4;
     const ST = 0;
     const KB = 64;
-    const OUT = 192;
-    const SCR = 320;
-    const FIX = SCR + 2 * SL * 4;
+    const OUT = KB + 2 * KS;
+    const FIX = OUT + 2 * KS;
     const nonceBlocks = tailBlocks(alg, t.nonces);
     const msgBlocks = tailBlocks(alg, t.message);
     const nb = nonceBlocks.length / 16;
@@ -524,50 +532,39 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     const memory = new wasm!.Memory({ initial: Math.ceil((words * 4) / 65536) + 1 });
     const inst = new wasm!.Instance(mod, { e: { m: memory } });
     const compress = inst.exports.c as (s: number, a: number, b: number) => void;
-    const expand = inst.exports.x as (block: number, sched: number) => void;
+    const compressExpanding = inst.exports.d as (s: number, a: number, b: number) => void;
     const m = new Int32Array(memory.buffer);
     const splatInto = (at: number, src: Int32Array): void => {
       for (let i = 0; i < src.length; i++) for (let l = 0; l < 4; l++) m[at + i * 4 + l] = src[i]!;
     };
-    // Fixed blocks: their schedule once, on one lane, then splatted.
+    // Fixed blocks: their schedule once, built in place by "d" (on a throwaway state), kept for "c".
     const fixedAt: number[] = [];
     for (let b = 0; b < nb + mb; b++) {
       const src = b < nb ? nonceBlocks : msgBlocks;
       const off = (b < nb ? b : b - nb) * 16;
-      const at = FIX + b * SL * 4;
+      const at = FIX + b * KS;
       splatInto(at, src.subarray(off, off + 16));
-      if (SL > 16) {
-        expand(at * 4, SCR * 4);
-        m.copyWithin(at, SCR, SCR + SL * 4);
-      }
+      compressExpanding(ST * 4, at * 4, at * 4);
       fixedAt.push(at * 4);
     }
     const outerPad = tailBlocks(alg, new Uint8Array(n * 4));
     splatInto(OUT, outerPad);
-    splatInto(OUT + 64, outerPad);
+    splatInto(OUT + KS, outerPad);
     const want = toWords(alg, t.hashR);
     const iv = alg.iv;
     const le = !alg.bigEndian;
     const setIv = (): void => {
       for (let g = 0; g < 2; g++) for (let i = 0; i < n; i++) for (let l = 0; l < 4; l++) m[ST + g * 32 + i * 4 + l] = iv[i]!;
     };
-    /** Compresses each group's own block (key or outer block: at KB or OUT, 64 words apart). */
-    const compressOwn = (base: number): void => {
-      if (SL === 16) {
-        compress(ST * 4, base * 4, (base + 64) * 4);
-        return;
-      }
-      expand(base * 4, SCR * 4);
-      expand((base + 64) * 4, (SCR + SL * 4) * 4);
-      compress(ST * 4, SCR * 4, (SCR + SL * 4) * 4);
-    };
+    /** Compresses each group's own block (key or outer block: at KB or OUT, KS words apart). */
+    const compressOwn = (base: number): void => compressExpanding(ST * 4, base * 4, (base + KS) * 4);
     /** HMAC with the key blocks (XOR ipad) at KB over fixed blocks [from, to); result in the states. */
     const hmac = (from: number, to: number): void => {
       setIv();
       compressOwn(KB);
       for (let b = from; b < to; b++) compress(ST * 4, fixedAt[b]!, fixedAt[b]!);
-      for (let g = 0; g < 2; g++) for (let i = 0; i < n * 4; i++) m[OUT + g * 64 + i] = m[ST + g * 32 + i]!;
-      for (let i = 0; i < 128; i++) m[KB + i] = m[KB + i]! ^ 0x6a6a6a6a;
+      for (let g = 0; g < 2; g++) for (let i = 0; i < n * 4; i++) m[OUT + g * KS + i] = m[ST + g * 32 + i]!;
+      for (let g = 0; g < 2; g++) for (let i = 0; i < 64; i++) m[KB + g * KS + i] = m[KB + g * KS + i]! ^ 0x6a6a6a6a;
       setIv();
       compressOwn(KB);
       compressOwn(OUT);
@@ -587,12 +584,12 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
           const k = hmacKey(alg, buf, off, len);
           for (let i = 0; i < k.len; i++) keyBuf[i] = k.bytes[k.off + i]!;
         }
-        const at = KB + (l >> 2) * 64 + (l & 3);
+        const at = KB + (l >> 2) * KS + (l & 3);
         for (let i = 0; i < 16; i++) m[at + i * 4] = keyView.getInt32(i * 4, le) ^ 0x36363636;
       }
       hmac(0, nb);
       // SKEYID is in the states: the key blocks of HMAC(SKEYID, message).
-      for (let g = 0; g < 2; g++) for (let i = 0; i < 16; i++) for (let l = 0; l < 4; l++) m[KB + g * 64 + i * 4 + l] = (i < n ? m[ST + g * 32 + i * 4 + l]! : 0) ^ 0x36363636;
+      for (let g = 0; g < 2; g++) for (let i = 0; i < 16; i++) for (let l = 0; l < 4; l++) m[KB + g * KS + i * 4 + l] = (i < n ? m[ST + g * 32 + i * 4 + l]! : 0) ^ 0x36363636;
       hmac(nb, nb + mb);
       let hits = 0;
       for (let l = 0; l < count; l++) {
