@@ -15,7 +15,7 @@
 import * as nodeCrypto from "node:crypto";
 import { authToken, proposalToken } from "./config/ike.js";
 import { crackEngine } from "./crack/engine.js";
-import { HASH_BY_LENGTH } from "./crack/hash-file.js";
+import { HASH_BY_LENGTH, crackTarget } from "./crack/hash-file.js";
 import type { AggressiveCapture } from "./exchanges/main-mode.js";
 import { type ProbeOptions, VERSION, runProbe } from "./probe.js";
 import { ExitCode, type Report } from "./report/model.js";
@@ -255,7 +255,7 @@ export async function runDiagnose(opts: DiagnoseOptions): Promise<DiagnosisRepor
         continue;
       }
       const hash = HASH_BY_LENGTH[cap.hashR.length];
-      const tester = hash !== undefined ? engine.tester({ hash, nonces: Buffer.concat([cap.niB, cap.nrB]), message: Buffer.concat([cap.gxr, cap.gxi, cap.ckyR, cap.ckyI, cap.saiB, cap.idirB]), hashR: cap.hashR }) : undefined;
+      const tester = hash !== undefined ? engine.tester({ hash, ...crackTarget(cap) }) : undefined;
       const test = (psk: Buffer, off: number, len: number): boolean => tester?.test(psk, off, len) ?? false;
       const match = opts.candidates.find((c) => test(c.psk, 0, c.psk.length));
       aggressive.push({

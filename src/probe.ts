@@ -8,13 +8,12 @@ import { isIP } from "node:net";
 import { authToken, encryptionToken, groupToken, hashToken, proposalToken, type Phase1Transform } from "./config/ike.js";
 import { addressIdentity } from "./config/identity.js";
 import { nameVendorId } from "./data/vendor-ids.js";
-import { IkeprobeError, NetworkError } from "./errors.js";
+import { NetworkError } from "./errors.js";
 import { type Phase2Proposal, espEncryptionToken, integrityToken, phase2Token } from "./config/esp.js";
 import { type TrafficSelector, parseTrafficSelector } from "./config/traffic-selector.js";
-import { type IsakmpSa, buildInformational, readInformational } from "./exchanges/isakmp-sa.js";
+import { type IsakmpSa, buildInformational, readInformationalDatagram } from "./exchanges/isakmp-sa.js";
 import { QuickModeInitiator, encapsulationToken } from "./exchanges/quick-mode.js";
-import { DOI_IPSEC, ExchangeType, NotifyType, PayloadType, ProtocolId } from "./wire/constants.js";
-import { decodeMessage } from "./wire/message.js";
+import { DOI_IPSEC, NotifyType, PayloadType, ProtocolId } from "./wire/constants.js";
 import { encodeDelete } from "./wire/payloads/delete.js";
 import { MainModeInitiator, type MainModeResult, type Step } from "./exchanges/main-mode.js";
 import { type ChildSaReport, ExitCode, type IdentityReport, type InformationalReport, type OfferReport, type Phase2ProposalReport, type Report, type SelectedReport, type TimingReport } from "./report/model.js";
@@ -36,6 +35,11 @@ const XAUTH_METHODS = new Set([65001, 65002, 65003, 65004, 65005, 65006, 65007, 
 
 /** The least time we listen after the last Quick Mode for the gateway's reaction (e.g. a DELETE). */
 const SETTLE_MIN_MS = 50;
+
+/** How long to listen for a gateway's reaction that would come about a round trip later: 3 round trips, at least SETTLE_MIN_MS, at most the timeout. */
+function settleMs(rttMs: number, timeoutMs: number): number {
+  return Math.min(Math.max(SETTLE_MIN_MS, 3 * rttMs), timeoutMs);
+}
 
 export interface ProbeOptions {
   host: string;
@@ -224,11 +228,11 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
           const sa = mm.isakmpSa();
           // From here on the gateway may send protected messages at any time: the session keeps them.
           const session = new IsakmpSession(sa, transport, floated, stats, informational);
-          const settleMs = Math.min(Math.max(SETTLE_MIN_MS, 3 * firstRttMs), opts.timeoutMs);
+          const settle = settleMs(firstRttMs, opts.timeoutMs);
           let refused = false;
           if (opts.aggressive === true) {
             // Nothing answers message 3; a gateway that refuses our HASH_I says so about a round trip later.
-            await sleep(settleMs, opts.signal);
+            await sleep(settle, opts.signal);
             refused = refusedAm3(r, informational);
           }
           if (refused && opts.phase2 !== undefined) phase2 = notAttempted(opts.phase2, "the gateway refused Aggressive Mode message 3");
@@ -238,7 +242,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
           const xauthBlocks = xauth !== null && (xauth.status === "required" || xauth.status === "failed" || xauth.status === "error");
           if (xauth !== null && !xauthBlocks && (xauth.status === "authenticated" || opts.modeConfig === true)) {
             opts.onProgress?.("Mode-Config");
-            modeConfig = await session.modeConfig(settleMs);
+            modeConfig = await session.modeConfig(settle);
           }
           if (opts.dpd === true && !refused && xauth?.status !== "failed") {
             opts.onProgress?.("Dead Peer Detection: R-U-THERE");
@@ -259,7 +263,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
             // about one round trip later: listen that long (3x the slowest Quick Mode round trip, at
             // least SETTLE_MIN_MS) so the report does not call such an SA established.
             const rtt = Math.max(0, ...phase2.proposals.map((q) => q.rttMs ?? 0));
-            await sleep(Math.min(Math.max(SETTLE_MIN_MS, 3 * rtt), opts.timeoutMs), opts.signal);
+            await sleep(settleMs(rtt, opts.timeoutMs), opts.signal);
           }
           const children = (phase2?.proposals ?? []).flatMap((q) => (q.sa !== undefined ? [q.sa] : []));
           markDeletedByGateway(children, informational, warnings);
@@ -534,19 +538,6 @@ function refusedAm3(r: MainModeResult, informational: InformationalReport[]): bo
   return true;
 }
 
-/** The content of a protected Informational for our ISAKMP SA whose HASH verifies; else undefined. */
-function verifiedInformational(sa: IsakmpSa, datagram: Buffer): InformationalReport | undefined {
-  if (datagram.length < 28 || !datagram.subarray(0, 8).equals(sa.initiatorCookie)) return undefined;
-  try {
-    const msg = decodeMessage(datagram);
-    if (msg.header.exchangeType !== ExchangeType.INFORMATIONAL) return undefined;
-    return readInformational(sa, msg);
-  } catch (e) {
-    if (e instanceof IkeprobeError) return undefined;
-    throw e;
-  }
-}
-
 async function runQuickModes(
   sa: IsakmpSa,
   transport: IkeTransport,
@@ -622,7 +613,7 @@ async function runQuickModes(
         // protected CONNECTED notify; wait for it, bounded by --timeout.
         opts.onProgress?.(`waiting for the gateway's CONNECTED notify (commit bit) for ${token}`);
         const got = await transport.waitFor((d) => {
-          const info = verifiedInformational(sa, d);
+          const info = readInformationalDatagram(sa, d);
           if (info === undefined || !info.notifies.some((n) => n.type === NotifyType.CONNECTED)) return false; // others go to `unsolicited`
           informational.push(info);
           return true;

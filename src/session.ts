@@ -3,14 +3,12 @@
  * (kept, and its R-U-THEREs answered), XAUTH and Mode-Config transactions, and our DPD probe.
  * Never prints; the caller turns the results into the report.
  */
-import { isIP } from "node:net";
-import { type IsakmpSa, buildInformational, readInformational } from "./exchanges/isakmp-sa.js";
+import { type IsakmpSa, buildInformational, messageFor, readInformational } from "./exchanges/isakmp-sa.js";
 import { CFG_TYPE_NAMES, CfgAttr, type CfgAttribute, type CfgPayload, CfgType, type TransactionIn, TransactionCodec, attrInt, cfgAttrName, tlvAttr, tvAttr } from "./exchanges/transaction.js";
-import { IkeprobeError } from "./errors.js";
 import type { DpdReport, InformationalReport, ModeConfigReport, XauthReport } from "./report/model.js";
 import type { IkeTransport } from "./transport/udp.js";
 import { DOI_IPSEC, ExchangeType, NotifyType, PayloadType, ProtocolId } from "./wire/constants.js";
-import { decodeMessage } from "./wire/message.js";
+import { bytesToIp } from "./wire/payloads/identification.js";
 import { encodeNotification } from "./wire/payloads/notification.js";
 import { randomBytes } from "node:crypto";
 
@@ -71,14 +69,8 @@ export class IsakmpSession {
 
   /** A datagram for our ISAKMP SA that nothing waited for: an Informational or a Transaction. */
   private take(datagram: Buffer): boolean {
-    if (datagram.length < 28 || !datagram.subarray(0, 8).equals(this.sa.initiatorCookie)) return false;
-    let msg;
-    try {
-      msg = decodeMessage(datagram);
-    } catch (e) {
-      if (e instanceof IkeprobeError) return false;
-      throw e;
-    }
+    const msg = messageFor(this.sa, datagram);
+    if (msg === undefined) return false;
     if (msg.header.exchangeType === ExchangeType.INFORMATIONAL) {
       const info = readInformational(this.sa, msg);
       if (info === undefined) return false;
@@ -272,15 +264,10 @@ function printable(s: string): string {
   return out;
 }
 
+/** An address attribute: 4 bytes IPv4, 16 IPv6 (INTERNAL_IP6_ADDRESS adds a prefix-length byte). */
 function ip(b: Buffer): string | null {
-  if (b.length === 4) return [...b].join(".");
-  if (b.length >= 16) {
-    const words: string[] = [];
-    for (let i = 0; i < 16; i += 2) words.push(b.readUInt16BE(i).toString(16));
-    const text = words.join(":");
-    // The URL parser prints an IPv6 address in its canonical, compressed form.
-    return isIP(text) === 6 ? new URL(`http://[${text}]/`).hostname.slice(1, -1) : text;
-  }
+  if (b.length === 4) return bytesToIp(b);
+  if (b.length >= 16) return bytesToIp(b.subarray(0, 16));
   return null;
 }
 

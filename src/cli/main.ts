@@ -110,19 +110,32 @@ function probeOptions(y: Argv): Argv<ProbeArgs> {
     .option("hold", { type: "number", default: 0, describe: "keep the authenticated SA up this many seconds before deleting it (Ctrl-C ends the hold and still cleans up)" }) as unknown as Argv<ProbeArgs>;
 }
 
-/** The first line of a secret file, without its line ending. */
-function firstLine(option: string, file: string): Buffer {
+/** Every line of a secret file as bytes (LF or CR LF removed), with its line number. */
+function secretLines(option: string, file: string): { line: number; bytes: Buffer }[] {
   let text: Buffer;
   try {
     text = readFileSync(file);
   } catch (e) {
     throw new UsageError(`${option} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
-  const nl = text.indexOf(0x0a);
-  let line = nl >= 0 ? text.subarray(0, nl) : text;
-  if (line.at(-1) === 0x0d) line = line.subarray(0, -1);
-  if (line.length === 0) throw new UsageError(`${option} ${file}: the first line is empty; put the secret there`);
-  return Buffer.from(line);
+  const out: { line: number; bytes: Buffer }[] = [];
+  let start = 0;
+  for (let line = 1; start <= text.length; line++) {
+    let end = text.indexOf(0x0a, start);
+    if (end < 0) end = text.length;
+    let bytes = text.subarray(start, end);
+    if (bytes.at(-1) === 0x0d) bytes = bytes.subarray(0, -1);
+    out.push({ line, bytes: Buffer.from(bytes) });
+    start = end + 1;
+  }
+  return out;
+}
+
+/** The first line of a secret file, without its line ending. */
+function firstLine(option: string, file: string): Buffer {
+  const first = secretLines(option, file)[0]!.bytes;
+  if (first.length === 0) throw new UsageError(`${option} ${file}: the first line is empty; put the secret there`);
+  return first;
 }
 
 function readPsk(a: ProbeArgs, io: IO): Buffer | undefined {
@@ -210,22 +223,9 @@ function readPskCandidates(a: ProbeArgs, io: IO): { line: number; psk: Buffer }[
     if (one === undefined) throw new UsageError("--diagnose needs the PSK: --psk-file FILE (one candidate per line) or IKEPROBE_PSK");
     return [{ line: 1, psk: one }];
   }
-  let text: Buffer;
-  try {
-    text = readFileSync(a["psk-file"]);
-  } catch (e) {
-    throw new UsageError(`--psk-file ${a["psk-file"]}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
-  }
-  const out: { line: number; psk: Buffer }[] = [];
-  let start = 0;
-  for (let line = 1; start <= text.length; line++) {
-    let end = text.indexOf(0x0a, start);
-    if (end < 0) end = text.length;
-    let psk = text.subarray(start, end);
-    if (psk.at(-1) === 0x0d) psk = psk.subarray(0, -1);
-    if (psk.length > 0) out.push({ line, psk: Buffer.from(psk) });
-    start = end + 1;
-  }
+  const out = secretLines("--psk-file", a["psk-file"])
+    .filter((l) => l.bytes.length > 0)
+    .map((l) => ({ line: l.line, psk: l.bytes }));
   if (out.length === 0) throw new UsageError(`--psk-file ${a["psk-file"]}: no PSK in it; put one candidate per line`);
   if (out.length > 100) throw new UsageError(`--psk-file ${a["psk-file"]}: ${out.length} candidates; --diagnose tries them online, at most 100 (for word lists: --aggressive --save-hash, then ikeprobe psk-crack)`);
   return out;
@@ -244,8 +244,11 @@ async function runDiagnoseCommand(a: ProbeArgs, io: IO): Promise<number> {
   }
   if (!(a.pace >= 0 && a.pace <= 600)) throw new UsageError(`--pace ${a.pace}: must be from 0 to 600 seconds`);
   const candidates = readPskCandidates(a, io);
-  const opts = buildProbeOptions({ ...a, id: (a.id ?? []).slice(0, 1), aggressive: false }, { ...io, env: { ...io.env, IKEPROBE_PSK: "" } });
-  delete opts.psk;
+  // The PSKs are the candidates above: the probe options carry none (so none is read twice).
+  const rest: ProbeArgs = { ...a, id: (a.id ?? []).slice(0, 1), aggressive: false };
+  delete rest["psk-file"];
+  delete rest.psk;
+  const opts = buildProbeOptions(rest, { ...io, env: { ...io.env, IKEPROBE_PSK: "" } });
   const ids = (a.id ?? []).map((t) => parseIdentity(t));
   const { runDiagnose } = await import("../diagnose.js");
   const report = await withSpinner(io, !a.json, `diagnosing ${a.host}`, (progress) =>
@@ -498,8 +501,7 @@ async function runCrackCommand(a: CrackArgs, io: IO): Promise<number> {
   }
   const { parsePskCrackFile } = await import("../crack/hash-file.js");
   const hashes = parsePskCrackFile(text, a.file);
-  const { runCrack, checkSources } = await import("../crack/crack.js");
-  checkSources(sources);
+  const { runCrack } = await import("../crack/crack.js");
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.on("SIGINT", onSignal);

@@ -124,7 +124,7 @@ parentPort.on("message", (m) => {
 });`;
 }
 
-export function checkSources(sources: CandidateSource[]): number {
+function checkSources(sources: CandidateSource[]): number {
   let total = 0;
   for (const s of sources) {
     try {

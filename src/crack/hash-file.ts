@@ -29,6 +29,11 @@ export interface PskHash {
   hashR: Buffer;
 }
 
+/** The two PRF messages and the hash to match, from the nine fields. */
+export function crackTarget(c: Omit<AggressiveCapture, "hash">): { nonces: Buffer; message: Buffer; hashR: Buffer } {
+  return { nonces: Buffer.concat([c.niB, c.nrB]), message: Buffer.concat([c.gxr, c.gxi, c.ckyR, c.ckyI, c.saiB, c.idirB]), hashR: c.hashR };
+}
+
 export function formatPskCrackLine(c: AggressiveCapture): string {
   return [c.gxr, c.gxi, c.ckyR, c.ckyI, c.saiB, c.idirB, c.niB, c.nrB, c.hashR].map((b) => b.toString("hex")).join(":");
 }
@@ -50,7 +55,7 @@ export function parsePskCrackFile(text: string, name: string): PskHash[] {
     const hash = HASH_BY_LENGTH[hashR.length];
     if (hash === undefined) throw new UsageError(`${where}: HASH_R has ${hashR.length} bytes; 16 (MD5), 20 (SHA1), 32, 48 or 64 (SHA-2) expected`);
     if (ckyR.length !== 8 || ckyI.length !== 8) throw new UsageError(`${where}: the cookies (fields 3 and 4) must have 8 bytes each`);
-    out.push({ line: i + 1, hash, nonces: Buffer.concat([niB, nrB]), message: Buffer.concat([gxr, gxi, ckyR, ckyI, saiB, idirB]), hashR });
+    out.push({ line: i + 1, hash, ...crackTarget({ gxr, gxi, ckyR, ckyI, saiB, idirB, niB, nrB, hashR }) });
   });
   if (out.length === 0) throw new UsageError(`${name}: no hash lines (psk-crack format, from ikeprobe --aggressive --save-hash or ike-scan --pskcrack)`);
   return out;

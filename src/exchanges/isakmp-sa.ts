@@ -9,7 +9,7 @@ import type { HashAlg } from "../crypto/prf.js";
 import type { NatTVariant } from "../data/vendor-ids.js";
 import { IkeprobeError } from "../errors.js";
 import { DOI_IPSEC, ExchangeType, Flags, ISAKMP_VERSION, PayloadType, ProtocolId, notifyName } from "../wire/constants.js";
-import { type Message, type RawPayload, decodeChain, encodeChain, encodeMessage } from "../wire/message.js";
+import { type Message, type RawPayload, decodeChain, decodeMessage, encodeChain, encodeMessage } from "../wire/message.js";
 import { decodeDelete, encodeDelete } from "../wire/payloads/delete.js";
 import { decodeNotification } from "../wire/payloads/notification.js";
 import { randomBytes } from "node:crypto";
@@ -69,6 +69,23 @@ export function isakmpDelete(sa: IsakmpSa): Buffer {
   return buildInformational(sa, [
     { type: PayloadType.DELETE, body: encodeDelete({ doi: DOI_IPSEC, protocolId: ProtocolId.ISAKMP, spiSize: 16, spis: [Buffer.concat([sa.initiatorCookie, sa.responderCookie])] }) },
   ]);
+}
+
+/** A datagram for this SA (our initiator cookie), decoded; undefined for anything else or anything malformed. */
+export function messageFor(sa: IsakmpSa, datagram: Buffer): Message | undefined {
+  if (datagram.length < 28 || !datagram.subarray(0, 8).equals(sa.initiatorCookie)) return undefined;
+  try {
+    return decodeMessage(datagram);
+  } catch (e) {
+    if (e instanceof IkeprobeError) return undefined;
+    throw e;
+  }
+}
+
+/** The content of a protected Informational datagram for this SA whose HASH verifies; else undefined. */
+export function readInformationalDatagram(sa: IsakmpSa, datagram: Buffer): InformationalContent | undefined {
+  const msg = messageFor(sa, datagram);
+  return msg?.header.exchangeType === ExchangeType.INFORMATIONAL ? readInformational(sa, msg) : undefined;
 }
 
 export interface InformationalContent {

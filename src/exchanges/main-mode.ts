@@ -363,6 +363,11 @@ export class MainModeInitiator {
   /** The established ISAKMP SA, for Quick Mode and Informationals (only after authentication). */
   isakmpSa(): IsakmpSa {
     if (this.result.identity?.status !== "authenticated") throw new IkeprobeError("no-sa", "no authenticated ISAKMP SA");
+    return this.saView();
+  }
+
+  /** The SA as far as it goes (keys once message 4 or AM2 is in), authenticated or not. */
+  private saView(): IsakmpSa {
     return {
       hash: this.hash!,
       cipher: this.cipher!,
@@ -685,19 +690,7 @@ export class MainModeInitiator {
 
   private decryptInformational(msg: Message): NotifyInfo[] | undefined {
     // A Phase 1 error after MM5 is keyed from the last Phase 1 block both sides saw: MM5's.
-    const sa: IsakmpSa = {
-      hash: this.hash!,
-      cipher: this.cipher!,
-      keys: this.result.keys!,
-      initiatorCookie: this.initiatorCookie,
-      responderCookie: this.responderCookie,
-      phase1LastBlock: lastBlock(this.mm5Ciphertext, this.cipher!.blockSize),
-      natVariant: this.natVariant,
-      floated: this.floated,
-      local: this.cfg.local,
-      remote: this.cfg.remote,
-    };
-    const info = readInformational(sa, msg);
+    const info = readInformational(this.saView(), msg, lastBlock(this.mm5Ciphertext, this.cipher!.blockSize));
     if (info === undefined) return undefined;
     return info.notifies.map((n) => {
       const out: NotifyInfo = { type: n.type, name: n.name, protected: true };

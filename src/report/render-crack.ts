@@ -1,11 +1,11 @@
 /** Terminal rendering of a psk-crack result. */
 import { Chalk } from "chalk";
-import Table from "cli-table3";
 import type { CrackResult } from "../crack/crack.js";
+import { table } from "./render-table.js";
 
 export function renderCrack(r: CrackResult, file: string, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
-  const t = new Table({ head: ["line", "PRF", "result", "PSK", "found in"].map((h) => c.bold(h)), style: { head: [], border: color ? ["grey"] : [] } });
+  const t = table(c, ["line", "PRF", "result", "PSK", "found in"], color);
   for (const h of r.hashes) {
     const psk = h.found ? (h.psk === undefined ? c.dim("(redacted)") : h.pskHex !== undefined ? `hex ${h.pskHex}` : JSON.stringify(h.psk)) : "";
     t.push([String(h.line), h.hash, h.found ? c.red("FOUND") : c.green("not found"), psk, h.source !== undefined ? `${h.source.path}:${h.source.line}` : ""]);

@@ -1,6 +1,7 @@
 /** Terminal rendering of scan and check reports. */
 import { Chalk, type ChalkInstance } from "chalk";
-import Table from "cli-table3";
+import type Table from "cli-table3";
+import { table } from "./render-table.js";
 import { type Severity, severityRank } from "../data/ratings.js";
 import type { ScanReport, TargetScan } from "../scan/scan.js";
 import type { CheckReport } from "../scan/policy.js";
@@ -22,8 +23,8 @@ function sevColor(c: ChalkInstance, s: Severity): string {
   }
 }
 
-function table(c: ChalkInstance, head: string[], color: boolean): Table.Table {
-  return new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: color ? ["grey"] : [] }, wordWrap: true, colWidths: head.length === 4 ? [10, 28, 11, 70] : [] });
+function scanTable(c: ChalkInstance, head: string[], color: boolean): Table.Table {
+  return table(c, head, color, { wordWrap: true, colWidths: head.length === 4 ? [10, 28, 11, 70] : [] });
 }
 
 export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): string {
@@ -39,7 +40,7 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
   const mm = t.mainMode;
   out.push("", c.bold(`  Main Mode: ${mm.accepted.length} accepted, ${mm.rejectedCount} refused, ${mm.unknown.length} unknown (no answer)`));
   if (mm.accepted.length > 0) {
-    const tb = table(c, ["severity", "proposal", "auth", "why"], color);
+    const tb = scanTable(c, ["severity", "proposal", "auth", "why"], color);
     for (const a of [...mm.accepted].sort((x, y) => severityRank(y.severity) - severityRank(x.severity) || x.proposal.localeCompare(y.proposal))) {
       tb.push([sevColor(c, a.severity), a.proposal, a.auth, a.reasons.join("; ") || c.dim("-")]);
     }
@@ -56,7 +57,7 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
     const refused = Object.entries(ag.notifies).map(([k, v]) => `${k} x${v}`).join(", ");
     out.push("", c.bold(`  Aggressive Mode: ${ag.accepted.length > 0 ? `answered with groups ${ag.groupsAnswered.join(", ")}` : "no transform accepted"}${refused ? ` (refusals: ${refused})` : ""}${ag.unknown.length ? `, ${ag.unknown.length} unknown` : ""}`));
     if (ag.accepted.length > 0) {
-      const tb = table(c, ["severity", "proposal", "auth", "why"], color);
+      const tb = scanTable(c, ["severity", "proposal", "auth", "why"], color);
       for (const a of ag.accepted) tb.push([sevColor(c, a.severity), a.proposal, a.auth, a.reasons.join("; ")]);
       out.push(tb.toString());
     }
@@ -78,7 +79,7 @@ export function renderCheckTable(r: CheckReport, color: boolean): string {
   for (const t of r.targets) {
     out.push("", `${t.target.host} port ${t.target.port}: ${t.compliant ? c.green.bold("COMPLIANT") : c.red.bold("NOT COMPLIANT")}`);
     if (t.violations.length > 0) {
-      const tb = new Table({ head: ["rule", "violation"].map((h) => c.bold(h)), style: { head: [], border: color ? ["grey"] : [] }, wordWrap: true, colWidths: [22, 90] });
+      const tb = table(c, ["rule", "violation"], color, { wordWrap: true, colWidths: [22, 90] });
       for (const v of t.violations) tb.push([v.rule, v.message]);
       out.push(tb.toString());
     }

@@ -21,8 +21,9 @@ const GROUP_DESC: Record<string, string> = {
   curve25519: "Curve25519",
 };
 
-function table(c: ChalkInstance, head: string[] | undefined, color: boolean): Table.Table {
-  const opts: Table.TableConstructorOptions = { style: { head: [], border: color ? ["grey"] : [] } };
+/** A table in the house style: bold headings, grey borders when colored; `extra` for widths and wrapping. */
+export function table(c: ChalkInstance, head: string[] | undefined, color: boolean, extra: Table.TableConstructorOptions = {}): Table.Table {
+  const opts: Table.TableConstructorOptions = { ...extra, style: { head: [], border: color ? ["grey"] : [] } };
   if (head !== undefined) opts.head = head.map((h) => c.bold(h));
   return new Table(opts);
 }
