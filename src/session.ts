@@ -99,9 +99,9 @@ export class IsakmpSession {
     this.stats.packetsSent++;
   }
 
-  /** The next Transaction message from the gateway, waiting up to `ms`. */
+  /** The next Transaction message from the gateway, waiting up to `ms` (0: only what has arrived, no timer). */
   async nextTransaction(ms: number): Promise<TransactionIn | undefined> {
-    if (this.queue.length === 0) {
+    if (this.queue.length === 0 && ms > 0) {
       await new Promise<void>((res) => {
         const timer = setTimeout(done, ms);
         function done(): void {
