@@ -8,7 +8,6 @@ import { isIP } from "node:net";
 import { authToken, encryptionToken, groupToken, hashToken, proposalToken, type Phase1Transform } from "./config/ike.js";
 import { addressIdentity } from "./config/identity.js";
 import { nameVendorId } from "./data/vendor-ids.js";
-import { NetworkError } from "./errors.js";
 import { type Phase2Proposal, espEncryptionToken, integrityToken, phase2Token } from "./config/esp.js";
 import { type TrafficSelector, parseTrafficSelector } from "./config/traffic-selector.js";
 import { type IsakmpSa, buildInformational, readInformationalDatagram } from "./exchanges/isakmp-sa.js";
@@ -23,6 +22,7 @@ import { formatPskCrackLine } from "./crack/hash-file.js";
 import type { AggressiveCapture } from "./exchanges/main-mode.js";
 import { DPD_VID } from "./data/vendor-ids.js";
 import { IkeTransport, type RoundTrip } from "./transport/udp.js";
+import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "./transport/resolve.js";
 import { type Identification, decodeId, describeId } from "./wire/payloads/identification.js";
 
 export const VERSION = "0.1.0";
@@ -44,6 +44,10 @@ function settleMs(rttMs: number, timeoutMs: number): number {
 export interface ProbeOptions {
   host: string;
   port: number;
+  /** Only addresses of this family, for a name that has both. */
+  family?: AddressFamily;
+  /** The resolver (tests replace it); the system's by default. */
+  lookup?: Lookup;
   transforms: Phase1Transform[];
   /** The PSK as bytes; never copied into the report. */
   psk?: Buffer;
@@ -91,16 +95,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-async function resolve(host: string): Promise<string> {
-  if (isIP(host) !== 0) return host;
-  const { lookup } = await import("node:dns/promises");
-  try {
-    return (await lookup(host)).address;
-  } catch (e) {
-    throw new NetworkError(`cannot resolve ${host}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
 function selectedReport(r: MainModeResult): SelectedReport | null {
   const s = r.selected;
   if (s === undefined) return null;
@@ -124,13 +118,16 @@ function selectedReport(r: MainModeResult): SelectedReport | null {
 export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
-  const address = await resolve(opts.host);
+  const resolved = await resolveHost(opts.host, opts.family, opts.lookup);
+  const address = resolved.address;
   const pcap = opts.pcapFile !== undefined ? new PcapWriter(opts.pcapFile) : undefined;
   const transportOpts = { sourcePort: opts.sourcePort, timeoutMs: opts.timeoutMs, retries: opts.retries, ...(pcap ? { pcap } : {}) };
   const stats = { exchanges: 0, packetsSent: 0, packetsReceived: 0, ignored: 0 };
   const steps: TimingReport[] = [];
   const offers: OfferReport[] = [];
   const warnings: string[] = [];
+  const multiple = multipleAddressesNote(opts.host, resolved);
+  if (multiple !== undefined) warnings.push(multiple);
   let identityMm: MainModeInitiator | undefined;
   let firstAccepted: MainModeResult | undefined;
   let deleted = false;
@@ -325,7 +322,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const report: Report = {
     tool: { name: "ikeprobe", version: VERSION },
     startedAt,
-    target: { host: opts.host, address, port: opts.port },
+    target: { host: opts.host, address, port: opts.port, addresses: resolved.addresses },
     source: transport !== undefined ? { ...transport.local } : { address: "", port: 0 },
     phase1: {
       mode: opts.aggressive === true ? "aggressive" : "main",

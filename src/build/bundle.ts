@@ -27,10 +27,18 @@ const result = await build({
   // yargs' ESM build reads import.meta.url; give it this file's URL.
   define: { "import.meta.url": "__ikpUrl" },
   banner: { js: "var __ikpUrl=require('node:url').pathToFileURL(__filename).href;" },
-  alias: { assert: join(root, "src", "build", "assert-lite.ts") },
+  alias: {
+    assert: join(root, "src", "build", "assert-lite.ts"),
+    // yargs' help layout with text wrapped at spaces (see the shim).
+    cliui: join(root, "src", "build", "cliui-shim.mjs"),
+  },
   logLevel: "warning",
 });
 const body = result.outputFiles[0]!.text;
+// The bundle runs inside a vm.Script (bin/ikeprobe.js), where import() has no module loader: every
+// import must be bundled or a require(). One left over fails only when its code path runs.
+const dynamic = /\bimport\(\s*["'`][^"'`]*["'`]\s*\)/g.exec(body);
+if (dynamic !== null) throw new Error(`bundle: a dynamic import is left in the bundle (${dynamic[0]}); import it statically`);
 // One function expression, so that the shim and this step compile exactly the same source.
 const source = `(function (exports, require, module, __filename, __dirname) {${body}\n})`;
 writeFileSync(out, source);

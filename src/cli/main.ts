@@ -69,10 +69,24 @@ interface ProbeArgs {
   "xauth-password-file"?: string;
   "mode-config": boolean;
   dpd: boolean;
+  ipv4: boolean;
+  ipv6: boolean;
+}
+
+/** -4/-6: which family a host name is resolved to (an address literal must match it). */
+function familyOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option("ipv4", { alias: "4", type: "boolean", default: false, describe: "resolve host names to IPv4 addresses only" })
+    .option("ipv6", { alias: "6", type: "boolean", default: false, describe: "resolve host names to IPv6 addresses only" }) as unknown as Argv<T>;
+}
+
+function family(a: { ipv4: boolean; ipv6: boolean }): 4 | 6 | undefined {
+  if (a.ipv4 && a.ipv6) throw new UsageError("--ipv4 and --ipv6 both given: choose one (or neither, to take the first address the name has)");
+  return a.ipv4 ? 4 : a.ipv6 ? 6 : undefined;
 }
 
 function probeOptions(y: Argv): Argv<ProbeArgs> {
-  return y
+  return familyOptions(y)
     .positional("host", { describe: "gateway address or name", type: "string", demandOption: true })
     .option("ike", { type: "string", array: true, describe: "Phase 1 transform set(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (repeatable; several algorithms of one kind expand to every combination)" })
     .option("trans", { type: "string", array: true, describe: "Phase 1 transform in ike-scan's numeric form enc[/bits],hash,auth,group, e.g. 7/256,5,1,14 (repeatable)" })
@@ -175,6 +189,8 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
     retries: intOption("retries", a.retries, 0, 10),
     showKeys: a["show-keys"],
   };
+  const fam = family(a);
+  if (fam !== undefined) opts.family = fam;
   const psk = readPsk(a, io);
   if (psk !== undefined) opts.psk = psk;
   const ids = a.id ?? [];
@@ -323,6 +339,8 @@ interface ScanArgs {
   policy?: string;
   junit?: string;
   "vendor-ids"?: string;
+  ipv4: boolean;
+  ipv6: boolean;
 }
 
 /** `--vendor-ids FILE`: register more names before anything is named. */
@@ -341,7 +359,7 @@ async function loadVendorIds(file: string | undefined): Promise<void> {
 }
 
 function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
-  return y
+  return familyOptions(y)
     .positional("hosts", { describe: "gateway addresses, names or IPv4 networks (CIDR, at most /20)", type: "string", array: true })
     .option("targets", { type: "string", describe: "file with more targets, one per line (# comments)" })
     .option("catalogue", { type: "string", describe: `what to offer: full (every combination known, thousands), common, or a file of --ike proposals (one per line, optionally followed by auth methods)${check ? "; default: the policy's, else full" : "; default full"}` })
@@ -401,6 +419,8 @@ async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra: Catal
     retries: intOption("retries", a.retries, 0, 10),
   };
   if (a.id !== undefined) o.id = parseIdentity(a.id);
+  const fam = family(a);
+  if (fam !== undefined) o.family = fam;
   return o;
 }
 
@@ -539,6 +559,12 @@ function formatEta(s: number): string {
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
+/** The terminal's width, else COLUMNS (set by shells, also for pipes), else 100; at most 110, at least 40. */
+function helpWidth(io: IO): number {
+  const cols = process.stdout.columns ?? Number(io.env.COLUMNS);
+  return Number.isFinite(cols) && cols > 0 ? Math.max(40, Math.min(110, Math.floor(cols))) : 100;
+}
+
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
 export async function main(argv: string[] = hideBin(process.argv), io?: Partial<IO>): Promise<number> {
   const fullIo: IO = {
@@ -602,7 +628,7 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
     .alias("h", "help")
     .version(false)
     .option("version", { type: "boolean", describe: "show the version" })
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(helpWidth(fullIo))
     .exitProcess(false)
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);

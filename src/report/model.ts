@@ -182,7 +182,8 @@ export interface DpdReport {
 export interface Report {
   tool: { name: "ikeprobe"; version: string };
   startedAt: string;
-  target: { host: string; address: string; port: number };
+  /** `host` as given, `address` the one probed, `addresses` every address the name has (the probed one first). */
+  target: { host: string; address: string; port: number; addresses: string[] };
   source: { address: string; port: number };
   phase1: {
     mode: "main" | "aggressive";

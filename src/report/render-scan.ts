@@ -31,6 +31,7 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
   const out: string[] = [];
   const addr = t.target.address !== null && t.target.address !== t.target.host ? ` (${t.target.address})` : "";
   out.push(c.bold(`${t.target.host}${addr} port ${t.target.port}: ${t.status}${t.error ? `: ${t.error}` : ""}`));
+  for (const w of t.warnings) out.push(c.yellow(`  warning: ${w}`));
   if (t.status === "error") return out.join("\n");
   out.push(`  implementation: ${t.fingerprint.implementation ?? c.dim("unknown")}${t.fingerprint.evidence.length ? c.dim(` (${t.fingerprint.evidence.join("; ")})`) : ""}`);
   const cap = t.capabilities;

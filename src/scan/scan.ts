@@ -4,14 +4,14 @@
  * detection; vendor IDs, capabilities and a fingerprint; ratings. Targets run concurrently under one
  * global rate limit.
  */
-import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { authToken, encryptionToken, groupToken, hashToken } from "../config/ike.js";
 import { addressIdentity } from "../config/identity.js";
 import { AGGRESSIVE_PSK, type Severity, ratePhase1, worst } from "../data/ratings.js";
 import { nameVendorId, VENDOR_IDS } from "../data/vendor-ids.js";
-import { IkeprobeError, NetworkError, UsageError } from "../errors.js";
+import { IkeprobeError, UsageError } from "../errors.js";
 import { IkeTransport } from "../transport/udp.js";
+import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "../transport/resolve.js";
 import type { Identification } from "../wire/payloads/identification.js";
 import type { CatalogueEntry } from "./catalogue.js";
 import { type Clock, Pacer, type PacingOptions, chunk, eliminate, realClock } from "./eliminate.js";
@@ -36,6 +36,9 @@ export interface ScanOptions {
   timeoutMs: number;
   retries: number;
   id?: Identification;
+  /** Only addresses of this family, for names that have both. */
+  family?: AddressFamily;
+  lookup?: Lookup;
   onProgress?: (text: string) => void;
   onTarget?: (t: TargetScan) => void;
   clock?: Clock;
@@ -61,7 +64,7 @@ export interface ModeResult {
 }
 
 export interface TargetScan {
-  target: { host: string; port: number; address: string | null };
+  target: { host: string; port: number; address: string | null; addresses: string[] };
   status: "scanned" | "incomplete" | "no-answer" | "error";
   error?: string;
   mainMode: ModeResult;
@@ -71,6 +74,8 @@ export interface TargetScan {
   capabilities: { natT: string | null; dpd: boolean; xauth: boolean; fragmentation: boolean; ciscoUnity: boolean };
   ikev2: { supported: boolean | null; answer: string } | null;
   severity: Severity;
+  /** What the reader should know about how the target was scanned (e.g. which of a name's addresses). */
+  warnings: string[];
   /** `halfOpenReleased`: accepted exchanges the gateway dropped at once on our refusable message 3. */
   stats: { exchanges: number; packetsSent: number; packetsReceived: number; seconds: number; waitedSeconds: number; halfOpenReleased: number };
 }
@@ -131,7 +136,7 @@ export function expandTargets(specs: string[]): string[] {
 export async function scanTarget(host: string, opts: ScanOptions, limiter: RateLimiter): Promise<TargetScan> {
   const t0 = Date.now();
   const result: TargetScan = {
-    target: { host, port: opts.port, address: null },
+    target: { host, port: opts.port, address: null, addresses: [] },
     status: "scanned",
     mainMode: emptyMode(),
     aggressiveMode: null,
@@ -140,19 +145,17 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     capabilities: { natT: null, dpd: false, xauth: false, fragmentation: false, ciscoUnity: false },
     ikev2: null,
     severity: "OK",
+    warnings: [],
     stats: { exchanges: 0, packetsSent: 0, packetsReceived: 0, seconds: 0, waitedSeconds: 0, halfOpenReleased: 0 },
   };
   let transport: IkeTransport | undefined;
   try {
-    let address = host;
-    if (isIP(host) === 0) {
-      try {
-        address = (await lookup(host)).address;
-      } catch (e) {
-        throw new NetworkError(`cannot resolve ${host}: ${(e as Error).message}`, { cause: e });
-      }
-    }
+    const resolved = await resolveHost(host, opts.family, opts.lookup);
+    const address = resolved.address;
     result.target.address = address;
+    result.target.addresses = resolved.addresses;
+    const multiple = multipleAddressesNote(host, resolved);
+    if (multiple !== undefined) result.warnings.push(multiple);
     transport = await IkeTransport.open({ address, port: opts.port }, { sourcePort: opts.sourcePort, timeoutMs: opts.timeoutMs, retries: opts.retries });
     const clock = opts.clock ?? realClock;
     const pacer = new Pacer({ ...opts.pacing, onWait: (ms, why) => opts.onProgress?.(`${host}: waiting ${(ms / 1000).toFixed(0)} s (${why})`) }, clock);

@@ -102,6 +102,47 @@ describe("ikeprobe CLI", () => {
     assert.ok(!table.stdout.includes("\u001b["), "NO_COLOR: no escape codes");
   });
 
+  test("by host name (the bundle's resolver path): localhost -4, the name kept, the address probed", async () => {
+    const peer = await startUdpPeer((msg, reply) => {
+      const gw = new ScriptedGateway();
+      gw.initiatorCookie = msg.subarray(0, 8);
+      reply(gw.notify(NotifyType.NO_PROPOSAL_CHOSEN));
+    });
+    after(() => peer.close());
+    const r = await run(["localhost", "-4", "--port", String(peer.port), "--ike", "3des-md5-modp1024", "--json"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error/);
+    const doc = JSON.parse(r.stdout);
+    assertValidReport(doc);
+    assert.equal(doc.target.host, "localhost");
+    assert.equal(doc.target.address, "127.0.0.1");
+    assert.equal(doc.phase1.offers[0].notify, "NO-PROPOSAL-CHOSEN");
+    const both = await run(["localhost", "-4", "-6", "--port", String(peer.port)]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--ipv4 and --ipv6 both given: choose one/);
+  });
+
+  test("--help wraps at spaces for every command, piped and at any width", async () => {
+    for (const cmd of [[], ["scan"], ["check"], ["psk-crack"]]) {
+      for (const width of [40, 64, 80, 200]) {
+        const r = await run([...cmd, "--help"], { COLUMNS: String(width) });
+        assert.equal(r.code, 0, r.stderr);
+        const limit = Math.max(40, Math.min(110, width));
+        // A word split by the wrapper would leave a line that ends or starts inside one of these.
+        for (const word of ["completes", "aes256-sha256-modp2048", "--save-hash", "transforms", "half-open", "candidates"]) {
+          const broken = r.stdout.split("\n").some((l, i, all) => {
+            const next = all[i + 1]?.trimStart() ?? "";
+            return [...Array(word.length - 1).keys()].some((k) => l.endsWith(word.slice(0, k + 1)) && next.startsWith(word.slice(k + 1)) && !l.endsWith(word));
+          });
+          assert.ok(!broken, `"${word}" split at width ${width} in ${cmd.join(" ") || "probe"} --help`);
+        }
+        const over = r.stdout.split("\n").filter((l) => l.length > limit && !/^\s*ikeprobe \S/.test(l));
+        // Only a word too long for its column may run past the width (whole, never split).
+        assert.deepEqual(over.filter((l) => l.trim().split(/\s+/).every((w) => w.length < 15)), [], `lines wider than ${limit}`);
+      }
+    }
+  });
+
   test("a malformed answer is reported as such, never a stack trace", async () => {
     const peer = await startUdpPeer((msg, reply) => reply(Buffer.concat([Buffer.from(msg.subarray(0, 8)), Buffer.alloc(8, 1), Buffer.from("0110020000000000000000ff", "hex"), Buffer.alloc(20)])));
     after(() => peer.close());

@@ -13,6 +13,9 @@ import { e2eSkipReason } from "../lab/require.ts";
 import { type Run, sasWhen, spawnIkeprobe } from "../helpers/e2e.ts";
 
 const PSK = "e2e-lab-secret-7Hq";
+// The lab's gateway addresses (test/lab/lab.ts), named in the client namespace's hosts file.
+const lab4 = "198.18.1.1";
+const lab6 = "2001:2::1";
 const skip = e2eSkipReason([{ pkg: "tshark", binary: "tshark" }]);
 
 /** Each suite: our tokens, and what strongSwan prints for the same algorithms. */
@@ -32,6 +35,7 @@ describe("Main Mode against a real strongSwan", { skip }, () => {
       connections: [{ name: "lab", proposals: [...SUITES.map((s) => s.ike), "blowfish128-sha256-modp2048"], psk: PSK, localId: "gw.lab.example", remoteId: "client.lab.example" }],
       // Enough half-open SAs for the PSK-mismatch runs to leave theirs behind (the scan issue tests the default of 5).
       charonExtra: "block_threshold = 50",
+      clientHosts: { "gw.lab.example": [lab4], "gw6.lab.example": [lab6], "both.lab.example": [lab4, lab6] },
     });
   });
   after(async () => {
@@ -41,7 +45,7 @@ describe("Main Mode against a real strongSwan", { skip }, () => {
   });
 
   function start(args: string[], psk: string | null = PSK, extraEnv: Record<string, string> = {}): ReturnType<typeof spawnIkeprobe> {
-    const target = args[0]?.includes(":") ? [] : [lab.gwAddr];
+    const target = args[0] !== undefined && !args[0].startsWith("-") ? [] : [lab.gwAddr];
     const env: NodeJS.ProcessEnv = { ...extraEnv, IKEPROBE_PSK: psk ?? "" };
     return spawnIkeprobe(lab, [...target, ...args], env);
   }
@@ -147,6 +151,43 @@ describe("Main Mode against a real strongSwan", { skip }, () => {
     assert.equal(r.json.identity.status, "authenticated");
     assert.deepEqual(r.json.source.address, lab.clientAddr6);
     assert.equal(r.json.target.address, lab.gwAddr6);
+  });
+
+  test("by host name: the name kept as given, the address probed, over IPv4 and IPv6", async () => {
+    for (const [name, addr] of [["gw.lab.example", lab4], ["gw6.lab.example", lab6]] as const) {
+      const r = await run([name, "--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--json"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.json.identity.status, "authenticated");
+      assert.deepEqual(r.json.target, { host: name, address: addr, port: 500, addresses: [addr] });
+      assert.deepEqual(r.json.warnings, []);
+    }
+    const table = await run(["gw.lab.example", "--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example"]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /gw\.lab\.example \(198\.18\.1\.1\) port 500/);
+  });
+
+  test("a name with two addresses: the report says which one was probed; --ipv6 picks the other family", async () => {
+    const r = await run(["both.lab.example", "--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.json.target.host, "both.lab.example");
+    assert.deepEqual([...r.json.target.addresses].sort(), [lab6, lab4].sort());
+    assert.equal(r.json.target.address, r.json.target.addresses[0]);
+    assert.match(r.json.warnings.join("\n"), new RegExp(`both\\.lab\\.example has 2 addresses .*; probed ${r.json.target.address.replace(/\./g, "\\.")}`));
+    const v6 = await run(["both.lab.example", "-6", "--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--json"]);
+    assert.equal(v6.code, 0, v6.stderr);
+    assert.equal(v6.json.target.address, lab6);
+    assert.equal(v6.json.identity.status, "authenticated");
+  });
+
+  test("a name that does not resolve: exit 3, a message naming the host, no stack trace; JSON error document", async () => {
+    const r = await run(["nowhere.lab.example", "--ike", "aes256-sha256-modp2048", "--json"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /ikeprobe: cannot resolve nowhere\.lab\.example: /);
+    assert.doesNotMatch(r.stderr, /internal error|at .*\.js:\d+/);
+    assert.equal(r.json.error.code, "network");
+    const scan = await run(["scan", "nowhere.lab.example", "--catalogue", "common", "--json"]);
+    assert.equal(scan.code, 3, scan.stderr);
+    assert.match(scan.json.targets[0].error, /cannot resolve nowhere\.lab\.example/);
   });
 
   test("--source-port 500 floats from 500 to 4500 on both sides", async () => {

@@ -1,7 +1,7 @@
 /** Runs the built CLI inside the lab's client namespace, as a user would. */
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Lab } from "../lab/lab.ts";
-import { assertValidCrack, assertValidDiagnosis, assertValidReport } from "./schema.ts";
+import { assertValidCrack, assertValidDiagnosis, assertValidReport, assertValidScan } from "./schema.ts";
 
 export const BIN = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
 
@@ -25,7 +25,13 @@ export function spawnIkeprobe(lab: Lab, args: string[], env: NodeJS.ProcessEnv):
       let json: unknown = null;
       if (args.includes("--json")) {
         json = JSON.parse(stdout);
-        if (args.includes("--diagnose")) assertValidDiagnosis(json);
+        const first = args.find((x) => !x.startsWith("-"));
+        if (typeof (json as { error?: unknown }).error === "object") {
+          // The document for an error before any report (usage, resolution): { error: { code, message }, exitCode }.
+          if (typeof (json as { exitCode?: unknown }).exitCode !== "number") throw new Error(`error document without exitCode: ${stdout}`);
+        } else if (first === "scan") assertValidScan(json);
+        else if (first === "check") void 0; // the check report's shape is asserted by the tests that read it
+        else if (args.includes("--diagnose")) assertValidDiagnosis(json);
         else if (args.includes("psk-crack")) assertValidCrack(json);
         else assertValidReport(json);
       }

@@ -6,7 +6,7 @@
  * veth live in namespaces created here, addressed from 198.18.0.0/15, and deleted by stop().
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Pluto, startPluto } from "./libreswan.ts";
@@ -70,6 +70,12 @@ export interface LabOptions {
   xauthUsers?: { user: string; password: string }[];
   /** Mode-Config pools: name -> swanctl pool settings (addrs, dns, split_include, or attribute numbers). */
   pools?: Record<string, Record<string, string>>;
+  /**
+   * Host names for the client namespace: name -> addresses. `ip netns exec` bind-mounts
+   * /etc/netns/NS/hosts over /etc/hosts (and resolv.conf, pointed at the namespace's own loopback,
+   * so that a name not listed fails at once and no query leaves the namespace).
+   */
+  clientHosts?: Record<string, string[]>;
 }
 
 export interface Lab {
@@ -267,10 +273,12 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
 
   // Last resort when the process ends without stop() (a crash, EPIPE on stdout): the namespaces
   // go, and with them every process inside them.
+  const etcNetns = join("/etc/netns", clientNs);
   const onExit = (): void => {
     for (const c of charons) c.kill();
     for (const ns of [gwNs, clientNs]) spawnSync("ip", ["netns", "del", ns]);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(etcNetns, { recursive: true, force: true });
   };
   process.once("exit", onExit);
   const cleanup = async (): Promise<void> => {
@@ -278,9 +286,16 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     for (const c of charons) await c.stop();
     for (const ns of [gwNs, clientNs]) spawnSync("ip", ["netns", "del", ns]);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(etcNetns, { recursive: true, force: true });
   };
 
   try {
+    if (opts.clientHosts !== undefined) {
+      mkdirSync(etcNetns, { recursive: true });
+      const lines = Object.entries(opts.clientHosts).flatMap(([name, addrs]) => addrs.map((a) => `${a} ${name}`));
+      writeFileSync(join(etcNetns, "hosts"), `127.0.0.1 localhost\n${lines.join("\n")}\n`);
+      writeFileSync(join(etcNetns, "resolv.conf"), "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
+    }
     run(["ip", "netns", "add", gwNs]);
     run(["ip", "netns", "add", clientNs]);
     run(["ip", "link", "add", "gw0", "netns", gwNs, "type", "veth", "peer", "name", "cl0", "netns", clientNs]);

@@ -12,7 +12,7 @@ import { join } from "node:path";
 
 function target(accepted: string[], extra: Partial<TargetScan> = {}): TargetScan {
   return {
-    target: { host: "gw", port: 500, address: "198.18.1.1" },
+    target: { host: "gw", port: 500, address: "198.18.1.1", addresses: ["198.18.1.1"] },
     status: "scanned",
     mainMode: {
       accepted: accepted.map((a) => {
@@ -32,6 +32,7 @@ function target(accepted: string[], extra: Partial<TargetScan> = {}): TargetScan
     capabilities: { natT: null, dpd: false, xauth: false, fragmentation: false, ciscoUnity: false },
     ikev2: null,
     severity: "OK",
+    warnings: [],
     stats: { exchanges: 1, packetsSent: 1, packetsReceived: 1, seconds: 1, waitedSeconds: 0, halfOpenReleased: 0 },
     ...extra,
   };
