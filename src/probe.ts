@@ -4,7 +4,6 @@
  * ISAKMP SA, and returns the report. Never prints; progress goes to `onProgress`.
  */
 import { writeFileSync } from "node:fs";
-import { isIP } from "node:net";
 import { authToken, encryptionToken, groupToken, hashToken, proposalToken, type Phase1Transform } from "./config/ike.js";
 import { addressIdentity } from "./config/identity.js";
 import { nameVendorId } from "./data/vendor-ids.js";
@@ -19,6 +18,7 @@ import { type ChildSaReport, ExitCode, type IdentityReport, type InformationalRe
 import { PcapWriter } from "./transport/pcap.js";
 import { type XauthCredentials, IsakmpSession } from "./session.js";
 import { formatPskCrackLine } from "./crack/hash-file.js";
+import { espSaTable, ikev1DecryptionTable } from "./report/wireshark.js";
 import type { AggressiveCapture } from "./exchanges/main-mode.js";
 import { DPD_VID } from "./data/vendor-ids.js";
 import { IkeTransport, type RoundTrip } from "./transport/udp.js";
@@ -57,7 +57,10 @@ export interface ProbeOptions {
   timeoutMs: number;
   retries: number;
   showKeys: boolean;
+  /** Wireshark's ikev1_decryption_table for the ISAKMP SA. */
   keysFile?: string;
+  /** Wireshark's esp_sa table for the ESP SAs set up. */
+  espKeysFile?: string;
   pcapFile?: string;
   /** Quick Mode proposals to try after an authenticated Phase 1 (each in its own Quick Mode). */
   phase2?: { proposals: Phase2Proposal[]; localTs?: TrafficSelector; remoteTs?: TrafficSelector };
@@ -299,8 +302,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   let savedTo: string | null = null;
   if (opts.saveHashFile !== undefined) {
     if (captures.length > 0) {
-      writeFileSync(opts.saveHashFile, `${captures.map(formatPskCrackLine).join("\n")}\n`, { mode: 0o600 });
-      savedTo = opts.saveHashFile;
+      if (writeSecretFile("--save-hash", opts.saveHashFile, `${captures.map(formatPskCrackLine).join("\n")}\n`, warnings)) savedTo = opts.saveHashFile;
     } else {
       warnings.push(`--save-hash ${opts.saveHashFile}: nothing written, the gateway sent no Aggressive Mode hash`);
     }
@@ -373,21 +375,15 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     };
     if (opts.showKeys) report.phase1.keys = k;
     if (opts.keysFile !== undefined) {
-      const family = isIP(address) === 6 ? "IPv6" : "IPv4";
-      const esp = childKeys
-        .filter((c) => c.protocol === "esp")
-        .flatMap((c) => [
-          espSaLine(family, report.source.address, address, c.keys.out, c.encryption, c.integrity),
-          espSaLine(family, address, report.source.address, c.keys.in, c.encryption, c.integrity),
-        ]);
-      writeFileSync(
-        opts.keysFile,
-        `# ikeprobe ${VERSION}: Wireshark decryption tables. Lines with 2 fields: "IKEv1 Decryption Table" (ikev1_decryption_table: initiator cookie, encryption key)\n` +
-          `"${identityMm!.initiatorCookie.toString("hex")}","${k.encryptionKey}"\n` +
-          (esp.length > 0 ? `# Lines with 8 fields: "ESP SAs" (esp_sa: protocol, source, destination, SPI, encryption, key, authentication, key), one per direction\n${esp.join("\n")}\n` : ""),
-        { mode: 0o600 },
-      );
+      writeSecretFile("--keys", opts.keysFile, ikev1DecryptionTable([{ initiatorCookie: identityMm!.initiatorCookie.toString("hex"), encryptionKey: k.encryptionKey }]), warnings);
     }
+  } else if (opts.keysFile !== undefined) {
+    warnings.push(`--keys ${opts.keysFile}: nothing written, no ISAKMP SA got keys (the exchange stopped before message 4)`);
+  }
+  if (opts.espKeysFile !== undefined) {
+    const esp = childKeys.filter((c) => c.protocol === "esp").map((c) => ({ local: report.source.address, remote: address, encryption: c.encryption, integrity: c.integrity, keys: c.keys }));
+    if (esp.length > 0) writeSecretFile("--esp-keys", opts.espKeysFile, espSaTable(esp), warnings);
+    else warnings.push(`--esp-keys ${opts.espKeysFile}: nothing written, no ESP SA was set up`);
   }
   report.exitCode = exitCodeFor(report, opts.psk !== undefined);
   if (offers.length > 0 && offers.every((o) => o.status === "no-response")) {
@@ -396,6 +392,17 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     );
   }
   return report;
+}
+
+/** Writes a file only its owner may read; a failure is a warning in the report, never the end of it. */
+function writeSecretFile(option: string, path: string, data: string, warnings: string[]): boolean {
+  try {
+    writeFileSync(path, data, { mode: 0o600 });
+    return true;
+  } catch (e) {
+    warnings.push(`${option} ${path}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing saved`);
+    return false;
+  }
 }
 
 function identityReport(opts: ProbeOptions, localId: Identification, r: MainModeResult | undefined, anyAccepted: boolean, anyPskAccepted: boolean, offers: OfferReport[]): IdentityReport {
@@ -629,42 +636,6 @@ interface ChildKeys {
   encryption: string | null;
   integrity: string | null;
   keys: { in: { spi: string; encryptionKey: string; integrityKey: string }; out: { spi: string; encryptionKey: string; integrityKey: string }; pfsSharedSecret?: string };
-}
-
-/** Wireshark's names for ESP algorithms in its "ESP SAs" table (checked against tshark 4.0). */
-function wiresharkEsp(encryption: string | null, integrity: string | null): { enc: string; auth: string } {
-  const enc =
-    encryption === null || encryption === "null"
-      ? "NULL"
-      : encryption === "3des"
-        ? "TripleDES-CBC [RFC2451]"
-        : encryption === "des"
-          ? "DES-CBC [RFC2405]"
-          : /^aes\d+gcm(8|12|16)$/.test(encryption)
-            ? `AES-GCM with ${/gcm(\d+)$/.exec(encryption)![1]} octet ICV [RFC4106]`
-            : /^aes\d+ctr$/.test(encryption)
-              ? "AES-CTR [RFC3686]"
-              : /^aes\d+$/.test(encryption)
-                ? "AES-CBC [RFC3602]"
-                : /^cast/.test(encryption)
-                  ? "CAST5-CBC [RFC2144]"
-                  : /^blowfish/.test(encryption)
-                    ? "BLOWFISH-CBC [RFC2451]"
-                    : "NULL";
-  const auth: Record<string, string> = {
-    md5: "HMAC-MD5-96 [RFC2403]",
-    sha1: "HMAC-SHA-1-96 [RFC2404]",
-    sha256: "HMAC-SHA-256-128 [RFC4868]",
-    sha384: "HMAC-SHA-384-192 [RFC4868]",
-    sha512: "HMAC-SHA-512-256 [RFC4868]",
-  };
-  return { enc, auth: integrity === null ? "NULL" : (auth[integrity] ?? "NULL") };
-}
-
-function espSaLine(family: string, src: string, dst: string, k: { spi: string; encryptionKey: string; integrityKey: string }, encryption: string | null, integrity: string | null): string {
-  const w = wiresharkEsp(encryption, integrity);
-  const hex = (h: string): string => (h === "" ? "" : `0x${h}`);
-  return [family, src, dst, `0x${k.spi}`, w.enc, hex(k.encryptionKey), w.auth, hex(k.integrityKey)].map((f) => `"${f}"`).join(",");
 }
 
 /** A DELETE from the gateway naming one of our SPIs: the SA is gone (strongSwan does this when it cannot install it). */

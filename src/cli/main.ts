@@ -53,6 +53,7 @@ interface ProbeArgs {
   color: boolean;
   "show-keys": boolean;
   keys?: string;
+  "esp-keys"?: string;
   pcap?: string;
   hold: number;
   "vendor-ids"?: string;
@@ -105,7 +106,8 @@ function probeOptions(y: Argv): Argv<ProbeArgs> {
     .option("json", { type: "boolean", default: false, describe: "print one JSON document on stdout instead of tables" })
     .option("color", { type: "boolean", default: true, describe: "color the tables (--no-color or NO_COLOR turns it off)" })
     .option("show-keys", { type: "boolean", default: false, describe: "include the Phase 1 keys (SKEYID family, encryption key) in the report" })
-    .option("keys", { type: "string", describe: "write the keys as a Wireshark IKEv1 decryption table to this file" })
+    .option("keys", { type: "string", describe: "write the ISAKMP SA's key as Wireshark's ikev1_decryption_table file (a profile's file as is; each line also works as -o uat:ikev1_decryption_table:LINE)" })
+    .option("esp-keys", { type: "string", describe: "write the ESP SAs' keys (both directions) as Wireshark's esp_sa file, for decrypting captured ESP" })
     .option("pcap", { type: "string", describe: "write every packet sent and received to this pcap file" })
     .option("esp", { type: "string", array: true, describe: "Quick Mode ESP proposal(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (PFS), aes128-sha1, aes128gcm16, null-sha256 (repeatable; each in its own Quick Mode)" })
     .option("ah", { type: "string", array: true, describe: "Quick Mode AH proposal(s), e.g. sha256 (repeatable)" })
@@ -197,6 +199,10 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
   if (ids.length > 1 && !a.diagnose) throw new UsageError("--id given more than once: several identities are tried only with --diagnose");
   if (ids[0] !== undefined) opts.localId = parseIdentity(ids[0]);
   if (a.keys !== undefined) opts.keysFile = a.keys;
+  if (a["esp-keys"] !== undefined) {
+    if ((a.esp ?? []).length === 0) throw new UsageError("--esp-keys holds the keys of ESP SAs: add Quick Mode proposals with --esp");
+    opts.espKeysFile = a["esp-keys"];
+  }
   if (a.pcap !== undefined) opts.pcapFile = a.pcap;
   if ((a.esp ?? []).length > 0 || (a.ah ?? []).length > 0) {
     if (opts.psk === undefined) throw new UsageError("--esp/--ah need an authenticated Phase 1: give the PSK with --psk-file (or IKEPROBE_PSK)");
@@ -254,6 +260,7 @@ async function runDiagnoseCommand(a: ProbeArgs, io: IO): Promise<number> {
     ["--save-hash", a["save-hash"] !== undefined],
     ["--dpd", a.dpd],
     ["--keys", a.keys !== undefined],
+    ["--esp-keys", a["esp-keys"] !== undefined],
     ["--pcap", a.pcap !== undefined],
   ] as const) {
     if (used) throw new UsageError(`--diagnose runs its own sequence of probes: drop ${name}`);

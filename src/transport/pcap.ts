@@ -5,6 +5,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { isIP } from "node:net";
 import { ipToBytes } from "../wire/payloads/identification.js";
+import { UsageError } from "../errors.js";
 
 export interface PcapEndpoint {
   address: string;
@@ -58,7 +59,11 @@ export function ipUdpPacket(src: PcapEndpoint, dst: PcapEndpoint, payload: Buffe
 export class PcapWriter {
   private readonly fd: number;
   constructor(path: string) {
-    this.fd = openSync(path, "w", 0o600);
+    try {
+      this.fd = openSync(path, "w", 0o600);
+    } catch (e) {
+      throw new UsageError(`--pcap ${path}: cannot create it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check that its folder exists and is writable`, { cause: e });
+    }
     const h = Buffer.alloc(24);
     h.writeUInt32LE(0xa1b2c3d4, 0);
     h.writeUInt16LE(2, 4);

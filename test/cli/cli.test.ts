@@ -185,7 +185,8 @@ describe("ikeprobe CLI", () => {
     );
     assert.equal(doc.cleanup.deleted, true);
     assert.equal(doc.phase1.keys.encryptionKey, gw.keys!.encryptionKey.toString("hex"));
-    assert.equal(readFileSync(keys, "utf8").split("\n")[1], `"${doc.phase1.cookies.initiator}","${doc.phase1.keys.encryptionKey}"`);
+    // Wireshark's own ikev1_decryption_table file: one record per line, bare hex fields, nothing else.
+    assert.equal(readFileSync(keys, "utf8"), `${doc.phase1.cookies.initiator},${doc.phase1.keys.encryptionKey}\n`);
     const hexPsk = Buffer.from(psk).toString("hex");
     for (const [what, text] of [["stdout", r.stdout], ["stderr", r.stderr], ["keys", readFileSync(keys, "latin1")], ["pcap", readFileSync(pcap, "latin1")], ["pcap hex", readFileSync(pcap).toString("hex")]] as const) {
       assert.ok(!text.includes(psk) && !text.includes(hexPsk), `PSK in ${what}`);
@@ -218,7 +219,8 @@ describe("ikeprobe CLI", () => {
     });
     after(() => peer.close());
     const keys = join(dir, "qm-keys.txt");
-    const r = await run(["127.0.0.1", "--port", String(peer.port), "--ike", "aes256-sha256-modp2048", "--esp", "aes128-sha256", "--local-ts", "203.0.113.0/24", "--remote-ts", "198.51.100.0/24", "--keys", keys, "--json"], { IKEPROBE_PSK: psk });
+    const espKeys = join(dir, "qm-esp-keys.txt");
+    const r = await run(["127.0.0.1", "--port", String(peer.port), "--ike", "aes256-sha256-modp2048", "--esp", "aes128-sha256", "--local-ts", "203.0.113.0/24", "--remote-ts", "198.51.100.0/24", "--keys", keys, "--esp-keys", espKeys, "--json"], { IKEPROBE_PSK: psk });
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const doc = JSON.parse(r.stdout);
     assertValidReport(doc);
@@ -229,8 +231,11 @@ describe("ikeprobe CLI", () => {
     assert.equal(sa.encapsulation, "tunnel");
     assert.equal(sa.keys, undefined, "keys only with --show-keys");
     assert.ok(doc.informational.some((i: { notifies: { name: string }[] }) => i.notifies.some((n) => n.name === "CONNECTED")));
-    const esp = readFileSync(keys, "utf8").split("\n").filter((l) => l.split('","').length === 8);
+    assert.match(readFileSync(keys, "utf8"), /^[0-9a-f]{16},[0-9a-f]{64}\n$/, "--keys: the ISAKMP SA only");
+    const esp = readFileSync(espKeys, "utf8").split("\n");
+    assert.equal(esp.pop(), "", "ends with a newline");
     assert.equal(esp.length, 2);
+    for (const l of esp) assert.equal(l.split('","').length, 8, l);
     assert.ok(esp.some((l) => l.startsWith('"IPv4","127.0.0.1","127.0.0.1","0x0a0b0c0d","AES-CBC [RFC3602]","0x') && l.includes('"HMAC-SHA-256-128 [RFC4868]","0x')));
   });
 

@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
 import { e2eSkipReason } from "../lab/require.ts";
 import { type Run, sasWhen, spawnIkeprobe } from "../helpers/e2e.ts";
+import { tsharkWithLines, tsharkWithProfile } from "../helpers/tshark.ts";
 
 const PSK = "e2e-lab-secret-7Hq";
 // The lab's gateway addresses (test/lab/lab.ts), named in the client namespace's hosts file.
@@ -125,20 +126,22 @@ describe("Main Mode against a real strongSwan", { skip }, () => {
     assert.equal(r.json.phase1.natT.supported, true);
   });
 
-  test("tshark decrypts messages 5 and 6 of our capture with the key file we wrote", async () => {
+  test("tshark decrypts messages 5 and 6 of our capture with the key file we wrote, as a profile file and line by line", async () => {
     const pcap = join(lab.dir, "probe.pcap");
     const keys = join(lab.dir, "keys.txt");
     const r = await run(["--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--pcap", pcap, "--keys", keys, "--json"]);
     assert.equal(r.code, 0, r.stderr);
-    const entry = readFileSync(keys, "utf8").split("\n").find((l) => l.startsWith('"'))!.replace(/"/g, "");
-    const t = spawnSync("tshark", ["-r", pcap, "-o", `uat:ikev1_decryption_table:${entry}`, "-V"], { encoding: "utf8" });
-    assert.equal(t.status, 0, t.stderr);
-    const frames = t.stdout.split(/^Frame \d+:/m).slice(1);
-    assert.equal(frames.length, 7, "MM1-MM6 and the DELETE");
-    assert.match(frames[4]!, /ID_FQDN: client\.lab\.example/);
-    assert.match(frames[4]!, /Payload: Hash \(8\)/);
-    assert.match(frames[5]!, /ID_FQDN: gw\.lab\.example/);
-    assert.match(frames[6]!, /Payload: Delete \(12\)/);
+    assert.equal(readFileSync(keys, "utf8"), `${r.json.phase1.cookies.initiator},${r.json.phase1.keys?.encryptionKey ?? readFileSync(keys, "utf8").split(",")[1]!.trim()}\n`);
+    for (const t of [tsharkWithProfile(pcap, { ikev1: keys }), tsharkWithLines(pcap, { ikev1: keys })]) {
+      assert.equal(t.status, 0, t.stderr);
+      assert.doesNotMatch(t.stderr, /must be 8 octets|error/i);
+      const frames = t.stdout.split(/^Frame \d+:/m).slice(1);
+      assert.equal(frames.length, 7, "MM1-MM6 and the DELETE");
+      assert.match(frames[4]!, /ID_FQDN: client\.lab\.example/);
+      assert.match(frames[4]!, /Payload: Hash \(8\)/);
+      assert.match(frames[5]!, /ID_FQDN: gw\.lab\.example/);
+      assert.match(frames[6]!, /Payload: Delete \(12\)/);
+    }
     // Without the key, tshark cannot see inside.
     const blind = spawnSync("tshark", ["-r", pcap, "-V"], { encoding: "utf8" });
     assert.doesNotMatch(blind.stdout, /ID_FQDN: client\.lab\.example/);

@@ -13,6 +13,7 @@ import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
 import { e2eSkipReason } from "../lab/require.ts";
 import { sasWhen, spawnIkeprobe } from "../helpers/e2e.ts";
+import { tsharkWithLines, tsharkWithProfile } from "../helpers/tshark.ts";
 
 const PSK = "qm-lab-secret-41x";
 const skip = e2eSkipReason([{ pkg: "tshark", binary: "tshark" }]);
@@ -127,29 +128,31 @@ describe("Quick Mode against a real strongSwan", { skip }, () => {
     assert.match(r.json.warnings.join(), /deleted the IPsec SA/);
   });
 
-  test("tshark decrypts our Quick Mode messages with our key file, and takes its ESP SA lines", async () => {
+  test("tshark decrypts our Quick Mode messages with our key files, loaded as profile files and line by line", async () => {
     const pcap = join(lab.dir, "qm.pcap");
     const keys = join(lab.dir, "qm-keys.txt");
-    const r = await start(["--id", "fqdn:client.lab.example", "--esp", "aes256-sha256-modp2048", ...TS, "--pcap", pcap, "--keys", keys]).done;
+    const espKeys = join(lab.dir, "qm-esp-keys.txt");
+    const r = await start(["--id", "fqdn:client.lab.example", "--esp", "aes256-sha256-modp2048", "--esp", "aes128gcm16-ecp256", ...TS, "--pcap", pcap, "--keys", keys, "--esp-keys", espKeys]).done;
     assert.equal(r.code, 0, r.stderr);
-    const lines = readFileSync(keys, "utf8").split("\n").filter((l) => l.startsWith('"'));
-    const ike = lines.find((l) => l.split('","').length === 2)!.replace(/"/g, "");
-    const esp = lines.filter((l) => l.split('","').length === 8);
-    assert.equal(esp.length, 2, "one ESP SA line per direction");
-    const sa = r.json.phase2.proposals[0].sa;
-    assert.ok(esp.some((l) => l.includes(`"0x${sa.spiOut}"`) && l.startsWith(`"IPv4","${lab.clientAddr}","${lab.gwAddr}"`)));
-    assert.ok(esp.some((l) => l.includes(`"AES-CBC [RFC3602]"`) && l.includes(`"HMAC-SHA-256-128 [RFC4868]"`)));
-    const args = ["-r", pcap, "-o", `uat:ikev1_decryption_table:${ike}`, ...esp.flatMap((l) => ["-o", `uat:esp_sa:${l}`]), "-V"];
-    const t = spawnSync("tshark", args, { encoding: "utf8" });
-    assert.equal(t.status, 0, t.stderr);
-    const frames = t.stdout.split(/^Frame \d+:/m).slice(1);
-    const qm = frames.filter((f) => /Exchange type: Quick Mode \(32\)/.test(f));
-    assert.equal(qm.length, 3, "QM1, QM2, QM3");
-    assert.match(qm[0]!, /Payload: Security Association \(1\)/);
-    assert.match(qm[0]!, /Payload: Key Exchange \(4\)/);
-    assert.match(qm[0]!, /ID type: IPV4_ADDR_SUBNET \(4\)/);
-    assert.match(qm[0]!, /Identification Data:203\.0\.113\.0\/255\.255\.255\.0/);
-    assert.match(qm[1]!, /Payload: Nonce \(10\)/);
-    assert.match(qm[2]!, /Payload: Hash \(8\)/);
+    assert.match(readFileSync(keys, "utf8"), /^[0-9a-f]{16},[0-9a-f]{64}\n$/, "exactly one ikev1_decryption_table record");
+    const esp = readFileSync(espKeys, "utf8").split("\n").filter((l) => l !== "");
+    assert.equal(esp.length, 4, "one esp_sa record per direction of each ESP SA");
+    const [cbc, gcm] = r.json.phase2.proposals.map((p: { sa: { spiIn: string; spiOut: string } }) => p.sa);
+    assert.ok(esp.some((l) => l.startsWith(`"IPv4","${lab.clientAddr}","${lab.gwAddr}","0x${cbc.spiOut}","AES-CBC [RFC3602]","0x`) && l.includes(`"HMAC-SHA-256-128 [RFC4868]","0x`)));
+    assert.ok(esp.some((l) => l.startsWith(`"IPv4","${lab.gwAddr}","${lab.clientAddr}","0x${cbc.spiIn}","AES-CBC [RFC3602]"`)));
+    assert.ok(esp.some((l) => l.includes(`"0x${gcm.spiOut}","AES-GCM with 16 octet ICV [RFC4106]","0x`) && l.endsWith(`"NULL",""`)));
+    for (const t of [tsharkWithProfile(pcap, { ikev1: keys, espSa: espKeys }), tsharkWithLines(pcap, { ikev1: keys, espSa: espKeys })]) {
+      assert.equal(t.status, 0, t.stderr);
+      assert.doesNotMatch(t.stderr, /must be|error|invalid/i);
+      const frames = t.stdout.split(/^Frame \d+:/m).slice(1);
+      const qm = frames.filter((f) => /Exchange type: Quick Mode \(32\)/.test(f));
+      assert.equal(qm.length, 6, "QM1, QM2, QM3 twice");
+      assert.match(qm[0]!, /Payload: Security Association \(1\)/);
+      assert.match(qm[0]!, /Payload: Key Exchange \(4\)/);
+      assert.match(qm[0]!, /ID type: IPV4_ADDR_SUBNET \(4\)/);
+      assert.match(qm[0]!, /Identification Data:203\.0\.113\.0\/255\.255\.255\.0/);
+      assert.match(qm[1]!, /Payload: Nonce \(10\)/);
+      assert.match(qm[2]!, /Payload: Hash \(8\)/);
+    }
   });
 });
