@@ -9,7 +9,7 @@ import { addressIdentity } from "./config/identity.js";
 import { nameVendorId } from "./data/vendor-ids.js";
 import { type Phase2Proposal, espEncryptionToken, integrityToken, phase2Token } from "./config/esp.js";
 import { type TrafficSelector, parseTrafficSelector } from "./config/traffic-selector.js";
-import { type IsakmpSa, buildInformational, readInformationalDatagram } from "./exchanges/isakmp-sa.js";
+import { type IsakmpSa, buildInformational, isakmpDelete, readInformationalDatagram } from "./exchanges/isakmp-sa.js";
 import { QuickModeInitiator, encapsulationToken } from "./exchanges/quick-mode.js";
 import { DOI_IPSEC, NotifyType, PayloadType, ProtocolId } from "./wire/constants.js";
 import { encodeDelete } from "./wire/payloads/delete.js";
@@ -23,7 +23,7 @@ import type { AggressiveCapture } from "./exchanges/main-mode.js";
 import { DPD_VID } from "./data/vendor-ids.js";
 import { IkeTransport, type RoundTrip } from "./transport/udp.js";
 import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "./transport/resolve.js";
-import { type Identification, decodeId, describeId } from "./wire/payloads/identification.js";
+import { type Identification, describeId } from "./wire/payloads/identification.js";
 
 export const VERSION = "0.1.0";
 
@@ -255,6 +255,11 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
             const p2 = modeConfig?.address != null && opts.phase2.localTs === undefined ? { ...opts.phase2, localTs: parseTrafficSelector(modeConfig.address, "Mode-Config address") } : opts.phase2;
             phase2 = await runQuickModes(sa, transport, floated, { ...opts, phase2: p2 }, stats, steps, informational, warnings, childKeys);
           }
+          if (refused) {
+            // The gateway dropped the exchange when it refused our HASH_I: there is no SA to delete.
+            cleanupDetail = "nothing to delete: the gateway refused Aggressive Mode message 3 and dropped the exchange";
+            continue;
+          }
           if ((opts.holdSeconds ?? 0) > 0 && !opts.signal?.aborted) {
             opts.onProgress?.(`holding the SAs for ${opts.holdSeconds} s (Ctrl-C ends the hold and cleans up)`);
             await sleep(opts.holdSeconds! * 1000, opts.signal);
@@ -278,7 +283,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
             stats.packetsSent++;
             childSasDeleted = children.flatMap((c) => [c.spiIn, c.spiOut]);
           }
-          await transport.send(mm.buildDelete(), floated);
+          await transport.send(isakmpDelete(sa), floated);
           stats.packetsSent++;
           deleted = true;
           cleanupDetail =
@@ -310,7 +315,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const findings: Report["findings"] = [];
   if (captures.length > 0) {
     const c = captures[0]!;
-    const remote = describeId(decodeId(c.idirB));
+    const remote = c.remoteId;
     findings.push({
       id: "aggressive-mode-psk-hash",
       severity: "high",
@@ -344,7 +349,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
           ? {
               hashExposed: captures.length > 0,
               hashAlgorithm: captures[0] !== undefined ? hashToken(captures[0].hash) : null,
-              remote: captures[0] !== undefined ? describeId(decodeId(captures[0].idirB)) : null,
+              remote: captures[0]?.remoteId ?? null,
               savedTo,
               savedHashes: savedTo !== null ? captures.length : 0,
               message3: am3Sent ? (opts.am3Clear === true ? "clear" : "encrypted") : null,
@@ -430,7 +435,7 @@ function identityReport(opts: ProbeOptions, localId: Identification, r: MainMode
       status: "not-attempted",
       cause: null,
       local,
-      remote: am ? describeId(decodeId(r.aggressive!.idirB)) : null,
+      remote: am ? r.aggressive!.remoteId : null,
       detail: am
         ? "no PSK given (--psk-file, IKEPROBE_PSK or --psk): Aggressive Mode stopped after message 2, whose HASH_R was captured (see findings)"
         : "no PSK given (--psk-file, IKEPROBE_PSK or --psk): stopped after message 2",

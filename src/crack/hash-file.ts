@@ -30,7 +30,7 @@ export interface PskHash {
 }
 
 /** The two PRF messages and the hash to match, from the nine fields. */
-export function crackTarget(c: Omit<AggressiveCapture, "hash">): { nonces: Buffer; message: Buffer; hashR: Buffer } {
+export function crackTarget(c: Omit<AggressiveCapture, "hash" | "remoteId">): { nonces: Buffer; message: Buffer; hashR: Buffer } {
   return { nonces: Buffer.concat([c.niB, c.nrB]), message: Buffer.concat([c.gxr, c.gxi, c.ckyR, c.ckyI, c.saiB, c.idirB]), hashR: c.hashR };
 }
 

@@ -20,7 +20,7 @@
  * it is captured (`result.aggressive`) for offline PSK tests, whether or not we hold a PSK.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { type IsakmpSa, header, isakmpDelete, nonZeroRandom, readInformational } from "./isakmp-sa.js";
+import { type IsakmpSa, header, nonZeroRandom, readInformational } from "./isakmp-sa.js";
 import { type CipherSpec, cipherAvailable, cipherSpec, decrypt, encrypt, lastBlock } from "../crypto/cipher.js";
 import { type KeyExchange, createKeyExchange } from "../crypto/dh.js";
 import { type Phase1Keys, derivePhase1Keys, hashI, hashR, natD, phase1Iv, skeyidPsk } from "../crypto/keys.js";
@@ -75,6 +75,8 @@ export interface AggressiveCapture {
   hashR: Buffer;
   /** Phase 1 hash algorithm number (1 MD5, 2 SHA1, 4/5/6 SHA2). */
   hash: number;
+  /** The gateway's ID payload, decoded. */
+  remoteId: { type: string; value: string };
 }
 
 export interface NotifyInfo {
@@ -89,10 +91,10 @@ export interface NatTResult {
   /** The gateway announced NAT-T support (one of our NAT-T vendor IDs came back). */
   supported: boolean;
   variant: NatTVariant | null;
-  /** A NAT was detected from the NAT-D payloads (either side). */
-  detected: boolean;
-  localBehindNat: boolean;
-  gatewayBehindNat: boolean;
+  /** A NAT was detected from the NAT-D payloads (either side); null: no NAT-D pair was exchanged, so not tested. */
+  detected: boolean | null;
+  localBehindNat: boolean | null;
+  gatewayBehindNat: boolean | null;
   /** We moved to port 4500 with the non-ESP marker. */
   floated: boolean;
   forced: boolean;
@@ -382,10 +384,6 @@ export class MainModeInitiator {
     };
   }
 
-  /** Protected Informational with a DELETE for this ISAKMP SA. */
-  buildDelete(): Buffer {
-    return isakmpDelete(this.isakmpSa());
-  }
 
   // --- message 2 ---------------------------------------------------------------------------
 
@@ -414,9 +412,9 @@ export class MainModeInitiator {
     this.result.natT = {
       supported: this.natVariant !== null,
       variant: this.natVariant,
-      detected: false,
-      localBehindNat: false,
-      gatewayBehindNat: false,
+      detected: null,
+      localBehindNat: null,
+      gatewayBehindNat: null,
       floated: false,
       forced: this.cfg.natT === "force",
     };
@@ -454,6 +452,8 @@ export class MainModeInitiator {
     const nr = checkNonce(find(PayloadType.NONCE).body);
     const idP = find(PayloadType.ID);
     const hashP = find(PayloadType.HASH);
+    // The ID decodes before anything is captured: a capture is only ever made of well-formed payloads.
+    const remoteId = describeId(decodeId(idP.body));
     this.gxr = ke.body;
     this.result.aggressive = {
       gxr: ke.body,
@@ -466,8 +466,11 @@ export class MainModeInitiator {
       nrB: nr,
       hashR: hashP.body,
       hash: t.hash,
+      remoteId,
     };
-    const remoteId = describeId(decodeId(idP.body));
+    // NAT-D needs no keys (a hash of cookies, address and port): evaluated with or without a PSK.
+    this.hash = hashAlg(t.hash);
+    this.evaluateNatD(msg.payloads);
     if (this.cfg.psk === undefined) return this.finish();
     const stop = this.chooseAlgorithms(t);
     if (stop !== undefined) return stop;
@@ -488,7 +491,6 @@ export class MainModeInitiator {
         remoteId,
       );
     }
-    this.evaluateNatD(msg.payloads);
     const idiiB = encodeId(this.cfg.localId);
     const hi = hashI(h, keys.skeyid, this.kex!.publicValue, this.gxr, this.initiatorCookie, this.responderCookie, this.saiB, idiiB);
     const payloads: { type: number; body: Buffer }[] = [{ type: PayloadType.HASH, body: hi }, ...this.natDPayloads()];
@@ -586,7 +588,7 @@ export class MainModeInitiator {
     } else if (natds.length === 1) {
       this.result.warnings.push("the gateway sent a single NAT-D payload; NAT detection needs two");
     }
-    this.floated = (nat.detected && nat.supported) || this.cfg.natT === "force";
+    this.floated = (nat.detected === true && nat.supported) || this.cfg.natT === "force";
     nat.floated = this.floated;
   }
 
@@ -746,9 +748,12 @@ export class MainModeInitiator {
   }
 
   private fail(e: IkeprobeError): Step {
-    if (this.result.offer !== "accepted") {
+    // Aggressive Mode message 2 is one answer: a payload of it we cannot read (after its SA was
+    // taken) makes the whole answer malformed, not an accepted offer; a local lack is not its fault.
+    const unreadableAm2 = this.stage === "am1" && this.result.offer === "accepted" && e.code !== "unsupported";
+    if (this.result.offer !== "accepted" || unreadableAm2) {
       this.result.offer = "malformed";
-      this.result.error = { code: e.code, message: e.message };
+      this.result.error = { code: e.code, message: unreadableAm2 ? `message 2 is malformed: ${e.message}` : e.message };
     } else {
       this.result.error = { code: e.code, message: e.message };
       this.identity("error", "error", e.message, `local error at ${this.stage}: ${e.code}`);

@@ -35,11 +35,12 @@ export interface SelectedReport {
 }
 
 export interface NatTReport {
-  detected: boolean;
+  /** null: no NAT-D pair was exchanged (Main Mode stopped at message 2, or the gateway sent none): not tested. */
+  detected: boolean | null;
   supported: boolean;
   variant: string | null;
-  localBehindNat: boolean;
-  gatewayBehindNat: boolean;
+  localBehindNat: boolean | null;
+  gatewayBehindNat: boolean | null;
   floated: boolean;
   forced: boolean;
   mode: "auto" | "force" | "off";

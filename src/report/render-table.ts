@@ -74,11 +74,12 @@ export function renderTable(r: Report, color: boolean): string {
 
   const n = r.phase1.natT;
   if (n !== null) {
-    const where = [n.localBehindNat && "we are behind a NAT", n.gatewayBehindNat && "the gateway is behind a NAT (or claims to be)"].filter(Boolean).join("; ");
+    // A NAT-D mismatch is what the gateway says: some fake theirs on purpose to force encapsulation.
+    const where = [n.localBehindNat === true && "we are behind a NAT (or the gateway claims so)", n.gatewayBehindNat === true && "the gateway is behind a NAT (or claims to be)"].filter(Boolean).join("; ");
     out.push(
       "",
       `${c.bold("NAT-T:")} ${n.mode === "off" ? "off (--nat-t off)" : n.supported ? `supported (${n.variant})` : "not announced by the gateway"}` +
-        `${n.detected ? `; NAT detected: ${where}` : n.supported ? "; no NAT detected" : ""}${n.floated ? "; moved to UDP 4500" : ""}${n.forced ? " (forced)" : ""}`,
+        `${n.detected === true ? `; NAT detected: ${where}` : n.detected === false ? "; no NAT detected" : n.mode !== "off" ? "; NAT not tested (no NAT-D exchanged)" : ""}${n.floated ? "; moved to UDP 4500" : ""}${n.forced ? " (forced)" : ""}`,
     );
   }
 

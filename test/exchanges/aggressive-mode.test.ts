@@ -122,6 +122,38 @@ describe("Aggressive Mode initiator", () => {
     assert.match(am.result.error?.message ?? "", /group 15 in Aggressive Mode/);
   });
 
+  test("NAT-D in message 2 is evaluated without a PSK (it needs no keys); a gateway claiming a NAT is reported so", () => {
+    const natd = { initiator: { address: "198.18.1.2", port: 40000 }, gateway: { address: "198.18.1.1", port: 500 } };
+    for (const [claim, gatewayBehind] of [[false, false], [true, true]] as const) {
+      const gw = new ScriptedGateway();
+      const am = new MainModeInitiator(config("aes128-sha1-modp2048", null, { natT: "auto" }));
+      am.receive(gw.am2(am.start(), { natd: { ...natd, claim } }));
+      assert.equal(am.result.offer, "accepted");
+      assert.equal(am.result.natT?.detected, gatewayBehind);
+      assert.equal(am.result.natT?.localBehindNat, false);
+      assert.equal(am.result.natT?.gatewayBehindNat, gatewayBehind);
+    }
+    // No NAT-D in message 2: not tested, which is not "no NAT".
+    const gw = new ScriptedGateway();
+    const am = new MainModeInitiator(config("aes128-sha1-modp2048", null, { natT: "auto" }));
+    am.receive(gw.am2(am.start()));
+    assert.equal(am.result.natT?.detected, null);
+    assert.equal(am.result.natT?.localBehindNat, null);
+  });
+
+  for (const [name, idBody] of [["empty", Buffer.alloc(0)], ["3 bytes", Buffer.from([2, 0, 0])]] as const) {
+    test(`an ID payload in message 2 that does not decode (${name}): a malformed answer, and nothing captured for --save-hash`, () => {
+      for (const psk of [null, "gateway-psk"]) {
+        const gw = new ScriptedGateway();
+        const am = new MainModeInitiator(config("aes128-sha1-modp1024", psk));
+        const step = am.receive(gw.am2(am.start(), { idBody }));
+        assert.equal(step.kind, "done");
+        assert.equal(am.result.aggressive, undefined, "no capture of a message we could not read");
+        assert.ok(am.result.offer === "malformed" || am.result.identity?.status === "error", JSON.stringify(am.result));
+      }
+    });
+  }
+
   test("no answer to message 1 is no-response", () => {
     const am = new MainModeInitiator(config("aes256-sha256-modp2048", "gateway-psk"));
     am.start();

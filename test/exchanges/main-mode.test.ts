@@ -177,6 +177,16 @@ describe("Main Mode initiator", () => {
     assert.equal(mm.result.natT?.detected, false);
   });
 
+  test("NAT-D not exchanged (no PSK: Main Mode stops at message 2): NAT detection is null, not false", () => {
+    const gw = new ScriptedGateway();
+    const mm = new MainModeInitiator(config("aes256-sha256-modp2048", null));
+    mm.receive(gw.mm2(mm.start()));
+    assert.equal(mm.result.offer, "accepted");
+    assert.equal(mm.result.natT?.supported, true);
+    assert.equal(mm.result.natT?.detected, null);
+    assert.equal(mm.result.natT?.gatewayBehindNat, null);
+  });
+
   test("--nat-t off sends no NAT-T vendor ID and no NAT-D", () => {
     const gw = new ScriptedGateway();
     const mm = new MainModeInitiator(config(undefined, "gateway-psk", { natT: "off" }));

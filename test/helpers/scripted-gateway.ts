@@ -7,12 +7,12 @@
 import { randomBytes } from "node:crypto";
 import { type CipherSpec, cipherSpec, decrypt, encrypt, lastBlock } from "../../src/crypto/cipher.ts";
 import { type KeyExchange, createKeyExchange } from "../../src/crypto/dh.ts";
-import { type Phase1Keys, derivePhase1Keys, hashI, hashMessageId, hashR, messageIdIv, phase1Iv, skeyidPsk } from "../../src/crypto/keys.ts";
+import { type Phase1Keys, derivePhase1Keys, hashI, hashMessageId, hashR, messageIdIv, natD, phase1Iv, skeyidPsk } from "../../src/crypto/keys.ts";
 import { type HashAlg, hashAlg } from "../../src/crypto/prf.ts";
 import { Phase1Attr, attrNumber } from "../../src/wire/attributes.ts";
 import { ExchangeType, Flags, PayloadType } from "../../src/wire/constants.ts";
 import { type Message, decodeChain, decodeMessage, encodeChain, encodeMessage } from "../../src/wire/message.ts";
-import { encodeId } from "../../src/wire/payloads/identification.ts";
+import { encodeId, ipToBytes } from "../../src/wire/payloads/identification.ts";
 import { encodeNotification } from "../../src/wire/payloads/notification.ts";
 import { type SecurityAssociation, decodeSa, encodeSa } from "../../src/wire/payloads/sa.ts";
 import { type IsakmpSa, buildInformational, openProtected, sealProtected } from "../../src/exchanges/isakmp-sa.ts";
@@ -123,7 +123,18 @@ export class ScriptedGateway {
    * Aggressive Mode message 2 for message 1: the first transform, KE, Nr, IDir and HASH_R with the
    * gateway's PSK. Options break it in the ways tests need.
    */
-  am2(am1: Buffer, opts: { drop?: number; tamperHash?: boolean; group?: number } = {}): Buffer {
+  am2(
+    am1: Buffer,
+    opts: {
+      drop?: number;
+      tamperHash?: boolean;
+      group?: number;
+      /** The gateway's ID payload body as sent (default FQDN gw.example); lets a test send a broken one. */
+      idBody?: Buffer;
+      /** NAT-D for the initiator at `initiator` and the gateway at `gateway` (`claim`: a random one of its own). */
+      natd?: { initiator: { address: string; port: number }; gateway: { address: string; port: number }; claim?: boolean };
+    } = {},
+  ): Buffer {
     const m = decodeMessage(am1);
     const chosen = this.mm2(am1, opts.group !== undefined ? (sa) => {
       const a = sa.proposals[0]!.transforms[0]!.attributes.find((x) => x.type === Phase1Attr.GROUP_DESCRIPTION)!;
@@ -135,7 +146,7 @@ export class ScriptedGateway {
     const gxy = opts.group !== undefined ? Buffer.alloc(0) : this.kex!.computeSecret(this.gxi);
     this.keys = derivePhase1Keys(this.h!, skeyidPsk(this.h!, this.psk, this.ni, this.nr), gxy, this.initiatorCookie, this.responderCookie, this.spec!.keyLength);
     this.iv = phase1Iv(this.h!, this.gxi, this.kex!.publicValue, this.spec!.blockSize);
-    const idirB = encodeId({ idType: 2, protocolId: 0, port: 0, data: Buffer.from("gw.example") });
+    const idirB = opts.idBody ?? encodeId({ idType: 2, protocolId: 0, port: 0, data: Buffer.from("gw.example") });
     const hr = hashR(this.h!, this.keys.skeyid, this.gxi, this.kex!.publicValue, this.initiatorCookie, this.responderCookie, this.saiB, idirB);
     if (opts.tamperHash) hr[0] = hr[0]! ^ 0xff;
     const p: Payloads = [
@@ -145,6 +156,13 @@ export class ScriptedGateway {
       { type: PayloadType.ID, body: idirB },
       { type: PayloadType.HASH, body: hr },
     ];
+    if (opts.natd !== undefined) {
+      const { initiator, gateway, claim } = opts.natd;
+      p.push(
+        { type: PayloadType.NAT_D, body: natD(this.h!, this.initiatorCookie, this.responderCookie, ipToBytes(initiator.address), initiator.port) },
+        { type: PayloadType.NAT_D, body: claim === true ? randomBytes(this.h!.length) : natD(this.h!, this.initiatorCookie, this.responderCookie, ipToBytes(gateway.address), gateway.port) },
+      );
+    }
     return this.plain(p.filter((x) => x.type !== opts.drop), ExchangeType.AGGRESSIVE);
   }
 
