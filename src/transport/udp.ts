@@ -2,7 +2,8 @@
  * UDP transport for IKE: one socket for port 500 traffic and, after NAT-T floating, one for
  * port 4500 traffic where every IKE datagram carries the 4-byte non-ESP marker (RFC 3948 §2.2).
  * Retransmits with exponential backoff inside a fixed total timeout, so a run never waits forever.
- * Only datagrams from the gateway's address are offered to the exchange; the rest are counted.
+ * Only datagrams from the gateway's address and the port we sent to are offered to the exchange;
+ * the rest are counted as ignored.
  */
 import { type Socket, createSocket } from "node:dgram";
 import { isIP } from "node:net";
@@ -132,7 +133,9 @@ export class IkeTransport {
   private onMessage(msg: Buffer, from: Endpoint, natt: boolean): void {
     const path = natt ? this.natt : this.ike;
     if (path === undefined) return;
-    if (from.address !== this.ike.remote.address) {
+    // An answer comes from the address and port we sent to (500, --port, or 4500 after floating):
+    // anything else is another sender's, or a stray reply, and not the gateway's answer.
+    if (from.address !== path.remote.address || from.port !== path.remote.port) {
       this.ignored++;
       return;
     }

@@ -143,6 +143,25 @@ describe("ikeprobe CLI", () => {
     }
   });
 
+  test("an answer from another source port than the one we sent to is not the gateway's: ignored and counted", async () => {
+    const { createSocket } = await import("node:dgram");
+    const other = createSocket("udp4");
+    await new Promise<void>((res) => other.bind(0, "127.0.0.1", () => res()));
+    after(() => other.close());
+    const peer = await startUdpPeer((msg, _reply, from) => {
+      const gw = new ScriptedGateway();
+      gw.initiatorCookie = msg.subarray(0, 8);
+      other.send(gw.notify(NotifyType.NO_PROPOSAL_CHOSEN), from.port, from.address);
+    });
+    after(() => peer.close());
+    const r = await run(["127.0.0.1", "--port", String(peer.port), "--ike", "3des-md5-modp1024", "--json", "--timeout", "0.6", "--retries", "1"]);
+    assert.equal(r.code, 3, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assertValidReport(doc);
+    assert.equal(doc.phase1.offers[0].status, "no-response");
+    assert.equal(doc.stats.ignored, 2, "both answers, from the wrong port, counted as ignored");
+  });
+
   test("a malformed answer is reported as such, never a stack trace", async () => {
     const peer = await startUdpPeer((msg, reply) => reply(Buffer.concat([Buffer.from(msg.subarray(0, 8)), Buffer.alloc(8, 1), Buffer.from("0110020000000000000000ff", "hex"), Buffer.alloc(20)])));
     after(() => peer.close());
