@@ -96,6 +96,7 @@ export const CAUSE_FIXES: Readonly<Record<string, string>> = {
   "payload-malformed": "the gateway used another PSK for our source address: put the right PSK in --psk-file, or fix the gateway's PSK entry for this address.",
   "undecryptable-reply": "the gateway used another PSK for our source address: put the right PSK in --psk-file, or fix the gateway's PSK entry for this address.",
   "silence-after-mm5": "the gateway dropped message 5, most likely because it used another PSK for our source address: check the PSK entry for this address.",
+  "mm4-resent": "the gateway could not use message 5 (it re-sent message 4): it used another PSK for our source address; put the right PSK in --psk-file, or fix the gateway's PSK entry for this address.",
   "hash-r-mismatch": "the gateway's hash does not match our PSK: the PSK it holds for this peer differs from ours.",
   "silence-after-mm3": "the gateway stopped answering at the key exchange: check for filtering of large UDP packets (fragments) and the DH group.",
   "key-exchange-refused": "the gateway refused our key exchange: offer another DH group.",

@@ -14,10 +14,10 @@ import { QuickModeInitiator, encapsulationToken } from "./exchanges/quick-mode.j
 import { DOI_IPSEC, NotifyType, PayloadType, ProtocolId } from "./wire/constants.js";
 import { encodeDelete } from "./wire/payloads/delete.js";
 import { MainModeInitiator, type MainModeResult, type Step } from "./exchanges/main-mode.js";
-import { type ChildSaReport, ExitCode, type IdentityReport, type InformationalReport, type OfferReport, type Phase2ProposalReport, type Report, type SelectedReport, type TimingReport } from "./report/model.js";
+import { type ChildSaReport, ExitCode, type IdentityReport, type InformationalReport, type OfferReport, type Phase2ProposalReport, type Report, type SelectedReport, type TimingReport, type UnsolicitedReport } from "./report/model.js";
 import { PcapWriter } from "./transport/pcap.js";
 import { type XauthCredentials, IsakmpSession } from "./session.js";
-import { formatPskCrackLine } from "./crack/hash-file.js";
+import { crackersFor, formatPskCrackLine, hashcatFit } from "./crack/hash-file.js";
 import { espSaTable, ikev1DecryptionTable } from "./report/wireshark.js";
 import type { AggressiveCapture } from "./exchanges/main-mode.js";
 import { DPD_VID } from "./data/vendor-ids.js";
@@ -32,6 +32,9 @@ const PSK_METHODS = new Set([1, 65001, 65002]);
 
 /** Auth methods after which the gateway (as XAUTH server) starts XAUTH: XAUTHInitPreShared and its kin (IKEV1.md §4.4). */
 const XAUTH_METHODS = new Set([65001, 65002, 65003, 65004, 65005, 65006, 65007, 65008, 65009, 65010]);
+
+/** Our nonce when the point of the exchange is the gateway's hash (hashcat-friendly, see crack/hash-file.ts). */
+const CAPTURE_NONCE_LENGTH = 20;
 
 /** The least time we listen after the last Quick Mode for the gateway's reaction (e.g. a DELETE). */
 const SETTLE_MIN_MS = 50;
@@ -140,6 +143,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   let phase2: Report["phase2"] = null;
   let childSasDeleted: string[] = [];
   const informational: InformationalReport[] = [];
+  const unsolicited: UnsolicitedReport[] = [];
   /** Key material of every IPsec SA set up, for --keys even without --show-keys. */
   const childKeys: ChildKeys[] = [];
   const captures: AggressiveCapture[] = [];
@@ -166,6 +170,9 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       const attemptIdentity = opts.psk !== undefined && identityMm === undefined && PSK_METHODS.has(transform.auth);
       const mm = new MainModeInitiator({
         transform,
+        // A hash for offline tests (no PSK, or --save-hash): a 20-byte nonce (ike-scan's), so that
+        // with the gateway's (commonly 32) the nonces stay under hashcat's 64-byte limit.
+        ...(opts.aggressive === true && (!attemptIdentity || opts.saveHashFile !== undefined) ? { nonceLength: CAPTURE_NONCE_LENGTH } : {}),
         ...(attemptIdentity ? { psk: opts.psk! } : {}),
         localId,
         natT: opts.natT,
@@ -227,7 +234,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
         if (r.identity?.status === "authenticated") {
           const sa = mm.isakmpSa();
           // From here on the gateway may send protected messages at any time: the session keeps them.
-          const session = new IsakmpSession(sa, transport, floated, stats, informational);
+          const session = new IsakmpSession(sa, transport, floated, stats, informational, unsolicited);
           const settle = settleMs(firstRttMs, opts.timeoutMs);
           let refused = false;
           if (opts.aggressive === true) {
@@ -321,7 +328,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       severity: "high",
       detail:
         `the gateway answers Aggressive Mode with PSK for ${describeId(localId!).type} ${describeId(localId!).value}: it handed an unauthenticated peer HASH_R (${hashToken(c.hash)}), computed from its PSK, ` +
-        `which can be tested offline against any number of candidate keys (${c.hash === 1 || c.hash === 2 ? `ikeprobe psk-crack, psk-crack, hashcat -m ${c.hash === 1 ? 5300 : 5400}` : "ikeprobe psk-crack"}); disable Aggressive Mode with PSK, or use certificates` +
+        `which can be tested offline against any number of candidate keys (${crackersFor(c)}); disable Aggressive Mode with PSK, or use certificates` +
         (savedTo !== null ? `; saved to ${savedTo}` : "; --save-hash FILE keeps it") +
         ` (gateway ID ${remote.type} ${remote.value})`,
     });
@@ -352,6 +359,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
               remote: captures[0]?.remoteId ?? null,
               savedTo,
               savedHashes: savedTo !== null ? captures.length : 0,
+              hashcat: captures[0] !== undefined ? hashcatFit(captures[0]) : null,
               message3: am3Sent ? (opts.am3Clear === true ? "clear" : "encrypted") : null,
             }
           : null,
@@ -363,6 +371,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
     findings,
     phase2: phase2 ?? (opts.phase2 !== undefined ? notAttempted(opts.phase2, "Phase 1 did not authenticate") : null),
     informational,
+    unsolicited,
     cleanup: { ...cleanupReport(deleted, cleanupDetail, offers.filter((o) => o.status === "accepted").length - (deleted ? 1 : 0)), childSasDeleted },
     timings: { totalMs: round(performance.now() - t0), steps },
     stats,
@@ -500,7 +509,14 @@ async function ask<S extends { kind: string }>(
     if (!machine.matches(d)) return false;
     try {
       const s = machine.receive(d);
-      if (s.kind === "ignore") return false;
+      if (s.kind === "ignore") {
+        // The gateway re-sending its previous message is its answer to ours, in its way: counted.
+        if ("seen" in s && s.seen === true) {
+          stats.packetsReceived++;
+          return "seen";
+        }
+        return false;
+      }
       step = s;
     } catch (e) {
       failure = e;

@@ -3,14 +3,18 @@
  * (kept, and its R-U-THEREs answered), XAUTH and Mode-Config transactions, and our DPD probe.
  * Never prints; the caller turns the results into the report.
  */
-import { type IsakmpSa, buildInformational, messageFor, readInformational } from "./exchanges/isakmp-sa.js";
+import { type IsakmpSa, buildInformational, messageFor, openProtected, readInformational } from "./exchanges/isakmp-sa.js";
 import { CFG_TYPE_NAMES, CfgAttr, type CfgAttribute, type CfgPayload, CfgType, type TransactionIn, TransactionCodec, attrInt, cfgAttrName, tlvAttr, tvAttr } from "./exchanges/transaction.js";
-import type { DpdReport, InformationalReport, ModeConfigReport, XauthReport } from "./report/model.js";
+import type { DpdReport, InformationalReport, ModeConfigReport, UnsolicitedReport, XauthReport } from "./report/model.js";
+import { hashMessageId, messageIdIv } from "./crypto/keys.js";
+import type { Message } from "./wire/message.js";
+import { encodeChain } from "./wire/message.js";
 import type { IkeTransport } from "./transport/udp.js";
-import { DOI_IPSEC, ExchangeType, NotifyType, PayloadType, ProtocolId } from "./wire/constants.js";
+import { DOI_IPSEC, ExchangeType, NotifyType, PayloadType, ProtocolId, exchangeName } from "./wire/constants.js";
 import { bytesToIp } from "./wire/payloads/identification.js";
 import { encodeNotification } from "./wire/payloads/notification.js";
 import { randomBytes } from "node:crypto";
+import { IkeprobeError } from "./errors.js";
 
 export interface XauthCredentials {
   user: string;
@@ -55,9 +59,12 @@ export class IsakmpSession {
   private wake: (() => void) | undefined;
   /** R-U-THEREs the gateway sent us and we answered. */
   dpdAnswered = 0;
+  /** Messages for our SA outside any exchange we run (the gateway's own Quick Mode, late re-sends). */
+  private readonly unsolicited: UnsolicitedReport[];
 
-  constructor(sa: IsakmpSa, transport: IkeTransport, floated: boolean, stats: SessionStats, informational: InformationalReport[]) {
+  constructor(sa: IsakmpSa, transport: IkeTransport, floated: boolean, stats: SessionStats, informational: InformationalReport[], unsolicited: UnsolicitedReport[] = []) {
     this.sa = sa;
+    this.unsolicited = unsolicited;
     this.transport = transport;
     this.floated = floated;
     this.stats = stats;
@@ -85,13 +92,16 @@ export class IsakmpSession {
     }
     if (msg.header.exchangeType === ExchangeType.TRANSACTION) {
       const t = this.codec.open(msg);
-      if (t === undefined) return false;
-      this.stats.packetsReceived++;
-      this.queue.push(t);
-      this.wake?.();
-      return true;
+      if (t !== undefined) {
+        this.stats.packetsReceived++;
+        this.queue.push(t);
+        this.wake?.();
+        return true;
+      }
     }
-    return false;
+    this.stats.packetsReceived++;
+    this.unsolicited.push(describeUnsolicited(this.sa, msg));
+    return true;
   }
 
   private async send(message: Buffer): Promise<void> {
@@ -329,5 +339,36 @@ export function modeConfigReport(mode: "pull" | "push", cfg: CfgPayload, rttMs: 
     banner: first(CfgAttr.UNITY_BANNER),
     splitNetworks: all(CfgAttr.INTERNAL_IP4_SUBNET, CfgAttr.UNITY_SPLIT_INCLUDE),
     rttMs,
+  };
+}
+
+/**
+ * What a message for our SA outside our exchanges is: a protected exchange with a message ID whose
+ * HASH(1) verifies is the gateway's own (a Quick Mode it starts: ikeprobe only initiates, so it goes
+ * unanswered); one that does not verify, or a Phase 1 message, is a late re-send or not for us.
+ */
+function describeUnsolicited(sa: IsakmpSa, msg: Message): UnsolicitedReport {
+  const type = msg.header.exchangeType;
+  const mid = msg.header.messageId;
+  const name = exchangeName(type);
+  const base = { exchange: name, exchangeType: type, messageId: mid };
+  const midHex = `0x${mid.toString(16).padStart(8, "0")}`;
+  if (mid === 0 || msg.ciphertext === undefined) {
+    return { ...base, verified: null, detail: `a ${name} message (message ID ${midHex}${msg.ciphertext === undefined ? ", in clear" : ""}) outside any exchange we run: a late re-send of Phase 1` };
+  }
+  let verified = false;
+  try {
+    const payloads = openProtected(sa, msg, messageIdIv(sa.hash, sa.phase1LastBlock, mid, sa.cipher.blockSize));
+    const [hash, ...rest] = payloads;
+    verified = hash?.type === PayloadType.HASH && hash.body.equals(hashMessageId(sa.hash, sa.keys.skeyidA, mid, encodeChain(rest).bytes));
+  } catch (e) {
+    if (!(e instanceof IkeprobeError)) throw e;
+  }
+  return {
+    ...base,
+    verified,
+    detail: verified
+      ? `the gateway started a ${name} of its own (message ID ${midHex}, HASH(1) verified): not answered, ikeprobe only initiates`
+      : `a ${name} message (message ID ${midHex}) for our SA that does not verify under our keys: not answered`,
   };
 }

@@ -24,7 +24,8 @@ const EXIT_CODES = `Exit codes:
      proposal refused, malformed answer; scan: transforms left unknown; check: a target does not comply)
   2  usage or configuration error
   3  no IKE answer from the gateway, or a network error
-  4  internal error (a bug: please report it)`;
+  4  internal error (a bug: please report it)
+  130  scan/check interrupted (Ctrl-C): the report covers what was known, the rest unknown`;
 
 interface IO {
   stdout: (s: string) => void;
@@ -118,7 +119,7 @@ function probeOptions(y: Argv): Argv<ProbeArgs> {
     .option("vendor-ids", { type: "string", describe: "file of more vendor IDs to name: HEX[*] NAME per line (* = prefix)" })
     .option("aggressive", { type: "boolean", default: false, describe: "Aggressive Mode instead of Main Mode: our ID goes in message 1 and the gateway picks the PSK by it; without a PSK, reports the gateway's exposed hash" })
     .option("am3-clear", { type: "boolean", default: false, describe: "Aggressive Mode: send message 3 (HASH_I) unencrypted, for gateways that expect it so" })
-    .option("save-hash", { type: "string", describe: "Aggressive Mode: write the gateway's HASH_R and its inputs to this file in psk-crack format (for ikeprobe psk-crack, psk-crack, hashcat 5300/5400)" })
+    .option("save-hash", { type: "string", describe: "Aggressive Mode: write the gateway's HASH_R and its inputs to this file in psk-crack format (for ikeprobe psk-crack and psk-crack; hashcat 5300/5400 loads lines of groups under 2048 bits, see the finding)" })
     .option("xauth-user", { type: "string", describe: "answer the gateway's XAUTH request with this user name (with --xauth-password-file)" })
     .option("xauth-password-file", { type: "string", describe: "file holding the XAUTH password (first line); or set IKEPROBE_XAUTH_PASSWORD" })
     .option("mode-config", { type: "boolean", default: false, describe: "ask for Mode-Config attributes (address, DNS, domain, banner, split networks) after Phase 1; done anyway after XAUTH" })
@@ -295,7 +296,7 @@ async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
   // Ctrl-C (or SIGTERM) during a hold ends it; the DELETE still goes out before we exit.
   const abort = new AbortController();
   const onSignal = (): void => {
-    if (abort.signal.aborted) process.exit(130); // a second Ctrl-C: leave now
+    if (abort.signal.aborted) process.exit(ExitCode.INTERRUPTED); // a second Ctrl-C: leave now
     io.stderr("\nikeprobe: interrupted; finishing the current step and cleaning up (Ctrl-C again to quit at once)\n");
     abort.abort();
   };
@@ -335,7 +336,7 @@ interface ScanArgs {
   color: boolean;
   port: number;
   "max-packet": number;
-  "max-half-open": number;
+  "max-half-open"?: number;
   "half-open-timeout": number;
   rate: number;
   concurrency: number;
@@ -378,7 +379,7 @@ function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
     .option("color", { type: "boolean", default: true, describe: "color the tables (--no-color or NO_COLOR turns it off)" })
     .option("port", { type: "number", default: 500, describe: "gateway UDP port" })
     .option("max-packet", { type: "number", default: 1500, describe: "largest IP packet to send: message 1 is filled with transforms up to this size (1500: no fragmentation on an Ethernet path)" })
-    .option("max-half-open", { type: "number", default: 4, describe: "half-open SAs we leave on a gateway at once (strongSwan drops a peer's 6th for 30 s)" })
+    .option("max-half-open", { type: "number", describe: "half-open SAs we leave on a gateway at once (default: learned: none until the gateway shows a limit, then one fewer; strongSwan drops a peer's 6th for 30 s)" })
     .option("half-open-timeout", { type: "number", default: 30, describe: "seconds a gateway keeps a half-open SA (strongSwan: 30)" })
     .option("rate", { type: "number", default: 0, describe: "messages per second over all targets (0: no limit)" })
     .option("concurrency", { type: "number", default: 8, describe: "targets scanned at once" })
@@ -418,7 +419,12 @@ async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra: Catal
     ikev2: a.ikev2,
     release: a.release,
     maxPacket: intOption("max-packet", a["max-packet"], 576, 65535),
-    pacing: { maxHalfOpen: intOption("max-half-open", a["max-half-open"], 1, 1000), halfOpenTimeoutMs: a["half-open-timeout"] * 1000, silenceRetries: 2, minIntervalMs: 0 },
+    pacing: {
+      ...(a["max-half-open"] !== undefined ? { maxHalfOpen: intOption("max-half-open", a["max-half-open"], 1, 1000) } : {}),
+      halfOpenTimeoutMs: a["half-open-timeout"] * 1000,
+      silenceRetries: 2,
+      minIntervalMs: 0,
+    },
     rate: a.rate,
     concurrency: intOption("concurrency", a.concurrency, 1, 256),
     sourcePort: intOption("source-port", a["source-port"], 0, 65535),
@@ -429,6 +435,28 @@ async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra: Catal
   const fam = family(a);
   if (fam !== undefined) o.family = fam;
   return o;
+}
+
+/**
+ * Ctrl-C (or SIGTERM) during a scan: stop asking, report what is known (the rest unknown), exit 130.
+ * A second Ctrl-C leaves at once.
+ */
+async function interruptible<T>(io: IO, opts: ScanOptions, run: () => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  opts.signal = abort.signal;
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(ExitCode.INTERRUPTED);
+    io.stderr("\nikeprobe: interrupted; finishing the exchanges under way, then the report (Ctrl-C again to quit at once)\n");
+    abort.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await run();
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }
 
 /** An ora spinner on stderr while `run` works: only on a terminal, and not with JSON output. */
@@ -455,16 +483,18 @@ async function runScanCommand(a: ScanArgs, io: IO): Promise<number> {
   const { runScan } = await import("../scan/scan.js");
   const { VERSION } = await import("../probe.js");
   if (a.jsonl) opts.onTarget = (t) => io.stdout(`${JSON.stringify(t)}\n`);
-  const report = await withSpinner(io, !a.json && !a.jsonl, `scanning ${opts.targets.length} target(s)`, (progress) => {
-    opts.onProgress = progress;
-    return runScan(opts, VERSION);
-  });
+  const report = await interruptible(io, opts, () =>
+    withSpinner(io, !a.json && !a.jsonl, `scanning ${opts.targets.length} target(s)`, (progress) => {
+      opts.onProgress = progress;
+      return runScan(opts, VERSION);
+    }),
+  );
   if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (!a.jsonl) {
     const { renderScanTable } = await import("../report/render-scan.js");
     io.stdout(renderScanTable(report, color));
   }
-  return report.exitCode;
+  return opts.signal?.aborted === true ? ExitCode.INTERRUPTED : report.exitCode;
 }
 
 async function runCheckCommand(a: ScanArgs, io: IO): Promise<number> {
@@ -478,10 +508,12 @@ async function runCheckCommand(a: ScanArgs, io: IO): Promise<number> {
   const color = a.color && io.env.NO_COLOR === undefined && io.isTTY;
   const { runScan } = await import("../scan/scan.js");
   const { VERSION } = await import("../probe.js");
-  const scan = await withSpinner(io, !a.json, `checking ${opts.targets.length} target(s) against ${a.policy}`, (progress) => {
-    opts.onProgress = progress;
-    return runScan(opts, VERSION);
-  });
+  const scan = await interruptible(io, opts, () =>
+    withSpinner(io, !a.json, `checking ${opts.targets.length} target(s) against ${a.policy}`, (progress) => {
+      opts.onProgress = progress;
+      return runScan(opts, VERSION);
+    }),
+  );
   const targets = scan.targets.map((t) => evaluate(policy, t));
   const allSilent = scan.targets.every((t) => t.status === "no-answer" || t.status === "error");
   const report: CheckReport = {
@@ -503,7 +535,7 @@ async function runCheckCommand(a: ScanArgs, io: IO): Promise<number> {
     const { renderCheckTable } = await import("../report/render-scan.js");
     io.stdout(renderCheckTable(report, color));
   }
-  return report.exitCode;
+  return opts.signal?.aborted === true ? ExitCode.INTERRUPTED : report.exitCode;
 }
 
 interface CrackArgs {

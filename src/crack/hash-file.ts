@@ -60,3 +60,39 @@ export function parsePskCrackFile(text: string, name: string): PskHash[] {
   if (out.length === 0) throw new UsageError(`${name}: no hash lines (psk-crack format, from ikeprobe --aggressive --save-hash or ike-scan --pskcrack)`);
   return out;
 }
+
+/**
+ * hashcat's IKE-PSK parsers (modes 5300 MD5, 5400 SHA1) keep the nonces in a 64-byte buffer and the
+ * message in a 512-byte one, each followed by a 0x80 pad byte written inside the buffer: a line whose
+ * nonces total 64 bytes or more, or whose message is 512 or more, is refused or silently never
+ * matches (read in hashcat's module_05300.c and module_05400.c; checked with Debian's hashcat).
+ */
+export const HASHCAT_MAX_NONCES = 63;
+export const HASHCAT_MAX_MESSAGE = 511;
+
+export interface HashcatFit {
+  /** The hashcat mode for this hash (5300 MD5, 5400 SHA1), null when hashcat has none (SHA-2). */
+  mode: 5300 | 5400 | null;
+  /** Whether hashcat can load and crack this line. */
+  loadable: boolean;
+  /** Why not, when it cannot. */
+  reason?: string;
+}
+
+export function hashcatFit(c: Pick<AggressiveCapture, "hash" | "niB" | "nrB" | "gxr" | "gxi" | "ckyR" | "ckyI" | "saiB" | "idirB">): HashcatFit {
+  const mode = c.hash === 1 ? 5300 : c.hash === 2 ? 5400 : null;
+  if (mode === null) return { mode, loadable: false, reason: "hashcat has no IKE-PSK mode for SHA-2" };
+  const nonces = c.niB.length + c.nrB.length;
+  const message = c.gxr.length + c.gxi.length + c.ckyR.length + c.ckyI.length + c.saiB.length + c.idirB.length;
+  if (nonces > HASHCAT_MAX_NONCES) return { mode, loadable: false, reason: `its nonces total ${nonces} bytes; hashcat takes at most ${HASHCAT_MAX_NONCES}` };
+  if (message > HASHCAT_MAX_MESSAGE) return { mode, loadable: false, reason: `its hashed message is ${message} bytes (the group's public values alone are ${c.gxr.length + c.gxi.length}); hashcat takes at most ${HASHCAT_MAX_MESSAGE}, so groups of 2048 bits and more are out of its reach` };
+  return { mode, loadable: true };
+}
+
+/** The tools that can test this hash, for findings and help. */
+export function crackersFor(c: Parameters<typeof hashcatFit>[0]): string {
+  const fit = hashcatFit(c);
+  const tools = c.hash === 1 || c.hash === 2 ? ["ikeprobe psk-crack", "psk-crack"] : ["ikeprobe psk-crack"];
+  if (fit.loadable) tools.push(`hashcat -m ${fit.mode}`);
+  return `${tools.join(", ")}${!fit.loadable && fit.mode !== null ? `; not hashcat: ${fit.reason}` : ""}`;
+}

@@ -127,6 +127,7 @@ export type IdentityCause =
   | "undecryptable-reply"
   | "silence-after-mm3"
   | "silence-after-mm5"
+  | "mm4-resent"
   | "hash-r-mismatch"
   | "key-exchange-refused"
   | "aggressive-refused"
@@ -145,7 +146,8 @@ export interface IdentityResult {
 
 /** What one received datagram or timer leads to. */
 export type Step =
-  | { kind: "ignore"; reason: string }
+  /** `seen`: the gateway's, but not an answer to go on with (it re-sent its previous message). */
+  | { kind: "ignore"; reason: string; seen?: boolean }
   | { kind: "send"; message: Buffer; float: boolean }
   /** Send this last message; no answer is expected (Aggressive Mode message 3). */
   | { kind: "final"; message: Buffer; float: boolean }
@@ -165,6 +167,8 @@ export interface MainModeResult {
   warnings: string[];
   /** Why the offer is "malformed", or a local error that stopped the exchange. */
   error?: { code: string; message: string };
+  /** The gateway re-sent its previous message instead of answering ours (message 2 or 4), this often. */
+  gatewayResent: number;
   stoppedAt?: MainModeStage;
 }
 
@@ -262,7 +266,7 @@ export class MainModeInitiator {
   private mm5Ciphertext: Buffer = Buffer.alloc(0);
   /** The last ciphertext block of MM6: seeds every later exchange's IV (IKEV1.md §3.7). */
   phase1LastBlock: Buffer = Buffer.alloc(0);
-  readonly result: MainModeResult = { offer: "no-response", vendorIds: [], warnings: [] };
+  readonly result: MainModeResult = { offer: "no-response", vendorIds: [], warnings: [], gatewayResent: 0 };
 
   constructor(cfg: MainModeConfig) {
     this.cfg = cfg;
@@ -348,6 +352,15 @@ export class MainModeInitiator {
         this.identity("error", "silence-after-mm3", "the gateway accepted our offer but did not answer message 3 (key exchange)", "no answer to message 3");
         break;
       case "mm5":
+        if (this.result.gatewayResent > 0) {
+          // SoftEther does this: message 4 again, as if our message 5 had not arrived.
+          this.identity(
+            "psk-mismatch", "mm4-resent",
+            `the gateway re-sent message 4 (${this.result.gatewayResent} time${this.result.gatewayResent > 1 ? "s" : ""}) instead of answering message 5: it received our message 5 but could not decrypt or verify it, because the PSK it holds for our address differs from ours (in Main Mode the gateway picks the PSK by our source address; our ID is still encrypted)`,
+            `message 4 re-sent ${this.result.gatewayResent} time(s) after our message 5; no message 6`,
+          );
+          break;
+        }
         this.identity(
           "psk-mismatch", "silence-after-mm5",
           "the gateway went silent after message 5: it most likely could not decrypt or authenticate it, because the PSK it holds for our address differs from ours (in Main Mode the gateway picks the PSK by our source address; our ID is still encrypted)",
@@ -560,7 +573,7 @@ export class MainModeInitiator {
     const ke = msg.payloads.find((p) => p.type === PayloadType.KE);
     const nonce = msg.payloads.find((p) => p.type === PayloadType.NONCE);
     if (ke === undefined || nonce === undefined) {
-      if (msg.payloads.some((p) => p.type === PayloadType.SA)) return { kind: "ignore", reason: "retransmitted message 2" };
+      if (msg.payloads.some((p) => p.type === PayloadType.SA)) return this.resent("message 2");
       throw new IkeprobeError("missing-payload", "message 4 lacks its KE or nonce payload");
     }
     const h = this.hash!;
@@ -620,7 +633,7 @@ export class MainModeInitiator {
     const k = this.result.keys!;
     let payloads: RawPayload[];
     if (msg.ciphertext === undefined) {
-      if (msg.payloads.some((p) => p.type === PayloadType.KE)) return { kind: "ignore", reason: "retransmitted message 4" };
+      if (msg.payloads.some((p) => p.type === PayloadType.KE)) return this.resent("message 4");
       this.result.warnings.push("the gateway sent message 6 unencrypted: its identity and HASH_R are exposed on the wire");
       payloads = msg.payloads;
     } else {
@@ -728,6 +741,12 @@ export class MainModeInitiator {
   }
 
   // --- helpers ------------------------------------------------------------------------------
+
+  /** The gateway sent its previous message again: it has not taken ours (or lost it). */
+  private resent(what: string): Step {
+    this.result.gatewayResent++;
+    return { kind: "ignore", reason: `the gateway re-sent ${what}`, seen: true };
+  }
 
   private identity(status: IdentityStatus, cause: IdentityCause, detail: string, evidence: string, notify?: NotifyInfo, remoteId?: { type: string; value: string }): Step {
     const r: IdentityResult = { status, cause, detail, evidence };

@@ -125,6 +125,16 @@ export interface InformationalReport {
   deletes: { protocolId: number; spis: string[] }[];
 }
 
+/** A message for our ISAKMP SA that is not part of an exchange we run: reported, not answered. */
+export interface UnsolicitedReport {
+  exchange: string;
+  exchangeType: number;
+  messageId: number;
+  /** Whether it decrypted and its HASH(1) verified under our keys (null: not a protected exchange). */
+  verified: boolean | null;
+  detail: string;
+}
+
 export interface Finding {
   /** Stable identifier, e.g. "aggressive-mode-psk-hash". */
   id: string;
@@ -142,6 +152,8 @@ export interface AggressiveReport {
   /** Where --save-hash wrote the psk-crack line(s), and how many. */
   savedTo: string | null;
   savedHashes: number;
+  /** Whether hashcat (5300 MD5, 5400 SHA1) can load the exposed hash, and why not; null without one. */
+  hashcat: { mode: 5300 | 5400 | null; loadable: boolean; reason?: string } | null;
   /** Message 3 (HASH_I) went out encrypted (default) or in clear (--am3-clear). */
   message3: "encrypted" | "clear" | null;
 }
@@ -215,6 +227,8 @@ export interface Report {
   } | null;
   /** Protected Informationals the gateway sent during the run, decrypted and HASH-verified. */
   informational: InformationalReport[];
+  /** Exchanges the gateway started itself (e.g. a Quick Mode after ours was deleted), and late re-sends. */
+  unsolicited: UnsolicitedReport[];
   /** `halfOpenLeft`: accepted offers whose exchange stopped before authentication (the gateway times them out). */
   cleanup: { deleted: boolean; detail: string; halfOpenLeft: number; childSasDeleted: string[] };
   timings: { totalMs: number; steps: TimingReport[] };
@@ -230,4 +244,6 @@ export const ExitCode = {
   USAGE: 2,
   NO_ANSWER: 3,
   INTERNAL: 4,
+  /** scan/check interrupted by Ctrl-C (128 + SIGINT): the report covers what was known. */
+  INTERRUPTED: 130,
 } as const;

@@ -39,7 +39,7 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
   if (t.ikev2 !== null) out.push(`  IKEv2: ${t.ikev2.supported === null ? "unknown" : t.ikev2.supported ? "yes" : "no"} (${t.ikev2.answer})`);
   out.push(`  worst finding: ${sevColor(c, t.severity)}`);
   const mm = t.mainMode;
-  out.push("", c.bold(`  Main Mode: ${mm.accepted.length} accepted, ${mm.rejectedCount} refused, ${mm.unknown.length} unknown (no answer)`));
+  out.push("", c.bold(`  Main Mode: ${mm.accepted.length} accepted, ${mm.rejectedCount + mm.dropped.length} refused${mm.dropped.length > 0 ? ` (${mm.dropped.length} silently)` : ""}, ${mm.unknown.length} unknown (no answer)`));
   if (mm.accepted.length > 0) {
     const tb = scanTable(c, ["severity", "proposal", "auth", "why"], color);
     for (const a of [...mm.accepted].sort((x, y) => severityRank(y.severity) - severityRank(x.severity) || x.proposal.localeCompare(y.proposal))) {
@@ -51,6 +51,7 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
     const shown = mm.unknown.slice(0, 12).map((u) => `${u.proposal}/${u.auth}`).join(", ");
     out.push(c.yellow(`  unknown (never answered, not refused): ${shown}${mm.unknown.length > 12 ? ` and ${mm.unknown.length - 12} more` : ""}`));
   }
+  if (mm.dropped.length > 0) out.push(c.dim(`  refused silently (${mm.dropped.length}): the gateway ignored them twice while it answered an accepted offer right before and after each time; it drops what it refuses`));
   for (const m of mm.malformed) out.push(c.magenta(`  unreadable answer (${m.offered} transforms offered): ${m.error}`));
   for (const n of mm.notes) out.push(c.dim(`  note: the gateway ${n}`));
   const ag = t.aggressiveMode;
@@ -64,7 +65,7 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
     }
   }
   const s = t.stats;
-  out.push(c.dim(`  ${s.exchanges} exchanges, ${s.packetsSent} packets sent, ${s.packetsReceived} answers, ${s.seconds} s (${s.waitedSeconds} s waiting for half-open SAs to expire; ${s.halfOpenReleased} released at once)`));
+  out.push(c.dim(`  ${s.exchanges} exchanges, ${s.packetsSent} packets sent, ${s.packetsReceived} answers, ${s.seconds} s (${s.waitedSeconds} s waiting for half-open SAs to expire; ${s.halfOpenReleased} released at once; ${s.livenessChecks} liveness checks)`));
   return out.join("\n");
 }
 
@@ -79,9 +80,10 @@ export function renderCheckTable(r: CheckReport, color: boolean): string {
   const out: string[] = [c.bold(`ikeprobe ${r.tool.version} check against ${r.policy.file}`)];
   for (const t of r.targets) {
     out.push("", `${t.target.host} port ${t.target.port}: ${t.compliant ? c.green.bold("COMPLIANT") : c.red.bold("NOT COMPLIANT")}`);
+    for (const w of t.scan.warnings) out.push(c.yellow(`  warning: ${w}`));
     if (t.violations.length > 0) {
-      const tb = table(c, ["rule", "violation"], color, { wordWrap: true, colWidths: [22, 90] });
-      for (const v of t.violations) tb.push([v.rule, v.message]);
+      const tb = table(c, ["rule", "mode", "violation"], color, { wordWrap: true, colWidths: [22, 12, 80] });
+      for (const v of t.violations) tb.push([v.rule, v.mode === "main" ? "Main" : v.mode === "aggressive" ? "Aggressive" : c.dim("-"), v.message]);
       out.push(tb.toString());
     }
     for (const p of t.passed) out.push(c.dim(`  ok: ${p}`));

@@ -103,6 +103,11 @@ export function renderTable(r: Report, color: boolean): string {
     }
   }
 
+  if (r.unsolicited.length > 0) {
+    out.push("", c.bold("Unsolicited messages from the gateway (not answered)"));
+    for (const u of r.unsolicited) out.push(`  ${u.detail}`);
+  }
+
   if (r.phase1.cookies !== null) out.push(`${c.bold("Cookies:")} initiator ${r.phase1.cookies.initiator}, responder ${r.phase1.cookies.responder ?? "-"}`);
   if (r.phase1.keys !== undefined) {
     const k = table(c, undefined, color);

@@ -29,6 +29,9 @@ const SCAN_VIDS = [
   "12f5f28c457168a9702d9fe274cc0100", // Cisco Unity 1.0
 ].map((h) => ({ type: PayloadType.VENDOR_ID, body: Buffer.from(h, "hex") }));
 
+/** Releases sent before concluding that a gateway which confirmed none ignores them. */
+const RELEASE_TRIES = 2;
+
 export interface PeerStats {
   packetsSent: number;
   packetsReceived: number;
@@ -49,46 +52,46 @@ abstract class Phase1ScanPeer implements ScanPeer {
 
   /** The whole message 1 for these transforms (for the packet-size check). */
   message(transforms: readonly Phase1Transform[], cookie: Buffer = Buffer.alloc(8, 1)): Buffer {
-    // Our vendor IDs ask the gateway for its own; once it has answered with an SA we know them, and
-    // the room goes to transforms.
-    const chain = encodeChain([...this.payloads(transforms), ...(this.answeredWithSa ? [] : SCAN_VIDS)]);
+    // Every message 1 carries our vendor IDs: they ask the gateway for its own, and some gateways
+    // answer nothing without them (SoftEther drops a message 1 without a NAT-T vendor ID).
+    const chain = encodeChain([...this.payloads(transforms), ...SCAN_VIDS]);
     return encodeMessage(
       { initiatorCookie: cookie, responderCookie: Buffer.alloc(8), nextPayload: chain.firstType, version: ISAKMP_VERSION, exchangeType: this.exchangeType, flags: 0, messageId: 0 },
       chain.bytes,
     );
   }
 
-  async offer(transforms: readonly Phase1Transform[]): Promise<OfferAnswer> {
+  async offer(transforms: readonly Phase1Transform[], timeoutMs?: number): Promise<OfferAnswer> {
     const cookie = nonZeroRandom(8);
     let answer: OfferAnswer | undefined;
     let responderCookie = Buffer.alloc(8);
-    const rt = await this.transport.roundTrip(this.message(transforms, cookie), false, (d) => {
-      if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(cookie)) return false;
-      const a = this.read(d, transforms);
-      if (a === undefined) return false;
-      answer = a;
-      responderCookie = Buffer.from(d.subarray(8, 16));
-      return true;
-    });
+    const rt = await this.transport.roundTrip(
+      this.message(transforms, cookie),
+      false,
+      (d) => {
+        if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(cookie)) return false;
+        const a = this.read(d, transforms);
+        if (a === undefined) return false;
+        answer = a;
+        responderCookie = Buffer.from(d.subarray(8, 16));
+        return true;
+      },
+      timeoutMs !== undefined ? { timeoutMs } : {},
+    );
     this.stats.packetsSent += rt.transmissions;
     if (!rt.answered || answer === undefined) return { kind: "no-response" };
     this.stats.packetsReceived++;
     const a = answer as OfferAnswer;
-    if (a.kind === "accepted") {
-      this.answeredWithSa = true;
-      a.released = await this.release(cookie, responderCookie, transforms[a.index]!);
-    }
+    if (a.kind !== "no-response") a.rttMs = rt.rttMs;
+    if (a.kind === "accepted") a.released = await this.release(cookie, responderCookie, timeoutMs);
     return a;
   }
-
-  /** Set once the gateway answered with an SA (its vendor IDs are known; later messages can omit ours). */
-  protected answeredWithSa = false;
 
   /**
    * An accepted message 1 leaves a half-open SA on the gateway. Where the mode allows, end it at once
    * with a message the gateway must refuse; true when the gateway confirmed with a notify.
    */
-  protected async release(_cookie: Buffer, _responderCookie: Buffer, _t: Phase1Transform): Promise<boolean> {
+  protected async release(_cookie: Buffer, _responderCookie: Buffer, _timeoutMs: number | undefined): Promise<boolean> {
     return false;
   }
 
@@ -134,9 +137,11 @@ export class MainModeScanPeer extends Phase1ScanPeer {
   /** Whether to end accepted exchanges at once (--no-release leaves them half-open, paced for). */
   releaseEnabled = true;
 
-  protected override async release(cookie: Buffer, responderCookie: Buffer, t: Phase1Transform): Promise<boolean> {
+  protected override async release(cookie: Buffer, responderCookie: Buffer, timeoutMs: number | undefined): Promise<boolean> {
     if (!this.releaseEnabled) return false;
-    void t;
+    // A gateway that confirmed none of the first releases drops them silently (SoftEther): each
+    // would only cost a wait, so stop sending them and let the pacing count its half-open SAs.
+    if (this.releases.sent >= RELEASE_TRIES && this.releases.confirmed === 0) return false;
     const chain = encodeChain([
       { type: PayloadType.KE, body: Buffer.alloc(8) },
       { type: PayloadType.NONCE, body: randomBytes(16) },
@@ -144,16 +149,21 @@ export class MainModeScanPeer extends Phase1ScanPeer {
     const mm3 = encodeMessage({ initiatorCookie: cookie, responderCookie, nextPayload: chain.firstType, version: ISAKMP_VERSION, exchangeType: this.exchangeType, flags: 0, messageId: 0 }, chain.bytes);
     this.releases.sent++;
     let confirmed = false;
-    const rt = await this.transport.roundTrip(mm3, false, (d) => {
-      if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(cookie)) return false;
-      try {
-        const m = decodeMessage(d, { lenient: true });
-        confirmed = m.header.exchangeType === ExchangeType.INFORMATIONAL && m.ciphertext === undefined && m.payloads.some((p) => p.type === PayloadType.NOTIFICATION);
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-      }
-      return true;
-    });
+    const rt = await this.transport.roundTrip(
+      mm3,
+      false,
+      (d) => {
+        if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(cookie)) return false;
+        try {
+          const m = decodeMessage(d, { lenient: true });
+          confirmed = m.header.exchangeType === ExchangeType.INFORMATIONAL && m.ciphertext === undefined && m.payloads.some((p) => p.type === PayloadType.NOTIFICATION);
+        } catch (e) {
+          if (!(e instanceof DecodeError)) throw e;
+        }
+        return true;
+      },
+      timeoutMs !== undefined ? { timeoutMs } : {},
+    );
     this.stats.packetsSent += rt.transmissions;
     if (rt.answered) this.stats.packetsReceived++;
     if (confirmed) this.releases.confirmed++;
@@ -211,7 +221,7 @@ export function ikeSaInit(spi: Buffer): Buffer {
   return new Writer().bytes(spi).bytes(Buffer.alloc(8)).u8(33).u8(0x20).u8(34).u8(0x08).u32(0).u32(28 + chain.length).bytes(chain).finish();
 }
 
-export async function detectIkev2(transport: IkeTransport, stats: PeerStats): Promise<Ikev2Detection & { halfOpen: boolean }> {
+export async function detectIkev2(transport: IkeTransport, stats: PeerStats, timeoutMs?: number): Promise<Ikev2Detection & { halfOpen: boolean }> {
   const spi = nonZeroRandom(8);
   let result: (Ikev2Detection & { halfOpen: boolean }) | undefined;
   const rt = await transport.roundTrip(ikeSaInit(spi), false, (d) => {
@@ -226,7 +236,7 @@ export async function detectIkev2(transport: IkeTransport, stats: PeerStats): Pr
       result = { supported: true, answer: `IKE_SA_INIT answered with notify ${IKEV2_NOTIFY[type] ?? type}`, halfOpen: false };
     } else result = { supported: true, answer: "IKE_SA_INIT answered with an SA", halfOpen: next === 33 };
     return true;
-  });
+  }, timeoutMs !== undefined ? { timeoutMs } : {});
   stats.packetsSent += rt.transmissions;
   if (result === undefined) return { supported: null, answer: "no answer to IKE_SA_INIT", halfOpen: false };
   stats.packetsReceived++;

@@ -107,6 +107,8 @@ export function requiredEntries(policy: Policy): CatalogueEntry[] {
 export interface Violation {
   rule: string;
   message: string;
+  /** Which exchange the violation comes from; null for rules about the target as a whole. */
+  mode: "main" | "aggressive" | null;
 }
 
 export interface TargetCheck {
@@ -133,38 +135,44 @@ function forbidden(t: RatedTransform, f: string): boolean {
   return t.encryption === f || t.hash === f || t.group === f || t.auth === f;
 }
 
+const MODE_NAME = { main: "Main Mode", aggressive: "Aggressive Mode" } as const;
+
 export function evaluate(policy: Policy, scan: TargetScan): TargetCheck {
   const violations: Violation[] = [];
   const passed: string[] = [];
-  const accepted = scan.mainMode.accepted;
-  const all = [...accepted, ...(scan.aggressiveMode?.accepted ?? [])];
+  const mm = scan.mainMode;
+  const modes = [{ mode: "main" as const, accepted: mm.accepted }, ...(scan.aggressiveMode !== null ? [{ mode: "aggressive" as const, accepted: scan.aggressiveMode.accepted }] : [])];
   if (scan.status === "error" || scan.status === "no-answer") {
-    violations.push({ rule: "reachable", message: scan.error ?? "the gateway never answered: nothing could be checked" });
+    violations.push({ rule: "reachable", message: scan.error ?? "the gateway never answered: nothing could be checked", mode: null });
   }
   for (const r of policy.require) {
     const [p, auth] = r.split("/");
     const match = (x: { proposal: string; auth: string }) => x.proposal === p && (auth === undefined || x.auth === auth);
-    if (accepted.some(match)) passed.push(`require ${r}: accepted`);
-    else if (scan.mainMode.unknown.some(match)) violations.push({ rule: `require ${r}`, message: `could not be verified: the gateway never answered for it` });
-    else violations.push({ rule: `require ${r}`, message: `the gateway refuses ${r} in Main Mode` });
+    if (mm.accepted.some(match)) passed.push(`require ${r}: accepted`);
+    else if (mm.unknown.some(match)) violations.push({ rule: `require ${r}`, message: `could not be verified: the gateway never answered for it in Main Mode`, mode: "main" });
+    else if (mm.dropped.some(match)) violations.push({ rule: `require ${r}`, message: `the gateway refuses ${r} in Main Mode (silently: it ignores the offer while answering accepted ones right before and after)`, mode: "main" });
+    else violations.push({ rule: `require ${r}`, message: `the gateway refuses ${r} in Main Mode`, mode: "main" });
   }
   for (const f of policy.forbid) {
-    const hits = all.filter((t) => forbidden(t, f));
+    const hits = modes.map((m) => ({ mode: m.mode, hits: m.accepted.filter((t) => forbidden(t, f)) })).filter((m) => m.hits.length > 0);
     if (hits.length === 0) passed.push(`forbid ${f}: refused`);
-    else violations.push({ rule: `forbid ${f}`, message: `accepted: ${hits.map((t) => `${t.proposal}/${t.auth}`).join(", ")}` });
+    for (const h of hits) violations.push({ rule: `forbid ${f}`, message: `${MODE_NAME[h.mode]} accepts ${h.hits.map((t) => `${t.proposal}/${t.auth}`).join(", ")}`, mode: h.mode });
   }
-  const over = all.filter((t) => severityRank(t.severity) > severityRank(policy.maxSeverity));
+  const over = modes.map((m) => ({ mode: m.mode, over: m.accepted.filter((t) => severityRank(t.severity) > severityRank(policy.maxSeverity)) })).filter((m) => m.over.length > 0);
   if (over.length === 0) passed.push(`maxSeverity ${policy.maxSeverity}: no accepted transform is worse`);
-  else violations.push({ rule: `maxSeverity ${policy.maxSeverity}`, message: over.map((t) => `${t.proposal}/${t.auth} is ${t.severity} (${t.reasons.join("; ")})`).join(" | ") });
+  for (const o of over) {
+    violations.push({ rule: `maxSeverity ${policy.maxSeverity}`, message: `${MODE_NAME[o.mode]}: ${o.over.map((t) => `${t.proposal}/${t.auth} is ${t.severity} (${t.reasons.join("; ")})`).join(" | ")}`, mode: o.mode });
+  }
   if (policy.aggressive === "forbid") {
     const ag = scan.aggressiveMode;
-    if (ag === null) violations.push({ rule: "aggressive forbid", message: "Aggressive Mode was not tested" });
-    else if (ag.accepted.length > 0) violations.push({ rule: "aggressive forbid", message: `Aggressive Mode answered (groups ${ag.groupsAnswered.join(", ")}): ${ag.accepted.length} transform(s)` });
-    else if (ag.unknown.length > 0 && !policy.allowUnknown) violations.push({ rule: "aggressive forbid", message: `could not be verified: ${ag.unknown.length} Aggressive Mode transform(s) never answered` });
+    if (ag === null) violations.push({ rule: "aggressive forbid", message: "Aggressive Mode was not tested", mode: "aggressive" });
+    else if (ag.accepted.length > 0) violations.push({ rule: "aggressive forbid", message: `Aggressive Mode answered (groups ${ag.groupsAnswered.join(", ")}): ${ag.accepted.length} transform(s)`, mode: "aggressive" });
+    else if (ag.unknown.length > 0 && !policy.allowUnknown) violations.push({ rule: "aggressive forbid", message: `could not be verified: ${ag.unknown.length} Aggressive Mode transform(s) never answered`, mode: "aggressive" });
     else passed.push("aggressive forbid: Aggressive Mode refused");
   }
-  const unknown = scan.mainMode.unknown.length;
-  if (unknown > 0 && !policy.allowUnknown) violations.push({ rule: "complete scan", message: `${unknown} transform(s) never answered (set "allowUnknown": true to tolerate)` });
+  // Dropped transforms were refused (silently); only the unexplained silence leaves a scan incomplete.
+  const unknown = mm.unknown.length;
+  if (unknown > 0 && !policy.allowUnknown) violations.push({ rule: "complete scan", message: `${unknown} transform(s) never answered in Main Mode (set "allowUnknown": true to tolerate)`, mode: "main" });
   return { target: scan.target, compliant: violations.length === 0, violations, passed, scan };
 }
 
@@ -178,7 +186,7 @@ export function junit(r: CheckReport): string {
     const name = `${t.target.host}:${t.target.port}`;
     const cases = [
       ...t.passed.map((p) => `    <testcase classname="ikeprobe.${xml(name)}" name="${xml(p.replace(/:.*/, ""))}"/>`),
-      ...t.violations.map((v) => `    <testcase classname="ikeprobe.${xml(name)}" name="${xml(v.rule)}">\n      <failure message="${xml(v.message)}" type="policy">${xml(v.message)}</failure>\n    </testcase>`),
+      ...t.violations.map((v) => `    <testcase classname="ikeprobe.${xml(name)}" name="${xml(v.mode !== null ? `${v.rule} (${MODE_NAME[v.mode]})` : v.rule)}">\n      <failure message="${xml(v.message)}" type="policy">${xml(v.message)}</failure>\n    </testcase>`),
     ];
     return `  <testsuite name="${xml(name)}" tests="${cases.length}" failures="${t.violations.length}" errors="0" time="${t.scan.stats.seconds}">\n${cases.join("\n")}\n  </testsuite>`;
   });

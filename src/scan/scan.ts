@@ -13,8 +13,8 @@ import { IkeprobeError, UsageError } from "../errors.js";
 import { IkeTransport } from "../transport/udp.js";
 import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "../transport/resolve.js";
 import type { Identification } from "../wire/payloads/identification.js";
-import type { CatalogueEntry } from "./catalogue.js";
-import { type Clock, Pacer, type PacingOptions, chunk, eliminate, realClock } from "./eliminate.js";
+import { type CatalogueEntry, commonCatalogue } from "./catalogue.js";
+import { type Clock, type EliminationResult, Pacer, type PacingOptions, type ScanPeer, chunk, eliminate, realClock } from "./eliminate.js";
 import { AggressiveScanPeer, MainModeScanPeer, detectIkev2 } from "./peers.js";
 
 export interface ScanOptions {
@@ -36,6 +36,8 @@ export interface ScanOptions {
   timeoutMs: number;
   retries: number;
   id?: Identification;
+  /** Ctrl-C: what is known is reported, the rest unknown. */
+  signal?: AbortSignal;
   /** Only addresses of this family, for names that have both. */
   family?: AddressFamily;
   lookup?: Lookup;
@@ -56,7 +58,10 @@ export interface RatedTransform {
 
 export interface ModeResult {
   accepted: RatedTransform[];
+  /** Never answered, and not explained as a silent refusal. */
   unknown: { proposal: string; auth: string }[];
+  /** Refused silently: unanswered twice while the gateway answered a known-accepted offer right before and after. */
+  dropped: { proposal: string; auth: string }[];
   rejectedCount: number;
   notifies: Record<string, number>;
   malformed: { error: string; offered: number }[];
@@ -77,7 +82,8 @@ export interface TargetScan {
   /** What the reader should know about how the target was scanned (e.g. which of a name's addresses). */
   warnings: string[];
   /** `halfOpenReleased`: accepted exchanges the gateway dropped at once on our refusable message 3. */
-  stats: { exchanges: number; packetsSent: number; packetsReceived: number; seconds: number; waitedSeconds: number; halfOpenReleased: number };
+  /** `livenessChecks`: known-accepted offers sent to tell a silent refusal from a limit. */
+  stats: { exchanges: number; packetsSent: number; packetsReceived: number; seconds: number; waitedSeconds: number; halfOpenReleased: number; livenessChecks: number };
 }
 
 /** A token bucket shared by every target: at most `rate` messages a second overall. */
@@ -105,7 +111,34 @@ function rate(e: CatalogueEntry): RatedTransform {
 }
 
 function emptyMode(): ModeResult {
-  return { accepted: [], unknown: [], rejectedCount: 0, notifies: {}, malformed: [], notes: [] };
+  return { accepted: [], unknown: [], dropped: [], rejectedCount: 0, notifies: {}, malformed: [], notes: [] };
+}
+
+/**
+ * The catalogue with its commonly configured transforms first, so that the first message 1 most
+ * likely holds one the gateway accepts: a known-accepted transform is what tells a gateway that drops
+ * what it refuses from one that has stopped answering. Reports keep the catalogue's own order.
+ */
+function seedOrder(catalogue: CatalogueEntry[]): CatalogueEntry[] {
+  const common = new Set(commonCatalogue().map((e) => `${e.proposal}/${e.auth}`));
+  const first = catalogue.filter((e) => common.has(`${e.proposal}/${e.auth}`));
+  return first.length === 0 || first.length === catalogue.length ? catalogue : [...first, ...catalogue.filter((e) => !common.has(`${e.proposal}/${e.auth}`))];
+}
+
+/** One mode's result for the report, in the catalogue's order. */
+function modeResult(r: EliminationResult, catalogue: CatalogueEntry[]): ModeResult {
+  const order = new Map(catalogue.map((e, i) => [e, i]));
+  const sorted = (list: CatalogueEntry[]): CatalogueEntry[] => [...list].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  const brief = (e: CatalogueEntry): { proposal: string; auth: string } => ({ proposal: e.proposal, auth: e.auth });
+  return {
+    accepted: sorted(r.accepted).map(rate),
+    unknown: sorted(r.unknown).map(brief),
+    dropped: sorted(r.dropped).map(brief),
+    rejectedCount: r.rejected.length,
+    notifies: r.notifies,
+    malformed: r.malformed,
+    notes: r.notes,
+  };
 }
 
 /** Expands `198.18.1.0/30` into its addresses (at most 4096); other targets as they are. */
@@ -146,7 +179,7 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     ikev2: null,
     severity: "OK",
     warnings: [],
-    stats: { exchanges: 0, packetsSent: 0, packetsReceived: 0, seconds: 0, waitedSeconds: 0, halfOpenReleased: 0 },
+    stats: { exchanges: 0, packetsSent: 0, packetsReceived: 0, seconds: 0, waitedSeconds: 0, halfOpenReleased: 0, livenessChecks: 0 },
   };
   let transport: IkeTransport | undefined;
   try {
@@ -158,32 +191,37 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     if (multiple !== undefined) result.warnings.push(multiple);
     transport = await IkeTransport.open({ address, port: opts.port }, { sourcePort: opts.sourcePort, timeoutMs: opts.timeoutMs, retries: opts.retries });
     const clock = opts.clock ?? realClock;
-    const pacer = new Pacer({ ...opts.pacing, onWait: (ms, why) => opts.onProgress?.(`${host}: waiting ${(ms / 1000).toFixed(0)} s (${why})`) }, clock);
-    const limited = <T extends { offer: MainModeScanPeer["offer"] }>(peer: T) => ({ offer: async (ts: Parameters<T["offer"]>[0]) => (await limiter.take(), peer.offer(ts)) });
+    const pacer = new Pacer({ ...opts.pacing, ...(opts.signal !== undefined ? { signal: opts.signal } : {}), onWait: (ms, why) => opts.onProgress?.(`${host}: waiting ${(ms / 1000).toFixed(0)} s (${why})`) }, clock);
+    const limited = (peer: ScanPeer): ScanPeer => ({ offer: async (ts, timeoutMs) => (await limiter.take(), peer.offer(ts, timeoutMs)) });
     const udpLimit = opts.maxPacket - (isIP(address) === 6 ? 40 : 20) - 8;
+    const signal = opts.signal;
+    const common = seedOrder(opts.catalogue);
 
     const mm = new MainModeScanPeer(transport);
     mm.releaseEnabled = opts.release;
-    const chunks = chunk(opts.catalogue, (ts) => mm.message(ts).length <= udpLimit);
-    const mmResult = await eliminate(chunks, limited(mm), pacer, (done, total) => opts.onProgress?.(`${host}: Main Mode ${done}/${total} transforms`));
-    result.mainMode = {
-      accepted: mmResult.accepted.map(rate),
-      unknown: mmResult.unknown.map((e) => ({ proposal: e.proposal, auth: e.auth })),
-      rejectedCount: mmResult.rejected.length,
-      notifies: mmResult.notifies,
-      malformed: mmResult.malformed,
-      notes: mmResult.notes,
-    };
+    const mmPeer = limited(mm);
+    const chunks = chunk(common, (ts) => mm.message(ts).length, udpLimit);
+    const mmResult = await eliminate(chunks, mmPeer, pacer, {
+      timeoutMs: opts.timeoutMs,
+      onProgress: (done, total) => opts.onProgress?.(`${host}: Main Mode ${done}/${total} transforms`),
+      ...(signal !== undefined ? { signal } : {}),
+    });
+    result.mainMode = modeResult(mmResult, opts.catalogue);
     result.stats.exchanges += mmResult.exchanges + mm.releases.sent;
     result.stats.halfOpenReleased = mm.releases.confirmed;
+    result.stats.livenessChecks += mmResult.livenessChecks;
+    let interrupted = mmResult.interrupted;
     const vids = new Map(mm.vendorIds);
     const stats = [mm.stats];
+    // A transform Main Mode accepted tells whether the gateway still answers, in any mode.
+    const mmKnown = mmResult.accepted.at(-1);
 
-    if (opts.ikev2) {
+    if (opts.ikev2 && signal?.aborted !== true) {
       await pacer.beforeSend();
       await limiter.take();
       const v2stats = { packetsSent: 0, packetsReceived: 0 };
-      const v2 = await detectIkev2(transport, v2stats);
+      // A gateway that has answered IKEv1 answers IKE_SA_INIT as fast, if it speaks IKEv2.
+      const v2 = await detectIkev2(transport, v2stats, pacer.answerTimeoutMs(opts.timeoutMs));
       if (v2.halfOpen) pacer.onHalfOpen();
       stats.push(v2stats);
       result.stats.exchanges++;
@@ -191,27 +229,40 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     }
 
     if (opts.aggressive) {
-      const psk = opts.catalogue.filter((e) => e.transform.auth === 1 || e.transform.auth === 65001);
+      const psk = common.filter((e) => e.transform.auth === 1 || e.transform.auth === 65001);
       const groups = [...new Set(psk.map((e) => e.transform.group))];
       const agg: ModeResult & { groupsAnswered: string[] } = { ...emptyMode(), groupsAnswered: [] };
       const id = opts.id ?? addressIdentity(transport.local.address);
       for (const g of groups) {
         const peer = new AggressiveScanPeer(transport, g, id);
+        const amPeer = limited(peer);
         const entries = psk.filter((e) => e.transform.group === g);
-        const r = await eliminate(chunk(entries, (ts) => peer.message(ts).length <= udpLimit), limited(peer), pacer, (done, total) => opts.onProgress?.(`${host}: Aggressive Mode ${groupToken(g)} ${done}/${total}`));
-        agg.accepted.push(...r.accepted.map(rate).map((t) => ({ ...t, severity: worst(t.severity, AGGRESSIVE_PSK.severity), reasons: [AGGRESSIVE_PSK.reason, ...t.reasons] })));
-        agg.unknown.push(...r.unknown.map((e) => ({ proposal: e.proposal, auth: e.auth })));
-        agg.rejectedCount += r.rejected.length;
-        agg.malformed.push(...r.malformed);
-        for (const n of r.notes) if (!agg.notes.includes(n)) agg.notes.push(n);
-        for (const [k, v] of Object.entries(r.notifies)) agg.notifies[k] = (agg.notifies[k] ?? 0) + v;
+        const r = await eliminate(chunk(entries, (ts) => peer.message(ts).length, udpLimit), amPeer, pacer, {
+          timeoutMs: opts.timeoutMs,
+          onProgress: (done, total) => opts.onProgress?.(`${host}: Aggressive Mode ${groupToken(g)} ${done}/${total}`),
+          // What this group's KE got accepted with, else what Main Mode accepted.
+          liveness: async (known) =>
+            known !== undefined ? amPeer.offer([known.transform], pacer.answerTimeoutMs(opts.timeoutMs)) : mmKnown !== undefined ? mmPeer.offer([mmKnown.transform], pacer.answerTimeoutMs(opts.timeoutMs)) : undefined,
+          ...(signal !== undefined ? { signal } : {}),
+        });
+        const m = modeResult(r, opts.catalogue);
+        agg.accepted.push(...m.accepted.map((t) => ({ ...t, severity: worst(t.severity, AGGRESSIVE_PSK.severity), reasons: [AGGRESSIVE_PSK.reason, ...t.reasons] })));
+        agg.unknown.push(...m.unknown);
+        agg.dropped.push(...m.dropped);
+        agg.rejectedCount += m.rejectedCount;
+        agg.malformed.push(...m.malformed);
+        for (const n of m.notes) if (!agg.notes.includes(n)) agg.notes.push(n);
+        for (const [k, v] of Object.entries(m.notifies)) agg.notifies[k] = (agg.notifies[k] ?? 0) + v;
         if (r.accepted.length > 0) agg.groupsAnswered.push(groupToken(g));
         result.stats.exchanges += r.exchanges;
+        result.stats.livenessChecks += r.livenessChecks;
+        interrupted ||= r.interrupted;
         for (const [k, v] of peer.vendorIds) vids.set(k, v);
         stats.push(peer.stats);
       }
       result.aggressiveMode = agg;
     }
+    if (interrupted || signal?.aborted === true) result.warnings.push("interrupted (Ctrl-C): what was not asked yet is reported unknown");
 
     result.vendorIds = [...vids.values()].map((v) => {
       const name = nameVendorId(v);
@@ -233,7 +284,7 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     result.stats.waitedSeconds = Math.round(pacer.waitedMs / 100) / 10;
     const answered = result.stats.packetsReceived > 0;
     const unknown = result.mainMode.unknown.length + (result.aggressiveMode?.unknown.length ?? 0);
-    result.status = !answered ? "no-answer" : unknown > 0 || result.mainMode.malformed.length > 0 ? "incomplete" : "scanned";
+    result.status = !answered ? "no-answer" : unknown > 0 || result.mainMode.malformed.length > 0 || signal?.aborted === true ? "incomplete" : "scanned";
     result.severity = [...result.mainMode.accepted, ...(result.aggressiveMode?.accepted ?? [])].reduce<Severity>((s, t) => worst(s, t.severity), "OK");
   } catch (e) {
     if (!(e instanceof IkeprobeError)) throw e;

@@ -77,7 +77,8 @@ export class IkeTransport {
   private readonly opts: TransportOptions;
   private readonly ike: Path;
   private natt?: Path;
-  private waiter: ((msg: Buffer) => boolean) | undefined;
+  /** true: the answer (the wait ends); "seen": ours but not the answer (keep waiting); false: not ours. */
+  private waiter: ((msg: Buffer) => boolean | "seen") | undefined;
   private readonly family: "udp4" | "udp6";
 
   private constructor(opts: TransportOptions, ike: Path, family: "udp4" | "udp6") {
@@ -149,7 +150,8 @@ export class IkeTransport {
       ikeMsg = msg.subarray(4);
     }
     this.opts.pcap?.record(from, path.local, msg);
-    if (this.waiter !== undefined && this.waiter(ikeMsg)) return;
+    const taken = this.waiter?.(ikeMsg) ?? false;
+    if (taken !== false) return;
     if (this.unsolicited?.(ikeMsg) !== true) this.ignored++;
   }
 
@@ -173,11 +175,14 @@ export class IkeTransport {
   }
 
   /**
-   * Sends `message` and retransmits it until `consume` accepts an answer or the timeout ends.
-   * `consume` returns false for datagrams that are not the answer (they are counted as ignored).
+   * Sends `message` and retransmits it until `consume` accepts an answer or the timeout ends
+   * (`over.timeoutMs`: this exchange's own, e.g. sized from round trips measured on the gateway).
+   * `consume` returns false for datagrams that are not ours (counted as ignored), "seen" for ours
+   * that are not the answer (e.g. the gateway re-sending its last message: evidence, not noise).
    */
-  roundTrip(message: Buffer, floated: boolean, consume: (msg: Buffer) => boolean): Promise<RoundTrip> {
-    const { timeoutMs, retries } = this.opts;
+  roundTrip(message: Buffer, floated: boolean, consume: (msg: Buffer) => boolean | "seen", over: { timeoutMs?: number } = {}): Promise<RoundTrip> {
+    const { retries } = this.opts;
+    const timeoutMs = over.timeoutMs ?? this.opts.timeoutMs;
     // Backoff doubling each time, the intervals summing to the total timeout.
     const unit = timeoutMs / (2 ** (retries + 1) - 1);
     const start = performance.now();
@@ -190,9 +195,9 @@ export class IkeTransport {
         resolve({ answered, rttMs: performance.now() - start, transmissions });
       };
       this.waiter = (msg) => {
-        if (!consume(msg)) return false;
-        done(true);
-        return true;
+        const taken = consume(msg);
+        if (taken === true) done(true);
+        return taken;
       };
       const transmit = (): void => {
         if (transmissions > retries) return done(false);

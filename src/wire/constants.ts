@@ -18,6 +18,22 @@ export const ExchangeType = {
   NEW_GROUP_MODE: 33,
 } as const;
 
+const EXCHANGE_NAMES: Readonly<Record<number, string>> = {
+  1: "Base",
+  2: "Main Mode",
+  3: "Authentication Only",
+  4: "Aggressive Mode",
+  5: "Informational",
+  6: "Transaction",
+  32: "Quick Mode",
+  33: "New Group Mode",
+};
+
+/** The exchange type's name (RFC 2408 §3.1, RFC 2409), or its number. */
+export function exchangeName(type: number): string {
+  return EXCHANGE_NAMES[type] ?? `exchange type ${type}`;
+}
+
 export const Flags = { ENCRYPTION: 0x01, COMMIT: 0x02, AUTH_ONLY: 0x04 } as const;
 
 export const PayloadType = {

@@ -233,7 +233,9 @@ describe("ikeprobe CLI", () => {
         }
         // Quick Mode message 3: the SA is committed; say CONNECTED.
         const n = encodeNotification({ doi: 1, protocolId: 3, notifyType: NotifyType.CONNECTED, spi: Buffer.from("0a0b0c0d", "hex"), data: Buffer.alloc(0) });
-        return reply(gw.informational([{ type: PayloadType.NOTIFICATION, body: n }]));
+        reply(gw.informational([{ type: PayloadType.NOTIFICATION, body: n }]));
+        // And a Quick Mode of its own, which ikeprobe reports and does not answer.
+        return reply(gw.ownQuickMode());
       }
     });
     after(() => peer.close());
@@ -250,6 +252,10 @@ describe("ikeprobe CLI", () => {
     assert.equal(sa.encapsulation, "tunnel");
     assert.equal(sa.keys, undefined, "keys only with --show-keys");
     assert.ok(doc.informational.some((i: { notifies: { name: string }[] }) => i.notifies.some((n) => n.name === "CONNECTED")));
+    assert.deepEqual(doc.unsolicited, [
+      { exchange: "Quick Mode", exchangeType: 32, messageId: 0x0badcafe, verified: true, detail: "the gateway started a Quick Mode of its own (message ID 0x0badcafe, HASH(1) verified): not answered, ikeprobe only initiates" },
+    ]);
+    assert.equal(doc.stats.ignored, 0);
     assert.match(readFileSync(keys, "utf8"), /^[0-9a-f]{16},[0-9a-f]{64}\n$/, "--keys: the ISAKMP SA only");
     const esp = readFileSync(espKeys, "utf8").split("\n");
     assert.equal(esp.pop(), "", "ends with a newline");

@@ -16,7 +16,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
-import { e2eSkipReason } from "../lab/require.ts";
+import { e2eSkipReason, packageSkipReason } from "../lab/require.ts";
+import { hashcatCrack } from "../helpers/hashcat.ts";
 import { type Run, sasWhen, spawnIkeprobe } from "../helpers/e2e.ts";
 
 const PSK_A = "lab-psk-A-9dXq";
@@ -27,6 +28,7 @@ const XGW = "198.18.1.10";
 const PUSH_GW = "198.18.1.11";
 const PROPOSALS = ["aes256-sha256-modp2048", "aes128-sha1-modp1024", "aes128-md5-modp1024"];
 const skip = e2eSkipReason([{ pkg: "ike-scan", binary: "psk-crack" }]);
+const hashcatSkip = skip === undefined ? (packageSkipReason("hashcat", "hashcat") ?? packageSkipReason("pocl-opencl-icd", "/etc/OpenCL/vendors/pocl.icd")) : skip;
 
 describe("Aggressive Mode, --diagnose, XAUTH and DPD against a real strongSwan", { skip }, () => {
   let lab: Lab;
@@ -140,6 +142,11 @@ describe("Aggressive Mode, --diagnose, XAUTH and DPD against a real strongSwan",
       assert.equal(ours.json.hashes[0].found, true);
       assert.equal(ours.json.hashes[0].psk, PSK_B);
       assert.equal(ours.json.hashes[0].source.line, 5001);
+      // hashcat too, which the finding names for this line (MODP-1024, our 20-byte nonce with strongSwan's 32).
+      assert.equal(r.json.phase1.aggressive.hashcat.loadable, true, JSON.stringify(r.json.phase1.aggressive.hashcat));
+      const mode = hash === "MD5" ? 5300 : 5400;
+      assert.match(r.json.findings[0].detail, new RegExp(`hashcat -m ${mode}`));
+      if (hashcatSkip === undefined) assert.deepEqual(hashcatCrack(mode, hashFile, files.words!).found, [PSK_B]);
       const redacted = await run(["psk-crack", hashFile, "--psk-candidates", files.candidates!, "--redact"]);
       assert.equal(redacted.code, 0);
       assert.ok(!redacted.stdout.includes(PSK_B), "--redact keeps the key out of the output");
@@ -151,6 +158,8 @@ describe("Aggressive Mode, --diagnose, XAUTH and DPD against a real strongSwan",
     const hashFile = join(lab.dir, "hash-sha256.txt");
     const r = await run([lab.gwAddr, "--aggressive", "--ike", "aes256-sha256-modp2048", "--id", "fqdn:other.lab.example", "--save-hash", hashFile, "--json"]);
     assert.equal(r.code, 0);
+    assert.deepEqual(r.json.phase1.aggressive.hashcat, { mode: null, loadable: false, reason: "hashcat has no IKE-PSK mode for SHA-2" });
+    assert.doesNotMatch(r.json.findings[0].detail, /hashcat -m/);
     const ours = await run(["psk-crack", hashFile, "--psk-candidates", files.candidates!, "--json"]);
     assert.equal(ours.json.hashes[0].hash, "sha256");
     assert.equal(ours.json.hashes[0].psk, PSK_B);

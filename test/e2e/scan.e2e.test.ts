@@ -61,6 +61,7 @@ describe("scan and check against a real strongSwan", { skip }, () => {
     for (const t of [a, b]) {
       assert.equal(t.status, "scanned");
       assert.deepEqual(t.mainMode.unknown, [], "silence is never a refusal, and nothing was left unknown");
+      assert.deepEqual(t.mainMode.dropped, []);
       assert.equal(t.mainMode.rejectedCount + t.mainMode.accepted.length, 3400);
       assert.ok(t.stats.exchanges < 150, `${t.stats.exchanges} exchanges for 3400 transforms`);
       assert.equal(t.stats.halfOpenReleased, t.mainMode.accepted.length, "each accepted exchange released at once");
@@ -86,6 +87,7 @@ describe("scan and check against a real strongSwan", { skip }, () => {
       const [a] = JSON.parse(r.stdout).targets;
       assert.deepEqual(accepted(a), expected(A), `round ${round + 1}`);
       assert.deepEqual(a.mainMode.unknown, [], "no acceptable transform left unknown, none called refused");
+      assert.deepEqual(a.mainMode.dropped, [], "strongSwan refuses with notifies: its silence at the limit is never taken for a refusal");
       assert.equal(a.stats.halfOpenReleased, 0);
       assert.ok(a.stats.waitedSeconds >= 30, "it waited for its half-open SAs to expire");
     }

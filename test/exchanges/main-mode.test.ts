@@ -52,6 +52,20 @@ describe("Main Mode initiator", () => {
     });
   }
 
+  test("a gateway that re-sends message 4 instead of answering message 5 (SoftEther with another PSK): evidence, not noise", () => {
+    const gw = new ScriptedGateway("another-psk");
+    const mm = new MainModeInitiator(config());
+    const mm3 = sent(mm.receive(gw.mm2(mm.start())));
+    const mm4 = gw.mm4(mm3);
+    sent(mm.receive(mm4));
+    for (let i = 0; i < 2; i++) assert.deepEqual(mm.receive(mm4), { kind: "ignore", reason: "the gateway re-sent message 4", seen: true });
+    mm.timeout();
+    assert.equal(mm.result.identity?.status, "psk-mismatch");
+    assert.equal(mm.result.identity?.cause, "mm4-resent");
+    assert.match(mm.result.identity!.detail, /re-sent message 4 \(2 times\) instead of answering message 5: it received our message 5 but could not decrypt or verify it/);
+    assert.equal(mm.result.gatewayResent, 2);
+  });
+
   test("stops after message 2 without a PSK", () => {
     const gw = new ScriptedGateway();
     const mm = new MainModeInitiator(config(undefined, null));

@@ -32,7 +32,8 @@ export class ScriptedGateway {
   private kex?: KeyExchange;
   private gxi: Buffer = Buffer.alloc(0);
   private ni: Buffer = Buffer.alloc(0);
-  private readonly nr = randomBytes(24);
+  /** The gateway's nonce (24 bytes unless a test needs another length, e.g. strongSwan's 32). */
+  nr = randomBytes(24);
   keys?: Phase1Keys;
   private iv: Buffer = Buffer.alloc(0);
   private lastMm5: Buffer = Buffer.alloc(0);
@@ -237,6 +238,15 @@ export class ScriptedGateway {
     if (opts.tamperHash) hash2[0] = hash2[0]! ^ 1;
     const sealed = sealProtected(sa, ExchangeType.QUICK_MODE, mid, lastBlock(m.ciphertext!, this.spec!.blockSize), hash2, payloads, opts.commit ? Flags.COMMIT : 0);
     return { message: sealed.message, niB, nrB, ...(gxy !== undefined ? { gxy } : {}), responderSpi, initiatorSpi: prop.spi };
+  }
+
+  /** A Quick Mode message 1 of the gateway's own (as SoftEther starts after an ESP DELETE), HASH(1) valid. */
+  ownQuickMode(): Buffer {
+    const sa = this.isakmpSa();
+    const mid = 0x0badcafe;
+    const payloads = [{ type: PayloadType.NONCE, body: randomBytes(16) }];
+    const hash = hashMessageId(this.h!, this.keys!.skeyidA, mid, encodeChain(payloads).bytes);
+    return sealProtected(sa, ExchangeType.QUICK_MODE, mid, messageIdIv(this.h!, sa.phase1LastBlock, mid, this.spec!.blockSize), hash, payloads).message;
   }
 
   /** A protected Informational under the established SA (after Phase 1). */

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Pluto, startPluto } from "./libreswan.ts";
+import { startSoftether } from "./softether.ts";
 import { killChild, stopChild } from "./process.ts";
 
 export const CHARON = "/usr/lib/ipsec/charon";
@@ -66,6 +67,8 @@ export interface LabOptions {
   gwExtraAddrs?: string[];
   /** Run libreswan's pluto instead of strongSwan, with this ipsec.conf body (conn sections) and secrets. */
   libreswan?: { conns: string; secrets: string };
+  /** Run SoftEther VPN Server (L2TP/IPsec, one PSK for every peer) instead of strongSwan. */
+  softether?: { psk: string };
   /** XAUTH users the gateway knows (xauth-generic). */
   xauthUsers?: { user: string; password: string }[];
   /** Mode-Config pools: name -> swanctl pool settings (addrs, dns, split_include, or attribute numbers). */
@@ -259,7 +262,7 @@ swanctl { socket = ${vici} }
 }
 
 export async function startLab(opts: LabOptions): Promise<Lab> {
-  if (opts.libreswan === undefined) ensureStrongswan();
+  if (opts.libreswan === undefined && opts.softether === undefined) ensureStrongswan();
   const id = `${process.pid}x${labCounter++}`;
   const gwNs = `ikpgw${id}`;
   const clientNs = `ikpcl${id}`;
@@ -317,7 +320,11 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     run(["ip", "-n", clientNs, "addr", "add", "203.0.113.1/32", "dev", "lo"]);
 
     let gw: Charon;
-    if (opts.libreswan !== undefined) {
+    if (opts.softether !== undefined) {
+      const se = await startSoftether(gwNs, dir, opts.softether.psk);
+      charons.push(se);
+      gw = { swanctl: () => { throw new Error("this lab runs SoftEther: it has no SA listing; read log()"); }, log: se.log, logPath: "", stop: se.stop, kill: se.kill };
+    } else if (opts.libreswan !== undefined) {
       pluto = await startPluto(gwNs, dir, opts.libreswan.conns, opts.libreswan.secrets);
       charons.push(pluto);
       const p = pluto;

@@ -14,8 +14,8 @@ class VirtualClock implements Clock {
   now(): number {
     return this.t;
   }
-  async sleep(ms: number): Promise<void> {
-    this.t += ms;
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted !== true) this.t += ms;
   }
 }
 
@@ -32,10 +32,16 @@ interface GatewayOpts {
   silent?: boolean;
   /** Half-open SAs left by an earlier scan, pending at time 0. */
   residual?: number;
+  /** Refuse by dropping the message (SoftEther) instead of NO-PROPOSAL-CHOSEN. */
+  dropRefused?: boolean;
+  /** Abort this controller at the nth message. */
+  abortAt?: { n: number; controller: AbortController };
 }
 
 class ScriptedScanGateway implements ScanPeer {
   messages = 0;
+  /** The answer timeout asked for with each message. */
+  timeouts: (number | undefined)[] = [];
   private readonly acceptable: Map<string, number>;
   private halfOpen: number[];
   private flip = false;
@@ -48,9 +54,12 @@ class ScriptedScanGateway implements ScanPeer {
     this.acceptable = new Map(o.accept.map((e, i) => [key(e.transform), o.ownOrder ? o.accept.length - i : 0]));
     this.halfOpen = new Array<number>(o.residual ?? 0).fill(0);
   }
-  async offer(ts: readonly Phase1Transform[]): Promise<OfferAnswer> {
+  async offer(ts: readonly Phase1Transform[], timeoutMs?: number): Promise<OfferAnswer> {
     this.messages++;
+    this.timeouts.push(timeoutMs);
+    if (this.o.abortAt !== undefined && this.messages === this.o.abortAt.n) this.o.abortAt.controller.abort();
     this.clock.t += 5; // a round trip
+    this.lastTimeout = timeoutMs ?? 5000;
     const ttl = this.o.halfOpenMs ?? 30_000;
     this.halfOpen = this.halfOpen.filter((t) => this.clock.t - t < ttl);
     if (this.o.silent) return this.timeout();
@@ -61,12 +70,13 @@ class ScriptedScanGateway implements ScanPeer {
       const rank = this.acceptable.get(key(t));
       if (rank !== undefined && (best < 0 || rank < this.acceptable.get(key(ts[best]!))!)) best = i;
     });
-    if (best < 0) return { kind: "rejected", notify: "NO-PROPOSAL-CHOSEN" };
+    if (best < 0) return this.o.dropRefused ? this.timeout() : { kind: "rejected", notify: "NO-PROPOSAL-CHOSEN", rttMs: 5 };
     this.halfOpen.push(this.clock.t);
-    return { kind: "accepted", index: best };
+    return { kind: "accepted", index: best, rttMs: 5 };
   }
+  private lastTimeout = 5000;
   private timeout(): OfferAnswer {
-    this.clock.t += 5000; // --timeout
+    this.clock.t += this.lastTimeout; // the wait asked for
     return { kind: "no-response" };
   }
 }
@@ -74,13 +84,14 @@ class ScriptedScanGateway implements ScanPeer {
 const full = fullCatalogue();
 // A few specific transforms among thousands, spread over the catalogue.
 const accepted = [5, 77, 600, 601, 1234, 2000, 2999, 3399].map((i) => full[i]!);
-const chunks = chunk(full, (ts) => ts.length <= 39);
+const chunks = chunk(full, (ts) => ts.length, 39);
 
-function run(o: GatewayOpts, pacing: Partial<ConstructorParameters<typeof Pacer>[0]> = {}) {
+function run(o: GatewayOpts, pacing: Partial<ConstructorParameters<typeof Pacer>[0]> = { maxHalfOpen: 4 }, these = chunks) {
   const clock = new VirtualClock();
   const gw = new ScriptedScanGateway(o, clock);
-  const pacer = new Pacer({ maxHalfOpen: 4, halfOpenTimeoutMs: 30_000, silenceRetries: 2, minIntervalMs: 0, ...pacing }, clock);
-  return eliminate(chunks, gw, pacer).then((r) => ({ r, gw, clock }));
+  const signal = o.abortAt?.controller.signal;
+  const pacer = new Pacer({ halfOpenTimeoutMs: 30_000, silenceRetries: 2, minIntervalMs: 0, ...pacing, ...(signal !== undefined ? { signal } : {}) }, clock);
+  return eliminate(these, gw, pacer, { timeoutMs: 5000, ...(signal !== undefined ? { signal } : {}) }).then((r) => ({ r, gw, clock, pacer }));
 }
 
 const names = (es: CatalogueEntry[]) => es.map((e) => `${e.proposal}/${e.auth}`).sort();
@@ -103,6 +114,68 @@ describe("elimination", () => {
     });
   }
 
+  test("chunks are packed by adding sizes: each as full as the limit allows, in order, linear in the entries", () => {
+    let calls = 0;
+    const size = (ts: readonly Phase1Transform[]): number => (calls++, 100 + ts.length * 36);
+    const cs = chunk(full, size, 1472);
+    assert.equal(calls, full.length + 1, "one size call per entry, and one for the fixed part");
+    assert.ok(cs.every((c) => 100 + c.length * 36 <= 1472));
+    assert.ok(cs.slice(0, -1).every((c) => 100 + (c.length + 1) * 36 > 1472), "no chunk could take one more");
+    assert.deepEqual(cs.flat(), full);
+    assert.ok(chunk(full, (ts) => ts.length, 10_000).every((c) => c.length <= 255), "at most 255 transforms in one proposal");
+  });
+
+  test("a gateway that drops what it refuses (SoftEther): exact; the rest refused silently, nothing unknown, bracketed by known-accepted offers", async () => {
+    const { r, gw } = await run({ accept: accepted, dropRefused: true }, {});
+    assert.deepEqual(names(r.accepted), names(accepted));
+    assert.equal(r.unknown.length, 0);
+    assert.equal(r.rejected.length, 0);
+    assert.equal(r.dropped.length, full.length - accepted.length);
+    // Each chunk's refusal: X K X X K (its offer three times, a known-accepted offer twice).
+    assert.ok(r.exchanges <= accepted.length * 2 + chunks.length * 5, `${r.exchanges} exchanges`);
+    assert.equal(r.livenessChecks, chunks.length * 2);
+    assert.equal(gw.messages, r.exchanges);
+    assert.ok(!new Set(names(r.dropped)).has(names(accepted)[0]!));
+  });
+
+  test("the waits for silent offers are sized from the measured round trips, not --timeout", async () => {
+    const { gw } = await run({ accept: accepted, dropRefused: true }, {});
+    assert.equal(gw.timeouts[0], 5000, "before any answer: the configured timeout");
+    assert.ok(gw.timeouts.slice(1).every((t) => t === 250), "after answers with 5 ms round trips: the 250 ms floor");
+  });
+
+  test("silent drops when the first chunks hold nothing acceptable: deferred until an accepted transform is known, then exact", async () => {
+    const late = [chunks[2]![3]!, chunks[40]![0]!];
+    const { r } = await run({ accept: late, dropRefused: true }, {});
+    assert.deepEqual(names(r.accepted), names(late));
+    assert.equal(r.unknown.length, 0);
+    assert.equal(r.dropped.length, full.length - late.length);
+  });
+
+  test("a drop-silently gateway with a half-open limit: the limit is learned, not mistaken for refusals", async () => {
+    const many = full.filter((_, i) => i % 97 === 0);
+    const { r, pacer } = await run({ accept: many, dropRefused: true, blockThreshold: 5 }, {});
+    assert.deepEqual(names(r.accepted), names(many));
+    assert.equal(r.unknown.length, 0);
+    for (const a of names(many)) assert.ok(!names(r.dropped).includes(a), `${a} must not be called refused`);
+    assert.equal(pacer.limit, 4, "one fewer than the half-open SAs it held when it stopped answering");
+  });
+
+  test("a lossy gateway that drops what it refuses: an acceptable transform is never called refused", async () => {
+    const { r } = await run({ accept: accepted, dropRefused: true, everyOther: true }, {});
+    assert.deepEqual(names(r.accepted), names(accepted));
+    for (const a of names(accepted)) assert.ok(!names(r.dropped).includes(a));
+  });
+
+  test("interrupted (Ctrl-C): what was found is kept, the rest is unknown, and no more is sent", async () => {
+    const controller = new AbortController();
+    const { r, gw } = await run({ accept: accepted, abortAt: { n: 10, controller } });
+    assert.equal(r.interrupted, true);
+    assert.equal(gw.messages, 10);
+    assert.equal(r.accepted.length + r.rejected.length + r.unknown.length, full.length);
+    assert.ok(r.unknown.length > full.length / 2);
+  });
+
   test("a gateway that drops us after 5 half-open SAs: still exact, thanks to pacing", async () => {
     const many = full.filter((_, i) => i % 97 === 0); // 36 acceptable transforms
     const { r, clock } = await run({ accept: many, blockThreshold: 5 });
@@ -115,9 +188,20 @@ describe("elimination", () => {
   test("without pacing the same gateway goes silent, and silence is never a refusal", async () => {
     const many = full.filter((_, i) => i % 97 === 0);
     const { r } = await run({ accept: many, blockThreshold: 5 }, { maxHalfOpen: 1000, silenceRetries: 0 });
+    assert.equal(r.dropped.length, 0, "it refuses with notifies: nothing it was silent about is called refused");
     const rejected = new Set(names(r.rejected));
     assert.ok(r.unknown.length > 0, "some answers never came");
     for (const a of names(many)) assert.ok(!rejected.has(a), `${a} is acceptable and must not be called rejected`);
+  });
+
+  test("the same gateway with the limit learned (no --max-half-open): exact, the limit hit once, then paced", async () => {
+    const many = full.filter((_, i) => i % 97 === 0);
+    const { r, pacer } = await run({ accept: many, blockThreshold: 5 }, {});
+    assert.deepEqual(names(r.accepted), names(many));
+    assert.equal(r.unknown.length, 0);
+    assert.equal(r.dropped.length, 0);
+    assert.equal(pacer.limit, 4);
+    assert.ok(r.silences <= 3, `${r.silences} silences`);
   });
 
   test("half-open SAs left by an earlier scan: it waits and the answer is still exact", async () => {
@@ -135,9 +219,12 @@ describe("elimination", () => {
   });
 
   test("a gateway that never answers: everything unknown, nothing rejected, and it gives up quickly", async () => {
-    const { r, gw } = await run({ accept: accepted, silent: true });
+    const { r, gw, clock } = await run({ accept: accepted, silent: true });
     assert.equal(r.unknown.length, full.length);
     assert.equal(r.rejected.length, 0);
-    assert.ok(gw.messages <= 3, `gave up after ${gw.messages} messages`);
+    assert.equal(r.dropped.length, 0, "silence from a gateway that never answered is never a refusal");
+    // Three chunks (in case the first held nothing it accepts), one wait for half-open SAs, one retry.
+    assert.ok(gw.messages <= 4, `gave up after ${gw.messages} messages`);
+    assert.ok(clock.t < 60_000, `gave up after ${clock.t} ms`);
   });
 });

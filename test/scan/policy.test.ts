@@ -21,6 +21,7 @@ function target(accepted: string[], extra: Partial<TargetScan> = {}): TargetScan
         return { proposal, auth, encryption, hash, group, ...ratePhase1({ encryption, hash, group, auth }) };
       }),
       unknown: [],
+      dropped: [],
       rejectedCount: 10,
       notifies: {},
       malformed: [],
@@ -33,7 +34,7 @@ function target(accepted: string[], extra: Partial<TargetScan> = {}): TargetScan
     ikev2: null,
     severity: "OK",
     warnings: [],
-    stats: { exchanges: 1, packetsSent: 1, packetsReceived: 1, seconds: 1, waitedSeconds: 0, halfOpenReleased: 0 },
+    stats: { exchanges: 1, packetsSent: 1, packetsReceived: 1, seconds: 1, waitedSeconds: 0, halfOpenReleased: 0, livenessChecks: 0 },
     ...extra,
   };
 }
@@ -48,7 +49,7 @@ describe("policy", () => {
   });
 
   test("a compliant gateway", () => {
-    const t = target(["aes256-sha256-modp2048/psk", "aes256-sha384-ecp384/psk"], { aggressiveMode: { accepted: [], unknown: [], rejectedCount: 5, notifies: { "AUTHENTICATION-FAILED": 5 }, malformed: [], notes: [], groupsAnswered: [] } });
+    const t = target(["aes256-sha256-modp2048/psk", "aes256-sha384-ecp384/psk"], { aggressiveMode: { accepted: [], unknown: [], dropped: [], rejectedCount: 5, notifies: { "AUTHENTICATION-FAILED": 5 }, malformed: [], notes: [], groupsAnswered: [] } });
     const c = evaluate(strict, t);
     assert.deepEqual(c.violations, []);
     assert.equal(c.compliant, true);
@@ -68,7 +69,30 @@ describe("policy", () => {
   test("a whole proposal can be forbidden, with or without its auth method", () => {
     const p = parsePolicy('{"forbid": ["aes128-sha1-modp2048/xauth-psk", "aes256-sha256-modp2048"]}', "p.json");
     const c = evaluate(p, target(["aes128-sha1-modp2048/psk", "aes128-sha1-modp2048/xauth-psk", "aes256-sha256-modp2048/rsa"]));
-    assert.deepEqual(c.violations.map((v) => v.message), ["accepted: aes128-sha1-modp2048/xauth-psk", "accepted: aes256-sha256-modp2048/rsa"]);
+    assert.deepEqual(c.violations.map((v) => v.message), ["Main Mode accepts aes128-sha1-modp2048/xauth-psk", "Main Mode accepts aes256-sha256-modp2048/rsa"]);
+    assert.deepEqual(c.violations.map((v) => v.mode), ["main", "main"]);
+  });
+
+  test("each violation names its mode: a forbidden algorithm accepted in both modes is two violations", () => {
+    const t = target(["3des-sha1-modp2048/psk"]);
+    t.aggressiveMode = { ...t.mainMode, accepted: t.mainMode.accepted.map((a) => ({ ...a })), groupsAnswered: ["modp2048"] };
+    const c = evaluate(parsePolicy('{"forbid": ["3des"]}', "p.json"), t);
+    assert.deepEqual(c.violations.map((v) => [v.rule, v.mode, v.message]), [
+      ["forbid 3des", "main", "Main Mode accepts 3des-sha1-modp2048/psk"],
+      ["forbid 3des", "aggressive", "Aggressive Mode accepts 3des-sha1-modp2048/psk"],
+    ]);
+    const r: CheckReport = { tool: { name: "ikeprobe", version: "x" }, startedAt: "", policy: { ...strict, file: "p.json" }, targets: [c], exitCode: 1 };
+    assert.match(junit(r), /name="forbid 3des \(Aggressive Mode\)"/);
+  });
+
+  test("silently refused transforms count as refused: a required one is refused (not unknown), and the scan is complete", () => {
+    const t = target(["aes256-sha384-ecp384/psk"], { aggressiveMode: { accepted: [], unknown: [], dropped: [], rejectedCount: 0, notifies: {}, malformed: [], notes: [], groupsAnswered: [] } });
+    t.mainMode.dropped = [{ proposal: "aes256-sha256-modp2048", auth: "psk" }, { proposal: "des-md5-modp768", auth: "psk" }];
+    const c = evaluate(strict, t);
+    assert.deepEqual(c.violations.map((v) => v.rule), ["require aes256-sha256-modp2048"]);
+    assert.match(c.violations[0]!.message, /refuses aes256-sha256-modp2048 in Main Mode \(silently/);
+    assert.ok(c.passed.includes("forbid des: refused"));
+    assert.ok(!c.violations.some((v) => v.rule === "complete scan"));
   });
 
   test("mistakes in a policy file name the key and the fix", () => {
