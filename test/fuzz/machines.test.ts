@@ -1,0 +1,171 @@
+/**
+ * Seeded, bounded fuzzing of the decoders and of every exchange state machine (Main Mode, Aggressive
+ * Mode, Quick Mode, Transaction, protected Informationals): for every mutated answer, the decoder
+ * either decodes or throws one of our typed errors (never a TypeError or RangeError), the machine
+ * returns a step (never throws), its result stays a well-formed outcome, and memory stays bounded.
+ * FUZZ_SEED replays a run; FUZZ_ITERATIONS makes it longer (npm run fuzz).
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { parseIdentity } from "../../src/config/identity.ts";
+import { parseIkeProposal } from "../../src/config/ike.ts";
+import { parsePhase2Proposal } from "../../src/config/esp.ts";
+import { parseTrafficSelector } from "../../src/config/traffic-selector.ts";
+import { IkeprobeError } from "../../src/errors.ts";
+import { messageFor, readInformational } from "../../src/exchanges/isakmp-sa.ts";
+import { MainModeInitiator, type MainModeConfig } from "../../src/exchanges/main-mode.ts";
+import { QuickModeInitiator } from "../../src/exchanges/quick-mode.ts";
+import { TransactionCodec } from "../../src/exchanges/transaction.ts";
+import { decodeAttributes } from "../../src/wire/attributes.ts";
+import { NotifyType, PayloadType } from "../../src/wire/constants.ts";
+import { decodeMessage } from "../../src/wire/message.ts";
+import { decodeDelete } from "../../src/wire/payloads/delete.ts";
+import { decodeId } from "../../src/wire/payloads/identification.ts";
+import { decodeNotification } from "../../src/wire/payloads/notification.ts";
+import { decodeSa } from "../../src/wire/payloads/sa.ts";
+import { Reader } from "../../src/wire/reader.ts";
+import { ikeBytes, katFixtures } from "../helpers/fixtures.ts";
+import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
+import { Rng, fuzzIterations, fuzzSeed, mutate } from "./mutate.ts";
+
+const SEED = fuzzSeed();
+const N = fuzzIterations(150);
+
+/** Runs `f`; only our typed errors may escape it (a TypeError or RangeError is a bug). */
+function typedOnly(what: string, f: () => unknown): void {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof IkeprobeError)) throw new Error(`${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)} (FUZZ_SEED=${SEED})`, { cause: e });
+  }
+}
+
+function mmConfig(over: Partial<MainModeConfig> = {}): MainModeConfig {
+  return {
+    transform: parseIkeProposal("aes256-sha256-modp2048", 1, 28800)[0]!,
+    psk: Buffer.from("gateway-psk"),
+    localId: parseIdentity("fqdn:client.example"),
+    natT: "auto",
+    local: { address: "198.18.1.2", port: 40000 },
+    remote: { address: "198.18.1.1", port: 500 },
+    ...over,
+  };
+}
+
+const OFFERS = new Set(["accepted", "rejected", "no-response", "malformed"]);
+const IDENTITY = new Set(["authenticated", "psk-mismatch", "rejected", "error"]);
+
+/** A machine's answer to a datagram: a step, and a result that is one of the outcomes. */
+function checkStep(what: string, step: { kind: string }, result: { offer: string; identity?: { status: string } }): void {
+  assert.ok(["ignore", "send", "final", "done"].includes(step.kind), `${what}: step ${step.kind}`);
+  assert.ok(OFFERS.has(result.offer), `${what}: offer ${result.offer}`);
+  if (result.identity !== undefined) assert.ok(IDENTITY.has(result.identity.status), `${what}: identity ${result.identity.status}`);
+}
+
+/** Heap growth over a fuzz loop stays bounded (no answer may make us keep what it carried). */
+function bounded<T>(what: string, f: () => T): T {
+  const before = process.memoryUsage().heapUsed;
+  const out = f();
+  const grown = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+  assert.ok(grown < 200, `${what}: heap grew by ${grown.toFixed(0)} MiB`);
+  return out;
+}
+
+describe(`fuzz: decoders and state machines (seed ${SEED}, ${N} cases per target)`, () => {
+  test("decoders: every mutation of every captured packet decodes or fails with a typed error, strict and lenient", () => {
+    const rng = new Rng(SEED);
+    const packets = katFixtures().flatMap((f) => f.packets.map(ikeBytes));
+    assert.ok(packets.length >= 20);
+    bounded("decoders", () => {
+      for (let i = 0; i < N * 4; i++) {
+        const { bytes, how } = mutate(rng.pick(packets), rng);
+        for (const lenient of [false, true]) typedOnly(`decodeMessage(${how}, lenient ${lenient})`, () => decodeMessage(bytes, { lenient }));
+        const body = bytes.subarray(32);
+        for (const [name, dec] of [["SA", decodeSa], ["notification", decodeNotification], ["ID", decodeId], ["delete", decodeDelete], ["attributes", (b: Buffer) => decodeAttributes(new Reader(b))]] as const) {
+          typedOnly(`${name}(${how})`, () => dec(body));
+        }
+      }
+    });
+  });
+
+  for (const aggressive of [false, true]) {
+    const mode = aggressive ? "Aggressive Mode" : "Main Mode";
+    test(`${mode}: a mutated answer at every stage gives a step and an outcome, never an exception`, () => {
+      const rng = new Rng(SEED + (aggressive ? 1 : 2));
+      bounded(mode, () => {
+        for (let i = 0; i < N; i++) {
+          const gw = new ScriptedGateway();
+          const mm = new MainModeInitiator(mmConfig(aggressive ? { aggressive: true, transform: parseIkeProposal("aes128-sha1-modp1024", 1, 28800)[0]! } : {}));
+          const m1 = mm.start();
+          // Which answer to break: message 2, 4 or 6 (Aggressive Mode: message 2, or a notify after it).
+          const stage = rng.int(aggressive ? 2 : 3);
+          let answer = aggressive ? gw.am2(m1) : gw.mm2(m1);
+          if (stage === 0) answer = mutate(answer, rng).bytes;
+          let step: { kind: string; message?: Buffer } = { kind: "done" };
+          typedOnly(`${mode} message 2`, () => (step = mm.receive(answer)));
+          checkStep(`${mode} message 2`, step, mm.result);
+          if (aggressive) {
+            if (stage === 1) {
+              const n = mutate(gw.notify(rng.pick([NotifyType.AUTHENTICATION_FAILED, NotifyType.INVALID_ID_INFORMATION, NotifyType.PAYLOAD_MALFORMED])), rng).bytes;
+              checkStep(`${mode} notify`, mm.receive(n), mm.result);
+            }
+            continue;
+          }
+          // A broken message 2 ends the case there: the scripted gateway cannot go on from what we
+          // made of it (another group, another transform).
+          if (step.kind !== "send" || stage === 0) continue;
+          let mm4 = gw.mm4(step.message!);
+          if (stage === 1) mm4 = mutate(mm4, rng).bytes;
+          step = mm.receive(mm4);
+          checkStep(`${mode} message 4`, step, mm.result);
+          if (step.kind !== "send") continue;
+          typedOnly("scripted gateway reading message 5", () => gw.readMm5(step.message!));
+          const mm6 = mutate(gw.mm6(), rng).bytes;
+          checkStep(`${mode} message 6`, mm.receive(mm6), mm.result);
+          checkStep(`${mode} timeout`, mm.timeout(), mm.result);
+        }
+      });
+    });
+  }
+
+  test("Quick Mode, Transaction and Informational: mutated protected answers under an established SA", () => {
+    const rng = new Rng(SEED + 3);
+    const proposal = parsePhase2Proposal("esp", "aes128-sha256-modp2048", { lifetimeSeconds: 3600, mode: "tunnel" })[0]!;
+    bounded("Quick Mode", () => {
+      for (let i = 0; i < Math.ceil(N / 3); i++) {
+        const gw = new ScriptedGateway();
+        const mm = new MainModeInitiator(mmConfig());
+        const mm3 = mm.receive(gw.mm2(mm.start())) as { message: Buffer };
+        const mm5 = mm.receive(gw.mm4(mm3.message)) as { message: Buffer };
+        gw.readMm5(mm5.message);
+        mm.receive(gw.mm6());
+        const sa = mm.isakmpSa();
+        const qm = new QuickModeInitiator(sa, { proposal, localTs: parseTrafficSelector("203.0.113.0/24", "--local-ts"), remoteTs: parseTrafficSelector("198.51.100.0/24", "--remote-ts") });
+        const qm2 = gw.qm2(qm.start()).message;
+        for (let k = 0; k < 3; k++) {
+          const { bytes, how } = mutate(qm2, rng);
+          let s: { kind: string } = { kind: "ignore" };
+          typedOnly(`Quick Mode (${how})`, () => (s = qm.receive(bytes)));
+          assert.ok(["ignore", "send", "final", "done"].includes(s.kind), `Quick Mode step ${s.kind}`);
+          assert.ok(["accepted", "rejected", "no-response", "malformed", "error"].includes(qm.result.status), qm.result.status);
+        }
+        const codec = new TransactionCodec(sa);
+        const info = gw.informational([{ type: PayloadType.NOTIFICATION, body: Buffer.from("00000001010000180000", "hex") }]);
+        for (let k = 0; k < 3; k++) {
+          const { bytes, how } = mutate(info, rng);
+          const msg = (() => {
+            try {
+              return messageFor(sa, bytes);
+            } catch (e) {
+              if (e instanceof IkeprobeError) return undefined;
+              throw e;
+            }
+          })();
+          if (msg === undefined) continue;
+          typedOnly(`Informational (${how})`, () => readInformational(sa, msg));
+          typedOnly(`Transaction (${how})`, () => codec.open(msg));
+        }
+      }
+    });
+  });
+});
