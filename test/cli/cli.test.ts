@@ -264,6 +264,46 @@ describe("ikeprobe CLI", () => {
     assert.ok(esp.some((l) => l.startsWith('"IPv4","127.0.0.1","127.0.0.1","0x0a0b0c0d","AES-CBC [RFC3602]","0x') && l.includes('"HMAC-SHA-256-128 [RFC4868]","0x')));
   });
 
+  for (const json of [true, false]) {
+    test(`Ctrl-C during a long scan prints the report for what is known, the rest unknown, exit 130 (${json ? "JSON" : "table"})`, async () => {
+      // Accepts the first message 1 (its first transform), then falls silent: the scan waits out
+      // the gateway's half-open SAs (30 s), and is interrupted while it waits.
+      let answered = false;
+      const peer = await startUdpPeer((msg, reply) => {
+        if (answered || msg[18] !== 2) return;
+        answered = true;
+        const gw = new ScriptedGateway();
+        reply(gw.mm2(msg, (chosen) => (chosen.proposals[0]!.transforms = [chosen.proposals[0]!.transforms[0]!])));
+      });
+      after(() => peer.close());
+      const p = spawn(process.execPath, [BIN, "scan", "127.0.0.1", "--port", String(peer.port), "--catalogue", "common", "--no-ikev2", "--timeout", "0.3", ...(json ? ["--json"] : [])], { env: { ...process.env, NO_COLOR: "1" } });
+      let stdout = "";
+      let stderr = "";
+      p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const t0 = Date.now();
+      const code = await new Promise<number | null>((res) => {
+        setTimeout(() => p.kill("SIGINT"), 2500);
+        p.on("close", (c) => res(c));
+      });
+      assert.equal(code, 130, stderr);
+      assert.ok(Date.now() - t0 < 10_000, "it stopped at once, not after the 30 s wait");
+      assert.match(stderr, /interrupted/);
+      if (json) {
+        const doc = JSON.parse(stdout);
+        assertValidScan(doc);
+        const t = doc.targets[0];
+        assert.equal(t.status, "incomplete");
+        assert.equal(t.mainMode.accepted.length, 1, "what was found is kept");
+        assert.equal(t.mainMode.accepted.length + t.mainMode.unknown.length + t.mainMode.rejectedCount + t.mainMode.dropped.length, 54);
+        assert.match(t.warnings.join("\n"), /interrupted \(Ctrl-C\)/);
+      } else {
+        assert.match(stdout, /Main Mode: 1 accepted, 0 refused, 53 unknown/);
+        assert.match(stdout, /warning: interrupted \(Ctrl-C\)/);
+      }
+    });
+  }
+
   test("scan against a scripted gateway: JSON, JSONL, table, exit codes", async () => {
     // Accepts exactly aes256-sha256-modp2048 and 3des-sha1-modp1024 (any auth), refuses the rest.
     const ok = new Set(["7/256/4/14", "5/0/2/2"]);
