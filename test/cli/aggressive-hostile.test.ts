@@ -3,7 +3,6 @@
  * always produced, and nothing is saved from a message we could not read.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,23 +10,14 @@ import { after, describe, test } from "node:test";
 import { ExchangeType, NotifyType, PayloadType } from "../../src/wire/constants.ts";
 import { encodeNotification } from "../../src/wire/payloads/notification.ts";
 import { assertValidReport } from "../helpers/schema.ts";
+import { runCli } from "../helpers/cli.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 import { startUdpPeer } from "../helpers/udp-peer.ts";
 
-const BIN = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "ikeprobe-am-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: "1", ...env } });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 describe("Aggressive Mode against hostile answers (CLI)", () => {
   test("message 2 with an ID payload shorter than its 4-byte header: a report with a malformed offer; --save-hash writes nothing", async () => {

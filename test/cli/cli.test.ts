@@ -11,22 +11,13 @@ import { after, describe, test } from "node:test";
 import { NotifyType, PayloadType } from "../../src/wire/constants.ts";
 import { encodeNotification } from "../../src/wire/payloads/notification.ts";
 import { assertValidReport, assertValidScan } from "../helpers/schema.ts";
+import { BIN, runCli } from "../helpers/cli.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 import { startUdpPeer } from "../helpers/udp-peer.ts";
 
-const BIN = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "ikeprobe-cli-"));
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: "1", ...env } });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 describe("ikeprobe CLI", () => {
   test("--help lists the options and the exit codes", async () => {

@@ -6,17 +6,16 @@
  * escapes as an internal error, and the run ends within its time bound. Seeded (FUZZ_SEED).
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { type Socket, createSocket } from "node:dgram";
 import { after, describe, test } from "node:test";
 import { ExchangeType, NotifyType, PayloadType } from "../../src/wire/constants.ts";
 import { encodeNotification } from "../../src/wire/payloads/notification.ts";
 import { assertValidReport } from "../helpers/schema.ts";
+import { runCli } from "../helpers/cli.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 import { startUdpPeer } from "../helpers/udp-peer.ts";
 import { Rng, fuzzIterations, fuzzSeed, mutate } from "./mutate.ts";
 
-const BIN = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
 const SEED = fuzzSeed();
 const RUNS = fuzzIterations(24, "FUZZ_CLI_RUNS");
 const PSK = "fuzz-psk";
@@ -24,17 +23,7 @@ const PSK = "fuzz-psk";
 type Behaviour = "mm2" | "mm4" | "mm6" | "am2" | "am2-psk" | "qm2" | "info" | "duplicates" | "late" | "other-port" | "cookie-change";
 const BEHAVIOURS: Behaviour[] = ["mm2", "mm4", "mm6", "am2", "am2-psk", "qm2", "info", "duplicates", "late", "other-port", "cookie-change"];
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: "1", ...env } });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    p.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
-  });
-}
+const run = runCli;
 
 describe(`fuzz: the CLI against a hostile gateway (seed ${SEED}, ${RUNS} runs)`, () => {
   const rng = new Rng(SEED);
