@@ -677,6 +677,11 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
     fullIo.stdout(`${VERSION}\n`);
     return ExitCode.OK;
   }
+  // Tables fit the terminal they are shown on; piped or redirected, they keep their natural width.
+  if (fullIo.isTTY && process.stdout.columns !== undefined) {
+    const { setTableWidth } = await import("../report/render-table.js");
+    setTableWidth(process.stdout.columns);
+  }
   // A bug that surfaces in a socket callback must still end as "internal error", exit code 4.
   const onUncaught = (e: unknown): void => {
     fullIo.stderr(`ikeprobe: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -1,6 +1,7 @@
 /** Terminal rendering of a report: cli-table3 tables, chalk colors (off for NO_COLOR / --no-color / pipes). */
 import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
+import { stripVTControlCharacters } from "node:util";
 import type { Report } from "./model.js";
 
 const GROUP_DESC: Record<string, string> = {
@@ -21,11 +22,58 @@ const GROUP_DESC: Record<string, string> = {
   curve25519: "Curve25519",
 };
 
+/** The terminal's width, when the output goes to one: tables wider than it wrap their widest columns. */
+let terminalWidth: number | undefined;
+
+/** Called by the CLI with the terminal's columns (undefined for a pipe or file: no limit). */
+export function setTableWidth(columns: number | undefined): void {
+  terminalWidth = columns !== undefined && columns >= 40 ? columns : undefined;
+}
+
+/** The text of column `i` of a table row (an array of cells, or a `{ label: [value] }` row). */
+function cellText(row: unknown, i: number): string {
+  const cells = Array.isArray(row) ? row : typeof row === "object" && row !== null ? Object.entries(row).flatMap(([k, v]) => [k, ...(Array.isArray(v) ? v : [v])]) : [];
+  const cell: unknown = cells[i];
+  return typeof cell === "string" ? cell : typeof cell === "object" && cell !== null && "content" in cell ? String((cell as { content: unknown }).content) : cell === undefined ? "" : String(cell);
+}
+
+function longestWord(texts: string[]): number {
+  return Math.max(0, ...texts.flatMap((t) => stripVTControlCharacters(t).split(/\s+/).map((w) => w.length)));
+}
+
+/** The narrowest a column is squeezed to (content plus padding) before the table may overflow. */
+const MIN_COLUMN = 10;
+
 /** A table in the house style: bold headings, grey borders when colored; `extra` for widths and wrapping. */
 export function table(c: ChalkInstance, head: string[] | undefined, color: boolean, extra: Table.TableConstructorOptions = {}): Table.Table {
   const opts: Table.TableConstructorOptions = { ...extra, style: { head: [], border: color ? ["grey"] : [] } };
   if (head !== undefined) opts.head = head.map((h) => c.bold(h));
-  return new Table(opts);
+  const t = new Table(opts);
+  const limit = terminalWidth;
+  if (limit === undefined) return t;
+  // Rendered as is when it fits; else again with its widest columns narrowed, their text wrapped.
+  const render = t.toString.bind(t);
+  t.toString = (): string => {
+    const first = render();
+    const width = Math.max(0, ...first.split("\n").map((l) => stripVTControlCharacters(l).length));
+    if (width <= limit) return first;
+    const widths = [...(t.options.colWidths as number[])];
+    // A column is never narrower than its longest word (plus padding): words wrap, they are not cut.
+    const floor = widths.map((_, i) => Math.max(MIN_COLUMN, 2 + longestWord([...(opts.head ?? []).slice(i, i + 1), ...t.map((row) => cellText(row, i))])));
+    let excess = width - limit;
+    while (excess > 0) {
+      const room = widths.map((w, i) => w - floor[i]!);
+      const i = room.indexOf(Math.max(...room));
+      const cut = Math.min(excess, room[i]!);
+      if (cut <= 0) break;
+      widths[i] = widths[i]! - cut;
+      excess -= cut;
+    }
+    const fitted = new Table({ ...opts, colWidths: widths, wordWrap: true });
+    fitted.push(...t);
+    return fitted.toString();
+  };
+  return t;
 }
 
 function duration(s: number): string {

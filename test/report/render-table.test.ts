@@ -1,0 +1,32 @@
+/** Tables fit the terminal they are shown on: wide ones wrap their widest columns at spaces, never cutting a word. */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, describe, test } from "node:test";
+import { stripVTControlCharacters } from "node:util";
+import { renderTable, setTableWidth } from "../../src/report/render-table.ts";
+import type { Report } from "../../src/report/model.ts";
+
+const sample = JSON.parse(readFileSync(new URL("../../examples/sample-report.json", import.meta.url), "utf8")) as Report;
+const tableLines = (text: string): string[] => stripVTControlCharacters(text).split("\n").filter((l) => /^[┌│├└]/.test(l));
+
+describe("table width", () => {
+  after(() => setTableWidth(undefined));
+
+  test("without a terminal (a pipe or a file) the tables keep their natural width", () => {
+    setTableWidth(undefined);
+    assert.ok(Math.max(...tableLines(renderTable(sample, false)).map((l) => l.length)) > 80, "the sample has wide tables");
+  });
+
+  for (const width of [80, 100]) {
+    test(`at ${width} columns every table fits, and every word of the report is still there whole`, () => {
+      setTableWidth(width);
+      const text = renderTable(sample, false);
+      const wide = tableLines(text).filter((l) => l.length > width);
+      assert.deepEqual(wide, [], `lines wider than ${width}`);
+      for (const word of [sample.phase1.offers[0]!.proposal, sample.identity.remote!.value, ...sample.identity.detail.split(/\s+/)]) {
+        assert.ok(text.includes(word), `"${word}" whole in the output`);
+      }
+      assert.doesNotMatch(text, /…/, "nothing truncated");
+    });
+  }
+});
