@@ -91,7 +91,7 @@ function probeOptions(y: Argv): Argv<ProbeArgs> {
   return familyOptions(y)
     .positional("host", { describe: "gateway address or name", type: "string", demandOption: true })
     .option("ike", { type: "string", array: true, describe: "Phase 1 transform set(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (repeatable; several algorithms of one kind expand to every combination)" })
-    .option("trans", { type: "string", array: true, describe: "Phase 1 transform in ike-scan's numeric form enc[/bits],hash,auth,group, e.g. 7/256,5,1,14 (repeatable)" })
+    .option("trans", { type: "string", array: true, describe: "Phase 1 transform in ike-scan's numeric form enc[/bits],hash,auth,group, e.g. 7/256,4,1,14 = aes256-sha256-modp2048 with PSK (repeatable)" })
     .option("auth", { type: "string", default: "psk", choices: Object.keys(AUTH_TOKENS), describe: "authentication method offered with --ike" })
     .option("lifetime", { type: "string", default: "8h", describe: "Phase 1 lifetime offered (e.g. 8h, 30m, 3600)" })
     .option("psk-file", { type: "string", describe: "file holding the pre-shared key (first line); or set IKEPROBE_PSK" })
@@ -349,6 +349,8 @@ interface ScanArgs {
   "vendor-ids"?: string;
   ipv4: boolean;
   ipv6: boolean;
+  backoff: boolean;
+  "backoff-seconds": number;
 }
 
 /** `--vendor-ids FILE`: register more names before anything is named. */
@@ -387,6 +389,8 @@ function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
     .option("retries", { type: "number", default: 1, describe: "retransmissions of each message" })
     .option("source-port", { type: "number", default: 0, describe: "our UDP source port (0 = ephemeral; 500 needs root)" })
     .option("id", { type: "string", describe: "our identity in Aggressive Mode, TYPE:VALUE (default: our IP address)" })
+    .option("backoff", { type: "boolean", default: false, describe: "back-off fingerprinting: leave one accepted exchange unanswered and time the gateway's re-sent messages 2 (ends when it has been quiet 20 s, at most --backoff-seconds)" })
+    .option("backoff-seconds", { type: "number", default: 60, describe: "--backoff: the longest it listens" })
     .option("vendor-ids", { type: "string", describe: "file of more vendor IDs to name and fingerprint with: HEX[*] NAME per line (* = prefix)" }) as unknown as Argv<ScanArgs>;
 }
 
@@ -434,6 +438,8 @@ async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra: Catal
   if (a.id !== undefined) o.id = parseIdentity(a.id);
   const fam = family(a);
   if (fam !== undefined) o.family = fam;
+  if (!(a["backoff-seconds"] > 0 && a["backoff-seconds"] <= 600)) throw new UsageError(`--backoff-seconds ${a["backoff-seconds"]}: must be more than 0 and at most 600`);
+  if (a.backoff) o.backoffMs = a["backoff-seconds"] * 1000;
   return o;
 }
 

@@ -36,6 +36,12 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
   out.push(`  implementation: ${t.fingerprint.implementation ?? c.dim("unknown")}${t.fingerprint.evidence.length ? c.dim(` (${t.fingerprint.evidence.join("; ")})`) : ""}`);
   const cap = t.capabilities;
   out.push(`  capabilities: NAT-T ${cap.natT ?? "no"}, DPD ${cap.dpd ? "yes" : "no"}, XAUTH ${cap.xauth ? "yes" : "no"}, IKE fragmentation ${cap.fragmentation ? "yes" : "no"}, Cisco Unity ${cap.ciscoUnity ? "yes" : "no"}`);
+  if (t.backoff !== null) {
+    const b = t.backoff;
+    const series = b.packets === 0 ? "no answer" : b.intervals.length === 0 ? "message 2 never re-sent" : `message 2 re-sent after ${b.intervals.map((g) => `${g} s`).join(", ")}`;
+    out.push(`  back-off: ${b.note ?? `${series} (listened ${b.listenedSeconds} s${b.complete ? "" : ", stopped at the bound"})`}; ${b.match !== null ? `matches ${b.match.implementation}${b.match.strength === "weak" ? " (weak)" : ""}` : "no known pattern"}`);
+  }
+  if (t.fingerprint.basis.length === 1 && t.fingerprint.basis[0] === "vendor-id") out.push(c.dim("  (the implementation rests on the vendor ID table alone)"));
   if (t.ikev2 !== null) out.push(`  IKEv2: ${t.ikev2.supported === null ? "unknown" : t.ikev2.supported ? "yes" : "no"} (${t.ikev2.answer})`);
   out.push(`  worst finding: ${sevColor(c, t.severity)}`);
   const mm = t.mainMode;

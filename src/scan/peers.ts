@@ -171,6 +171,59 @@ export class MainModeScanPeer extends Phase1ScanPeer {
   }
 }
 
+export interface BackoffObservation {
+  /** Seconds between successive packets of the gateway's answer (message 2 and its re-sends). */
+  gaps: number[];
+  packets: number;
+  listenedSeconds: number;
+  /** We stopped because the gateway was quiet long enough, not because the bound ran out. */
+  quietAtEnd: boolean;
+}
+
+/** After the last packet, listening ends once the gateway has been quiet this long (and at least QUIET_MIN_MS). */
+const QUIET_FACTOR = 3;
+const QUIET_MIN_MS = 20_000;
+
+/**
+ * Back-off fingerprinting: message 1 with one transform the gateway accepts, and no message 3: the
+ * gateway's re-sends of message 2 are recorded (cookie matched) until it has been quiet for three
+ * times the longest gap seen (at least 20 s) or `maxMs` pass. The exchange is left to expire on the
+ * gateway (one half-open SA), which is the point.
+ */
+export async function observeBackoff(transport: IkeTransport, message1: (cookie: Buffer) => Buffer, maxMs: number, stats: PeerStats, signal?: AbortSignal): Promise<BackoffObservation> {
+  const cookie = nonZeroRandom(8);
+  const times: number[] = [];
+  const mine = (d: Buffer): boolean => d.length >= HEADER_LENGTH && d.subarray(0, 8).equals(cookie) && !d.subarray(8, 16).equals(Buffer.alloc(8));
+  const t0 = performance.now();
+  await transport.send(message1(cookie), false);
+  stats.packetsSent++;
+  for (;;) {
+    const elapsed = performance.now() - t0;
+    const last = times.at(-1);
+    const longestGap = Math.max(0, ...times.slice(1).map((t, i) => t - times[i]!));
+    const quietEnd = last === undefined ? QUIET_MIN_MS : last + Math.max(QUIET_MIN_MS, QUIET_FACTOR * longestGap);
+    const until = Math.min(maxMs, quietEnd);
+    if (elapsed >= until || signal?.aborted === true) {
+      return { gaps: gapsOf(times), packets: times.length, listenedSeconds: round1(elapsed / 1000), quietAtEnd: quietEnd <= maxMs && signal?.aborted !== true };
+    }
+    const got = await transport.waitFor((d) => {
+      if (!mine(d)) return false;
+      times.push(performance.now() - t0);
+      stats.packetsReceived++;
+      return true;
+    }, Math.min(until - elapsed, 500)); // short waits, so that Ctrl-C is noticed
+    if (!got && performance.now() - t0 >= maxMs) return { gaps: gapsOf(times), packets: times.length, listenedSeconds: round1((performance.now() - t0) / 1000), quietAtEnd: false };
+  }
+}
+
+function gapsOf(times: number[]): number[] {
+  return times.slice(1).map((t, i) => round1((t - times[i]!) / 1000));
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
 /** Aggressive Mode message 1: SA, KE (for the one group offered), nonce, our ID. */
 export class AggressiveScanPeer extends Phase1ScanPeer {
   protected readonly exchangeType = ExchangeType.AGGRESSIVE;

@@ -15,7 +15,8 @@ import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } f
 import type { Identification } from "../wire/payloads/identification.js";
 import { type CatalogueEntry, commonCatalogue } from "./catalogue.js";
 import { type Clock, type EliminationResult, Pacer, type PacingOptions, type ScanPeer, chunk, eliminate, realClock } from "./eliminate.js";
-import { AggressiveScanPeer, MainModeScanPeer, detectIkev2 } from "./peers.js";
+import { AggressiveScanPeer, MainModeScanPeer, detectIkev2, observeBackoff } from "./peers.js";
+import { type BackoffMatch, matchBackoff } from "../data/backoff.js";
 
 export interface ScanOptions {
   targets: string[];
@@ -38,6 +39,8 @@ export interface ScanOptions {
   id?: Identification;
   /** Ctrl-C: what is known is reported, the rest unknown. */
   signal?: AbortSignal;
+  /** Back-off fingerprinting: listen this long (at most) for re-sent messages 2 of one unanswered exchange. */
+  backoffMs?: number;
   /** Only addresses of this family, for names that have both. */
   family?: AddressFamily;
   lookup?: Lookup;
@@ -75,9 +78,12 @@ export interface TargetScan {
   mainMode: ModeResult;
   aggressiveMode: (ModeResult & { groupsAnswered: string[] }) | null;
   vendorIds: { hex: string; name?: string }[];
-  fingerprint: { implementation: string | null; evidence: string[] };
+  /** `basis`: what the guess rests on; ["vendor-id"] alone means the vendor ID table is the whole evidence. */
+  fingerprint: { implementation: string | null; evidence: string[]; basis: ("vendor-id" | "backoff")[] };
   capabilities: { natT: string | null; dpd: boolean; xauth: boolean; fragmentation: boolean; ciscoUnity: boolean };
   ikev2: { supported: boolean | null; answer: string } | null;
+  /** With --backoff: the gateway's re-sends of message 2, and the pattern they match. */
+  backoff: { intervals: number[]; packets: number; listenedSeconds: number; complete: boolean; match: BackoffMatch | null; note?: string } | null;
   severity: Severity;
   /** What the reader should know about how the target was scanned (e.g. which of a name's addresses). */
   warnings: string[];
@@ -174,9 +180,10 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     mainMode: emptyMode(),
     aggressiveMode: null,
     vendorIds: [],
-    fingerprint: { implementation: null, evidence: [] },
+    fingerprint: { implementation: null, evidence: [], basis: [] },
     capabilities: { natT: null, dpd: false, xauth: false, fragmentation: false, ciscoUnity: false },
     ikev2: null,
+    backoff: null,
     severity: "OK",
     warnings: [],
     stats: { exchanges: 0, packetsSent: 0, packetsReceived: 0, seconds: 0, waitedSeconds: 0, halfOpenReleased: 0, livenessChecks: 0 },
@@ -215,6 +222,23 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     const stats = [mm.stats];
     // A transform Main Mode accepted tells whether the gateway still answers, in any mode.
     const mmKnown = mmResult.accepted.at(-1);
+
+    if (opts.backoffMs !== undefined && signal?.aborted !== true) {
+      if (mmKnown === undefined) {
+        result.backoff = { intervals: [], packets: 0, listenedSeconds: 0, complete: false, match: null, note: "not measured: the gateway accepted no Main Mode transform to leave unanswered" };
+      } else {
+        opts.onProgress?.(`${host}: back-off: listening up to ${Math.round(opts.backoffMs / 1000)} s for re-sent messages 2`);
+        await pacer.beforeSend();
+        await limiter.take();
+        const bstats = { packetsSent: 0, packetsReceived: 0 };
+        const b = await observeBackoff(transport, (cookie) => mm.message([mmKnown.transform], cookie), opts.backoffMs, bstats, signal);
+        stats.push(bstats);
+        result.stats.exchanges++;
+        pacer.onHalfOpen();
+        result.backoff = { intervals: b.gaps, packets: b.packets, listenedSeconds: b.listenedSeconds, complete: b.quietAtEnd, match: b.packets > 0 ? matchBackoff(b.gaps, b.quietAtEnd) : null };
+        if (b.packets === 0) result.backoff.note = "no answer to the back-off exchange";
+      }
+    }
 
     if (opts.ikev2 && signal?.aborted !== true) {
       await pacer.beforeSend();
@@ -299,14 +323,21 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
 
 /** A best guess at the implementation from its vendor IDs, with the evidence. */
 function fingerprint(products: string[], names: string[], r: TargetScan): TargetScan["fingerprint"] {
-  if (products.length > 0) return { implementation: products[0]!, evidence: products.map((p) => `vendor ID "${p}"`) };
+  const b = r.backoff?.match ?? null;
+  const backoffEvidence = b !== null ? [`back-off pattern ${r.backoff!.intervals.length > 0 ? r.backoff!.intervals.map((g) => `${g} s`).join(", ") : "of no re-send"}: ${b.implementation}${b.strength === "weak" ? " (weak: many implementations never re-send)" : ""}`] : [];
+  if (products.length > 0) {
+    const agrees = b !== null && b.strength === "strong" && b.implementation.split(" ")[0] === products[0]!.split(" ")[0];
+    return { implementation: products[0]!, evidence: [...products.map((p) => `vendor ID "${p}"`), ...backoffEvidence], basis: agrees ? ["vendor-id", "backoff"] : ["vendor-id"] };
+  }
   // strongSwan without send_vendor_id: XAUTH and DPD always, NAT-T only if offered, nothing else.
   const set = new Set(names.filter((n) => n !== ""));
   const unknownVids = r.vendorIds.filter((v) => v.name === undefined).length;
   if (set.has("XAUTH") && set.has("Dead Peer Detection v1.0") && unknownVids === 0 && [...set].every((n) => n === "XAUTH" || n.startsWith("Dead Peer") || /NAT-T|nat-t/.test(n) || n === "IKE Fragmentation")) {
-    return { implementation: "strongSwan (probable)", evidence: ["answers with the XAUTH and DPD vendor IDs and no product vendor ID, as charon does by default"] };
+    const agrees = b !== null && b.implementation.startsWith("strongSwan");
+    return { implementation: "strongSwan (probable)", evidence: ["answers with the XAUTH and DPD vendor IDs and no product vendor ID, as charon does by default", ...backoffEvidence], basis: agrees ? ["vendor-id", "backoff"] : ["vendor-id"] };
   }
-  return { implementation: null, evidence: names.length > 0 ? [`vendor IDs: ${names.filter((n) => n !== "").join(", ") || "unknown ones only"}`] : [] };
+  if (b !== null && b.strength === "strong") return { implementation: `${b.implementation} (by back-off)`, evidence: [...backoffEvidence, ...(names.length > 0 ? [`vendor IDs: ${names.filter((n) => n !== "").join(", ") || "unknown ones only"}`] : [])], basis: ["backoff"] };
+  return { implementation: null, evidence: [...(names.length > 0 ? [`vendor IDs: ${names.filter((n) => n !== "").join(", ") || "unknown ones only"}`] : []), ...backoffEvidence], basis: [] };
 }
 
 export interface ScanReport {

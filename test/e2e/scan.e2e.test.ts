@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
@@ -126,5 +126,20 @@ describe("scan and check against a real strongSwan", { skip }, () => {
     assert.equal(pass.code, 0, pass.stdout);
     assert.equal(JSON.parse(pass.stdout).targets[0].compliant, true);
     assert.match(readFileSync(junitOk, "utf8"), /failures="0"/);
+  });
+
+  test("--backoff: strongSwan never re-sends message 2: the weak no-re-send pattern, and the fingerprint rests on vendor IDs", () => {
+    const cat = join(lab.dir, "one.txt");
+    writeFileSync(cat, "aes256-sha256-modp2048\n");
+    const r = run(["scan", lab.gwAddr, "--catalogue", cat, "--no-ikev2", "--backoff", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const [a] = JSON.parse(r.stdout).targets;
+    assert.equal(a.backoff.packets, 1);
+    assert.deepEqual(a.backoff.intervals, []);
+    assert.equal(a.backoff.complete, true);
+    assert.ok(a.backoff.listenedSeconds >= 20 && a.backoff.listenedSeconds < 25, `listened ${a.backoff.listenedSeconds} s`);
+    assert.deepEqual(a.backoff.match, { implementation: "strongSwan 5.x or libreswan 4.x", strength: "weak", source: a.backoff.match.source });
+    assert.equal(a.fingerprint.implementation, "strongSwan (probable)");
+    assert.deepEqual(a.fingerprint.basis, ["vendor-id", "backoff"]);
   });
 });

@@ -117,6 +117,21 @@ describe("against SoftEther VPN Server (a third IKEv1 implementation)", { skip }
     assert.ok(t.stats.seconds < 60, `${t.stats.seconds} s`);
   });
 
+  test("scan --backoff: message 2 re-sent every 2 s, five times, matching SoftEther's measured pattern", async () => {
+    const cat = join(lab.dir, "one.txt");
+    writeFileSync(cat, "aes256-sha256-modp2048\n");
+    const r = await run(["scan", "--catalogue", cat, "--no-ikev2", "--backoff", "--backoff-seconds", "40", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const b = r.json.targets[0].backoff;
+    assert.equal(b.packets, 6, JSON.stringify(b));
+    assert.equal(b.complete, true);
+    assert.ok(b.intervals.every((g: number) => Math.abs(g - 2) < 0.3), JSON.stringify(b.intervals));
+    assert.equal(b.match?.implementation, "SoftEther VPN Server");
+    assert.equal(b.match?.strength, "strong");
+    assert.equal(r.json.targets[0].fingerprint.implementation, "SoftEther VPN Server (by back-off)");
+    assert.deepEqual(r.json.targets[0].fingerprint.basis, ["backoff"]);
+  });
+
   test("check: a required transform it refuses silently is refused (not 'never answered'), each violation with its mode", async () => {
     const policy = join(lab.dir, "policy.json");
     writeFileSync(policy, JSON.stringify({ require: ["aes256-sha256-modp2048", "aes128-sha256-ecp256"], forbid: ["des"], aggressive: "forbid", catalogue: "common" }));

@@ -13,11 +13,11 @@ const lab = await startLab(
   which === "softether"
     ? { connections: [], softether: { psk } }
     : which === "libreswan"
-      ? { connections: [], libreswan: { conns: "conn lab\n    ikev2=no\n    authby=secret\n    left=198.18.1.1\n    right=%any\n    ike=3des-sha1;modp1024\n    leftupdown=%disabled\n    auto=add\n", secrets: `198.18.1.1 %any : PSK "${psk}"\n` } }
-      : { connections: [{ name: "lab", proposals: ["3des-sha1-modp1024"], psk }] },
+      ? { connections: [], libreswan: { conns: "conn lab\n    ikev2=no\n    authby=secret\n    left=198.18.1.1\n    right=%any\n    ike=aes256-sha2_256;modp2048\n    leftupdown=%disabled\n    auto=add\n", secrets: `198.18.1.1 %any : PSK "${psk}"\n` } }
+      : { connections: [{ name: "lab", proposals: ["aes256-sha256-modp2048"], psk }] },
 );
 try {
-  const argv = lab.clientExec(["ike-scan", "-M", "--sport=0", `--showbackoff=${seconds}`, "--trans=5,2,1,2", ...(which === "softether" ? ["--vendor=4a131c81070358455c5728f20e95452f"] : []), lab.gwAddr]);
+  const argv = lab.clientExec(["ike-scan", "-M", "--sport=0", `--showbackoff=${seconds}`, "--trans=7/256,4,1,14", ...(which === "softether" ? ["--vendor=4a131c81070358455c5728f20e95452f"] : []), lab.gwAddr]);
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
   console.log(r.stdout, r.stderr);
 } finally {
