@@ -62,6 +62,7 @@ const BUILTIN: VendorIdEntry[] = [
   { name: "Shrew Soft", hex: "f14b94b7bff1fef02773b8c49feded26", match: "exact", category: "product" },
   { name: "SonicWall", hex: "404bf439522ca3f6", match: "prefix", category: "product" },
   { name: "SonicWall / WatchGuard", hex: "da8e937880010000", match: "prefix", category: "product" },
+  { name: "SafeNet / WatchGuard / SonicWall", hex: "da8e9378", match: "prefix", category: "product" },
   { name: "SonicWall", hex: "5b362bc820f7", match: "prefix", category: "product" },
   { name: "ZyXEL ZyWALL", hex: "625027749d5ab97f5616c1602765cf480a3b7d0b", match: "exact", category: "product" },
   { name: "Sidewinder", hex: "8404adf9cda05760b2ca292e4bff537b", match: "exact", category: "product" },
@@ -95,7 +96,121 @@ export function addVendorIds(entries: VendorIdEntry[]): void {
   VENDOR_IDS.unshift(...entries);
 }
 
-/** The most specific known name for a Vendor ID body (exact matches win over prefixes, longer over shorter). */
+/**
+ * Versioned families, each the MD5 of a published product string with its version (the strings the
+ * products hash, so each is a public definition): strongSwan's pluto-era IDs (`strongSwan 4.3.6`),
+ * SSH Communications' IPSEC Express, Sentinel and QuickSec. Built on first use, not at start-up.
+ */
+let versioned: Map<string, string> | undefined;
+
+function versionedIds(): Map<string, string> {
+  if (versioned !== undefined) return versioned;
+  const m = new Map<string, string>();
+  const versions = (majors: number[], minors: number, patches: number): string[] => majors.flatMap((a) => Array.from({ length: minors + 1 }, (_, b) => Array.from({ length: patches + 1 }, (_, c) => `${a}.${b}.${c}`)).flat());
+  // strongSwan 1.x to 6.x (only the 2.x/4.x pluto daemons send the versioned ID; charon sends MD5("strongSwan")).
+  for (const v of versions([1, 2, 4, 5, 6], 9, 17)) m.set(md5(`strongSwan ${v}`), `strongSwan ${v}`);
+  for (const v of versions([1, 2, 3, 4, 5], 5, 4)) {
+    m.set(md5(`Ssh Communications Security IPSEC Express version ${v}`), `SSH IPSEC Express ${v}`);
+    m.set(md5(`SSH Communications Security QuickSec ${v}`), `SSH QuickSec ${v}`);
+  }
+  m.set(md5("SSH Sentinel"), "SSH Sentinel");
+  for (const v of ["1.1", "1.2", "1.3", "1.4", "1.4.1"]) m.set(md5(`SSH Sentinel ${v}`), `SSH Sentinel ${v}`);
+  versioned = m;
+  return m;
+}
+
+/** Printable ASCII, for Vendor IDs that are (or end in) text. */
+function ascii(b: Buffer): string | undefined {
+  const t = b.toString("latin1").replace(/\0+$/, "");
+  return t.length > 0 && /^[\x20-\x7e]+$/.test(t) ? t : undefined;
+}
+
+/** [MS-IKEE]: MD5("MS NT5 ISAKMPOAKLEY") followed by a 4-byte version. */
+const MS_VERSIONS: Readonly<Record<number, string>> = {
+  2: "Windows 2000",
+  3: "Windows XP SP1",
+  4: "Windows Server 2003 or XP SP2",
+  5: "Windows Vista",
+  6: "Windows Server 2008",
+  7: "Windows 7",
+  8: "Windows Server 2008 R2",
+  9: "Windows 8 or Server 2012",
+};
+
+/** Check Point's Vendor ID: a 20-byte prefix, then product (1 gateway, 2 client) and version words. */
+const CHECKPOINT_VERSIONS: Readonly<Record<number, string>> = {
+  2: "4.1",
+  3: "4.1 SP1",
+  4002: "4.1 SP2-SP6",
+  5000: "NG",
+  5001: "NG FP1",
+  5002: "NG FP2",
+  5003: "NG FP3",
+  5004: "NG AI R54",
+  5005: "NG AI R55 or later",
+};
+
+/** Decoders for families whose Vendor ID carries its version, or has a structure but no fixed value. */
+const DECODERS: ((b: Buffer, hex: string) => string | undefined)[] = [
+  (b, hex) => {
+    if (b.length !== 20 || !hex.startsWith(md5("MS NT5 ISAKMPOAKLEY"))) return undefined;
+    const v = b.readUInt32BE(16);
+    return `Microsoft ${MS_VERSIONS[v] ?? `Windows (IKE version ${v})`}`;
+  },
+  (b, hex) => {
+    if (!hex.startsWith("f4ed19e0c114eb516faaac0ee37daf2807b4381f") || b.length < 28) return undefined;
+    const product = b.readUInt32BE(20) === 2 ? "SecureClient" : "VPN-1/FireWall-1";
+    const v = b.readUInt32BE(24);
+    return `Check Point ${product} ${CHECKPOINT_VERSIONS[v] ?? `(version ${v})`}`;
+  },
+  (b, hex) => {
+    // SafeNet SoftRemote: an MD5-like prefix, flag bytes, then its version as text ("8.0.0 (Build 10)").
+    if (!hex.startsWith("47bbe7c993f1fc13b4e6d0db565c68e5")) return undefined;
+    const text = b.length > 26 ? ascii(b.subarray(26)) : undefined;
+    return `SafeNet SoftRemote${text !== undefined ? ` ${text}` : ""}`;
+  },
+  (b) => {
+    // pluto's own ID (FreeS/WAN, Openswan, early libreswan): "OE" and ten printable bytes, a hash of
+    // its version and build options folded into 0x40-0x7f: the family shows, the version does not.
+    // Openswan 2.6.40 and later: "OSW" and nine such bytes.
+    if (b.length !== 12 || !b.subarray(3).every((x) => x >= 0x40 && x <= 0x7f)) return undefined;
+    if (b.subarray(0, 3).toString("latin1") === "OSW") return "Openswan 2.6.40 or later (pluto; version hashed)";
+    if (b[0] !== 0x4f || b[1] !== 0x45 || b[2]! < 0x40 || b[2]! > 0x7f) return undefined;
+    return b[2] === 0x4e ? "FreeS/WAN, Openswan or libreswan (pluto; version hashed)" : "FreeS/WAN or Openswan (pluto; version hashed)";
+  },
+  (b) => {
+    // Teldat: a binary header, then its name in text.
+    const i = b.indexOf("Teldat", 0, "latin1");
+    return i >= 0 ? "Teldat" : undefined;
+  },
+  (b) => {
+    // Text IDs with their version: OpenPGP (PGPnet), Timestep, Mac OS X, Symantec Raptor.
+    const t = ascii(b);
+    const raptor = t !== undefined ? /^Raptor PowerVpn Server(?: \[V([^\]]+)\])?/.exec(t) : null;
+    if (raptor !== null) return `Symantec Raptor PowerVPN Server${raptor[1] !== undefined ? ` ${raptor[1]}` : ""}`;
+    return undefined;
+  },
+  (b) => {
+    // Text IDs with their version: OpenPGP (PGPnet), Timestep, Mac OS X.
+    const t = ascii(b);
+    if (t === undefined) return undefined;
+    const m = /^(OpenPGP)(\d+)$/.exec(t) ?? /^(TIMESTEP)\s*(.*)$/.exec(t) ?? /^(Mac OSX) (\S+)$/.exec(t);
+    if (m === null) return undefined;
+    const family = m[1] === "OpenPGP" ? "OpenPGP (PGPnet)" : m[1] === "TIMESTEP" ? "Timestep" : "Mac OS X";
+    return m[2] !== undefined && m[2] !== "" ? `${family} ${m[2]}` : family;
+  },
+];
+
+/** A Vendor ID that is all text (at least 6 characters) is shown as that text when nothing else names it. */
+function textName(b: Buffer): string | undefined {
+  const t = ascii(b);
+  return t !== undefined && t.length >= 6 ? `text "${t}"` : undefined;
+}
+
+/**
+ * The most specific known name for a Vendor ID body: an exact entry, then a versioned family, then a
+ * decoder that reads its version, then the longest prefix entry, then its text.
+ */
 export function nameVendorId(body: Buffer): string | undefined {
   const hex = body.toString("hex");
   let best: VendorIdEntry | undefined;
@@ -104,7 +219,20 @@ export function nameVendorId(body: Buffer): string | undefined {
     if (!hit) continue;
     if (best === undefined || (e.match === "exact" && best.match !== "exact") || (e.match === best.match && e.hex.length > best.hex.length)) best = e;
   }
-  return best?.name;
+  if (best?.match === "exact") return best.name;
+  const v = versionedIds().get(hex);
+  if (v !== undefined) return v;
+  for (const d of DECODERS) {
+    const name = d(body, hex);
+    if (name !== undefined) return name;
+  }
+  return best?.name ?? textName(body);
+}
+
+/** Whether a name is a product's (for the fingerprint): the table's products, the versioned families, the decoders'. */
+export function isProductName(name: string): boolean {
+  if (VENDOR_IDS.some((v) => v.category === "product" && v.name === name)) return true;
+  return /^(strongSwan|SSH |Microsoft|Check Point|SafeNet|FreeS\/WAN|Openswan|OpenPGP|Timestep|Mac OS X|Teldat|Symantec)/.test(name);
 }
 
 /** NAT-T variants in order of preference (RFC first), as the VID values we send in message 1. */

@@ -8,7 +8,7 @@ import { isIP } from "node:net";
 import { authToken, encryptionToken, groupToken, hashToken } from "../config/ike.js";
 import { addressIdentity } from "../config/identity.js";
 import { AGGRESSIVE_PSK, type Severity, ratePhase1, worst } from "../data/ratings.js";
-import { nameVendorId, VENDOR_IDS } from "../data/vendor-ids.js";
+import { isProductName, nameVendorId } from "../data/vendor-ids.js";
 import { IkeprobeError, UsageError } from "../errors.js";
 import { IkeTransport } from "../transport/udp.js";
 import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "../transport/resolve.js";
@@ -300,8 +300,7 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
       fragmentation: names.includes("IKE Fragmentation"),
       ciscoUnity: names.includes("Cisco Unity"),
     };
-    const product = new Set(VENDOR_IDS.filter((v) => v.category === "product").map((v) => v.name));
-    const products = result.vendorIds.filter((v) => v.name !== undefined && product.has(v.name));
+    const products = result.vendorIds.filter((v) => v.name !== undefined && isProductName(v.name));
     result.fingerprint = fingerprint(products.map((p) => p.name!), names, result);
     result.stats.packetsSent = stats.reduce((n, s) => n + s.packetsSent, 0);
     result.stats.packetsReceived = stats.reduce((n, s) => n + s.packetsReceived, 0);

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { packageSkipReason } from "../lab/require.ts";
 import { addVendorIds, nameVendorId, parseVendorIdFile } from "../../src/data/vendor-ids.ts";
 import { ratePhase1 } from "../../src/data/ratings.ts";
 
@@ -14,7 +16,7 @@ test("vendor IDs are named from public values: exact, prefix with version bytes,
   assert.equal(nameVendorId(Buffer.from("12f5f28c457168a9702d9fe274cc0100", "hex")), "Cisco Unity");
   assert.equal(nameVendorId(Buffer.from("4f452d4c696272657377616e2d342e3130", "hex")), "Libreswan");
   assert.equal(nameVendorId(md5("strongSwan")), "strongSwan");
-  assert.equal(nameVendorId(Buffer.alloc(16, 0x5a)), undefined);
+  assert.equal(nameVendorId(Buffer.alloc(16, 0x01)), undefined);
 });
 
 test("--vendor-ids FILE adds names, prefix entries with *", () => {
@@ -31,4 +33,66 @@ test("ratings: worst component wins, every reason listed", () => {
   assert.equal(r.severity, "CRITICAL");
   assert.equal(r.reasons.length, 4);
   assert.equal(ratePhase1({ encryption: "3des", hash: "sha1", group: "modp2048", auth: "psk" }).severity, "MEDIUM");
+});
+
+test("versions where the Vendor ID encodes them: strongSwan, SSH, Windows, Check Point, SafeNet; pluto's family by its structure", () => {
+  assert.equal(nameVendorId(md5("strongSwan 4.3.6")), "strongSwan 4.3.6");
+  assert.equal(nameVendorId(md5("strongSwan 2.8.4")), "strongSwan 2.8.4");
+  assert.equal(nameVendorId(md5("Ssh Communications Security IPSEC Express version 1.1.2")), "SSH IPSEC Express 1.1.2");
+  assert.equal(nameVendorId(md5("SSH Sentinel 1.4")), "SSH Sentinel 1.4");
+  const ms = (v: number) => Buffer.concat([md5("MS NT5 ISAKMPOAKLEY"), Buffer.from([0, 0, 0, v])]);
+  assert.equal(nameVendorId(ms(7)), "Microsoft Windows 7");
+  assert.equal(nameVendorId(ms(4)), "Microsoft Windows Server 2003 or XP SP2");
+  assert.equal(nameVendorId(ms(42)), "Microsoft Windows (IKE version 42)");
+  const cp = (product: number, version: number) => Buffer.concat([Buffer.from("f4ed19e0c114eb516faaac0ee37daf2807b4381f", "hex"), Buffer.from([0, 0, 0, product]), Buffer.from(version.toString(16).padStart(8, "0"), "hex"), Buffer.alloc(12)]);
+  assert.equal(nameVendorId(cp(1, 5002)), "Check Point VPN-1/FireWall-1 NG FP2");
+  assert.equal(nameVendorId(cp(2, 5005)), "Check Point SecureClient NG AI R55 or later");
+  const safenet = Buffer.concat([Buffer.from("47bbe7c993f1fc13b4e6d0db565c68e50102010102010103", "hex"), Buffer.from([0x10]), Buffer.from([0]), Buffer.from("9.0.1 (Build 12)"), Buffer.alloc(3)]);
+  assert.equal(nameVendorId(safenet), "SafeNet SoftRemote 9.0.1 (Build 12)");
+  assert.equal(nameVendorId(Buffer.from("OEmXsAbCdEfG", "latin1")), "FreeS/WAN or Openswan (pluto; version hashed)");
+  assert.equal(nameVendorId(Buffer.from("OSWvfazocUPZ", "latin1")), "Openswan 2.6.40 or later (pluto; version hashed)");
+  assert.equal(nameVendorId(Buffer.from("OpenPGP10171", "latin1")), "OpenPGP (PGPnet) 10171");
+  assert.equal(nameVendorId(Buffer.from("Raptor PowerVpn Server [V8.1]", "latin1")), "Symantec Raptor PowerVPN Server 8.1");
+  assert.equal(nameVendorId(Buffer.from("some gateway text id", "latin1")), 'text "some gateway text id"');
+  assert.equal(nameVendorId(Buffer.from("OE\x01\x02abcdefgh", "latin1")), undefined, "not pluto's: bytes outside its printable range");
+});
+
+const IKE_SCAN_VIDS = "/usr/share/ike-scan/ike-vendor-ids";
+test("against ike-scan's pattern list (read here to compare, never copied): most patterns named, in the same family", { skip: packageSkipReason("ike-scan", IKE_SCAN_VIDS) }, () => {
+  // One sample Vendor ID per pattern: its hex, with wildcards filled with printable-range bytes.
+  const alias: [RegExp, RegExp][] = [
+    [/^(Openswan|Linux|FreeS\/WAN|Libreswan)/i, /FreeS\/WAN|Openswan|libreswan|Libreswan/],
+    [/^Firewall-1/, /Check Point/],
+    [/^Windows/, /Windows|Microsoft/],
+    [/^SSH/, /^SSH/],
+    [/^Safe[Nn]et/, /SafeNet/],
+    [/^MacOS/, /Mac OS X|Apple/],
+  ];
+  let total = 0;
+  let sameFamily = 0;
+  const families = new Map<string, { total: number; named: number }>();
+  for (const line of readFileSync(IKE_SCAN_VIDS, "utf8").split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const [name = "", pattern = ""] = line.split("\t").map((x) => x.trim());
+    if (name === "") continue;
+    total++;
+    const hex = pattern.replace(/^\^/, "").replace(/\$$/, "").replace(/\[\[:xdigit:\]\]\{(\d+)\}/g, (_, n: string) => "5".repeat(Number(n))).replace(/\./g, "5");
+    const got = /^([0-9a-fA-F]{2})+$/.test(hex) ? nameVendorId(Buffer.from(hex, "hex")) : undefined;
+    const family = name.split(/[ (-]/)[0]!;
+    const a = alias.find(([theirs]) => theirs.test(name));
+    const same = got !== undefined && (a !== undefined ? a[1].test(got) : got.toLowerCase().includes(family.toLowerCase()) || name.toLowerCase().includes(got.replace(/^text "/, "").split(/[ ("]/)[0]!.toLowerCase()));
+    if (same) sameFamily++;
+    const f = families.get(family) ?? { total: 0, named: 0 };
+    f.total++;
+    if (same) f.named++;
+    families.set(family, f);
+  }
+  assert.ok(total > 400, `${total} patterns`);
+  const share = sameFamily / total;
+  assert.ok(share >= 0.8, `${(share * 100).toFixed(1)} % named in the same family`);
+  process.stderr.write(`vendor IDs: ${sameFamily} of ${total} ike-scan patterns named in the same family (${(share * 100).toFixed(1)} %)\n`);
+  // Families none of whose patterns we name: opaque hashes of strings no public source gives, and
+  // three of ike-scan's Windows entries that carry no pattern at all.
+  const none = [...families].filter(([, f]) => f.named === 0).map(([name]) => name);
+  assert.ok(none.every((f) => ["Testing", "Netgear", "avaya", "StoneGate", "Unknown", "Windows-7", "Windows-8", "Windows"].includes(f)), JSON.stringify(none));
 });
