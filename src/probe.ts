@@ -16,6 +16,7 @@ import { encodeDelete } from "./wire/payloads/delete.js";
 import { MainModeInitiator, type MainModeResult, type Step } from "./exchanges/main-mode.js";
 import { type ChildSaReport, ExitCode, type IdentityReport, type InformationalReport, type OfferReport, type Phase2ProposalReport, type Report, type SelectedReport, type TimingReport, type UnsolicitedReport } from "./report/model.js";
 import { PcapWriter } from "./transport/pcap.js";
+import { sleep } from "./sleep.js";
 import { type XauthCredentials, IsakmpSession } from "./session.js";
 import { crackersFor, formatPskCrackLine, hashcatFit } from "./crack/hash-file.js";
 import { espSaTable, ikev1DecryptionTable } from "./report/wireshark.js";
@@ -86,19 +87,6 @@ export interface ProbeOptions {
   /** Aborting ends a hold early; the DELETE is still sent. */
   signal?: AbortSignal;
   onProgress?: (text: string) => void;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((res) => {
-    if (signal?.aborted) return res();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      res();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 function selectedReport(r: MainModeResult): SelectedReport | null {

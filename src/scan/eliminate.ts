@@ -6,11 +6,13 @@
  *
  * Silence alone is never a refusal: a gateway that stops answering (half-open limit, rate limit) is
  * given time to recover and asked again, and transforms whose answer never came are `unknown`. But a
- * live gateway that answers a known-accepted offer right before and right after ignoring one, twice,
- * has refused it silently (SoftEther drops what it refuses): those are `dropped`.
+ * live gateway that ignores an offer three times while it answers a known-accepted offer before and
+ * after (the pattern X K X X K below) has refused it silently (SoftEther drops what it refuses):
+ * those are `dropped`.
  */
 import type { CatalogueEntry } from "./catalogue.js";
 import type { Phase1Transform } from "../config/ike.js";
+import { sleep } from "../sleep.js";
 
 export type OfferAnswer =
   | { kind: "accepted"; index: number; note?: string; released?: boolean; rttMs?: number }
@@ -30,20 +32,7 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((res) => {
-      if (signal?.aborted === true) return res();
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", done);
-        res();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener("abort", done, { once: true });
-    }),
-};
+export const realClock: Clock = { now: () => Date.now(), sleep };
 
 export interface PacingOptions {
   /**
@@ -70,7 +59,7 @@ export const DEFAULT_PACING: PacingOptions = { halfOpenTimeoutMs: 30_000, silenc
 /**
  * How long to wait for an answer once the gateway's round trips are known: this many times the
  * slowest one seen, and never less than the floor (a gateway's processing time varies more than
- * its path; a silent offer is asked twice anyway before silence counts as a refusal).
+ * its path; a silent offer is asked three times anyway before silence counts as a refusal).
  */
 const RTT_FACTOR = 8;
 /** The smallest half-open limit learned from our own pending SAs. */
@@ -166,8 +155,8 @@ export interface EliminationResult {
   accepted: CatalogueEntry[];
   rejected: CatalogueEntry[];
   /**
-   * Refused silently: the offer went unanswered twice while the gateway answered a known-accepted
-   * offer right before and right after each time (a gateway that drops what it refuses).
+   * Refused silently: the offer went unanswered three times while the gateway answered a
+   * known-accepted offer right before and after (X K X X K; a gateway that drops what it refuses).
    */
   dropped: CatalogueEntry[];
   unknown: CatalogueEntry[];
@@ -251,7 +240,9 @@ export async function eliminate(chunks: CatalogueEntry[][], peer: ScanPeer, pace
     return a.kind === "no-response" ? "silent" : "alive";
   };
 
-  /** One chunk, offered until the gateway refuses the rest; "deferred" when its silence cannot be explained yet. */
+  /** Chunks whose silence could not be explained yet: asked again at the end. */
+  const deferred: CatalogueEntry[][] = [];
+  /** One chunk, offered until the gateway refuses the rest; returns what is left when its silence cannot be explained yet. */
   const run = async (initial: CatalogueEntry[], canDefer: boolean): Promise<CatalogueEntry[] | undefined> => {
     let remaining = [...initial];
     let limitWaits = 0;
@@ -288,7 +279,7 @@ export async function eliminate(chunks: CatalogueEntry[][], peer: ScanPeer, pace
         }
         // Nothing known to be accepted yet: ask again at the end, once something is. A gateway that has
         // not answered at all gets a few other chunks first, then the wait for its half-open SAs.
-        if (state === "unknown" && canDefer && (pacer.answeredOnce || deferredCount() < PROBE_CHUNKS)) return remaining;
+        if (state === "unknown" && canDefer && (pacer.answeredOnce || deferred.length < PROBE_CHUNKS)) return remaining;
         if (state === "silent") pacer.onLimit();
         if (await pacer.onSilence(limitWaits++)) continue;
         settle(r.unknown, remaining);
@@ -320,8 +311,6 @@ export async function eliminate(chunks: CatalogueEntry[][], peer: ScanPeer, pace
     return undefined;
   };
 
-  const deferred: CatalogueEntry[][] = [];
-  const deferredCount = (): number => deferred.length;
   for (const [ci, initial] of chunks.entries()) {
     if (r.silences > 0 && !pacer.answeredOnce && r.unknown.length > 0) {
       // Never a single answer, even after waiting: the gateway is not there (or drops us). Stop.
@@ -335,8 +324,5 @@ export async function eliminate(chunks: CatalogueEntry[][], peer: ScanPeer, pace
     if (pacer.answeredOnce) await run(left, false);
     else settle(r.unknown, left); // still not a single answer: no more waiting
   }
-  // Report order: the catalogue's, whatever order the gateway chose.
-  const order = new Map(chunks.flat().map((e, i) => [e, i]));
-  for (const list of [r.accepted, r.rejected, r.dropped, r.unknown]) list.sort((a, b) => order.get(a)! - order.get(b)!);
   return r;
 }

@@ -202,17 +202,15 @@ export async function observeBackoff(transport: IkeTransport, message1: (cookie:
     const last = times.at(-1);
     const longestGap = Math.max(0, ...times.slice(1).map((t, i) => t - times[i]!));
     const quietEnd = last === undefined ? QUIET_MIN_MS : last + Math.max(QUIET_MIN_MS, QUIET_FACTOR * longestGap);
-    const until = Math.min(maxMs, quietEnd);
-    if (elapsed >= until || signal?.aborted === true) {
+    if (elapsed >= Math.min(maxMs, quietEnd) || signal?.aborted === true) {
       return { gaps: gapsOf(times), packets: times.length, listenedSeconds: round1(elapsed / 1000), quietAtEnd: quietEnd <= maxMs && signal?.aborted !== true };
     }
-    const got = await transport.waitFor((d) => {
+    await transport.waitFor((d) => {
       if (!mine(d)) return false;
       times.push(performance.now() - t0);
       stats.packetsReceived++;
       return true;
-    }, Math.min(until - elapsed, 500)); // short waits, so that Ctrl-C is noticed
-    if (!got && performance.now() - t0 >= maxMs) return { gaps: gapsOf(times), packets: times.length, listenedSeconds: round1((performance.now() - t0) / 1000), quietAtEnd: false };
+    }, Math.min(Math.min(maxMs, quietEnd) - elapsed, 500)); // short waits, so that Ctrl-C is noticed
   }
 }
 

@@ -63,7 +63,7 @@ export interface ModeResult {
   accepted: RatedTransform[];
   /** Never answered, and not explained as a silent refusal. */
   unknown: { proposal: string; auth: string }[];
-  /** Refused silently: unanswered twice while the gateway answered a known-accepted offer right before and after. */
+  /** Refused silently: unanswered three times while the gateway answered a known-accepted offer before and after. */
   dropped: { proposal: string; auth: string }[];
   rejectedCount: number;
   notifies: Record<string, number>;
