@@ -67,6 +67,10 @@ const BUILTIN: VendorIdEntry[] = [
   { name: "ZyXEL ZyWALL", hex: "625027749d5ab97f5616c1602765cf480a3b7d0b", match: "exact", category: "product" },
   { name: "Sidewinder", hex: "8404adf9cda05760b2ca292e4bff537b", match: "exact", category: "product" },
   { name: "Nortel Contivity", hex: "424e4553", match: "prefix", category: "product" },
+  { name: "Netgear", hex: md5("NETGEAR"), match: "exact", category: "product" },
+  { name: "Testing NAT-T RFC (pre-RFC 3947 test ID)", hex: md5("Testing NAT-T RFC"), match: "exact", category: "nat-t" },
+  // Observed on an Avaya VSU 100R; the value is published in Praetorian's Apache-2.0 fingerprintx list.
+  { name: "Avaya VSU", hex: "4485152d18b6bbcc0be8a8469579ddcc", match: "exact", category: "product" },
 ];
 
 /** The built-in table plus what `addVendorIds` registered. */
