@@ -4,6 +4,7 @@
  * Never prints; the caller turns the results into the report.
  */
 import { type IsakmpSa, buildInformational, messageFor, openProtected, readInformational } from "./exchanges/isakmp-sa.js";
+import { attrBytes } from "./wire/attributes.js";
 import { CFG_TYPE_NAMES, CfgAttr, type CfgAttribute, type CfgPayload, CfgType, type TransactionIn, TransactionCodec, attrInt, cfgAttrName, tlvAttr, tvAttr } from "./exchanges/transaction.js";
 import type { DpdReport, InformationalReport, ModeConfigReport, UnsolicitedReport, XauthReport } from "./report/model.js";
 import { hashMessageId, messageIdIv } from "./crypto/keys.js";
@@ -260,8 +261,8 @@ export class IsakmpSession {
 }
 
 function textAttr(attrs: CfgAttribute[], type: number): string | null {
-  const a = attrs.find((x) => x.type === type && !x.tv && x.value.length > 0);
-  return a === undefined ? null : printable(a.value.toString("utf8"));
+  const a = attrs.find((x) => x.type === type && x.format !== "tv" && attrBytes(x).length > 0);
+  return a === undefined ? null : printable(attrBytes(a).toString("utf8"));
 }
 
 /** Gateway-supplied text, shown in a terminal: control characters escaped. */
@@ -297,6 +298,7 @@ function maskBits(mask: number): number | null {
 }
 
 function attrValueText(a: CfgAttribute): string {
+  const value = attrBytes(a);
   switch (a.type) {
     case CfgAttr.INTERNAL_IP4_ADDRESS:
     case CfgAttr.INTERNAL_IP4_NETMASK:
@@ -306,24 +308,24 @@ function attrValueText(a: CfgAttribute): string {
     case CfgAttr.INTERNAL_IP6_ADDRESS:
     case CfgAttr.INTERNAL_IP6_DNS:
     case CfgAttr.INTERNAL_IP6_NBNS:
-      return ip(a.value) ?? a.value.toString("hex");
+      return ip(value) ?? value.toString("hex");
     case CfgAttr.INTERNAL_IP4_SUBNET:
-      return ip4Subnets(a.value, 8).join(", ");
+      return ip4Subnets(value, 8).join(", ");
     case CfgAttr.UNITY_SPLIT_INCLUDE:
     case CfgAttr.UNITY_SPLIT_EXCLUDE:
-      return ip4Subnets(a.value, 14).join(", ");
+      return ip4Subnets(value, 14).join(", ");
     case CfgAttr.APPLICATION_VERSION:
     case CfgAttr.UNITY_BANNER:
     case CfgAttr.UNITY_DEF_DOMAIN:
     case CfgAttr.UNITY_SPLIT_DOMAIN:
-      return printable(a.value.toString("utf8"));
+      return printable(value.toString("utf8"));
     default:
-      return a.tv || a.value.length <= 4 ? String(attrInt(a)) : a.value.toString("hex");
+      return a.format === "tv" || value.length <= 4 ? String(attrInt(a)) : value.toString("hex");
   }
 }
 
 export function modeConfigReport(mode: "pull" | "push", cfg: CfgPayload, rttMs: number | null): ModeConfigReport {
-  const attributes = cfg.attributes.filter((a) => a.value.length > 0).map((a) => ({ type: a.type, name: cfgAttrName(a.type), value: attrValueText(a) }));
+  const attributes = cfg.attributes.filter((a) => attrBytes(a).length > 0).map((a) => ({ type: a.type, name: cfgAttrName(a.type), value: attrValueText(a) }));
   const first = (t: number): string | null => attributes.find((a) => a.type === t)?.value ?? null;
   const all = (...ts: number[]): string[] => attributes.filter((a) => ts.includes(a.type)).flatMap((a) => a.value.split(", ").filter((v) => v !== ""));
   const address = first(CfgAttr.INTERNAL_IP4_ADDRESS) ?? first(CfgAttr.INTERNAL_IP6_ADDRESS);

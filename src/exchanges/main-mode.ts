@@ -36,7 +36,7 @@ import { type Message, type RawPayload, decodeChain, decodeMessage, encodeChain,
 import { type Identification, decodeId, describeId, encodeId, ipToBytes } from "../wire/payloads/identification.js";
 import { type Notification, decodeNotification } from "../wire/payloads/notification.js";
 import { type SecurityAssociation, type Transform, decodeSa, encodeSa, ipsecSa } from "../wire/payloads/sa.js";
-import { checkNonce } from "../wire/payloads/simple.js";
+import { decodeNonce } from "../wire/payloads/nonce.js";
 
 const PAYLOAD_NAMES: Record<number, string> = { [PayloadType.KE]: "KE", [PayloadType.NONCE]: "nonce", [PayloadType.ID]: "ID", [PayloadType.HASH]: "HASH" };
 
@@ -462,7 +462,7 @@ export class MainModeInitiator {
       return p;
     };
     const ke = find(PayloadType.KE);
-    const nr = checkNonce(find(PayloadType.NONCE).body);
+    const nr = decodeNonce(find(PayloadType.NONCE).body).nonceData;
     const idP = find(PayloadType.ID);
     const hashP = find(PayloadType.HASH);
     // The ID decodes before anything is captured: a capture is only ever made of well-formed payloads.
@@ -579,7 +579,7 @@ export class MainModeInitiator {
     const h = this.hash!;
     this.gxr = ke.body;
     const gxy = this.kex!.computeSecret(ke.body);
-    const nr = checkNonce(nonce.body);
+    const nr = decodeNonce(nonce.body).nonceData;
     const skeyid = skeyidPsk(h, this.cfg.psk!, this.ni, nr);
     const keys = derivePhase1Keys(h, skeyid, gxy, this.initiatorCookie, this.responderCookie, this.cipher!.keyLength);
     this.result.keys = keys;

@@ -19,29 +19,17 @@ import type { HashAlg } from "../crypto/prf.js";
 import { type Phase2Proposal, keymatLengths } from "../config/esp.js";
 import { type TrafficSelector, describeSelector, selectorId } from "../config/traffic-selector.js";
 import { DecodeError, IkeprobeError } from "../errors.js";
-import { type Attribute, attrNumber, decodeAttributes, lifetimes } from "../wire/attributes.js";
+import { type Attribute, EncapsulationMode, IpsecAttr, attrNumber, decodeAttributes, lifetimes } from "../wire/attributes.js";
 import { ExchangeType, Flags, NotifyType, PayloadType, ProtocolId } from "../wire/constants.js";
 import { type Message, decodeMessage, encodeChain } from "../wire/message.js";
 import { decodeId, encodeId, ipToBytes } from "../wire/payloads/identification.js";
 import { decodeNotification } from "../wire/payloads/notification.js";
 import { type SecurityAssociation, decodeSa, encodeSa, ipsecSa } from "../wire/payloads/sa.js";
-import { checkNonce } from "../wire/payloads/simple.js";
+import { decodeNonce } from "../wire/payloads/nonce.js";
 import { Reader } from "../wire/reader.js";
 import { type InformationalContent, type IsakmpSa, nonZeroRandom, openProtected, readInformational, sealProtected } from "./isakmp-sa.js";
 
-/** IPsec SA attributes (RFC 2407 §4.5). */
-export const IpsecAttr = {
-  SA_LIFE_TYPE: 1,
-  SA_LIFE_DURATION: 2,
-  GROUP_DESCRIPTION: 3,
-  ENCAPSULATION_MODE: 4,
-  AUTH_ALGORITHM: 5,
-  KEY_LENGTH: 6,
-  EXTENDED_SEQUENCE_NUMBER: 11,
-} as const;
-
-/** Encapsulation Mode values: RFC 2407, RFC 3947, and the NAT-T drafts' private values. */
-export const EncapsulationMode = { TUNNEL: 1, TRANSPORT: 2, UDP_TUNNEL: 3, UDP_TRANSPORT: 4, UDP_TUNNEL_DRAFT: 61443, UDP_TRANSPORT_DRAFT: 61444 } as const;
+export { EncapsulationMode, IpsecAttr } from "../wire/attributes.js";
 
 export function encapsulationToken(mode: number): string {
   switch (mode) {
@@ -284,7 +272,7 @@ export class QuickModeInitiator {
     if (hashP.body.length !== expected.length || !timingSafeEqual(hashP.body, expected)) {
       throw new IkeprobeError("bad-hash", "HASH(2) does not verify: Quick Mode message 2 was not made with our SKEYID_a");
     }
-    const nr = checkNonce(nonceP.body);
+    const nr = decodeNonce(nonceP.body).nonceData;
     const chosen = this.readChosen(decodeSa(saP.body));
     let gxy: Buffer | undefined;
     if (this.kex !== undefined) {
@@ -305,7 +293,7 @@ export class QuickModeInitiator {
       if (n.notifyType !== NotifyType.RESPONDER_LIFETIME) continue;
       let attrs: Attribute[] = [];
       try {
-        attrs = decodeAttributes(new Reader(n.data));
+        attrs = decodeAttributes(new Reader(n.data), "ipsec");
       } catch (e) {
         if (!(e instanceof DecodeError)) throw e;
         this.result.warnings.push("a RESPONDER-LIFETIME notify with undecodable attributes was ignored");

@@ -18,7 +18,7 @@ import { decodeNotification } from "../wire/payloads/notification.js";
 import { decodeSa, encodeSa } from "../wire/payloads/sa.js";
 import { notifyName } from "../wire/constants.js";
 import type { OfferAnswer, ScanPeer } from "./eliminate.js";
-import { Writer } from "../wire/writer.js";
+import { type Ikev2Answer, Ikev2TransformType, decodeIkeSaInitAnswer, encodeIkeSaInit } from "../wire/ikev2.js";
 
 /** Vendor IDs we announce so the gateway answers with its own capabilities. */
 const SCAN_VIDS = [
@@ -249,27 +249,25 @@ export interface Ikev2Detection {
   answer: string;
 }
 
-const IKEV2_NOTIFY: Record<number, string> = { 7: "INVALID_SYNTAX", 14: "NO_PROPOSAL_CHOSEN", 17: "INVALID_KE_PAYLOAD", 24: "AUTHENTICATION_FAILED", 16390: "COOKIE" };
-
-/** An IKEv2 IKE_SA_INIT (RFC 7296 §1.2): AES-CBC-128/256, HMAC-SHA2-256, SHA1, groups 14 and 19. */
+/** An IKEv2 IKE_SA_INIT (RFC 7296 §1.2): AES-CBC-256/128, HMAC-SHA2-256 and SHA1 as PRF and integrity, groups 14 and 19. */
 export function ikeSaInit(spi: Buffer): Buffer {
-  const transform = (last: boolean, type: number, id: number, keyLen?: number): Buffer => {
-    const attrs = keyLen !== undefined ? new Writer().u16(0x800e).u16(keyLen).finish() : Buffer.alloc(0);
-    return new Writer().u8(last ? 0 : 3).u8(0).u16(8 + attrs.length).u8(type).u8(0).u16(id).bytes(attrs).finish();
-  };
-  const ts = [transform(false, 1, 12, 256), transform(false, 1, 12, 128), transform(false, 2, 5), transform(false, 2, 2), transform(false, 3, 12), transform(false, 3, 2), transform(false, 4, 14), transform(true, 4, 19)];
-  const body = Buffer.concat(ts);
-  const proposal = new Writer().u8(0).u8(0).u16(8 + body.length).u8(1).u8(1).u8(0).u8(ts.length).bytes(body).finish();
-  const ke = createKeyExchange(14).publicValue;
-  const payloads: [number, Buffer][] = [
-    [33, proposal],
-    [34, new Writer().u16(14).u16(0).bytes(ke).finish()],
-    [40, randomBytes(32)],
-  ];
-  const w = new Writer();
-  payloads.forEach(([, b], i) => w.u8(payloads[i + 1]?.[0] ?? 0).u8(0).u16(4 + b.length).bytes(b));
-  const chain = w.finish();
-  return new Writer().bytes(spi).bytes(Buffer.alloc(8)).u8(33).u8(0x20).u8(34).u8(0x08).u32(0).u32(28 + chain.length).bytes(chain).finish();
+  const { ENCR, PRF, INTEG, DH } = Ikev2TransformType;
+  return encodeIkeSaInit({
+    spi,
+    transforms: [
+      { type: ENCR, id: 12, keyLength: 256 },
+      { type: ENCR, id: 12, keyLength: 128 },
+      { type: PRF, id: 5 },
+      { type: PRF, id: 2 },
+      { type: INTEG, id: 12 },
+      { type: INTEG, id: 2 },
+      { type: DH, id: 14 },
+      { type: DH, id: 19 },
+    ],
+    group: 14,
+    keyExchangeData: createKeyExchange(14).publicValue,
+    nonce: randomBytes(32),
+  });
 }
 
 export async function detectIkev2(transport: IkeTransport, stats: PeerStats, timeoutMs?: number): Promise<Ikev2Detection & { halfOpen: boolean }> {
@@ -277,15 +275,18 @@ export async function detectIkev2(transport: IkeTransport, stats: PeerStats, tim
   let result: (Ikev2Detection & { halfOpen: boolean }) | undefined;
   const rt = await transport.roundTrip(ikeSaInit(spi), false, (d) => {
     if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(spi)) return false;
-    if (d[17]! >> 4 !== 2) {
-      result = { supported: false, answer: `answered in ISAKMP version ${d[17]! >> 4}.${d[17]! & 15} (IKEv1 only)`, halfOpen: false };
+    let answer: Ikev2Answer;
+    try {
+      answer = decodeIkeSaInitAnswer(d);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      result = { supported: true, answer: `IKE_SA_INIT answered with an unreadable message (${e.message})`, halfOpen: false };
       return true;
     }
-    const next = d[16];
-    if (next === 41 && d.length >= 28 + 8) {
-      const type = d.readUInt16BE(28 + 6);
-      result = { supported: true, answer: `IKE_SA_INIT answered with notify ${IKEV2_NOTIFY[type] ?? type}`, halfOpen: false };
-    } else result = { supported: true, answer: "IKE_SA_INIT answered with an SA", halfOpen: next === 33 };
+    if (answer.kind === "ikev1") result = { supported: false, answer: `answered in ISAKMP version ${answer.version >> 4}.${answer.version & 15} (IKEv1 only)`, halfOpen: false };
+    else if (answer.kind === "notify") result = { supported: true, answer: `IKE_SA_INIT answered with notify ${answer.name}`, halfOpen: false };
+    else if (answer.kind === "sa") result = { supported: true, answer: "IKE_SA_INIT answered with an SA", halfOpen: true };
+    else result = { supported: true, answer: `IKE_SA_INIT answered (first payload ${answer.firstPayload})`, halfOpen: false };
     return true;
   }, timeoutMs !== undefined ? { timeoutMs } : {});
   stats.packetsSent += rt.transmissions;

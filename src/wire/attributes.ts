@@ -12,6 +12,12 @@
  *
  * AF=1 is TV (value in the 16 bits), AF=0 is TLV. "Basic" classes must be TV; "variable" ones
  * (life durations) may come either way, with any length (RFC 2409 App. A), so decoding accepts both.
+ *
+ * The same encoding carries three attribute spaces, each described by one table below: Phase 1 SA
+ * attributes (RFC 2409 App. A), IPsec SA attributes (RFC 2407 §4.5), and the Mode-Config/XAUTH
+ * attributes of the Attribute payload (draft-dukes-ike-mode-cfg §3.2, draft-beaulieu-ike-xauth §5,
+ * Cisco Unity). A TLV value is read as a number only in spaces whose values are numbers (life
+ * durations); Mode-Config values (addresses, names, banners) stay bytes.
  */
 import { DecodeError } from "../errors.js";
 import { Reader } from "./reader.js";
@@ -19,16 +25,25 @@ import { Writer } from "./writer.js";
 
 export interface Attribute {
   type: number;
-  /** A number when it fits (TV, or TLV of at most 6 bytes); raw bytes otherwise. */
+  /** A number when it fits (TV, or a TLV of a numeric class of at most 8 bytes); raw bytes otherwise. */
   value: number | Buffer;
   /** How it was (or will be) encoded; decoders fill this in. */
   format?: "tv" | "tlv";
+  /** Encoding with `fixLengths: false` only: the TLV length to write, whatever the value's length. */
+  length?: number;
 }
 
 export interface AttributeClass {
   name: string;
   basic: boolean;
   values?: Readonly<Record<number, string>>;
+}
+
+export type AttributeSpace = "phase1" | "ipsec" | "config";
+
+export interface AttributeEncodeOptions {
+  /** false: write each TLV's `length` as given (tests build malformed attributes this way). */
+  fixLengths?: boolean;
 }
 
 /** Phase 1 (ISAKMP SA) attribute classes, RFC 2409 Appendix A. */
@@ -98,9 +113,93 @@ export const PHASE1_ATTRIBUTES: Readonly<Record<number, AttributeClass>> = {
   16: { name: "Group Order", basic: false },
 };
 
+/** IPsec SA attribute classes (RFC 2407 §4.5; ESN RFC 4304). */
+export const IpsecAttr = {
+  SA_LIFE_TYPE: 1,
+  SA_LIFE_DURATION: 2,
+  GROUP_DESCRIPTION: 3,
+  ENCAPSULATION_MODE: 4,
+  AUTH_ALGORITHM: 5,
+  KEY_LENGTH: 6,
+  KEY_ROUNDS: 7,
+  COMPRESS_DICTIONARY_SIZE: 8,
+  COMPRESS_PRIVATE_ALGORITHM: 9,
+  EXTENDED_SEQUENCE_NUMBER: 11,
+} as const;
+
+/** Encapsulation Mode values: RFC 2407, RFC 3947, and the NAT-T drafts' private values. */
+export const EncapsulationMode = { TUNNEL: 1, TRANSPORT: 2, UDP_TUNNEL: 3, UDP_TRANSPORT: 4, UDP_TUNNEL_DRAFT: 61443, UDP_TRANSPORT_DRAFT: 61444 } as const;
+
+export const IPSEC_ATTRIBUTES: Readonly<Record<number, AttributeClass>> = {
+  1: { name: "SA Life Type", basic: true, values: { 1: "Seconds", 2: "Kilobytes" } },
+  2: { name: "SA Life Duration", basic: false },
+  3: { name: "Group Description", basic: true },
+  4: { name: "Encapsulation Mode", basic: true, values: { 1: "Tunnel", 2: "Transport", 3: "UDP-Encapsulated-Tunnel", 4: "UDP-Encapsulated-Transport", 61443: "UDP-Encapsulated-Tunnel (draft)", 61444: "UDP-Encapsulated-Transport (draft)" } },
+  5: { name: "Authentication Algorithm", basic: true, values: { 1: "HMAC-MD5", 2: "HMAC-SHA", 3: "DES-MAC", 4: "KPDK", 5: "HMAC-SHA2-256", 6: "HMAC-SHA2-384", 7: "HMAC-SHA2-512" } },
+  6: { name: "Key Length", basic: true },
+  7: { name: "Key Rounds", basic: true },
+  8: { name: "Compress Dictionary Size", basic: true },
+  9: { name: "Compress Private Algorithm", basic: false },
+  11: { name: "Extended Sequence Number", basic: true },
+};
+
+/** Mode-Config and XAUTH attribute types (IKEV1.md §4.4), and Cisco Unity's. */
+export const CfgAttr = {
+  INTERNAL_IP4_ADDRESS: 1,
+  INTERNAL_IP4_NETMASK: 2,
+  INTERNAL_IP4_DNS: 3,
+  INTERNAL_IP4_NBNS: 4,
+  INTERNAL_ADDRESS_EXPIRY: 5,
+  INTERNAL_IP4_DHCP: 6,
+  APPLICATION_VERSION: 7,
+  INTERNAL_IP6_ADDRESS: 8,
+  INTERNAL_IP6_NETMASK: 9,
+  INTERNAL_IP6_DNS: 10,
+  INTERNAL_IP6_NBNS: 11,
+  INTERNAL_IP6_DHCP: 12,
+  INTERNAL_IP4_SUBNET: 13,
+  SUPPORTED_ATTRIBUTES: 14,
+  INTERNAL_IP6_SUBNET: 15,
+  XAUTH_TYPE: 16520,
+  XAUTH_USER_NAME: 16521,
+  XAUTH_USER_PASSWORD: 16522,
+  XAUTH_PASSCODE: 16523,
+  XAUTH_MESSAGE: 16524,
+  XAUTH_CHALLENGE: 16525,
+  XAUTH_DOMAIN: 16526,
+  XAUTH_STATUS: 16527,
+  XAUTH_NEXT_PIN: 16528,
+  XAUTH_ANSWER: 16529,
+  UNITY_BANNER: 28672,
+  UNITY_SAVE_PASSWD: 28673,
+  UNITY_DEF_DOMAIN: 28674,
+  UNITY_SPLIT_DOMAIN: 28675,
+  UNITY_SPLIT_INCLUDE: 28676,
+  UNITY_NATT_PORT: 28677,
+  UNITY_SPLIT_EXCLUDE: 28678,
+  UNITY_PFS: 28679,
+  UNITY_FW_TYPE: 28680,
+  UNITY_BACKUP_SERVERS: 28681,
+  UNITY_DDNS_HOSTNAME: 28682,
+} as const;
+
+/** TV-only Mode-Config classes; all others are variable (TLV). */
+const CFG_BASIC = new Set<number>([CfgAttr.XAUTH_TYPE, CfgAttr.XAUTH_STATUS, CfgAttr.UNITY_SAVE_PASSWD, CfgAttr.UNITY_NATT_PORT, CfgAttr.UNITY_PFS]);
+
+export const CONFIG_ATTRIBUTES: Readonly<Record<number, AttributeClass>> = Object.fromEntries(
+  Object.entries(CfgAttr).map(([name, type]) => [type, { name, basic: CFG_BASIC.has(type), ...(type === CfgAttr.XAUTH_TYPE ? { values: { 0: "Generic", 1: "RADIUS-CHAP", 2: "OTP", 3: "S/KEY" } } : {}) }]),
+);
+
+const SPACES: Readonly<Record<AttributeSpace, Readonly<Record<number, AttributeClass>>>> = { phase1: PHASE1_ATTRIBUTES, ipsec: IPSEC_ATTRIBUTES, config: CONFIG_ATTRIBUTES };
+
+/** The class's name in its space (the table's), or ATTRIBUTE-N for one it does not know. */
+export function attributeName(space: AttributeSpace, type: number): string {
+  return SPACES[space][type]?.name ?? `ATTRIBUTE-${type}`;
+}
+
 const AF = 0x8000;
 
-export function encodeAttribute(w: Writer, a: Attribute): void {
+export function encodeAttribute(w: Writer, a: Attribute, opts: AttributeEncodeOptions = {}): void {
   if (typeof a.value === "number") {
     const fitsTv = Number.isInteger(a.value) && a.value >= 0 && a.value <= 0xffff;
     if ((a.format ?? (fitsTv ? "tv" : "tlv")) === "tv") {
@@ -113,20 +212,25 @@ export function encodeAttribute(w: Writer, a: Attribute): void {
     const b = Buffer.alloc(len);
     if (len === 4) b.writeUInt32BE(a.value);
     else b.writeBigUInt64BE(BigInt(a.value));
-    w.u16(a.type).u16(len).bytes(b);
+    w.u16(a.type).u16(opts.fixLengths === false && a.length !== undefined ? a.length : len).bytes(b);
     return;
   }
-  w.u16(a.type).u16(a.value.length).bytes(a.value);
+  if (a.format === "tv") {
+    if (a.value.length !== 2) throw new RangeError(`attribute ${a.type}: a TV value has 2 bytes`);
+    w.u16(AF | a.type).bytes(a.value);
+    return;
+  }
+  w.u16(a.type).u16(opts.fixLengths === false && a.length !== undefined ? a.length : a.value.length).bytes(a.value);
 }
 
-export function encodeAttributes(attrs: readonly Attribute[]): Buffer {
+export function encodeAttributes(attrs: readonly Attribute[], opts: AttributeEncodeOptions = {}): Buffer {
   const w = new Writer();
-  for (const a of attrs) encodeAttribute(w, a);
+  for (const a of attrs) encodeAttribute(w, a, opts);
   return w.finish();
 }
 
 export function encodedAttributeLength(a: Attribute): number {
-  if (typeof a.value !== "number") return 4 + a.value.length;
+  if (typeof a.value !== "number") return a.format === "tv" ? 4 : 4 + a.value.length;
   const fitsTv = a.value >= 0 && a.value <= 0xffff;
   if ((a.format ?? (fitsTv ? "tv" : "tlv")) === "tv") return 4;
   return 4 + (a.value <= 0xffffffff ? 4 : 8);
@@ -139,7 +243,8 @@ function tlvNumber(v: Buffer): number | undefined {
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : undefined;
 }
 
-export function decodeAttributes(r: Reader): Attribute[] {
+/** Attributes up to the reader's end. `space` "config" keeps TLV values as bytes. */
+export function decodeAttributes(r: Reader, space: AttributeSpace = "phase1"): Attribute[] {
   const out: Attribute[] = [];
   while (r.remaining > 0) {
     const start = r.offset;
@@ -152,7 +257,7 @@ export function decodeAttributes(r: Reader): Attribute[] {
         throw new DecodeError("bad-length", `attribute ${t} length ${len} exceeds the ${r.remaining} bytes left`, start, r.payloadType);
       }
       const v = r.bytes(len, "attribute value");
-      out.push({ type: t, value: tlvNumber(v) ?? Buffer.from(v), format: "tlv" });
+      out.push({ type: t, value: (space !== "config" ? tlvNumber(v) : undefined) ?? Buffer.from(v), format: "tlv" });
     }
   }
   return out;
@@ -176,4 +281,19 @@ export function lifetimes(attrs: readonly Attribute[], typeAttr: number, duratio
     }
   }
   return out;
+}
+
+/** The value as bytes: a TV value as its 2 bytes, a numeric TLV as its shortest 4- or 8-byte form. */
+export function attrBytes(a: Attribute): Buffer {
+  if (typeof a.value !== "number") return a.value;
+  const w = new Writer();
+  encodeAttribute(w, a);
+  const b = w.finish();
+  return b.subarray((b.readUInt16BE(0) & AF) !== 0 ? 2 : 4);
+}
+
+/** The value as a number (a TLV's bytes read big-endian, at most 6 of them); 0 for an empty one. */
+export function attrInt(a: Attribute): number {
+  if (typeof a.value === "number") return a.value;
+  return a.value.length === 0 ? 0 : a.value.readUIntBE(0, Math.min(a.value.length, 6));
 }

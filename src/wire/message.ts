@@ -29,13 +29,28 @@ export interface PayloadChain {
   warnings: string[];
 }
 
+export interface EncodeOptions {
+  /**
+   * false: write the lengths as given (a payload's `length`, the header's `length`) instead of
+   * computing them, so that a test can build a malformed packet without patching bytes.
+   */
+  fixLengths?: boolean;
+}
+
+/** A payload to encode: its type and body; `length` is used only with `fixLengths: false`. */
+export interface OutgoingPayload {
+  type: number;
+  body: Buffer;
+  length?: number;
+}
+
 /** Encodes payloads in order, filling in each Next Payload field. Returns the first type too. */
-export function encodeChain(payloads: readonly { type: number; body: Buffer }[]): { firstType: number; bytes: Buffer } {
+export function encodeChain(payloads: readonly OutgoingPayload[], opts: EncodeOptions = {}): { firstType: number; bytes: Buffer } {
   const w = new Writer();
   payloads.forEach((p, i) => {
     const next = payloads[i + 1]?.type ?? PayloadType.NONE;
     if (p.body.length + 4 > 0xffff) throw new RangeError(`payload ${p.type} is too long`);
-    w.u8(next).u8(0).u16(p.body.length + 4).bytes(p.body);
+    w.u8(next).u8(0).u16(opts.fixLengths === false && p.length !== undefined ? p.length : p.body.length + 4).bytes(p.body);
   });
   return { firstType: payloads[0]?.type ?? PayloadType.NONE, bytes: w.finish() };
 }
@@ -107,7 +122,13 @@ export function decodeMessage(buf: Buffer, opts: { lenient?: boolean } = {}): Me
   return { header, payloads: chain.payloads, warnings: [...warnings, ...chain.warnings], raw };
 }
 
-/** Builds header + body with the length filled in. */
-export function encodeMessage(header: Omit<Header, "length">, body: Buffer): Buffer {
-  return Buffer.concat([encodeHeader({ ...header, length: HEADER_LENGTH + body.length }), body]);
+/** Builds header + body with the length filled in (or, with `fixLengths: false`, the header's own). */
+export function encodeMessage(header: Omit<Header, "length"> & { length?: number }, body: Buffer, opts: EncodeOptions = {}): Buffer {
+  const length = opts.fixLengths === false && header.length !== undefined ? header.length : HEADER_LENGTH + body.length;
+  return Buffer.concat([encodeHeader({ ...header, length }), body]);
+}
+
+/** The encoded length of a payload chain (generic headers included). */
+export function chainLength(payloads: readonly { body: Buffer }[]): number {
+  return payloads.reduce((n, p) => n + 4 + p.body.length, 0);
 }

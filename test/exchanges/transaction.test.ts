@@ -5,7 +5,8 @@ import { describe, test } from "node:test";
 import { cipherSpec } from "../../src/crypto/cipher.ts";
 import { hashAlg } from "../../src/crypto/prf.ts";
 import type { IsakmpSa } from "../../src/exchanges/isakmp-sa.ts";
-import { CfgAttr, CfgType, TransactionCodec, decodeCfg, encodeCfg, tlvAttr, tvAttr } from "../../src/exchanges/transaction.ts";
+import { CfgAttr, CfgType, TransactionCodec, tlvAttr, tvAttr } from "../../src/exchanges/transaction.ts";
+import { decodeAttributePayload as decodeCfg, encodeAttributePayload as encodeCfg } from "../../src/wire/payloads/attribute.ts";
 import { modeConfigReport } from "../../src/session.ts";
 import { decodeMessage } from "../../src/wire/message.ts";
 
@@ -29,7 +30,7 @@ describe("Transaction exchange", () => {
     const p = { cfgType: CfgType.REPLY, identifier: 0xbeef, attributes: [tvAttr(CfgAttr.XAUTH_TYPE, 0), tlvAttr(CfgAttr.XAUTH_USER_NAME, "alice"), tlvAttr(CfgAttr.INTERNAL_IP4_ADDRESS)] };
     const body = encodeCfg(p);
     assert.equal(body.toString("hex"), "0200beef" + "c0880000" + "4089" + "0005" + Buffer.from("alice").toString("hex") + "00010000");
-    assert.deepEqual(decodeCfg(body), p);
+    assert.deepEqual(decodeCfg(body), { ...p, raw: body });
   });
 
   test("request and reply share a message ID and its IV chain; a new ID starts a new chain", () => {
@@ -60,7 +61,7 @@ describe("Transaction exchange", () => {
     const bad = Buffer.from(good);
     bad[28 + 5] = bad[28 + 5]! ^ 0x40;
     assert.equal(new TransactionCodec(s).open(decodeMessage(bad)), undefined);
-    assert.throws(() => decodeCfg(Buffer.from("01000001" + "0001" + "0010" + "00", "hex")), /attribute value/);
+    assert.throws(() => decodeCfg(Buffer.from("01000001" + "0001" + "0010" + "00", "hex")), /attribute 1 length 16 exceeds the 1 bytes left/);
   });
 
   test("Mode-Config attributes become address, DNS, domain, banner and split networks", () => {

@@ -13,6 +13,8 @@ export interface Delete {
   protocolId: number;
   spiSize: number;
   spis: Buffer[];
+  /** Decoded payloads: the body as received. */
+  raw?: Buffer;
 }
 
 export function encodeDelete(d: Delete): Buffer {
@@ -33,5 +35,5 @@ export function decodeDelete(body: Buffer): Delete {
   const spis: Buffer[] = [];
   for (let i = 0; i < count; i++) spis.push(Buffer.from(r.bytes(spiSize, `SPI ${i + 1} of ${count}`)));
   if (r.remaining !== 0) throw new DecodeError("bad-length", `${r.remaining} bytes after the last SPI`, r.offset, PayloadType.DELETE);
-  return { doi, protocolId, spiSize, spis };
+  return { doi, protocolId, spiSize, spis, raw: Buffer.from(body) };
 }

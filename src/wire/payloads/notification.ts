@@ -14,6 +14,8 @@ export interface Notification {
   notifyType: number;
   spi: Buffer;
   data: Buffer;
+  /** Decoded payloads: the body as received. */
+  raw?: Buffer;
 }
 
 export function encodeNotification(n: Notification): Buffer {
@@ -27,5 +29,5 @@ export function decodeNotification(body: Buffer): Notification {
   const spiSize = r.u8("SPI size");
   const notifyType = r.u16("notify type");
   const spi = Buffer.from(r.bytes(spiSize, "SPI"));
-  return { doi, protocolId, notifyType, spi, data: Buffer.from(r.rest()) };
+  return { doi, protocolId, notifyType, spi, data: Buffer.from(r.rest()), raw: Buffer.from(body) };
 }
