@@ -16,7 +16,7 @@ import * as nodeCrypto from "node:crypto";
 import { authToken, proposalToken } from "./config/ike.js";
 import { crackEngine } from "./crack/engine.js";
 import { HASH_BY_LENGTH, crackTarget } from "./crack/hash-file.js";
-import type { AggressiveCapture } from "./exchanges/main-mode.js";
+import type { AggressiveCapture } from "./exchanges/phase1/index.js";
 import { type ProbeOptions, VERSION, runProbe } from "./probe.js";
 import { ExitCode, type Report } from "./report/model.js";
 import { addressIdentity } from "./config/identity.js";

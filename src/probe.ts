@@ -13,23 +13,20 @@ import { type IsakmpSa, buildInformational, isakmpDelete, readInformationalDatag
 import { QuickModeInitiator, encapsulationToken } from "./exchanges/quick-mode.js";
 import { DOI_IPSEC, NotifyType, PayloadType, ProtocolId } from "./wire/constants.js";
 import { encodeDelete } from "./wire/payloads/delete.js";
-import { MainModeInitiator, type MainModeResult, type Step } from "./exchanges/main-mode.js";
+import { type Phase1Initiator, PSK_METHODS, type Phase1Result as MainModeResult, type Step, phase1Initiator } from "./exchanges/phase1/index.js";
 import { type ChildSaReport, ExitCode, type IdentityReport, type InformationalReport, type OfferReport, type Phase2ProposalReport, type Report, type SelectedReport, type TimingReport, type UnsolicitedReport } from "./report/model.js";
 import { PcapWriter } from "./transport/pcap.js";
 import { sleep } from "./sleep.js";
 import { type XauthCredentials, IsakmpSession } from "./session.js";
 import { crackersFor, formatPskCrackLine, hashcatFit } from "./crack/hash-file.js";
 import { espSaTable, ikev1DecryptionTable } from "./report/wireshark.js";
-import type { AggressiveCapture } from "./exchanges/main-mode.js";
+import type { AggressiveCapture } from "./exchanges/phase1/index.js";
 import { DPD_VID } from "./data/vendor-ids.js";
 import { IkeTransport, type RoundTrip } from "./transport/udp.js";
 import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "./transport/resolve.js";
 import { type Identification, describeId } from "./wire/payloads/identification.js";
 
 export const VERSION = "0.1.0";
-
-/** Auth methods whose SKEYID is prf(PSK, Ni_b | Nr_b): PSK and the XAUTH PSK variants (RFC 2409 §5, XAUTH draft). */
-const PSK_METHODS = new Set([1, 65001, 65002]);
 
 /** Auth methods after which the gateway (as XAUTH server) starts XAUTH: XAUTHInitPreShared and its kin (IKEV1.md §4.4). */
 const XAUTH_METHODS = new Set([65001, 65002, 65003, 65004, 65005, 65006, 65007, 65008, 65009, 65010]);
@@ -122,7 +119,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
   const warnings: string[] = [];
   const multiple = multipleAddressesNote(opts.host, resolved);
   if (multiple !== undefined) warnings.push(multiple);
-  let identityMm: MainModeInitiator | undefined;
+  let identityMm: Phase1Initiator | undefined;
   let firstAccepted: MainModeResult | undefined;
   let deleted = false;
   let cleanupDetail = "nothing to delete: no ISAKMP SA was established";
@@ -156,7 +153,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
       localId ??= addressIdentity(transport.local.address);
       // The identity exchange needs a pre-shared-key method; signature offers only go to message 2.
       const attemptIdentity = opts.psk !== undefined && identityMm === undefined && PSK_METHODS.has(transform.auth);
-      const mm = new MainModeInitiator({
+      const mm = phase1Initiator({
         transform,
         // A hash for offline tests (no PSK, or --save-hash): a 20-byte nonce (ike-scan's), so that
         // with the gateway's (commonly 32) the nonces stay under hashcat's 64-byte limit.

@@ -3,17 +3,11 @@
  * algorithms of one kind expand to every combination) and in ike-scan's numeric `--trans` form
  * (`7/256,5,1,14`: encryption[/key bits], hash, auth, group).
  */
+import type { Phase1Transform } from "../exchanges/phase1/types.js";
 import { UsageError } from "../errors.js";
 import { groupInfo } from "../crypto/dh.js";
 
-export interface Phase1Transform {
-  encryption: number;
-  keyBits?: number;
-  hash: number;
-  auth: number;
-  group: number;
-  lifetimeSeconds: number;
-}
+export type { Phase1Transform };
 
 interface Alg { id: number; keyBits?: number }
 

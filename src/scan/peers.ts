@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { createKeyExchange } from "../crypto/dh.js";
 import { DPD_VID, NAT_T_VIDS } from "../data/vendor-ids.js";
 import { DecodeError, IkeprobeError } from "../errors.js";
-import { phase1Sa, readSelectedTransform } from "../exchanges/main-mode.js";
+import { phase1Sa, readSelectedTransform } from "../exchanges/phase1/index.js";
 import { nonZeroRandom } from "../exchanges/isakmp-sa.js";
 import { type Phase1Transform, authToken } from "../config/ike.js";
 import type { IkeTransport } from "../transport/udp.js";

@@ -11,7 +11,7 @@ import { after, describe, test } from "node:test";
 import { parseIdentity } from "../../src/config/identity.ts";
 import { parseIkeProposal } from "../../src/config/ike.ts";
 import { formatPskCrackLine, hashcatFit } from "../../src/crack/hash-file.ts";
-import { type AggressiveCapture, MainModeInitiator } from "../../src/exchanges/main-mode.ts";
+import { type AggressiveCapture, phase1Initiator } from "../../src/exchanges/phase1/index.ts";
 import { packageSkipReason } from "../lab/require.ts";
 import { hashcatCrack } from "../helpers/hashcat.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
@@ -22,7 +22,7 @@ const skip = packageSkipReason("hashcat", "hashcat") ?? packageSkipReason("pocl-
 
 /** An Aggressive Mode capture from the scripted gateway: our nonce and the gateway's of the given lengths. */
 function capture(proposal: string, ni: number, nr: number): AggressiveCapture {
-  const am = new MainModeInitiator({
+  const am = phase1Initiator({
     transform: parseIkeProposal(proposal, 1, 28800)[0]!,
     localId: parseIdentity("fqdn:client.example"),
     natT: "off",

@@ -6,7 +6,7 @@ import { parseIkeProposal } from "../../src/config/ike.ts";
 import { parseIdentity } from "../../src/config/identity.ts";
 import { crackEngine } from "../../src/crack/engine.ts";
 import { formatPskCrackLine, parsePskCrackFile } from "../../src/crack/hash-file.ts";
-import { MainModeInitiator, type MainModeConfig } from "../../src/exchanges/main-mode.ts";
+import { phase1Initiator, type Phase1Config } from "../../src/exchanges/phase1/index.ts";
 import { ExchangeType, NotifyType, PayloadType } from "../../src/wire/constants.ts";
 import { decodeMessage } from "../../src/wire/message.ts";
 import { encodeId } from "../../src/wire/payloads/identification.ts";
@@ -14,8 +14,8 @@ import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 
 const ID = parseIdentity("fqdn:client.example");
 
-function config(proposal: string, psk: string | null, over: Partial<MainModeConfig> = {}): MainModeConfig {
-  const c: MainModeConfig = {
+function config(proposal: string, psk: string | null, over: Partial<Phase1Config> = {}): Phase1Config {
+  const c: Phase1Config = {
     transform: parseIkeProposal(proposal, 1, 28800)[0]!,
     localId: ID,
     natT: "off",
@@ -30,7 +30,7 @@ function config(proposal: string, psk: string | null, over: Partial<MainModeConf
 
 describe("Aggressive Mode initiator", () => {
   test("message 1 carries SA, KE for the offered group, nonce and our ID, in exchange type 4", () => {
-    const am = new MainModeInitiator(config("aes128-sha1-modp1024", "gateway-psk"));
+    const am = phase1Initiator(config("aes128-sha1-modp1024", "gateway-psk"));
     const m = decodeMessage(am.start());
     assert.equal(m.header.exchangeType, ExchangeType.AGGRESSIVE);
     assert.deepEqual(m.payloads.slice(0, 4).map((p) => p.type), [PayloadType.SA, PayloadType.KE, PayloadType.NONCE, PayloadType.ID]);
@@ -41,7 +41,7 @@ describe("Aggressive Mode initiator", () => {
   for (const proposal of ["aes256-sha256-modp2048", "3des-md5-modp1024", "aes128-sha1-ecp256", "aes256-sha512-curve25519"]) {
     test(`same PSK: HASH_R verifies and message 3 carries a HASH_I the gateway accepts, encrypted (${proposal})`, () => {
       const gw = new ScriptedGateway();
-      const am = new MainModeInitiator(config(proposal, "gateway-psk"));
+      const am = phase1Initiator(config(proposal, "gateway-psk"));
       const step = am.receive(gw.am2(am.start()));
       assert.equal(step.kind, "final");
       const am3 = (step as { message: Buffer }).message;
@@ -57,7 +57,7 @@ describe("Aggressive Mode initiator", () => {
 
   test("--am3-clear sends HASH_I without encryption", () => {
     const gw = new ScriptedGateway();
-    const am = new MainModeInitiator(config("aes256-sha256-modp2048", "gateway-psk", { am3Clear: true }));
+    const am = phase1Initiator(config("aes256-sha256-modp2048", "gateway-psk", { am3Clear: true }));
     const step = am.receive(gw.am2(am.start()));
     const am3 = (step as { message: Buffer }).message;
     assert.equal(decodeMessage(am3).header.flags & 1, 0);
@@ -66,7 +66,7 @@ describe("Aggressive Mode initiator", () => {
 
   test("another PSK on the gateway: psk-mismatch from HASH_R, and no message 3", () => {
     const gw = new ScriptedGateway("the-gateway-holds-this");
-    const am = new MainModeInitiator(config("aes256-sha256-modp2048", "but-we-have-this"));
+    const am = phase1Initiator(config("aes256-sha256-modp2048", "but-we-have-this"));
     assert.equal(am.receive(gw.am2(am.start())).kind, "done");
     assert.equal(am.result.identity?.status, "psk-mismatch");
     assert.equal(am.result.identity?.cause, "hash-r-mismatch");
@@ -77,7 +77,7 @@ describe("Aggressive Mode initiator", () => {
   test("without a PSK the gateway's hash is captured; its fields frame HASH_R exactly (independent HMAC)", () => {
     for (const proposal of ["aes128-md5-modp1024", "aes128-sha1-modp1024", "aes256-sha256-modp2048", "aes256-sha384-ecp384", "aes256-sha512-modp2048"]) {
       const gw = new ScriptedGateway("captured-secret");
-      const am = new MainModeInitiator(config(proposal, null));
+      const am = phase1Initiator(config(proposal, null));
       assert.equal(am.receive(gw.am2(am.start())).kind, "done");
       const cap = am.result.aggressive!;
       assert.ok(cap !== undefined);
@@ -92,7 +92,7 @@ describe("Aggressive Mode initiator", () => {
 
   test("AUTHENTICATION-FAILED in reply to message 1 is a refused offer (strongSwan: Aggressive Mode PSK disabled)", () => {
     const gw = new ScriptedGateway();
-    const am = new MainModeInitiator(config("aes256-sha256-modp2048", "gateway-psk"));
+    const am = phase1Initiator(config("aes256-sha256-modp2048", "gateway-psk"));
     am.start();
     gw.initiatorCookie = am.initiatorCookie;
     assert.equal(am.receive(gw.notify(NotifyType.AUTHENTICATION_FAILED)).kind, "done");
@@ -108,7 +108,7 @@ describe("Aggressive Mode initiator", () => {
   ] as const) {
     test(`message 2 without its ${name} payload is an error, not a crash`, () => {
       const gw = new ScriptedGateway();
-      const am = new MainModeInitiator(config("aes256-sha256-modp2048", "gateway-psk"));
+      const am = phase1Initiator(config("aes256-sha256-modp2048", "gateway-psk"));
       assert.equal(am.receive(gw.am2(am.start(), { drop })).kind, "done");
       assert.match(am.result.error?.message ?? "", new RegExp(`lacks its ${name} payload`));
       assert.notEqual(am.result.identity?.status, "authenticated");
@@ -117,7 +117,7 @@ describe("Aggressive Mode initiator", () => {
 
   test("a gateway that answers another DH group than our KE's is reported, not trusted", () => {
     const gw = new ScriptedGateway();
-    const am = new MainModeInitiator(config("aes256-sha256-modp2048", "gateway-psk"));
+    const am = phase1Initiator(config("aes256-sha256-modp2048", "gateway-psk"));
     assert.equal(am.receive(gw.am2(am.start(), { group: 14 + 1 })).kind, "done");
     assert.match(am.result.error?.message ?? "", /group 15 in Aggressive Mode/);
   });
@@ -126,7 +126,7 @@ describe("Aggressive Mode initiator", () => {
     const natd = { initiator: { address: "198.18.1.2", port: 40000 }, gateway: { address: "198.18.1.1", port: 500 } };
     for (const [claim, gatewayBehind] of [[false, false], [true, true]] as const) {
       const gw = new ScriptedGateway();
-      const am = new MainModeInitiator(config("aes128-sha1-modp2048", null, { natT: "auto" }));
+      const am = phase1Initiator(config("aes128-sha1-modp2048", null, { natT: "auto" }));
       am.receive(gw.am2(am.start(), { natd: { ...natd, claim } }));
       assert.equal(am.result.offer, "accepted");
       assert.equal(am.result.natT?.detected, gatewayBehind);
@@ -135,7 +135,7 @@ describe("Aggressive Mode initiator", () => {
     }
     // No NAT-D in message 2: not tested, which is not "no NAT".
     const gw = new ScriptedGateway();
-    const am = new MainModeInitiator(config("aes128-sha1-modp2048", null, { natT: "auto" }));
+    const am = phase1Initiator(config("aes128-sha1-modp2048", null, { natT: "auto" }));
     am.receive(gw.am2(am.start()));
     assert.equal(am.result.natT?.detected, null);
     assert.equal(am.result.natT?.localBehindNat, null);
@@ -145,7 +145,7 @@ describe("Aggressive Mode initiator", () => {
     test(`an ID payload in message 2 that does not decode (${name}): a malformed answer, and nothing captured for --save-hash`, () => {
       for (const psk of [null, "gateway-psk"]) {
         const gw = new ScriptedGateway();
-        const am = new MainModeInitiator(config("aes128-sha1-modp1024", psk));
+        const am = phase1Initiator(config("aes128-sha1-modp1024", psk));
         const step = am.receive(gw.am2(am.start(), { idBody }));
         assert.equal(step.kind, "done");
         assert.equal(am.result.aggressive, undefined, "no capture of a message we could not read");
@@ -155,7 +155,7 @@ describe("Aggressive Mode initiator", () => {
   }
 
   test("no answer to message 1 is no-response", () => {
-    const am = new MainModeInitiator(config("aes256-sha256-modp2048", "gateway-psk"));
+    const am = phase1Initiator(config("aes256-sha256-modp2048", "gateway-psk"));
     am.start();
     assert.equal(am.timeout().kind, "done");
     assert.equal(am.result.offer, "no-response");

@@ -4,15 +4,15 @@ import { randomBytes } from "node:crypto";
 import { describe, test } from "node:test";
 import { parseIkeProposal } from "../../src/config/ike.ts";
 import { addressIdentity } from "../../src/config/identity.ts";
-import { MainModeInitiator, type MainModeConfig, type Step } from "../../src/exchanges/main-mode.ts";
+import { phase1Initiator, type Phase1Config, type Step } from "../../src/exchanges/phase1/index.ts";
 import { ExchangeType, NotifyType, PayloadType } from "../../src/wire/constants.ts";
 import { encodeAttributes } from "../../src/wire/attributes.ts";
 import { decodeMessage } from "../../src/wire/message.ts";
 import { encodeNotification } from "../../src/wire/payloads/notification.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 
-function config(proposal = "aes256-sha256-modp2048", psk: string | null = "gateway-psk", over: Partial<MainModeConfig> = {}): MainModeConfig {
-  const c: MainModeConfig = {
+function config(proposal = "aes256-sha256-modp2048", psk: string | null = "gateway-psk", over: Partial<Phase1Config> = {}): Phase1Config {
+  const c: Phase1Config = {
     transform: parseIkeProposal(proposal, 1, 28800)[0]!,
     localId: addressIdentity("198.18.1.2"),
     natT: "auto",
@@ -31,7 +31,7 @@ function sent(s: Step): Buffer {
 
 /** Runs MM1..MM4 and returns the initiator with message 5 in hand. */
 function toMm5(gw: ScriptedGateway, cfg = config(), mm4opts: Parameters<ScriptedGateway["mm4"]>[1] = {}) {
-  const mm = new MainModeInitiator(cfg);
+  const mm = phase1Initiator(cfg);
   const mm3 = sent(mm.receive(gw.mm2(mm.start())));
   const s5 = mm.receive(gw.mm4(mm3, mm4opts));
   return { mm, mm5: sent(s5), float: (s5 as { float: boolean }).float };
@@ -54,7 +54,7 @@ describe("Main Mode initiator", () => {
 
   test("a gateway that re-sends message 4 instead of answering message 5 (SoftEther with another PSK): evidence, not noise", () => {
     const gw = new ScriptedGateway("another-psk");
-    const mm = new MainModeInitiator(config());
+    const mm = phase1Initiator(config());
     const mm3 = sent(mm.receive(gw.mm2(mm.start())));
     const mm4 = gw.mm4(mm3);
     sent(mm.receive(mm4));
@@ -68,7 +68,7 @@ describe("Main Mode initiator", () => {
 
   test("stops after message 2 without a PSK", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config(undefined, null));
+    const mm = phase1Initiator(config(undefined, null));
     assert.equal(mm.receive(gw.mm2(mm.start())).kind, "done");
     assert.equal(mm.result.offer, "accepted");
     assert.equal(mm.result.identity, undefined);
@@ -77,7 +77,7 @@ describe("Main Mode initiator", () => {
 
   test("NO-PROPOSAL-CHOSEN is a rejection with the notify", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config());
+    const mm = phase1Initiator(config());
     gw.mm2(mm.start());
     assert.equal(mm.receive(gw.notify(NotifyType.NO_PROPOSAL_CHOSEN)).kind, "done");
     assert.equal(mm.result.offer, "rejected");
@@ -86,7 +86,7 @@ describe("Main Mode initiator", () => {
 
   test("a gateway answering with a transform we did not offer is flagged", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config(undefined, null));
+    const mm = phase1Initiator(config(undefined, null));
     mm.receive(
       gw.mm2(mm.start(), (sa) => {
         const a = sa.proposals[0]!.transforms[0]!.attributes.find((x) => x.type === 2)!;
@@ -98,7 +98,7 @@ describe("Main Mode initiator", () => {
 
   test("a shorter lifetime in the answer is reported", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config(undefined, null));
+    const mm = phase1Initiator(config(undefined, null));
     mm.receive(
       gw.mm2(mm.start(), (sa) => {
         sa.proposals[0]!.transforms[0]!.attributes.find((x) => x.type === 12)!.value = 3600;
@@ -110,7 +110,7 @@ describe("Main Mode initiator", () => {
 
   test("a RESPONDER-LIFETIME notify in message 2 sets the lifetime", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config(undefined, null));
+    const mm = phase1Initiator(config(undefined, null));
     const lifetime = encodeAttributes([
       { type: 11, value: 1 },
       { type: 12, value: 7200 },
@@ -126,7 +126,7 @@ describe("Main Mode initiator", () => {
 
   test("an SA with two transforms in message 2 is malformed, not a crash", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config());
+    const mm = phase1Initiator(config());
     const mm1 = mm.start();
     const reply = gw.mm2(mm1, (sa) => sa.proposals[0]!.transforms.push({ ...sa.proposals[0]!.transforms[0]!, number: 2 }));
     assert.equal(mm.receive(reply).kind, "done");
@@ -137,7 +137,7 @@ describe("Main Mode initiator", () => {
   test("garbage, truncations and bit flips of every answer never throw", () => {
     for (let round = 0; round < 30; round++) {
       const gw = new ScriptedGateway();
-      const mm = new MainModeInitiator(config());
+      const mm = phase1Initiator(config());
       const mm2 = gw.mm2(mm.start());
       const cookie = mm2.subarray(0, 8);
       const variants = [Buffer.concat([cookie, randomBytes(40)]), mm2.subarray(0, 28 + (round % 40)), Buffer.from(mm2).fill(0xff, 28 + round)];
@@ -145,7 +145,7 @@ describe("Main Mode initiator", () => {
       flipped[28 + ((round * 7) % (mm2.length - 28))]! ^= 1 << round % 8;
       variants.push(flipped);
       for (const v of variants) {
-        const fresh = new MainModeInitiator({ ...config(), initiatorCookie: mm.initiatorCookie });
+        const fresh = phase1Initiator({ ...config(), initiatorCookie: mm.initiatorCookie });
         fresh.start();
         assert.doesNotThrow(() => fresh.receive(v));
       }
@@ -154,7 +154,7 @@ describe("Main Mode initiator", () => {
 
   test("a KE of the wrong length in message 4 is an error naming it", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config());
+    const mm = phase1Initiator(config());
     const mm3 = sent(mm.receive(gw.mm2(mm.start())));
     assert.equal(mm.receive(gw.mm4(mm3, { keBody: Buffer.alloc(100, 1) })).kind, "done");
     assert.equal(mm.result.identity?.status, "error");
@@ -163,14 +163,14 @@ describe("Main Mode initiator", () => {
 
   test("a retransmitted message 2 during message 4's wait is ignored", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config());
+    const mm = phase1Initiator(config());
     const mm2 = gw.mm2(mm.start());
     sent(mm.receive(mm2));
     assert.equal(mm.receive(mm2).kind, "ignore");
   });
 
   test("datagrams for another cookie do not match", () => {
-    const mm = new MainModeInitiator(config());
+    const mm = phase1Initiator(config());
     mm.start();
     assert.equal(mm.matches(randomBytes(60)), false);
     assert.equal(mm.matches(Buffer.alloc(10)), false);
@@ -193,7 +193,7 @@ describe("Main Mode initiator", () => {
 
   test("NAT-D not exchanged (no PSK: Main Mode stops at message 2): NAT detection is null, not false", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config("aes256-sha256-modp2048", null));
+    const mm = phase1Initiator(config("aes256-sha256-modp2048", null));
     mm.receive(gw.mm2(mm.start()));
     assert.equal(mm.result.offer, "accepted");
     assert.equal(mm.result.natT?.supported, true);
@@ -203,7 +203,7 @@ describe("Main Mode initiator", () => {
 
   test("--nat-t off sends no NAT-T vendor ID and no NAT-D", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config(undefined, "gateway-psk", { natT: "off" }));
+    const mm = phase1Initiator(config(undefined, "gateway-psk", { natT: "off" }));
     const mm1 = mm.start();
     assert.ok(!mm1.includes(Buffer.from("4a131c81070358455c5728f20e95452f", "hex")));
     const mm3 = sent(mm.receive(gw.mm2(mm1)));
@@ -284,7 +284,7 @@ describe("Main Mode initiator", () => {
 
   test("an answer in IKEv2's version is reported as such", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config());
+    const mm = phase1Initiator(config());
     const reply = gw.notify(NotifyType.INVALID_MAJOR_VERSION);
     reply[17] = 0x20;
     gw.mm2(mm.start());
@@ -295,7 +295,7 @@ describe("Main Mode initiator", () => {
 
   test("an unexpected exchange type is ignored", () => {
     const gw = new ScriptedGateway();
-    const mm = new MainModeInitiator(config());
+    const mm = phase1Initiator(config());
     gw.mm2(mm.start());
     assert.equal(mm.receive(gw.plain([{ type: PayloadType.VENDOR_ID, body: Buffer.alloc(16) }], ExchangeType.AGGRESSIVE)).kind, "ignore");
   });

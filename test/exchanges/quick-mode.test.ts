@@ -6,7 +6,7 @@ import { parseIkeProposal } from "../../src/config/ike.ts";
 import { addressIdentity } from "../../src/config/identity.ts";
 import { parseTrafficSelector } from "../../src/config/traffic-selector.ts";
 import { type IsakmpSa } from "../../src/exchanges/isakmp-sa.ts";
-import { MainModeInitiator } from "../../src/exchanges/main-mode.ts";
+import { phase1Initiator } from "../../src/exchanges/phase1/index.ts";
 import { EncapsulationMode, QuickModeInitiator, quickModeKeymat } from "../../src/exchanges/quick-mode.ts";
 import { encodeAttributes } from "../../src/wire/attributes.ts";
 import { NotifyType, PayloadType } from "../../src/wire/constants.ts";
@@ -16,7 +16,7 @@ import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 /** A scripted gateway and our side, through an authenticated Main Mode. */
 function established(): { gw: ScriptedGateway; sa: IsakmpSa } {
   const gw = new ScriptedGateway();
-  const mm = new MainModeInitiator({
+  const mm = phase1Initiator({
     transform: parseIkeProposal("aes256-sha256-modp2048", 1, 28800)[0]!,
     psk: Buffer.from("gateway-psk"),
     localId: addressIdentity("198.18.1.2"),

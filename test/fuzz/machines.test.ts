@@ -13,7 +13,7 @@ import { parsePhase2Proposal } from "../../src/config/esp.ts";
 import { parseTrafficSelector } from "../../src/config/traffic-selector.ts";
 import { IkeprobeError } from "../../src/errors.ts";
 import { messageFor, readInformational } from "../../src/exchanges/isakmp-sa.ts";
-import { MainModeInitiator, type MainModeConfig } from "../../src/exchanges/main-mode.ts";
+import { phase1Initiator, type Phase1Config } from "../../src/exchanges/phase1/index.ts";
 import { QuickModeInitiator } from "../../src/exchanges/quick-mode.ts";
 import { TransactionCodec } from "../../src/exchanges/transaction.ts";
 import { decodeAttributes } from "../../src/wire/attributes.ts";
@@ -40,7 +40,7 @@ function typedOnly(what: string, f: () => unknown): void {
   }
 }
 
-function mmConfig(over: Partial<MainModeConfig> = {}): MainModeConfig {
+function mmConfig(over: Partial<Phase1Config> = {}): Phase1Config {
   return {
     transform: parseIkeProposal("aes256-sha256-modp2048", 1, 28800)[0]!,
     psk: Buffer.from("gateway-psk"),
@@ -95,7 +95,7 @@ describe(`fuzz: decoders and state machines (seed ${SEED}, ${N} cases per target
       bounded(mode, () => {
         for (let i = 0; i < N; i++) {
           const gw = new ScriptedGateway();
-          const mm = new MainModeInitiator(mmConfig(aggressive ? { aggressive: true, transform: parseIkeProposal("aes128-sha1-modp1024", 1, 28800)[0]! } : {}));
+          const mm = phase1Initiator(mmConfig(aggressive ? { aggressive: true, transform: parseIkeProposal("aes128-sha1-modp1024", 1, 28800)[0]! } : {}));
           const m1 = mm.start();
           // Which answer to break: message 2, 4 or 6 (Aggressive Mode: message 2, or a notify after it).
           const stage = rng.int(aggressive ? 2 : 3);
@@ -134,7 +134,7 @@ describe(`fuzz: decoders and state machines (seed ${SEED}, ${N} cases per target
     bounded("Quick Mode", () => {
       for (let i = 0; i < Math.ceil(N / 3); i++) {
         const gw = new ScriptedGateway();
-        const mm = new MainModeInitiator(mmConfig());
+        const mm = phase1Initiator(mmConfig());
         const mm3 = mm.receive(gw.mm2(mm.start())) as { message: Buffer };
         const mm5 = mm.receive(gw.mm4(mm3.message)) as { message: Buffer };
         gw.readMm5(mm5.message);

@@ -1,0 +1,48 @@
+/**
+ * Phase 1 authentication behind one interface (RFC 2409 §5: the method decides SKEYID, what proves
+ * our identity after IDii, and how the gateway's proof is checked). Main and Aggressive Mode call
+ * these and nothing method-specific; what a failure means is the method's, as a row of identity.ts.
+ */
+import type { Phase1Keys } from "../../crypto/keys.js";
+import type { HashAlg } from "../../crypto/prf.js";
+import type { OutgoingPayload, RawPayload } from "../../wire/message.js";
+import type { FindingId } from "./identity.js";
+
+/** What both proofs are computed over (RFC 2409 §5: g^xi, g^xr, CKY-I, CKY-R, SAi_b). */
+export interface AuthContext {
+  hash: HashAlg;
+  keys: Phase1Keys;
+  gxi: Buffer;
+  gxr: Buffer;
+  initiatorCookie: Buffer;
+  responderCookie: Buffer;
+  saiB: Buffer;
+}
+
+/** The gateway's proof checked: verified, missing, or not matching (with what came and what was due). */
+export type ProofCheck = { kind: "verified" } | { kind: "missing"; what: string } | { kind: "mismatch"; received: Buffer; computed: Buffer };
+
+/** The events whose meaning depends on the method, each mapped to a finding of identity.ts. */
+export type AuthEvent =
+  | "mm4-resent"
+  | "silence-after-mm5"
+  | "mm6-undecryptable"
+  | "notify-undecryptable"
+  | "payload-malformed"
+  | "authentication-failed"
+  | "mm6-mismatch"
+  | "am2-mismatch"
+  | "mm-authenticated"
+  | "am-authenticated";
+
+export interface Phase1Auth {
+  /** SKEYID (RFC 2409 §5). */
+  skeyid(h: HashAlg, ni: Buffer, nr: Buffer, gxy: Buffer): Buffer;
+  /** Payloads sent before the keys exist: with KE and Ni in MM3, in AM1 (a CERTREQ for signatures). */
+  requests(): OutgoingPayload[];
+  /** Our proof after IDii in MM5 or AM3 (HASH_I; certificates and SIG_I for signatures). */
+  proof(ctx: AuthContext, idiiB: Buffer): OutgoingPayload[];
+  /** The gateway's proof among the payloads of MM6 or AM2, for IDir_b. */
+  verify(ctx: AuthContext, idirB: Buffer, payloads: readonly RawPayload[]): ProofCheck;
+  readonly findings: Readonly<Record<AuthEvent, FindingId>>;
+}

@@ -1,0 +1,124 @@
+/**
+ * What Phase 1 (Main and Aggressive Mode) takes and gives: its configuration, the steps a received
+ * datagram or a timer leads to, and the result the report is built from.
+ */
+import type { Phase1Keys } from "../../crypto/keys.js";
+import type { NatTVariant } from "../../data/vendor-ids.js";
+import type { Identification } from "../../wire/payloads/identification.js";
+import type { Endpoint } from "../isakmp-sa.js";
+import type { IdentityCause, IdentityStatus } from "./identity.js";
+
+export type { Endpoint } from "../isakmp-sa.js";
+
+/** One Phase 1 transform (RFC 2409 App. A numbers). */
+export interface Phase1Transform {
+  encryption: number;
+  keyBits?: number;
+  hash: number;
+  auth: number;
+  group: number;
+  lifetimeSeconds: number;
+}
+
+export interface Phase1Config {
+  transform: Phase1Transform;
+  /** Without a PSK the exchange stops after message 2. */
+  psk?: Buffer;
+  localId: Identification;
+  natT: "auto" | "force" | "off";
+  /** Our address and port as the socket sees them (for NAT-D). */
+  local: Endpoint;
+  remote: Endpoint;
+  initiatorCookie?: Buffer;
+  nonceLength?: number;
+  /** Run Aggressive Mode instead of Main Mode. */
+  aggressive?: boolean;
+  /** Aggressive Mode: send message 3 without encryption (some gateways expect it so). */
+  am3Clear?: boolean;
+}
+
+/** What AM2 exposes: every input of HASH_R except the PSK (psk-crack's fields, IKEV1.md §6.1). */
+export interface AggressiveCapture {
+  gxr: Buffer;
+  gxi: Buffer;
+  ckyR: Buffer;
+  ckyI: Buffer;
+  saiB: Buffer;
+  idirB: Buffer;
+  niB: Buffer;
+  nrB: Buffer;
+  hashR: Buffer;
+  /** Phase 1 hash algorithm number (1 MD5, 2 SHA1, 4/5/6 SHA2). */
+  hash: number;
+  /** The gateway's ID payload, decoded. */
+  remoteId: { type: string; value: string };
+}
+
+export interface NotifyInfo {
+  type: number;
+  name: string;
+  /** Whether it came inside an encrypted Informational whose HASH verified. */
+  protected: boolean;
+  dataHex?: string;
+}
+
+export interface NatTResult {
+  /** The gateway announced NAT-T support (one of our NAT-T vendor IDs came back). */
+  supported: boolean;
+  variant: NatTVariant | null;
+  /** A NAT was detected from the NAT-D payloads (either side); null: no NAT-D pair was exchanged, so not tested. */
+  detected: boolean | null;
+  localBehindNat: boolean | null;
+  gatewayBehindNat: boolean | null;
+  /** We moved to port 4500 with the non-ESP marker. */
+  floated: boolean;
+  forced: boolean;
+}
+
+export interface SelectedTransform {
+  transform: Phase1Transform;
+  /** Lifetime we offered, to flag a gateway that answered differently. */
+  offeredLifetimeSeconds: number;
+  lifetimeKilobytes?: number;
+  /** Attributes in the gateway's answer that differ from the offer (other than the lifetime). */
+  mismatches: string[];
+}
+
+export type Phase1Stage = "mm1" | "mm3" | "mm5" | "am1" | "done";
+
+export interface IdentityResult {
+  status: IdentityStatus;
+  cause: IdentityCause;
+  detail: string;
+  evidence: string;
+  notify?: NotifyInfo;
+  remoteId?: { type: string; value: string };
+}
+
+/** What one received datagram or timer leads to. */
+export type Step =
+  /** `seen`: the gateway's, but not an answer to go on with (it re-sent its previous message). */
+  | { kind: "ignore"; reason: string; seen?: boolean }
+  | { kind: "send"; message: Buffer; float: boolean }
+  /** Send this last message; no answer is expected (Aggressive Mode message 3). */
+  | { kind: "final"; message: Buffer; float: boolean }
+  | { kind: "done" };
+
+export interface Phase1Result {
+  offer: "accepted" | "rejected" | "no-response" | "malformed";
+  notify?: NotifyInfo;
+  selected?: SelectedTransform;
+  responderCookie?: Buffer;
+  vendorIds: Buffer[];
+  natT?: NatTResult;
+  identity?: IdentityResult;
+  keys?: Phase1Keys;
+  /** Aggressive Mode: the gateway's HASH_R and its inputs. */
+  aggressive?: AggressiveCapture;
+  warnings: string[];
+  /** Why the offer is "malformed", or a local error that stopped the exchange. */
+  error?: { code: string; message: string };
+  /** The gateway re-sent its previous message instead of answering ours (message 2 or 4), this often. */
+  gatewayResent: number;
+  stoppedAt?: Phase1Stage;
+}
