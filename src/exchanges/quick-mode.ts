@@ -27,6 +27,7 @@ import { decodeNotification } from "../wire/payloads/notification.js";
 import { type SecurityAssociation, decodeSa, encodeSa, ipsecSa } from "../wire/payloads/sa.js";
 import { decodeNonce } from "../wire/payloads/nonce.js";
 import { Reader } from "../wire/reader.js";
+import type { Step } from "./drive.js";
 import { type InformationalContent, type IsakmpSa, nonZeroRandom, openProtected, readInformational, sealProtected } from "./isakmp-sa.js";
 
 export { EncapsulationMode, IpsecAttr } from "../wire/attributes.js";
@@ -94,7 +95,7 @@ export interface QuickModeResult {
   warnings: string[];
 }
 
-export type QuickModeStep = { kind: "ignore"; reason: string } | { kind: "final"; message: Buffer } | { kind: "done" };
+export type QuickModeStep = Step;
 
 function buf32(n: number): Buffer {
   const b = Buffer.alloc(4);
@@ -196,6 +197,9 @@ export class QuickModeInitiator {
     this.qm1Ciphertext = sealed.ciphertext;
     return sealed.message;
   }
+
+  /** For the timings: Quick Mode sends one message that wants an answer. */
+  readonly currentStage = "qm1";
 
   matches(datagram: Buffer): boolean {
     return datagram.length >= 28 && datagram.subarray(0, 8).equals(this.sa.initiatorCookie) && datagram.subarray(8, 16).equals(this.sa.responderCookie);
@@ -333,7 +337,7 @@ export class QuickModeInitiator {
     const qm2Ct = msg.ciphertext!;
     const sealed = sealProtected(this.sa, ExchangeType.QUICK_MODE, this.messageId, lastBlock(qm2Ct, this.sa.cipher.blockSize), hash3, []);
     this.finish("accepted");
-    return { kind: "final", message: sealed.message };
+    return { kind: "final", message: sealed.message, float: false };
   }
 
   private readChosen(sa: SecurityAssociation) {

@@ -18,6 +18,8 @@ import { decodeNotification } from "../wire/payloads/notification.js";
 import { decodeSa, encodeSa } from "../wire/payloads/sa.js";
 import { notifyName } from "../wire/constants.js";
 import type { OfferAnswer, ScanPeer } from "./eliminate.js";
+import { RequestMachine, request } from "../exchanges/request.js";
+import { type Machine, type Step, drive } from "../exchanges/drive.js";
 import { type Ikev2Answer, Ikev2TransformType, decodeIkeSaInitAnswer, encodeIkeSaInit } from "../wire/ikev2.js";
 
 /** Vendor IDs we announce so the gateway answers with its own capabilities. */
@@ -63,28 +65,17 @@ abstract class Phase1ScanPeer implements ScanPeer {
 
   async offer(transforms: readonly Phase1Transform[], timeoutMs?: number): Promise<OfferAnswer> {
     const cookie = nonZeroRandom(8);
-    let answer: OfferAnswer | undefined;
     let responderCookie = Buffer.alloc(8);
-    const rt = await this.transport.roundTrip(
-      this.message(transforms, cookie),
-      false,
-      (d) => {
-        if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(cookie)) return false;
-        const a = this.read(d, transforms);
-        if (a === undefined) return false;
-        answer = a;
-        responderCookie = Buffer.from(d.subarray(8, 16));
-        return true;
-      },
-      timeoutMs !== undefined ? { timeoutMs } : {},
-    );
-    this.stats.packetsSent += rt.transmissions;
-    if (!rt.answered || answer === undefined) return { kind: "no-response" };
-    this.stats.packetsReceived++;
-    const a = answer as OfferAnswer;
-    if (a.kind !== "no-response") a.rttMs = rt.rttMs;
-    if (a.kind === "accepted") a.released = await this.release(cookie, responderCookie, timeoutMs);
-    return a;
+    const machine = new RequestMachine(this.message(transforms, cookie), cookie, (d) => {
+      const a = this.read(d, transforms);
+      if (a !== undefined) responderCookie = Buffer.from(d.subarray(8, 16));
+      return a;
+    });
+    const { answer, rt } = await request(this.transport, machine, this.stats, timeoutMs);
+    if (answer === undefined) return { kind: "no-response" };
+    if (answer.kind !== "no-response") answer.rttMs = rt.rttMs;
+    if (answer.kind === "accepted") answer.released = await this.release(cookie, responderCookie, timeoutMs);
+    return answer;
   }
 
   /**
@@ -148,24 +139,16 @@ export class MainModeScanPeer extends Phase1ScanPeer {
     ]);
     const mm3 = encodeMessage({ initiatorCookie: cookie, responderCookie, nextPayload: chain.firstType, version: ISAKMP_VERSION, exchangeType: this.exchangeType, flags: 0, messageId: 0 }, chain.bytes);
     this.releases.sent++;
-    let confirmed = false;
-    const rt = await this.transport.roundTrip(
-      mm3,
-      false,
-      (d) => {
-        if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(cookie)) return false;
-        try {
-          const m = decodeMessage(d, { lenient: true });
-          confirmed = m.header.exchangeType === ExchangeType.INFORMATIONAL && m.ciphertext === undefined && m.payloads.some((p) => p.type === PayloadType.NOTIFICATION);
-        } catch (e) {
-          if (!(e instanceof DecodeError)) throw e;
-        }
-        return true;
-      },
-      timeoutMs !== undefined ? { timeoutMs } : {},
-    );
-    this.stats.packetsSent += rt.transmissions;
-    if (rt.answered) this.stats.packetsReceived++;
+    const machine = new RequestMachine(mm3, cookie, (d) => {
+      try {
+        const m = decodeMessage(d, { lenient: true });
+        return m.header.exchangeType === ExchangeType.INFORMATIONAL && m.ciphertext === undefined && m.payloads.some((p) => p.type === PayloadType.NOTIFICATION);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        return false;
+      }
+    }, "release");
+    const confirmed = (await request(this.transport, machine, this.stats, timeoutMs)).answer === true;
     if (confirmed) this.releases.confirmed++;
     return confirmed;
   }
@@ -191,26 +174,57 @@ const QUIET_MIN_MS = 20_000;
  * gateway (one half-open SA), which is the point.
  */
 export async function observeBackoff(transport: IkeTransport, message1: (cookie: Buffer) => Buffer, maxMs: number, stats: PeerStats, signal?: AbortSignal): Promise<BackoffObservation> {
-  const cookie = nonZeroRandom(8);
-  const times: number[] = [];
-  const mine = (d: Buffer): boolean => d.length >= HEADER_LENGTH && d.subarray(0, 8).equals(cookie) && !d.subarray(8, 16).equals(Buffer.alloc(8));
-  const t0 = performance.now();
-  await transport.send(message1(cookie), false);
-  stats.packetsSent++;
-  for (;;) {
-    const elapsed = performance.now() - t0;
+  const m = new BackoffMachine(message1, maxMs, signal);
+  await drive(m, transport, { floated: false, stats });
+  return m.observation;
+}
+
+/** Listens (in short waits, so that Ctrl-C is noticed) and times each packet of the gateway's for our cookie. */
+class BackoffMachine implements Machine {
+  observation: BackoffObservation = { gaps: [], packets: 0, listenedSeconds: 0, quietAtEnd: false };
+  private readonly cookie = nonZeroRandom(8);
+  private readonly times: number[] = [];
+  private readonly message: Buffer;
+  private readonly maxMs: number;
+  private readonly signal: AbortSignal | undefined;
+  private t0 = 0;
+
+  constructor(message1: (cookie: Buffer) => Buffer, maxMs: number, signal: AbortSignal | undefined) {
+    this.message = message1(this.cookie);
+    this.maxMs = maxMs;
+    this.signal = signal;
+  }
+
+  start(): Step {
+    this.t0 = performance.now();
+    const next = this.next();
+    return next.kind === "listen" ? { ...next, message: this.message } : next;
+  }
+
+  matches(d: Buffer): boolean {
+    return d.length >= HEADER_LENGTH && d.subarray(0, 8).equals(this.cookie) && !d.subarray(8, 16).equals(Buffer.alloc(8));
+  }
+
+  receive(): Step {
+    this.times.push(performance.now() - this.t0);
+    return this.next();
+  }
+
+  timeout(): Step {
+    return this.next();
+  }
+
+  private next(): Step {
+    const times = this.times;
+    const elapsed = performance.now() - this.t0;
     const last = times.at(-1);
     const longestGap = Math.max(0, ...times.slice(1).map((t, i) => t - times[i]!));
     const quietEnd = last === undefined ? QUIET_MIN_MS : last + Math.max(QUIET_MIN_MS, QUIET_FACTOR * longestGap);
-    if (elapsed >= Math.min(maxMs, quietEnd) || signal?.aborted === true) {
-      return { gaps: gapsOf(times), packets: times.length, listenedSeconds: round1(elapsed / 1000), quietAtEnd: quietEnd <= maxMs && signal?.aborted !== true };
+    if (elapsed >= Math.min(this.maxMs, quietEnd) || this.signal?.aborted === true) {
+      this.observation = { gaps: gapsOf(times), packets: times.length, listenedSeconds: round1(elapsed / 1000), quietAtEnd: quietEnd <= this.maxMs && this.signal?.aborted !== true };
+      return { kind: "done" };
     }
-    await transport.waitFor((d) => {
-      if (!mine(d)) return false;
-      times.push(performance.now() - t0);
-      stats.packetsReceived++;
-      return true;
-    }, Math.min(Math.min(maxMs, quietEnd) - elapsed, 500)); // short waits, so that Ctrl-C is noticed
+    return { kind: "listen", ms: Math.min(Math.min(this.maxMs, quietEnd) - elapsed, 500) };
   }
 }
 
@@ -272,25 +286,19 @@ export function ikeSaInit(spi: Buffer): Buffer {
 
 export async function detectIkev2(transport: IkeTransport, stats: PeerStats, timeoutMs?: number): Promise<Ikev2Detection & { halfOpen: boolean }> {
   const spi = nonZeroRandom(8);
-  let result: (Ikev2Detection & { halfOpen: boolean }) | undefined;
-  const rt = await transport.roundTrip(ikeSaInit(spi), false, (d) => {
-    if (d.length < HEADER_LENGTH || !d.subarray(0, 8).equals(spi)) return false;
+  const machine = new RequestMachine(ikeSaInit(spi), spi, (d): Ikev2Detection & { halfOpen: boolean } => {
     let answer: Ikev2Answer;
     try {
       answer = decodeIkeSaInitAnswer(d);
     } catch (e) {
       if (!(e instanceof DecodeError)) throw e;
-      result = { supported: true, answer: `IKE_SA_INIT answered with an unreadable message (${e.message})`, halfOpen: false };
-      return true;
+      return { supported: true, answer: `IKE_SA_INIT answered with an unreadable message (${e.message})`, halfOpen: false };
     }
-    if (answer.kind === "ikev1") result = { supported: false, answer: `answered in ISAKMP version ${answer.version >> 4}.${answer.version & 15} (IKEv1 only)`, halfOpen: false };
-    else if (answer.kind === "notify") result = { supported: true, answer: `IKE_SA_INIT answered with notify ${answer.name}`, halfOpen: false };
-    else if (answer.kind === "sa") result = { supported: true, answer: "IKE_SA_INIT answered with an SA", halfOpen: true };
-    else result = { supported: true, answer: `IKE_SA_INIT answered (first payload ${answer.firstPayload})`, halfOpen: false };
-    return true;
-  }, timeoutMs !== undefined ? { timeoutMs } : {});
-  stats.packetsSent += rt.transmissions;
-  if (result === undefined) return { supported: null, answer: "no answer to IKE_SA_INIT", halfOpen: false };
-  stats.packetsReceived++;
-  return result;
+    if (answer.kind === "ikev1") return { supported: false, answer: `answered in ISAKMP version ${answer.version >> 4}.${answer.version & 15} (IKEv1 only)`, halfOpen: false };
+    if (answer.kind === "notify") return { supported: true, answer: `IKE_SA_INIT answered with notify ${answer.name}`, halfOpen: false };
+    if (answer.kind === "sa") return { supported: true, answer: "IKE_SA_INIT answered with an SA", halfOpen: true };
+    return { supported: true, answer: `IKE_SA_INIT answered (first payload ${answer.firstPayload})`, halfOpen: false };
+  }, "ike-sa-init");
+  const { answer } = await request(transport, machine, stats, timeoutMs);
+  return answer ?? { supported: null, answer: "no answer to IKE_SA_INIT", halfOpen: false };
 }

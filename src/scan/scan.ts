@@ -222,93 +222,14 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     const stats = [mm.stats];
     // A transform Main Mode accepted tells whether the gateway still answers, in any mode.
     const mmKnown = mmResult.accepted.at(-1);
+    const c: TargetContext = { host, opts, transport, pacer, limiter, limited, udpLimit, common, mm, mmPeer, mmKnown, result, vids, stats };
 
-    if (opts.backoffMs !== undefined && signal?.aborted !== true) {
-      if (mmKnown === undefined) {
-        result.backoff = { intervals: [], packets: 0, listenedSeconds: 0, complete: false, match: null, note: "not measured: the gateway accepted no Main Mode transform to leave unanswered" };
-      } else {
-        opts.onProgress?.(`${host}: back-off: listening up to ${Math.round(opts.backoffMs / 1000)} s for re-sent messages 2`);
-        await pacer.beforeSend();
-        await limiter.take();
-        const bstats = { packetsSent: 0, packetsReceived: 0 };
-        const b = await observeBackoff(transport, (cookie) => mm.message([mmKnown.transform], cookie), opts.backoffMs, bstats, signal);
-        stats.push(bstats);
-        result.stats.exchanges++;
-        pacer.onHalfOpen();
-        result.backoff = { intervals: b.gaps, packets: b.packets, listenedSeconds: b.listenedSeconds, complete: b.quietAtEnd, match: b.packets > 0 ? matchBackoff(b.gaps, b.quietAtEnd) : null };
-        if (b.packets === 0) result.backoff.note = "no answer to the back-off exchange";
-      }
-    }
-
-    if (opts.ikev2 && signal?.aborted !== true) {
-      await pacer.beforeSend();
-      await limiter.take();
-      const v2stats = { packetsSent: 0, packetsReceived: 0 };
-      // A gateway that has answered IKEv1 answers IKE_SA_INIT as fast, if it speaks IKEv2.
-      const v2 = await detectIkev2(transport, v2stats, pacer.answerTimeoutMs(opts.timeoutMs));
-      if (v2.halfOpen) pacer.onHalfOpen();
-      stats.push(v2stats);
-      result.stats.exchanges++;
-      result.ikev2 = { supported: v2.supported, answer: v2.answer };
-    }
-
-    if (opts.aggressive) {
-      const psk = common.filter((e) => e.transform.auth === 1 || e.transform.auth === 65001);
-      const groups = [...new Set(psk.map((e) => e.transform.group))];
-      const agg: ModeResult & { groupsAnswered: string[] } = { ...emptyMode(), groupsAnswered: [] };
-      const id = opts.id ?? addressIdentity(transport.local.address);
-      for (const g of groups) {
-        const peer = new AggressiveScanPeer(transport, g, id);
-        const amPeer = limited(peer);
-        const entries = psk.filter((e) => e.transform.group === g);
-        const r = await eliminate(chunk(entries, (ts) => peer.message(ts).length, udpLimit), amPeer, pacer, {
-          timeoutMs: opts.timeoutMs,
-          onProgress: (done, total) => opts.onProgress?.(`${host}: Aggressive Mode ${groupToken(g)} ${done}/${total}`),
-          // What this group's KE got accepted with, else what Main Mode accepted.
-          liveness: async (known) =>
-            known !== undefined ? amPeer.offer([known.transform], pacer.answerTimeoutMs(opts.timeoutMs)) : mmKnown !== undefined ? mmPeer.offer([mmKnown.transform], pacer.answerTimeoutMs(opts.timeoutMs)) : undefined,
-          ...(signal !== undefined ? { signal } : {}),
-        });
-        const m = modeResult(r, opts.catalogue);
-        agg.accepted.push(...m.accepted.map((t) => ({ ...t, severity: worst(t.severity, AGGRESSIVE_PSK.severity), reasons: [AGGRESSIVE_PSK.reason, ...t.reasons] })));
-        agg.unknown.push(...m.unknown);
-        agg.dropped.push(...m.dropped);
-        agg.rejectedCount += m.rejectedCount;
-        agg.malformed.push(...m.malformed);
-        for (const n of m.notes) if (!agg.notes.includes(n)) agg.notes.push(n);
-        for (const [k, v] of Object.entries(m.notifies)) agg.notifies[k] = (agg.notifies[k] ?? 0) + v;
-        if (r.accepted.length > 0) agg.groupsAnswered.push(groupToken(g));
-        result.stats.exchanges += r.exchanges;
-        result.stats.livenessChecks += r.livenessChecks;
-        interrupted ||= r.interrupted;
-        for (const [k, v] of peer.vendorIds) vids.set(k, v);
-        stats.push(peer.stats);
-      }
-      result.aggressiveMode = agg;
-    }
+    await scanBackoff(c);
+    await scanIkev2(c);
+    if (opts.aggressive) interrupted = (await scanAggressive(c)) || interrupted;
     if (interrupted || signal?.aborted === true) result.warnings.push("interrupted (Ctrl-C): what was not asked yet is reported unknown");
 
-    result.vendorIds = [...vids.values()].map((v) => {
-      const name = nameVendorId(v);
-      return name !== undefined ? { hex: v.toString("hex"), name } : { hex: v.toString("hex") };
-    });
-    const names = result.vendorIds.map((v) => v.name ?? "");
-    result.capabilities = {
-      natT: names.find((n) => /NAT-T|nat-t/.test(n)) ?? null,
-      dpd: names.some((n) => n.startsWith("Dead Peer Detection")),
-      xauth: names.some((n) => n.startsWith("XAUTH")),
-      fragmentation: names.includes("IKE Fragmentation"),
-      ciscoUnity: names.includes("Cisco Unity"),
-    };
-    const products = result.vendorIds.filter((v) => v.name !== undefined && isProductName(v.name));
-    result.fingerprint = fingerprint(products.map((p) => p.name!), names, result);
-    result.stats.packetsSent = stats.reduce((n, s) => n + s.packetsSent, 0);
-    result.stats.packetsReceived = stats.reduce((n, s) => n + s.packetsReceived, 0);
-    result.stats.waitedSeconds = Math.round(pacer.waitedMs / 100) / 10;
-    const answered = result.stats.packetsReceived > 0;
-    const unknown = result.mainMode.unknown.length + (result.aggressiveMode?.unknown.length ?? 0);
-    result.status = !answered ? "no-answer" : unknown > 0 || result.mainMode.malformed.length > 0 || signal?.aborted === true ? "incomplete" : "scanned";
-    result.severity = [...result.mainMode.accepted, ...(result.aggressiveMode?.accepted ?? [])].reduce<Severity>((s, t) => worst(s, t.severity), "OK");
+    summarize(c);
   } catch (e) {
     if (!(e instanceof IkeprobeError)) throw e;
     result.status = "error";
@@ -318,6 +239,131 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     result.stats.seconds = Math.round((Date.now() - t0) / 100) / 10;
   }
   return result;
+}
+
+/** What the steps of one target's scan share. */
+interface TargetContext {
+  host: string;
+  opts: ScanOptions;
+  transport: IkeTransport;
+  pacer: Pacer;
+  limiter: RateLimiter;
+  limited: (peer: ScanPeer) => ScanPeer;
+  udpLimit: number;
+  common: CatalogueEntry[];
+  mm: MainModeScanPeer;
+  mmPeer: ScanPeer;
+  /** A transform Main Mode accepted: tells whether the gateway still answers, in any mode. */
+  mmKnown: EliminationResult["accepted"][number] | undefined;
+  result: TargetScan;
+  vids: Map<string, Buffer>;
+  stats: { packetsSent: number; packetsReceived: number }[];
+}
+
+/** --backoff: one accepted exchange left unanswered, the gateway's re-sent messages 2 timed. */
+async function scanBackoff(c: TargetContext): Promise<void> {
+  const { host, opts, transport, pacer, limiter, mm, mmKnown, result, stats } = c;
+  const signal = opts.signal;
+  if (opts.backoffMs !== undefined && signal?.aborted !== true) {
+    if (mmKnown === undefined) {
+      result.backoff = { intervals: [], packets: 0, listenedSeconds: 0, complete: false, match: null, note: "not measured: the gateway accepted no Main Mode transform to leave unanswered" };
+    } else {
+      opts.onProgress?.(`${host}: back-off: listening up to ${Math.round(opts.backoffMs / 1000)} s for re-sent messages 2`);
+      await pacer.beforeSend();
+      await limiter.take();
+      const bstats = { packetsSent: 0, packetsReceived: 0 };
+      const b = await observeBackoff(transport, (cookie) => mm.message([mmKnown.transform], cookie), opts.backoffMs, bstats, signal);
+      stats.push(bstats);
+      result.stats.exchanges++;
+      pacer.onHalfOpen();
+      result.backoff = { intervals: b.gaps, packets: b.packets, listenedSeconds: b.listenedSeconds, complete: b.quietAtEnd, match: b.packets > 0 ? matchBackoff(b.gaps, b.quietAtEnd) : null };
+      if (b.packets === 0) result.backoff.note = "no answer to the back-off exchange";
+    }
+  }
+}
+
+/** One IKE_SA_INIT: does the gateway speak IKEv2? */
+async function scanIkev2(c: TargetContext): Promise<void> {
+  const { opts, transport, pacer, limiter, result, stats } = c;
+  const signal = opts.signal;
+  if (opts.ikev2 && signal?.aborted !== true) {
+    await pacer.beforeSend();
+    await limiter.take();
+    const v2stats = { packetsSent: 0, packetsReceived: 0 };
+    // A gateway that has answered IKEv1 answers IKE_SA_INIT as fast, if it speaks IKEv2.
+    const v2 = await detectIkev2(transport, v2stats, pacer.answerTimeoutMs(opts.timeoutMs));
+    if (v2.halfOpen) pacer.onHalfOpen();
+    stats.push(v2stats);
+    result.stats.exchanges++;
+    result.ikev2 = { supported: v2.supported, answer: v2.answer };
+  }
+}
+
+/** Aggressive Mode, one DH group per exchange (the KE must match it); true when interrupted. */
+async function scanAggressive(c: TargetContext): Promise<boolean> {
+  const { host, opts, transport, pacer, limited, udpLimit, common, mmPeer, mmKnown, result, vids, stats } = c;
+  const signal = opts.signal;
+  let interrupted = false;
+  const psk = common.filter((e) => e.transform.auth === 1 || e.transform.auth === 65001);
+  const groups = [...new Set(psk.map((e) => e.transform.group))];
+  const agg: ModeResult & { groupsAnswered: string[] } = { ...emptyMode(), groupsAnswered: [] };
+  const id = opts.id ?? addressIdentity(transport.local.address);
+  for (const g of groups) {
+    const peer = new AggressiveScanPeer(transport, g, id);
+    const amPeer = limited(peer);
+    const entries = psk.filter((e) => e.transform.group === g);
+    const r = await eliminate(chunk(entries, (ts) => peer.message(ts).length, udpLimit), amPeer, pacer, {
+      timeoutMs: opts.timeoutMs,
+      onProgress: (done, total) => opts.onProgress?.(`${host}: Aggressive Mode ${groupToken(g)} ${done}/${total}`),
+      // What this group's KE got accepted with, else what Main Mode accepted.
+      liveness: async (known) =>
+        known !== undefined ? amPeer.offer([known.transform], pacer.answerTimeoutMs(opts.timeoutMs)) : mmKnown !== undefined ? mmPeer.offer([mmKnown.transform], pacer.answerTimeoutMs(opts.timeoutMs)) : undefined,
+      ...(signal !== undefined ? { signal } : {}),
+    });
+    const m = modeResult(r, opts.catalogue);
+    agg.accepted.push(...m.accepted.map((t) => ({ ...t, severity: worst(t.severity, AGGRESSIVE_PSK.severity), reasons: [AGGRESSIVE_PSK.reason, ...t.reasons] })));
+    agg.unknown.push(...m.unknown);
+    agg.dropped.push(...m.dropped);
+    agg.rejectedCount += m.rejectedCount;
+    agg.malformed.push(...m.malformed);
+    for (const n of m.notes) if (!agg.notes.includes(n)) agg.notes.push(n);
+    for (const [k, v] of Object.entries(m.notifies)) agg.notifies[k] = (agg.notifies[k] ?? 0) + v;
+    if (r.accepted.length > 0) agg.groupsAnswered.push(groupToken(g));
+    result.stats.exchanges += r.exchanges;
+    result.stats.livenessChecks += r.livenessChecks;
+    interrupted ||= r.interrupted;
+    for (const [k, v] of peer.vendorIds) vids.set(k, v);
+    stats.push(peer.stats);
+  }
+  result.aggressiveMode = agg;
+  return interrupted;
+}
+
+/** Vendor IDs named, capabilities, the fingerprint, the totals and the target's status and severity. */
+function summarize(c: TargetContext): void {
+  const { opts, pacer, result, vids, stats } = c;
+  const signal = opts.signal;
+  result.vendorIds = [...vids.values()].map((v) => {
+    const name = nameVendorId(v);
+    return name !== undefined ? { hex: v.toString("hex"), name } : { hex: v.toString("hex") };
+  });
+  const names = result.vendorIds.map((v) => v.name ?? "");
+  result.capabilities = {
+    natT: names.find((n) => /NAT-T|nat-t/.test(n)) ?? null,
+    dpd: names.some((n) => n.startsWith("Dead Peer Detection")),
+    xauth: names.some((n) => n.startsWith("XAUTH")),
+    fragmentation: names.includes("IKE Fragmentation"),
+    ciscoUnity: names.includes("Cisco Unity"),
+  };
+  const products = result.vendorIds.filter((v) => v.name !== undefined && isProductName(v.name));
+  result.fingerprint = fingerprint(products.map((p) => p.name!), names, result);
+  result.stats.packetsSent = stats.reduce((n, s) => n + s.packetsSent, 0);
+  result.stats.packetsReceived = stats.reduce((n, s) => n + s.packetsReceived, 0);
+  result.stats.waitedSeconds = Math.round(pacer.waitedMs / 100) / 10;
+  const answered = result.stats.packetsReceived > 0;
+  const unknown = result.mainMode.unknown.length + (result.aggressiveMode?.unknown.length ?? 0);
+  result.status = !answered ? "no-answer" : unknown > 0 || result.mainMode.malformed.length > 0 || signal?.aborted === true ? "incomplete" : "scanned";
+  result.severity = [...result.mainMode.accepted, ...(result.aggressiveMode?.accepted ?? [])].reduce<Severity>((s, t) => worst(s, t.severity), "OK");
 }
 
 /** A best guess at the implementation from its vendor IDs, with the evidence. */

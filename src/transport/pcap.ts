@@ -2,10 +2,8 @@
  * Minimal pcap writer (the classic libpcap format, LINKTYPE_RAW = 101: each record is an IP packet).
  * IP and UDP headers are synthesized around each IKE datagram so tshark and Wireshark decode it.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
 import { isIP } from "node:net";
 import { ipToBytes } from "../wire/payloads/identification.js";
-import { UsageError } from "../errors.js";
 
 export interface PcapEndpoint {
   address: string;
@@ -56,21 +54,24 @@ export function ipUdpPacket(src: PcapEndpoint, dst: PcapEndpoint, payload: Buffe
   return Buffer.concat([ip, udp, payload]);
 }
 
+/** Where the pcap bytes go (the CLI gives a file; tests an array). */
+export interface ByteSink {
+  write(bytes: Buffer): void;
+  close(): void;
+}
+
+/** A pcap stream (LINKTYPE_RAW: IPv4/IPv6 + UDP, checksums filled in) into a sink. */
 export class PcapWriter {
-  private readonly fd: number;
-  constructor(path: string) {
-    try {
-      this.fd = openSync(path, "w", 0o600);
-    } catch (e) {
-      throw new UsageError(`--pcap ${path}: cannot create it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check that its folder exists and is writable`, { cause: e });
-    }
+  private readonly sink: ByteSink;
+  constructor(sink: ByteSink) {
+    this.sink = sink;
     const h = Buffer.alloc(24);
     h.writeUInt32LE(0xa1b2c3d4, 0);
     h.writeUInt16LE(2, 4);
     h.writeUInt16LE(4, 6);
     h.writeUInt32LE(65535, 16);
     h.writeUInt32LE(LINKTYPE_RAW, 20);
-    writeSync(this.fd, h);
+    sink.write(h);
   }
 
   /** Records one UDP datagram (its payload includes any non-ESP marker, as on the wire). */
@@ -81,10 +82,10 @@ export class PcapWriter {
     rec.writeUInt32LE((when % 1000) * 1000, 4);
     rec.writeUInt32LE(pkt.length, 8);
     rec.writeUInt32LE(pkt.length, 12);
-    writeSync(this.fd, Buffer.concat([rec, pkt]));
+    this.sink.write(Buffer.concat([rec, pkt]));
   }
 
   close(): void {
-    closeSync(this.fd);
+    this.sink.close();
   }
 }

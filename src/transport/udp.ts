@@ -214,15 +214,19 @@ export class IkeTransport {
     });
   }
 
-  /** Waits (sending nothing) until `consume` accepts a datagram or `ms` pass; true when one was accepted. */
-  waitFor(consume: (msg: Buffer) => boolean, ms: number): Promise<boolean> {
+  /**
+   * Waits (sending nothing) until `consume` accepts a datagram or `ms` pass; true when one was
+   * accepted. "seen": taken, but not the one waited for (not passed on as unsolicited).
+   */
+  waitFor(consume: (msg: Buffer) => boolean | "seen", ms: number): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiter = undefined;
         resolve(false);
       }, ms);
       this.waiter = (msg) => {
-        if (!consume(msg)) return false;
+        const taken = consume(msg);
+        if (taken !== true) return taken;
         clearTimeout(timer);
         this.waiter = undefined;
         resolve(true);

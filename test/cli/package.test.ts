@@ -39,7 +39,7 @@ describe("the packed package", () => {
     assert.equal(pack.status, 0, pack.stderr);
     const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as { filename: string; files: { path: string }[] }[];
     const packed = info[0]!.files.map((f) => f.path);
-    for (const f of ["bin/ikeprobe.js", "dist/ikeprobe.cjs", "dist/ikeprobe.cjs.cache", "README.md", "examples/report.schema.json"]) assert.ok(packed.includes(f), `${f} in the tarball`);
+    for (const f of ["bin/ikeprobe.js", "dist/ikeprobe.cjs", "dist/ikeprobe.cjs.cache", "dist/index.js", "dist/index.d.ts", "README.md", "examples/report.schema.json"]) assert.ok(packed.includes(f), `${f} in the tarball`);
     assert.ok(!packed.some((f) => f.startsWith("test/") || f.startsWith("src/")), "no tests or sources in the tarball");
 
     const prefix = join(work, "prefix");
@@ -49,6 +49,18 @@ describe("the packed package", () => {
     const version = spawnSync(bin, ["--version"], { encoding: "utf8" });
     assert.equal(version.status, 0, version.stderr);
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+
+    // The API, imported by name from an installed package (package.json "exports").
+    const consumer = join(work, "consumer");
+    mkdirSync(join(consumer, "node_modules"), { recursive: true });
+    symlinkSync(join(prefix, "lib", "node_modules", "ikeprobe"), join(consumer, "node_modules", "ikeprobe"));
+    const api = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", 'import { runProbe, runScan, runCheck, crackHashes, VERSION } from "ikeprobe"; console.log([runProbe, runScan, runCheck, crackHashes].map((f) => typeof f).join(","), VERSION);'],
+      { cwd: consumer, encoding: "utf8" },
+    );
+    assert.equal(api.status, 0, api.stderr);
+    assert.match(api.stdout, /^function,function,function,function \d+\.\d+\.\d+\n$/);
 
     const peer = await startUdpPeer((msg, reply) => {
       const gw = new ScriptedGateway();

@@ -7,7 +7,7 @@ import { hashAlg } from "../../src/crypto/prf.ts";
 import type { IsakmpSa } from "../../src/exchanges/isakmp-sa.ts";
 import { CfgAttr, CfgType, TransactionCodec, tlvAttr, tvAttr } from "../../src/exchanges/transaction.ts";
 import { decodeAttributePayload as decodeCfg, encodeAttributePayload as encodeCfg } from "../../src/wire/payloads/attribute.ts";
-import { modeConfigReport } from "../../src/session.ts";
+import { modeConfigReport } from "../../src/report/session.ts";
 import { decodeMessage } from "../../src/wire/message.ts";
 
 function sa(): IsakmpSa {

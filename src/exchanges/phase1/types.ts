@@ -95,14 +95,7 @@ export interface IdentityResult {
   remoteId?: { type: string; value: string };
 }
 
-/** What one received datagram or timer leads to. */
-export type Step =
-  /** `seen`: the gateway's, but not an answer to go on with (it re-sent its previous message). */
-  | { kind: "ignore"; reason: string; seen?: boolean }
-  | { kind: "send"; message: Buffer; float: boolean }
-  /** Send this last message; no answer is expected (Aggressive Mode message 3). */
-  | { kind: "final"; message: Buffer; float: boolean }
-  | { kind: "done" };
+export type { Step } from "../drive.js";
 
 export interface Phase1Result {
   offer: "accepted" | "rejected" | "no-response" | "malformed";

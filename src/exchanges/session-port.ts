@@ -1,0 +1,16 @@
+/**
+ * What the machines that run under an established ISAKMP SA (XAUTH, Mode-Config, DPD) need from the
+ * session that owns it: to hand it a datagram (it records Informationals, answers the gateway's
+ * R-U-THEREs and queues Transactions), the next queued Transaction, and the Transaction codec.
+ */
+import type { TransactionCodec, TransactionIn } from "./transaction.js";
+
+export interface SessionPort {
+  /** Takes a datagram for our SA; false when it is not ours. The session counts what it takes. */
+  take(datagram: Buffer): boolean;
+  /** The oldest Transaction the gateway sent that no machine has taken yet. */
+  nextQueued(): TransactionIn | undefined;
+  /** Puts a Transaction back at the front (it belongs to a later machine). */
+  requeue(t: TransactionIn): void;
+  readonly codec: TransactionCodec;
+}

@@ -1,0 +1,105 @@
+/**
+ * The diagnosis report (`--diagnose`): each attempt, the Aggressive Mode checks, the conclusion, and
+ * one sentence of fix per cause.
+ */
+import { authToken } from "../config/ike.js";
+import { type Identification, describeId } from "../wire/payloads/identification.js";
+import type { Report } from "./model.js";
+
+export interface DiagnosisAttempt {
+  mode: "main" | "aggressive";
+  id: { type: string; value: string };
+  auth: string;
+  /** Line of the PSK candidate used (never the PSK). */
+  pskLine: number | null;
+  proposal: string | null;
+  status: string;
+  cause: string;
+  /** The likely fix for this cause, in one sentence. */
+  fix: string;
+  detail: string;
+  evidence: string | null;
+  notify: string | null;
+  xauth: string | null;
+  exitCode: number;
+}
+
+export interface AggressiveCheck {
+  id: { type: string; value: string };
+  /** The gateway answered Aggressive Mode for this ID with a hash. */
+  hashCaptured: boolean;
+  /** Line of the candidate that matches the gateway's PSK for this ID; null: none does. */
+  matchingPskLine: number | null;
+  detail: string;
+}
+
+export interface DiagnosisReport {
+  kind: "diagnosis";
+  tool: { name: "ikeprobe"; version: string };
+  startedAt: string;
+  target: { host: string; address: string | null; port: number };
+  ids: { type: string; value: string }[];
+  pskCandidates: number;
+  aggressiveAllowed: boolean;
+  attempts: DiagnosisAttempt[];
+  aggressive: AggressiveCheck[];
+  conclusion: {
+    /** Stable code, e.g. "psk-mismatch", "psk-keyed-by-id", "wrong-id", "xauth-required", "ok". */
+    cause: string;
+    explanation: string;
+    fix: string;
+    /** The candidate the gateway holds (line in --psk-file), when found. */
+    pskLine: number | null;
+    id: { type: string; value: string } | null;
+  };
+  exitCode: number;
+}
+
+/** One sentence of fix per identity cause. */
+export const CAUSE_FIXES: Readonly<Record<string, string>> = {
+  ok: "nothing to fix: the identity exchange works.",
+  "invalid-id": "use the ID the gateway expects for this peer (--id), or add this ID to the gateway's peer entry.",
+  "authentication-failed": "the keys match, so the PSK is right for our address: check the peer ID the gateway expects (--id) and whether it wants XAUTH (--auth xauth-psk).",
+  "payload-malformed": "the gateway used another PSK for our source address: put the right PSK in --psk-file, or fix the gateway's PSK entry for this address.",
+  "undecryptable-reply": "the gateway used another PSK for our source address: put the right PSK in --psk-file, or fix the gateway's PSK entry for this address.",
+  "silence-after-mm5": "the gateway dropped message 5, most likely because it used another PSK for our source address: check the PSK entry for this address.",
+  "mm4-resent": "the gateway could not use message 5 (it re-sent message 4): it used another PSK for our source address; put the right PSK in --psk-file, or fix the gateway's PSK entry for this address.",
+  "hash-r-mismatch": "the gateway's hash does not match our PSK: the PSK it holds for this peer differs from ours.",
+  "silence-after-mm3": "the gateway stopped answering at the key exchange: check for filtering of large UDP packets (fragments) and the DH group.",
+  "key-exchange-refused": "the gateway refused our key exchange: offer another DH group.",
+  "aggressive-refused": "the gateway refuses Aggressive Mode for this ID: use Main Mode, or enable Aggressive Mode for this peer on the gateway.",
+  "xauth-required": "the gateway demands XAUTH after Phase 1: give --xauth-user and --xauth-password-file.",
+  "xauth-failed": "the gateway refused the XAUTH user or password: check --xauth-user and the password file.",
+  "no-proposal": "the gateway accepts none of the offered transforms: run ikeprobe scan to see what it accepts, and offer that with --ike.",
+  "no-answer": "the gateway does not answer on UDP 500: check the address, filtering, and whether it needs source port 500.",
+  refused: "the gateway refused message 5 with an unusual notify: read its notify and the gateway's log.",
+  "malformed-reply": "the gateway's answer could not be parsed: capture it with --pcap and report it.",
+  error: "a local error stopped the exchange: see the detail.",
+};
+
+/** Causes that prove the gateway used our PSK for the keys (it decrypted message 5 and answered under our keys). */
+export const KEYS_MATCH = new Set(["ok", "invalid-id", "authentication-failed", "hash-r-mismatch", "refused"]);
+
+/** One probe's report as a diagnosis attempt: its cause, with XAUTH told apart. */
+export function attemptFrom(r: Report, mode: "main" | "aggressive", id: Identification, pskLine: number | null, auth: number): DiagnosisAttempt {
+  const accepted = r.phase1.offers.some((o) => o.status === "accepted");
+  let cause = r.identity.cause ?? (r.phase1.offers.every((o) => o.status === "no-response") ? "no-answer" : !accepted ? "no-proposal" : "error");
+  if (cause === "ok" && r.xauth !== null && r.xauth.status === "required") cause = "xauth-required";
+  if (cause === "ok" && r.xauth !== null && r.xauth.status === "failed") cause = "xauth-failed";
+  return {
+    mode,
+    id: describeId(id),
+    auth: authToken(auth),
+    pskLine,
+    proposal: r.phase1.selected?.proposal ?? null,
+    status: r.identity.status,
+    cause,
+    fix: CAUSE_FIXES[cause] ?? CAUSE_FIXES.error!,
+    detail: cause === "no-proposal" || cause === "no-answer" ? CAUSE_FIXES[cause]! : r.identity.detail,
+    evidence: r.identity.evidence,
+    notify: r.identity.notify ?? r.phase1.offers.find((o) => o.notify !== undefined)?.notify ?? null,
+    xauth: r.xauth?.status ?? null,
+    exitCode: r.exitCode,
+  };
+}
+

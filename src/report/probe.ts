@@ -1,0 +1,192 @@
+/**
+ * The probe's report: built from what the run learned (probe/options.ts ProbeState), with the exit
+ * code the CLI returns and the identity result in words.
+ */
+import { authToken, encryptionToken, groupToken, hashToken, proposalToken } from "../config/ike.js";
+import { phase2Token } from "../config/esp.js";
+import { crackersFor, hashcatFit } from "../crack/hash-file.js";
+import { nameVendorId } from "../data/vendor-ids.js";
+import { type AggressiveCapture, PSK_METHODS, type Phase1Result } from "../exchanges/phase1/index.js";
+import type { ProbeOptions, ProbeState } from "../probe/options.js";
+import { round } from "../probe/options.js";
+import { NotifyType } from "../wire/constants.js";
+import { type Identification, describeId } from "../wire/payloads/identification.js";
+import { VERSION } from "../version.js";
+import { ExitCode, type IdentityReport, type OfferReport, type Report, type SelectedReport } from "./model.js";
+
+export function selectedReport(r: Phase1Result): SelectedReport | null {
+  const s = r.selected;
+  if (s === undefined) return null;
+  const t = s.transform;
+  const out: SelectedReport = {
+    proposal: proposalToken(t),
+    encryption: encryptionToken(t.encryption, t.keyBits),
+    keyLength: t.keyBits ?? null,
+    hash: hashToken(t.hash),
+    auth: authToken(t.auth),
+    group: groupToken(t.group),
+    lifetimeSeconds: t.lifetimeSeconds,
+    offeredLifetimeSeconds: s.offeredLifetimeSeconds,
+    lifetimeChanged: t.lifetimeSeconds !== s.offeredLifetimeSeconds,
+    mismatches: s.mismatches,
+  };
+  if (s.lifetimeKilobytes !== undefined) out.lifetimeKilobytes = s.lifetimeKilobytes;
+  return out;
+}
+
+/** The finding an Aggressive Mode hash leads to; `savedTo`: where the hashes were written. */
+export function aggressiveHashFinding(c: AggressiveCapture, localId: Identification, savedTo: string | null): Report["findings"][number] {
+  const id = describeId(localId);
+  return {
+    id: "aggressive-mode-psk-hash",
+    severity: "high",
+    detail:
+      `the gateway answers Aggressive Mode with PSK for ${id.type} ${id.value}: it handed an unauthenticated peer HASH_R (${hashToken(c.hash)}), computed from its PSK, ` +
+      `which can be tested offline against any number of candidate keys (${crackersFor(c)}); disable Aggressive Mode with PSK, or use certificates` +
+      (savedTo !== null ? `; saved to ${savedTo}` : "; --save-hash FILE keeps it") +
+      ` (gateway ID ${c.remoteId.type} ${c.remoteId.value})`,
+  };
+}
+
+export function identityReport(opts: ProbeOptions, localId: Identification, r: Phase1Result | undefined, anyAccepted: boolean, anyPskAccepted: boolean, offers: OfferReport[]): IdentityReport {
+  const local = describeId(localId);
+  const idText = `${local.type} ${local.value}`;
+  // Aggressive Mode carries our ID in message 1: a refusal of it is about the identity.
+  const amRefusal = opts.aggressive === true && !anyAccepted ? offers.find((o) => o.notifyCode === NotifyType.AUTHENTICATION_FAILED || o.notifyCode === NotifyType.INVALID_ID_INFORMATION) : undefined;
+  if (amRefusal !== undefined) {
+    return {
+      status: "rejected",
+      cause: amRefusal.notifyCode === NotifyType.INVALID_ID_INFORMATION ? "invalid-id" : "aggressive-refused",
+      local,
+      remote: null,
+      detail:
+        amRefusal.notifyCode === NotifyType.INVALID_ID_INFORMATION
+          ? `the gateway refuses Aggressive Mode for our identity (${idText}) with INVALID-ID-INFORMATION: it has no peer entry for this ID; check --id`
+          : `the gateway refuses Aggressive Mode for our identity (${idText}) with AUTHENTICATION-FAILED in reply to message 1, before any PSK is used: Aggressive Mode with PSK is disabled there (strongSwan's default) or no connection for this ID allows it`,
+      evidence: `${amRefusal.notify} in reply to Aggressive Mode message 1 (${amRefusal.proposal})`,
+      notify: amRefusal.notify!,
+    };
+  }
+  if (opts.psk === undefined) {
+    const am = opts.aggressive === true && r?.aggressive !== undefined;
+    return {
+      status: "not-attempted",
+      cause: null,
+      local,
+      remote: am ? r.aggressive!.remoteId : null,
+      detail: am
+        ? "no PSK given (--psk-file, IKEPROBE_PSK or --psk): Aggressive Mode stopped after message 2, whose HASH_R was captured (see findings)"
+        : "no PSK given (--psk-file, IKEPROBE_PSK or --psk): stopped after message 2",
+      evidence: null,
+    };
+  }
+  if (r === undefined || r.identity === undefined) {
+    return {
+      status: "not-attempted",
+      cause: null,
+      local,
+      remote: null,
+      detail: !anyAccepted
+        ? "the gateway accepted none of our offers, so there was nothing to authenticate with"
+        : !anyPskAccepted
+          ? "the gateway accepted only offers with a non-PSK authentication method (e.g. rsa); ikeprobe runs the identity exchange with pre-shared keys only"
+          : "no identity exchange was run (interrupted)",
+      evidence: null,
+    };
+  }
+  const out: IdentityReport = { status: r.identity.status, cause: r.identity.cause, local, remote: r.identity.remoteId ?? null, detail: r.identity.detail, evidence: r.identity.evidence };
+  if (r.identity.notify !== undefined) out.notify = r.identity.notify.name;
+  return out;
+}
+
+export function cleanupReport(deleted: boolean, detail: string, halfOpen: number): Omit<Report["cleanup"], "childSasDeleted"> {
+  const note =
+    halfOpen > 0
+      ? `; ${halfOpen} accepted offer(s) stopped before authentication: the gateway keeps each as a half-open SA until it expires (strongSwan: 30 s), as none can be deleted without shared keys`
+      : "";
+  return { deleted, detail: `${detail}${note}`, halfOpenLeft: halfOpen };
+}
+
+export function exitCodeFor(r: Report, pskGiven: boolean): number {
+  const answered = r.phase1.offers.some((o) => o.status !== "no-response");
+  if (!answered) return ExitCode.NO_ANSWER;
+  if (!r.phase1.offers.some((o) => o.status === "accepted")) return ExitCode.STEP_FAILED;
+  if (r.identity.status !== "authenticated" && r.identity.status !== "not-attempted") return ExitCode.STEP_FAILED;
+  // A PSK was given, so the identity exchange was asked for; it could not run (e.g. only rsa offers accepted).
+  if (r.identity.status === "not-attempted" && pskGiven) return ExitCode.STEP_FAILED;
+  if (r.phase2 !== null && r.phase2.proposals.some((p) => p.status !== "accepted")) return ExitCode.STEP_FAILED;
+  if (r.xauth !== null && (r.xauth.status === "failed" || r.xauth.status === "error")) return ExitCode.STEP_FAILED;
+  if (r.modeConfig !== null && r.modeConfig.status === "no-response") return ExitCode.STEP_FAILED;
+  if (r.dpd !== null && !r.dpd.answered) return ExitCode.STEP_FAILED;
+  return ExitCode.OK;
+}
+
+/** Phase 2 proposals that never ran, and why. */
+export function notAttempted(p2: NonNullable<ProbeOptions["phase2"]>, why: string): NonNullable<Report["phase2"]> {
+  return {
+    mode: p2.proposals[0]?.mode ?? "tunnel",
+    localTs: p2.localTs?.text ?? null,
+    remoteTs: p2.remoteTs?.text ?? null,
+    proposals: p2.proposals.map((p) => ({ proposal: phase2Token(p), protocol: p.protocol, status: "not-attempted", detail: why, transmissions: 0 })),
+  };
+}
+
+
+/** The report of a finished run: `t0` when it started (performance.now()), `source` our socket's address. */
+export function probeReport(s: ProbeState, target: Report["target"], source: Report["source"], startedAt: string, t0: number): Report {
+  const { opts, offers, captures, steps, stats, warnings, informational, unsolicited } = s;
+  const identityMm = s.identity;
+  const firstAccepted = s.firstAccepted;
+  const localId = s.localId ?? { idType: 1, protocolId: 0, port: 0, data: Buffer.alloc(4) };
+  const chosen = identityMm?.result ?? firstAccepted;
+  const anyPskAccepted = offers.some((o, i) => o.status === "accepted" && PSK_METHODS.has(opts.transforms[i]!.auth));
+  const identity = identityReport(opts, localId, identityMm?.result ?? firstAccepted, firstAccepted !== undefined, anyPskAccepted, offers);
+  const findings: Report["findings"] = [];
+  if (captures.length > 0) findings.push(aggressiveHashFinding(captures[0]!, localId, null));
+  const report: Report = {
+    tool: { name: "ikeprobe", version: VERSION },
+    startedAt,
+    target,
+    source,
+    phase1: {
+      mode: opts.aggressive === true ? "aggressive" : "main",
+      offers,
+      selected: chosen !== undefined ? selectedReport(chosen) : null,
+      vendorIds: (chosen?.vendorIds ?? []).map((v) => {
+        const name = nameVendorId(v);
+        return name !== undefined ? { hex: v.toString("hex"), name } : { hex: v.toString("hex") };
+      }),
+      natT: chosen?.natT !== undefined ? { ...chosen.natT, mode: opts.natT } : null,
+      cookies:
+        identityMm !== undefined
+          ? { initiator: identityMm.initiatorCookie.toString("hex"), responder: identityMm.result.responderCookie?.toString("hex") ?? null }
+          : null,
+      aggressive:
+        opts.aggressive === true
+          ? {
+              hashExposed: captures.length > 0,
+              hashAlgorithm: captures[0] !== undefined ? hashToken(captures[0].hash) : null,
+              remote: captures[0]?.remoteId ?? null,
+              savedTo: null,
+              savedHashes: 0,
+              hashcat: captures[0] !== undefined ? hashcatFit(captures[0]) : null,
+              message3: s.am3Sent ? (opts.am3Clear === true ? "clear" : "encrypted") : null,
+            }
+          : null,
+    },
+    identity,
+    xauth: s.xauth,
+    modeConfig: s.modeConfig,
+    dpd: s.dpd,
+    findings,
+    phase2: s.phase2 ?? (opts.phase2 !== undefined ? notAttempted(opts.phase2, "Phase 1 did not authenticate") : null),
+    informational,
+    unsolicited,
+    cleanup: { ...cleanupReport(s.deleted, s.cleanupDetail, offers.filter((o) => o.status === "accepted").length - (s.deleted ? 1 : 0)), childSasDeleted: s.childSasDeleted },
+    timings: { totalMs: round(performance.now() - t0), steps },
+    stats,
+    warnings,
+    exitCode: 0,
+  };
+  return report;
+}
