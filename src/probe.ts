@@ -23,7 +23,8 @@ import { IkeTransport } from "./transport/udp.js";
 
 export { VERSION } from "./version.js";
 export type { ProbeArtifacts, ProbeOptions } from "./probe/options.js";
-export { aggressiveHashFinding, exitCodeFor } from "./report/probe.js";
+export { exitCodeFor } from "./report/probe.js";
+export { aggressiveHashFinding } from "./checks/index.js";
 
 export async function runProbeWithArtifacts(opts: ProbeOptions): Promise<{ report: Report; artifacts: ProbeArtifacts }> {
   const t0 = performance.now();

@@ -6,23 +6,12 @@
  */
 import { UsageError } from "../errors.js";
 import { GROUP_TOKENS, groupToken } from "./ike.js";
+import { AEAD, ENCRYPTION, HASHES, HASH_BY_AUTH_ALG, espAead } from "../data/algorithms.js";
 
-export type Phase2Protocol = "esp" | "ah";
+import type { Phase2Proposal, Phase2Protocol } from "../exchanges/phase2.js";
 
-export interface Phase2Proposal {
-  protocol: Phase2Protocol;
-  /** ESP transform ID (RFC 2407 §4.4.4); for AH the AH transform ID. */
-  transformId: number;
-  keyBits?: number;
-  /** Authentication Algorithm attribute (RFC 2407 §4.5); none for AEAD or integrity-free ESP. */
-  authAlg?: number;
-  /** PFS group (Group Description attribute); none without PFS. */
-  pfsGroup?: number;
-  esn: boolean;
-  lifetimeSeconds: number;
-  lifetimeKilobytes?: number;
-  mode: "tunnel" | "transport";
-}
+export type { Phase2Proposal, Phase2Protocol } from "../exchanges/phase2.js";
+export { keymatLengths } from "../data/algorithms.js";
 
 interface EncAlg {
   id: number;
@@ -30,71 +19,34 @@ interface EncAlg {
   aead?: boolean;
 }
 
-const ESP_ENC: Record<string, EncAlg> = {
-  des: { id: 2 },
-  "3des": { id: 3 },
-  cast128: { id: 6, keyBits: 128 },
-  blowfish: { id: 7, keyBits: 128 },
-  blowfish128: { id: 7, keyBits: 128 },
-  blowfish192: { id: 7, keyBits: 192 },
-  blowfish256: { id: 7, keyBits: 256 },
-  null: { id: 11 },
-  aes: { id: 12, keyBits: 128 },
-  aes128: { id: 12, keyBits: 128 },
-  aes192: { id: 12, keyBits: 192 },
-  aes256: { id: 12, keyBits: 256 },
-  aes128ctr: { id: 13, keyBits: 128 },
-  aes192ctr: { id: 13, keyBits: 192 },
-  aes256ctr: { id: 13, keyBits: 256 },
-  camellia: { id: 22, keyBits: 128 },
-  camellia128: { id: 22, keyBits: 128 },
-  camellia192: { id: 22, keyBits: 192 },
-  camellia256: { id: 22, keyBits: 256 },
-};
-// AES-GCM (RFC 4106) and AES-CCM (RFC 4309): ICV 8/12/16 bytes; strongSwan also spells them in bits.
-for (const bits of [128, 192, 256]) {
-  for (const [icv, gcmId, ccmId] of [[8, 18, 14], [12, 19, 15], [16, 20, 16]] as const) {
-    ESP_ENC[`aes${bits}gcm${icv}`] = { id: gcmId, keyBits: bits, aead: true };
-    ESP_ENC[`aes${bits}gcm${icv * 8}`] = { id: gcmId, keyBits: bits, aead: true };
-    ESP_ENC[`aes${bits}ccm${icv}`] = { id: ccmId, keyBits: bits, aead: true };
-    ESP_ENC[`aes${bits}ccm${icv * 8}`] = { id: ccmId, keyBits: bits, aead: true };
-  }
-}
+/** ESP encryption tokens, from the algorithm registry (src/data/algorithms.ts). */
+const ESP_ENC: Record<string, EncAlg> = Object.fromEntries([
+  ...ENCRYPTION.filter((e) => e.esp !== null).flatMap((e) => e.tokens.map((t) => [t, e.variable ? { id: e.esp!, keyBits: e.keyBits } : { id: e.esp! }] as const)),
+  ...AEAD.flatMap((a) => a.tokens.map((t) => [t, { id: a.esp, keyBits: a.keyBits, aead: true }] as const)),
+]);
 
 /** Integrity token -> Authentication Algorithm attribute and AH transform ID. */
-const INTEGRITY: Record<string, { authAlg: number; ahId: number }> = {
-  md5: { authAlg: 1, ahId: 2 },
-  sha1: { authAlg: 2, ahId: 3 },
-  sha: { authAlg: 2, ahId: 3 },
-  sha256: { authAlg: 5, ahId: 5 },
-  sha2_256: { authAlg: 5, ahId: 5 },
-  sha384: { authAlg: 6, ahId: 6 },
-  sha2_384: { authAlg: 6, ahId: 6 },
-  sha512: { authAlg: 7, ahId: 7 },
-  sha2_512: { authAlg: 7, ahId: 7 },
-  aesxcbc: { authAlg: 9, ahId: 9 },
-};
+const INTEGRITY: Record<string, { authAlg: number; ahId: number }> = Object.fromEntries(
+  HASHES.filter((h) => h.authAlg !== null && h.ah !== null).flatMap((h) => h.tokens.map((t) => [t, { authAlg: h.authAlg!, ahId: h.ah! }] as const)),
+);
 
-const ENC_NAMES: Record<number, string> = { 2: "des", 3: "3des", 6: "cast", 7: "blowfish", 11: "null", 12: "aes", 13: "aes", 14: "aes", 15: "aes", 16: "aes", 18: "aes", 19: "aes", 20: "aes", 22: "camellia" };
-const AUTH_NAMES: Record<number, string> = { 1: "md5", 2: "sha1", 5: "sha256", 6: "sha384", 7: "sha512", 9: "aesxcbc" };
-
+/** `aes256`, `aes128ctr`, `aes256gcm16`, `3des`, `null`. */
 export function espEncryptionToken(id: number, keyBits?: number): string {
-  const base = ENC_NAMES[id] ?? `enc${id}`;
-  if (id === 2 || id === 3 || id === 11) return base;
-  if (id === 6) return `cast${keyBits ?? 128}`;
-  const bits = keyBits ?? 128;
-  if (id >= 18 && id <= 20) return `aes${bits}gcm${[8, 12, 16][id - 18]}`;
-  if (id >= 14 && id <= 16) return `aes${bits}ccm${[8, 12, 16][id - 14]}`;
-  if (id === 13) return `aes${bits}ctr`;
-  return `${base}${bits}`;
+  const aead = espAead(id, keyBits) ?? AEAD.find((a) => a.esp === id);
+  if (aead !== undefined) return `aes${keyBits ?? 128}${aead.mode}${aead.icv}`;
+  const e = ENCRYPTION.find((x) => x.esp === id);
+  if (e === undefined) return `enc${id}`;
+  const first = e.tokens[0] ?? `enc${id}`;
+  const m = /^(\D+)\d+(\D*)$/.exec(first);
+  return e.variable && m !== null ? `${m[1]}${keyBits ?? e.keyBits}${m[2]}` : first;
 }
 
 export function integrityToken(authAlg: number | undefined): string | null {
-  return authAlg === undefined ? null : (AUTH_NAMES[authAlg] ?? `auth${authAlg}`);
+  return authAlg === undefined ? null : (HASH_BY_AUTH_ALG.get(authAlg)?.tokens[0] ?? `auth${authAlg}`);
 }
 
 export function isAead(transformId: number): boolean {
-  return (transformId >= 14 && transformId <= 16) || (transformId >= 18 && transformId <= 20);
+  return AEAD.some((a) => a.esp === transformId);
 }
 
 /** `aes256-sha256-modp2048`, `aes128gcm16`, AH `sha256`. */
@@ -167,21 +119,6 @@ function withOptional(p: Omit<Phase2Proposal, "keyBits" | "pfsGroup" | "authAlg"
   if (pfsGroup !== undefined) out.pfsGroup = pfsGroup;
   if (lifetimeKilobytes !== undefined) out.lifetimeKilobytes = lifetimeKilobytes;
   return out;
-}
-
-/** KEYMAT lengths (IKEV1.md §3.10): encryption key (+ salt for GCM/CTR/CCM), integrity key. */
-export function keymatLengths(p: Pick<Phase2Proposal, "protocol" | "transformId" | "keyBits" | "authAlg">): { enc: number; integ: number } {
-  const integ = p.authAlg === undefined ? 0 : ({ 1: 16, 2: 20, 5: 32, 6: 48, 7: 64, 9: 16 } as Record<number, number>)[p.authAlg] ?? 0;
-  if (p.protocol === "ah") return { enc: 0, integ };
-  const id = p.transformId;
-  let enc: number;
-  if (id === 2) enc = 8;
-  else if (id === 3) enc = 24;
-  else if (id === 11) enc = 0;
-  else enc = (p.keyBits ?? 128) / 8;
-  if (id === 13 || (id >= 18 && id <= 20)) enc += 4;
-  else if (id >= 14 && id <= 16) enc += 3;
-  return { enc, integ };
 }
 
 /** `--esp-lifetime 1h` or `1h/500000` (seconds / kilobytes). */

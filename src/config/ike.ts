@@ -6,101 +6,41 @@
 import type { Phase1Transform } from "../exchanges/phase1/types.js";
 import { UsageError } from "../errors.js";
 import { groupInfo } from "../crypto/dh.js";
+import { AUTH_BY_NUMBER, AUTH_METHODS, ENCRYPTION, GROUPS, GROUP_BY_NUMBER, HASHES, HASH_BY_IKE } from "../data/algorithms.js";
 
 export type { Phase1Transform };
 
 interface Alg { id: number; keyBits?: number }
 
-export const ENCRYPTION_TOKENS: Readonly<Record<string, Alg>> = {
-  des: { id: 1 },
-  "3des": { id: 5 },
-  aes: { id: 7, keyBits: 128 },
-  aes128: { id: 7, keyBits: 128 },
-  aes192: { id: 7, keyBits: 192 },
-  aes256: { id: 7, keyBits: 256 },
-  blowfish: { id: 3, keyBits: 128 },
-  blowfish128: { id: 3, keyBits: 128 },
-  blowfish192: { id: 3, keyBits: 192 },
-  blowfish256: { id: 3, keyBits: 256 },
-  cast128: { id: 6, keyBits: 128 },
-  camellia: { id: 8, keyBits: 128 },
-  camellia128: { id: 8, keyBits: 128 },
-  camellia192: { id: 8, keyBits: 192 },
-  camellia256: { id: 8, keyBits: 256 },
-};
+/** Tokens of the Phase 1 syntax, from the algorithm registry (src/data/algorithms.ts). */
+export const ENCRYPTION_TOKENS: Readonly<Record<string, Alg>> = Object.fromEntries(
+  ENCRYPTION.filter((e) => e.ike !== null && e.offered !== false).flatMap((e) => e.tokens.map((t) => [t, e.variable ? { id: e.ike!, keyBits: e.keyBits } : { id: e.ike! }])),
+);
 
-export const HASH_TOKENS: Readonly<Record<string, number>> = {
-  md5: 1,
-  sha: 2,
-  sha1: 2,
-  sha256: 4,
-  sha2_256: 4,
-  sha384: 5,
-  sha2_384: 5,
-  sha512: 6,
-  sha2_512: 6,
-};
+export const HASH_TOKENS: Readonly<Record<string, number>> = Object.fromEntries(HASHES.filter((h) => h.ike !== null).flatMap((h) => h.tokens.map((t) => [t, h.ike!])));
 
-export const GROUP_TOKENS: Readonly<Record<string, number>> = {
-  modp768: 1,
-  modp1024: 2,
-  modp1536: 5,
-  modp2048: 14,
-  modp3072: 15,
-  modp4096: 16,
-  modp6144: 17,
-  modp8192: 18,
-  ecp256: 19,
-  ecp384: 20,
-  ecp521: 21,
-  modp1024s160: 22,
-  modp2048s224: 23,
-  modp2048s256: 24,
-  ecp192: 25,
-  ecp224: 26,
-  curve25519: 31,
-  x25519: 31,
-};
+export const GROUP_TOKENS: Readonly<Record<string, number>> = Object.fromEntries(GROUPS.flatMap((g) => g.tokens.map((t) => [t, g.number])));
 
-export const AUTH_TOKENS: Readonly<Record<string, number>> = {
-  psk: 1,
-  dss: 2,
-  rsa: 3,
-  "rsa-enc": 4,
-  "rsa-revised": 5,
-  "ecdsa256": 9,
-  "ecdsa384": 10,
-  "ecdsa521": 11,
-  "xauth-psk": 65001,
-  "xauth-rsa": 65005,
-  "hybrid-rsa": 64221,
-};
+export const AUTH_TOKENS: Readonly<Record<string, number>> = Object.fromEntries(AUTH_METHODS.flatMap((m) => m.tokens.map((t) => [t, m.number])));
 
-function canonical<T>(table: Readonly<Record<string, T>>, match: (v: T) => boolean): string | undefined {
-  for (const [k, v] of Object.entries(table)) if (match(v)) return k;
-  return undefined;
-}
-
+/** `aes256`, `3des`, `cast128`: a variable-length cipher's family name with its key length. */
 export function encryptionToken(id: number, keyBits?: number): string {
-  const names: Record<number, string> = { 1: "des", 2: "idea", 3: "blowfish", 4: "rc5", 5: "3des", 6: "cast", 7: "aes", 8: "camellia" };
-  const base = names[id] ?? `enc${id}`;
-  if (id === 1 || id === 5) return base;
-  if (id === 6) return `cast${keyBits ?? 128}`;
-  return `${base}${keyBits ?? (id === 7 || id === 8 || id === 3 ? 128 : "")}`;
+  const e = ENCRYPTION.find((x) => x.ike === id);
+  if (e === undefined) return `enc${id}`;
+  const first = e.tokens[0] ?? `enc${id}`;
+  return e.variable ? `${first.replace(/\d+$/, "")}${keyBits ?? e.keyBits}` : first;
 }
-
-const HASH_NAMES: Readonly<Record<number, string>> = { 1: "md5", 2: "sha1", 4: "sha256", 5: "sha384", 6: "sha512" };
 
 export function hashToken(id: number): string {
-  return HASH_NAMES[id] ?? `hash${id}`;
+  return HASH_BY_IKE.get(id)?.tokens[0] ?? `hash${id}`;
 }
 
 export function groupToken(id: number): string {
-  return canonical(GROUP_TOKENS, (v) => v === id) ?? `group${id}`;
+  return GROUP_BY_NUMBER.get(id)?.tokens[0] ?? `group${id}`;
 }
 
 export function authToken(id: number): string {
-  return canonical(AUTH_TOKENS, (v) => v === id) ?? `auth${id}`;
+  return AUTH_BY_NUMBER.get(id)?.tokens[0] ?? `auth${id}`;
 }
 
 /** `aes256-sha256-modp2048` (auth is not part of strongSwan's proposal syntax). */

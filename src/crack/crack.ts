@@ -10,6 +10,8 @@ import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
 import { crackEngine } from "./engine.js";
 import type { PskHash } from "./hash-file.js";
+import type { CrackHit, CrackResult } from "../report/crack.js";
+export type { CrackHit, CrackResult } from "../report/crack.js";
 
 export interface CandidateSource {
   /** The option it came from, for messages: "--wordlist" or "--psk-candidates". */
@@ -25,27 +27,6 @@ export interface CrackProgress {
   etaSeconds: number | null;
 }
 
-export interface CrackHit {
-  line: number;
-  hash: string;
-  found: boolean;
-  /** The PSK found (UTF-8 text), and its bytes in hex when it is not printable text. */
-  psk?: string;
-  pskHex?: string;
-  /** Where the candidate came from: option, file and line. */
-  source?: { option: string; path: string; line: number };
-}
-
-export interface CrackResult {
-  hashes: CrackHit[];
-  tested: number;
-  elapsedMs: number;
-  perSecond: number;
-  threads: number;
-  /** Every candidate was tested (not interrupted, not stopped early because all were found). */
-  exhausted: boolean;
-  interrupted: boolean;
-}
 
 export interface CrackOptions {
   hashes: PskHash[];

@@ -13,10 +13,12 @@
  */
 import { UsageError } from "../errors.js";
 import type { AggressiveCapture } from "../exchanges/phase1/index.js";
+import { HASHES } from "../data/algorithms.js";
 
 export type CrackHash = "md5" | "sha1" | "sha256" | "sha384" | "sha512";
 
-export const HASH_BY_LENGTH: Readonly<Record<number, CrackHash>> = { 16: "md5", 20: "sha1", 32: "sha256", 48: "sha384", 64: "sha512" };
+/** A hash by its output length (HASH_R says which by its size), from the algorithm registry. */
+export const HASH_BY_LENGTH: Readonly<Record<number, CrackHash>> = Object.fromEntries(HASHES.filter((h) => h.ike !== null).map((h) => [h.length, h.node as CrackHash]));
 
 export interface PskHash {
   /** 1-based line in the file. */

@@ -5,6 +5,7 @@
  */
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { ProtocolError, UnsupportedError } from "../errors.js";
+import { ENCRYPTION } from "../data/algorithms.js";
 
 export interface CipherSpec {
   /** Phase 1 Encryption Algorithm attribute value. */
@@ -16,30 +17,16 @@ export interface CipherSpec {
   node: string;
 }
 
-/** Phase 1 encryption algorithm -> OpenSSL cipher. keyBits comes from the Key Length attribute. */
+/** Phase 1 encryption algorithm -> OpenSSL cipher (from the registry). keyBits comes from the Key Length attribute. */
 export function cipherSpec(id: number, keyBits: number | undefined): CipherSpec {
-  switch (id) {
-    case 1:
-      return { id, keyLength: 8, blockSize: 8, node: "des-cbc" };
-    case 5:
-      return { id, keyLength: 24, blockSize: 8, node: "des-ede3-cbc" };
-    case 7: {
-      const bits = keyBits ?? 128;
-      if (![128, 192, 256].includes(bits)) throw new UnsupportedError(`AES with a ${bits}-bit key`);
-      return { id, keyLength: bits / 8, blockSize: 16, node: `aes-${bits}-cbc` };
-    }
-    case 8: {
-      const bits = keyBits ?? 128;
-      if (![128, 192, 256].includes(bits)) throw new UnsupportedError(`Camellia with a ${bits}-bit key`);
-      return { id, keyLength: bits / 8, blockSize: 16, node: `camellia-${bits}-cbc` };
-    }
-    case 3:
-      return { id, keyLength: (keyBits ?? 128) / 8, blockSize: 8, node: "bf-cbc" };
-    case 6:
-      return { id, keyLength: (keyBits ?? 128) / 8, blockSize: 8, node: "cast5-cbc" };
-    default:
-      throw new UnsupportedError(`encryption algorithm ${id} is not supported by ikeprobe`);
-  }
+  const rows = ENCRYPTION.filter((e) => e.ike === id && e.node !== "");
+  const e = rows[0];
+  if (e === undefined || e.offered === false) throw new UnsupportedError(`encryption algorithm ${id} is not supported by ikeprobe`);
+  if (!e.variable) return { id, keyLength: e.keyBits / 8, blockSize: e.blockSize, node: e.node };
+  const bits = keyBits ?? e.keyBits;
+  // Ciphers named by their key length (AES, Camellia) exist in the lengths the registry lists only.
+  if (e.node.includes("{bits}") && !rows.some((r) => r.keyBits === bits)) throw new UnsupportedError(`${e.node.replace(/-\{bits\}-cbc$/, "").toUpperCase()} with a ${bits}-bit key`);
+  return { id, keyLength: bits / 8, blockSize: e.blockSize, node: e.node.replace("{bits}", String(bits)) };
 }
 
 function openssl(spec: CipherSpec, key: Buffer): { name: string; key: Buffer } {

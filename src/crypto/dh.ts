@@ -15,6 +15,7 @@ import {
   generateKeyPairSync,
 } from "node:crypto";
 import { UnsupportedError, ProtocolError } from "../errors.js";
+import { GROUP_BY_NUMBER } from "../data/algorithms.js";
 
 export interface GroupInfo {
   number: number;
@@ -40,23 +41,11 @@ const RFC5114: Record<number, { p: string; g: string }> = {
   },
 };
 
-const MODP_NAMES: Record<number, string> = { 1: "modp1", 2: "modp2", 5: "modp5", 14: "modp14", 15: "modp15", 16: "modp16", 17: "modp17", 18: "modp18" };
-const MODP_BITS: Record<number, number> = { 1: 768, 2: 1024, 5: 1536, 14: 2048, 15: 3072, 16: 4096, 17: 6144, 18: 8192, 22: 1024, 23: 2048, 24: 2048 };
-const ECP: Record<number, { curve: string; coord: number; bits: number }> = {
-  19: { curve: "prime256v1", coord: 32, bits: 256 },
-  20: { curve: "secp384r1", coord: 48, bits: 384 },
-  21: { curve: "secp521r1", coord: 66, bits: 521 },
-  25: { curve: "prime192v1", coord: 24, bits: 192 },
-  26: { curve: "secp224r1", coord: 28, bits: 224 },
-};
-
 export function groupInfo(n: number): GroupInfo | undefined {
-  const modp = MODP_BITS[n];
-  if (modp !== undefined) return { number: n, kind: "modp", keLength: modp / 8, bits: modp };
-  const ec = ECP[n];
-  if (ec !== undefined) return { number: n, kind: "ecp", keLength: ec.coord * 2, bits: ec.bits };
-  if (n === 31) return { number: n, kind: "curve25519", keLength: 32, bits: 256 };
-  return undefined;
+  const g = GROUP_BY_NUMBER.get(n);
+  if (g === undefined) return undefined;
+  const keLength = g.kind === "ecp" ? 2 * Math.ceil(g.bits / 8) : g.kind === "curve25519" ? 32 : g.bits / 8;
+  return { number: n, kind: g.kind, keLength, bits: g.bits };
 }
 
 export interface KeyExchange {
@@ -86,7 +75,7 @@ export function createKeyExchange(groupNumber: number): KeyExchange {
   const group = groupInfo(groupNumber);
   if (group === undefined) throw new UnsupportedError(`DH group ${groupNumber} is not supported by ikeprobe`);
   if (group.kind === "modp") {
-    const std = MODP_NAMES[groupNumber];
+    const std = GROUP_BY_NUMBER.get(groupNumber)?.node ?? undefined;
     const params = RFC5114[groupNumber];
     const dh = std !== undefined ? createDiffieHellmanGroup(std) : createDiffieHellman(Buffer.from(params!.p, "hex"), Buffer.from(params!.g, "hex"));
     dh.generateKeys();
@@ -104,7 +93,7 @@ export function createKeyExchange(groupNumber: number): KeyExchange {
     };
   }
   if (group.kind === "ecp") {
-    const spec = ECP[groupNumber]!;
+    const spec = { curve: GROUP_BY_NUMBER.get(groupNumber)?.node ?? "", coord: group.keLength / 2 };
     const ecdh = createECDH(spec.curve);
     ecdh.generateKeys();
     return {

@@ -4,15 +4,7 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import { UnsupportedError } from "../errors.js";
-
-/** Phase 1 Hash Algorithm attribute value -> OpenSSL digest name and output length. */
-export const HASHES: Readonly<Record<number, { node: string; length: number }>> = {
-  1: { node: "md5", length: 16 },
-  2: { node: "sha1", length: 20 },
-  4: { node: "sha256", length: 32 },
-  5: { node: "sha384", length: 48 },
-  6: { node: "sha512", length: 64 },
-};
+import { HASH_BY_IKE } from "../data/algorithms.js";
 
 export interface HashAlg {
   id: number;
@@ -22,7 +14,7 @@ export interface HashAlg {
 }
 
 export function hashAlg(id: number): HashAlg {
-  const h = HASHES[id];
+  const h = HASH_BY_IKE.get(id);
   if (h === undefined) throw new UnsupportedError(`hash algorithm ${id} is not supported here`);
   return {
     id,

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { CfgType, tlvAttr } from "../wire/payloads/attribute.js";
 import type { AttributePayload } from "../wire/payloads/attribute.js";
 import type { Machine, Step } from "./drive.js";
-import type { SessionPort } from "./session-port.js";
+import { type SessionPort, takeTransaction } from "./session-port.js";
 import type { TransactionIn } from "./transaction.js";
 
 export type ModeConfigOutcome = { kind: "push"; cfg: AttributePayload } | { kind: "reply"; cfg: AttributePayload } | { kind: "no-response" };
@@ -36,14 +36,14 @@ export class ModeConfigMachine implements Machine {
     return this.pushWaitMs > 0 ? { kind: "listen", ms: this.pushWaitMs } : this.request();
   }
 
+  /** Everything goes to the session first: it tells ours from the rest. */
   matches(): boolean {
     return true;
   }
 
   receive(d: Buffer): Step {
-    if (!this.session.take(d)) return { kind: "ignore", reason: "not for our ISAKMP SA" };
-    const t = this.session.nextQueued();
-    if (t === undefined) return { kind: "ignore", reason: "not a Transaction", kept: true };
+    const t = takeTransaction(this.session, d);
+    if ("kind" in t) return t;
     if (t.cfg.cfgType === CfgType.SET) return this.acknowledge(t);
     if (this.stage === "listen") return this.request();
     if (t.messageId !== this.requestId) return { kind: "ignore", reason: "another Transaction", kept: true };

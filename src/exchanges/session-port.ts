@@ -14,3 +14,12 @@ export interface SessionPort {
   requeue(t: TransactionIn): void;
   readonly codec: TransactionCodec;
 }
+
+/**
+ * A datagram handed to the session first (it records it); the Transaction it queued, if any, or
+ * the Step that says why there is none.
+ */
+export function takeTransaction(session: SessionPort, d: Buffer): TransactionIn | { kind: "ignore"; reason: string; kept?: boolean } {
+  if (!session.take(d)) return { kind: "ignore", reason: "not for our ISAKMP SA" };
+  return session.nextQueued() ?? { kind: "ignore", reason: "not a Transaction", kept: true };
+}

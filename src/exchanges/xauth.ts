@@ -7,7 +7,7 @@ import { CfgAttr, attrInt } from "../wire/attributes.js";
 import { CfgType, tlvAttr, tvAttr } from "../wire/payloads/attribute.js";
 import type { Attribute } from "../wire/attributes.js";
 import type { Machine, Step } from "./drive.js";
-import type { SessionPort } from "./session-port.js";
+import { type SessionPort, takeTransaction } from "./session-port.js";
 import type { TransactionIn } from "./transaction.js";
 
 export interface XauthCredentials {
@@ -59,9 +59,8 @@ export class XauthMachine implements Machine {
   }
 
   receive(d: Buffer): Step {
-    if (!this.session.take(d)) return { kind: "ignore", reason: "not for our ISAKMP SA" };
-    const t = this.session.nextQueued();
-    if (t === undefined) return { kind: "ignore", reason: "not a Transaction", kept: true };
+    const t = takeTransaction(this.session, d);
+    if ("kind" in t) return t;
     if (this.stage === "listen" || this.request === undefined) return this.onRequest(t);
     return this.onSet(this.request, t);
   }

@@ -135,12 +135,8 @@ export interface UnsolicitedReport {
   detail: string;
 }
 
-export interface Finding {
-  /** Stable identifier, e.g. "aggressive-mode-psk-hash". */
-  id: string;
-  severity: "high" | "medium" | "low" | "info";
-  detail: string;
-}
+export type { Finding } from "../checks/registry.js";
+import type { Finding } from "../checks/registry.js";
 
 export interface AggressiveReport {
   /** The gateway sent HASH_R, computed from its PSK, to an unauthenticated peer: offline-crackable. */

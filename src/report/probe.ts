@@ -4,9 +4,10 @@
  */
 import { authToken, encryptionToken, groupToken, hashToken, proposalToken } from "../config/ike.js";
 import { phase2Token } from "../config/esp.js";
-import { crackersFor, hashcatFit } from "../crack/hash-file.js";
+import { hashcatFit } from "../crack/hash-file.js";
+import { PROBE_CHECKS, runChecks } from "../checks/index.js";
 import { nameVendorId } from "../data/vendor-ids.js";
-import { type AggressiveCapture, PSK_METHODS, type Phase1Result } from "../exchanges/phase1/index.js";
+import { PSK_METHODS, type Phase1Result } from "../exchanges/phase1/index.js";
 import type { ProbeOptions, ProbeState } from "../probe/options.js";
 import { round } from "../probe/options.js";
 import { NotifyType } from "../wire/constants.js";
@@ -32,20 +33,6 @@ export function selectedReport(r: Phase1Result): SelectedReport | null {
   };
   if (s.lifetimeKilobytes !== undefined) out.lifetimeKilobytes = s.lifetimeKilobytes;
   return out;
-}
-
-/** The finding an Aggressive Mode hash leads to; `savedTo`: where the hashes were written. */
-export function aggressiveHashFinding(c: AggressiveCapture, localId: Identification, savedTo: string | null): Report["findings"][number] {
-  const id = describeId(localId);
-  return {
-    id: "aggressive-mode-psk-hash",
-    severity: "high",
-    detail:
-      `the gateway answers Aggressive Mode with PSK for ${id.type} ${id.value}: it handed an unauthenticated peer HASH_R (${hashToken(c.hash)}), computed from its PSK, ` +
-      `which can be tested offline against any number of candidate keys (${crackersFor(c)}); disable Aggressive Mode with PSK, or use certificates` +
-      (savedTo !== null ? `; saved to ${savedTo}` : "; --save-hash FILE keeps it") +
-      ` (gateway ID ${c.remoteId.type} ${c.remoteId.value})`,
-  };
 }
 
 export function identityReport(opts: ProbeOptions, localId: Identification, r: Phase1Result | undefined, anyAccepted: boolean, anyPskAccepted: boolean, offers: OfferReport[]): IdentityReport {
@@ -142,7 +129,7 @@ export function probeReport(s: ProbeState, target: Report["target"], source: Rep
   const anyPskAccepted = offers.some((o, i) => o.status === "accepted" && PSK_METHODS.has(opts.transforms[i]!.auth));
   const identity = identityReport(opts, localId, identityMm?.result ?? firstAccepted, firstAccepted !== undefined, anyPskAccepted, offers);
   const findings: Report["findings"] = [];
-  if (captures.length > 0) findings.push(aggressiveHashFinding(captures[0]!, localId, null));
+  findings.push(...probeFindings(s, localId));
   const report: Report = {
     tool: { name: "ikeprobe", version: VERSION },
     startedAt,
@@ -189,4 +176,15 @@ export function probeReport(s: ProbeState, target: Report["target"], source: Rep
     exitCode: 0,
   };
   return report;
+}
+
+/** The probe's findings from the check registry: the exposed hash, weak transforms among those accepted. */
+function probeFindings(s: ProbeState, localId: Identification): Report["findings"] {
+  const accepted = s.offers.flatMap((o, i) => {
+    const t = s.opts.transforms[i];
+    return o.status === "accepted" && t !== undefined
+      ? [{ proposal: o.proposal, encryption: encryptionToken(t.encryption, t.keyBits), hash: hashToken(t.hash), group: groupToken(t.group), auth: o.auth, mode: s.opts.aggressive === true ? ("aggressive" as const) : ("main" as const) }]
+      : [];
+  });
+  return runChecks(PROBE_CHECKS, { capture: s.captures[0] ?? null, localId, savedTo: null, accepted });
 }

@@ -1,27 +1,10 @@
 /** Terminal rendering of scan and check reports. */
 import { Chalk, type ChalkInstance } from "chalk";
 import type Table from "cli-table3";
-import { table } from "./render-table.js";
-import { type Severity, severityRank } from "../data/ratings.js";
+import { findingsTable, sevColor, table } from "./render-table.js";
+import { severityRank } from "../data/ratings.js";
 import type { ScanReport, TargetScan } from "../scan/scan.js";
 import type { CheckReport } from "../scan/policy.js";
-
-function sevColor(c: ChalkInstance, s: Severity): string {
-  switch (s) {
-    case "CRITICAL":
-      return c.bgRed.white.bold(s);
-    case "HIGH":
-      return c.red.bold(s);
-    case "MEDIUM":
-      return c.yellow(s);
-    case "LOW":
-      return c.cyan(s);
-    case "INFO":
-      return c.blue(s);
-    default:
-      return c.green(s);
-  }
-}
 
 function scanTable(c: ChalkInstance, head: string[], color: boolean): Table.Table {
   return table(c, head, color, { wordWrap: true, colWidths: head.length === 4 ? [10, 28, 11, 70] : [] });
@@ -44,6 +27,7 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
   if (t.fingerprint.basis.length === 1 && t.fingerprint.basis[0] === "vendor-id") out.push(c.dim("  (the implementation rests on the vendor ID table alone)"));
   if (t.ikev2 !== null) out.push(`  IKEv2: ${t.ikev2.supported === null ? "unknown" : t.ikev2.supported ? "yes" : "no"} (${t.ikev2.answer})`);
   out.push(`  worst finding: ${sevColor(c, t.severity)}`);
+  if (t.findings.length > 0) out.push(findingsTable(t.findings, c, color));
   const mm = t.mainMode;
   out.push("", c.bold(`  Main Mode: ${mm.accepted.length} accepted, ${mm.rejectedCount + mm.dropped.length} refused${mm.dropped.length > 0 ? ` (${mm.dropped.length} silently)` : ""}, ${mm.unknown.length} unknown (no answer)`));
   if (mm.accepted.length > 0) {

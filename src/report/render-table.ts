@@ -3,6 +3,9 @@ import { Chalk, type ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import { stripVTControlCharacters } from "node:util";
 import type { Report } from "./model.js";
+import { checkTitle } from "../checks/index.js";
+import type { Finding } from "../checks/registry.js";
+import type { Severity } from "../data/ratings.js";
 
 const GROUP_DESC: Record<string, string> = {
   modp768: "768-bit MODP",
@@ -212,13 +215,34 @@ function renderSession(r: Report, c: ChalkInstance, color: boolean, out: string[
   }
   const d = r.dpd;
   if (d !== null) out.push("", `${c.bold("DPD:")} ${d.answered ? c.green(d.detail) : c.red(d.detail)}`);
-  if (r.findings.length > 0) {
-    out.push("", c.bold("Findings"));
-    const t = table(c, ["severity", "finding", "detail"], color);
-    for (const f of r.findings) t.push([f.severity === "high" ? c.red(f.severity.toUpperCase()) : f.severity.toUpperCase(), f.id, wrap(f.detail, 80)]);
-    out.push(t.toString());
+  if (r.findings.length > 0) out.push("", c.bold("Findings"), findingsTable(r.findings, c, color));
+}
+
+/** The findings' console form: severity, the check's title and id, the detail. */
+export function findingsTable(findings: readonly Finding[], c: ChalkInstance, color: boolean): string {
+  const t = table(c, ["severity", "finding", "detail"], color);
+  for (const f of findings) t.push([sevColor(c, f.severity), `${checkTitle(f.id)}\n${c.dim(f.id)}`, wrap(f.detail, 80)]);
+  return t.toString();
+}
+
+/** A severity word in its color (testssl.sh's palette). */
+export function sevColor(c: ChalkInstance, s: Severity): string {
+  switch (s) {
+    case "CRITICAL":
+      return c.bgRed.white.bold(s);
+    case "HIGH":
+      return c.red.bold(s);
+    case "MEDIUM":
+      return c.yellow(s);
+    case "LOW":
+      return c.cyan(s);
+    case "INFO":
+      return c.blue(s);
+    default:
+      return c.green(s);
   }
 }
+
 
 /** Breaks text into lines of at most `width` characters at spaces. */
 export function wrap(text: string, width: number): string {

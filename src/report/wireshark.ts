@@ -12,6 +12,7 @@
  * No comment lines: every line is a record.
  */
 import { isIP } from "node:net";
+import { AEAD_BY_TOKEN, ENCRYPTION_BY_TOKEN, HASH_BY_TOKEN } from "../data/algorithms.js";
 
 export interface IsakmpSaKeys {
   initiatorCookie: string;
@@ -37,35 +38,10 @@ export function ikev1DecryptionTable(sas: readonly IsakmpSaKeys[]): string {
   return sas.map((s) => `${s.initiatorCookie},${s.encryptionKey}\n`).join("");
 }
 
-/** Wireshark's names for ESP algorithms in its "ESP SAs" table. */
+/** Wireshark's names for ESP algorithms in its "ESP SAs" table (from the algorithm registry). */
 export function wiresharkEspAlgorithms(encryption: string | null, integrity: string | null): { enc: string; auth: string } {
-  const gcm = encryption !== null ? /^aes\d+gcm(8|12|16)$/.exec(encryption) : null;
-  const enc =
-    encryption === null || encryption === "null"
-      ? "NULL"
-      : encryption === "3des"
-        ? "TripleDES-CBC [RFC2451]"
-        : encryption === "des"
-          ? "DES-CBC [RFC2405]"
-          : gcm !== null
-            ? `AES-GCM with ${gcm[1]} octet ICV [RFC4106]`
-            : /^aes\d+ctr$/.test(encryption)
-              ? "AES-CTR [RFC3686]"
-              : /^aes\d+$/.test(encryption)
-                ? "AES-CBC [RFC3602]"
-                : /^cast/.test(encryption)
-                  ? "CAST5-CBC [RFC2144]"
-                  : /^blowfish/.test(encryption)
-                    ? "BLOWFISH-CBC [RFC2451]"
-                    : "NULL";
-  const auth: Record<string, string> = {
-    md5: "HMAC-MD5-96 [RFC2403]",
-    sha1: "HMAC-SHA-1-96 [RFC2404]",
-    sha256: "HMAC-SHA-256-128 [RFC4868]",
-    sha384: "HMAC-SHA-384-192 [RFC4868]",
-    sha512: "HMAC-SHA-512-256 [RFC4868]",
-  };
-  return { enc, auth: integrity === null ? "NULL" : (auth[integrity] ?? "NULL") };
+  const enc = encryption === null ? "NULL" : (ENCRYPTION_BY_TOKEN.get(encryption)?.wiresharkEsp ?? AEAD_BY_TOKEN.get(encryption)?.wiresharkEsp ?? "NULL");
+  return { enc, auth: integrity === null ? "NULL" : (HASH_BY_TOKEN.get(integrity)?.wiresharkEsp ?? "NULL") };
 }
 
 function espSaLine(src: string, dst: string, k: DirectionKeys, encryption: string | null, integrity: string | null): string {

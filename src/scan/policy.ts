@@ -12,6 +12,8 @@ import { UsageError } from "../errors.js";
 import type { CatalogueEntry } from "./catalogue.js";
 import { authToken } from "../config/ike.js";
 import type { RatedTransform, TargetScan } from "./scan.js";
+import type { Violation, TargetCheck, CheckReport } from "../report/check.js";
+export type { Violation, TargetCheck, CheckReport } from "../report/check.js";
 
 export interface Policy {
   description?: string;
@@ -104,28 +106,7 @@ export function requiredEntries(policy: Policy): CatalogueEntry[] {
   });
 }
 
-export interface Violation {
-  rule: string;
-  message: string;
-  /** Which exchange the violation comes from; null for rules about the target as a whole. */
-  mode: "main" | "aggressive" | null;
-}
 
-export interface TargetCheck {
-  target: TargetScan["target"];
-  compliant: boolean;
-  violations: Violation[];
-  passed: string[];
-  scan: TargetScan;
-}
-
-export interface CheckReport {
-  tool: { name: "ikeprobe"; version: string };
-  startedAt: string;
-  policy: Policy & { file: string };
-  targets: TargetCheck[];
-  exitCode: number;
-}
 
 function forbidden(t: RatedTransform, f: string): boolean {
   if (f.includes("-")) {

@@ -16,7 +16,10 @@ import type { Identification } from "../wire/payloads/identification.js";
 import { type CatalogueEntry, commonCatalogue } from "./catalogue.js";
 import { type Clock, type EliminationResult, Pacer, type PacingOptions, type ScanPeer, chunk, eliminate, realClock } from "./eliminate.js";
 import { AggressiveScanPeer, MainModeScanPeer, detectIkev2, observeBackoff } from "./peers.js";
-import { type BackoffMatch, matchBackoff } from "../data/backoff.js";
+import { matchBackoff } from "../data/backoff.js";
+import { SCAN_CHECKS, runChecks } from "../checks/index.js";
+import type { RatedTransform, ModeResult, TargetScan, ScanReport } from "../report/scan.js";
+export type { RatedTransform, ModeResult, TargetScan, ScanReport } from "../report/scan.js";
 
 export interface ScanOptions {
   targets: string[];
@@ -49,48 +52,7 @@ export interface ScanOptions {
   clock?: Clock;
 }
 
-export interface RatedTransform {
-  proposal: string;
-  auth: string;
-  encryption: string;
-  hash: string;
-  group: string;
-  severity: Severity;
-  reasons: string[];
-}
 
-export interface ModeResult {
-  accepted: RatedTransform[];
-  /** Never answered, and not explained as a silent refusal. */
-  unknown: { proposal: string; auth: string }[];
-  /** Refused silently: unanswered three times while the gateway answered a known-accepted offer before and after. */
-  dropped: { proposal: string; auth: string }[];
-  rejectedCount: number;
-  notifies: Record<string, number>;
-  malformed: { error: string; offered: number }[];
-  notes: string[];
-}
-
-export interface TargetScan {
-  target: { host: string; port: number; address: string | null; addresses: string[] };
-  status: "scanned" | "incomplete" | "no-answer" | "error";
-  error?: string;
-  mainMode: ModeResult;
-  aggressiveMode: (ModeResult & { groupsAnswered: string[] }) | null;
-  vendorIds: { hex: string; name?: string }[];
-  /** `basis`: what the guess rests on; ["vendor-id"] alone means the vendor ID table is the whole evidence. */
-  fingerprint: { implementation: string | null; evidence: string[]; basis: ("vendor-id" | "backoff")[] };
-  capabilities: { natT: string | null; dpd: boolean; xauth: boolean; fragmentation: boolean; ciscoUnity: boolean };
-  ikev2: { supported: boolean | null; answer: string } | null;
-  /** With --backoff: the gateway's re-sends of message 2, and the pattern they match. */
-  backoff: { intervals: number[]; packets: number; listenedSeconds: number; complete: boolean; match: BackoffMatch | null; note?: string } | null;
-  severity: Severity;
-  /** What the reader should know about how the target was scanned (e.g. which of a name's addresses). */
-  warnings: string[];
-  /** `halfOpenReleased`: accepted exchanges the gateway dropped at once on our refusable message 3. */
-  /** `livenessChecks`: known-accepted offers sent to tell a silent refusal from a limit. */
-  stats: { exchanges: number; packetsSent: number; packetsReceived: number; seconds: number; waitedSeconds: number; halfOpenReleased: number; livenessChecks: number };
-}
 
 /** A token bucket shared by every target: at most `rate` messages a second overall. */
 export class RateLimiter {
@@ -171,7 +133,6 @@ export function expandTargets(specs: string[]): string[] {
   return out;
 }
 
-
 export async function scanTarget(host: string, opts: ScanOptions, limiter: RateLimiter): Promise<TargetScan> {
   const t0 = Date.now();
   const result: TargetScan = {
@@ -185,6 +146,7 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     ikev2: null,
     backoff: null,
     severity: "OK",
+    findings: [],
     warnings: [],
     stats: { exchanges: 0, packetsSent: 0, packetsReceived: 0, seconds: 0, waitedSeconds: 0, halfOpenReleased: 0, livenessChecks: 0 },
   };
@@ -364,6 +326,11 @@ function summarize(c: TargetContext): void {
   const unknown = result.mainMode.unknown.length + (result.aggressiveMode?.unknown.length ?? 0);
   result.status = !answered ? "no-answer" : unknown > 0 || result.mainMode.malformed.length > 0 || signal?.aborted === true ? "incomplete" : "scanned";
   result.severity = [...result.mainMode.accepted, ...(result.aggressiveMode?.accepted ?? [])].reduce<Severity>((s, t) => worst(s, t.severity), "OK");
+  const accepted = [
+    ...result.mainMode.accepted.map((t) => ({ ...t, mode: "main" as const })),
+    ...(result.aggressiveMode?.accepted ?? []).map((t) => ({ ...t, mode: "aggressive" as const })),
+  ];
+  result.findings = runChecks(SCAN_CHECKS, { accepted });
 }
 
 /** A best guess at the implementation from its vendor IDs, with the evidence. */
@@ -383,14 +350,6 @@ function fingerprint(products: string[], names: string[], r: TargetScan): Target
   }
   if (b !== null && b.strength === "strong") return { implementation: `${b.implementation} (by back-off)`, evidence: [...backoffEvidence, ...(names.length > 0 ? [`vendor IDs: ${names.filter((n) => n !== "").join(", ") || "unknown ones only"}`] : [])], basis: ["backoff"] };
   return { implementation: null, evidence: [...(names.length > 0 ? [`vendor IDs: ${names.filter((n) => n !== "").join(", ") || "unknown ones only"}`] : []), ...backoffEvidence], basis: [] };
-}
-
-export interface ScanReport {
-  tool: { name: "ikeprobe"; version: string };
-  startedAt: string;
-  catalogue: { name: string; transforms: number };
-  targets: TargetScan[];
-  exitCode: number;
 }
 
 export async function runScan(opts: ScanOptions, version: string): Promise<ScanReport> {

@@ -80,7 +80,7 @@ describe("Aggressive Mode, --diagnose, XAUTH and DPD against a real strongSwan",
     assert.equal(j.phase1.aggressive.hashExposed, true);
     assert.equal(j.phase1.aggressive.message3, "encrypted");
     assert.equal(j.findings[0].id, "aggressive-mode-psk-hash");
-    assert.equal(j.findings[0].severity, "high");
+    assert.equal(j.findings[0].severity, "HIGH");
     const line = during.split("\n").find((l) => l.includes(`${j.phase1.cookies.initiator}_i`));
     assert.ok(line, `gateway lists our cookies:\n${during}`);
     assert.match(line, /ESTABLISHED, IKEv1/);
