@@ -11,6 +11,8 @@ import { ensureTool, measure, report } from "./lib.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const bin = new URL("../bin/ikeprobe.js", import.meta.url).pathname;
+/** Another build to compare with in the same run (alternated), e.g. the previous commit's: BENCH_BASELINE_BIN=/tmp/base/bin/ikeprobe.js. */
+const baseline = process.env.BENCH_BASELINE_BIN;
 ensureTool("ike-scan", "ike-scan");
 
 // ike-scan stops after message 2 and leaves a half-open SA each time: lift charon's per-peer limit
@@ -30,10 +32,18 @@ try {
         argv: lab.clientExec([process.execPath, bin, lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--psk-file", psk, "--json"]),
         check: (o, c) => c === 0 && o.includes('"status": "authenticated"'),
       },
+      ...(baseline !== undefined
+        ? {
+            "baseline build, same probe": {
+              argv: lab.clientExec([process.execPath, baseline, lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--psk-file", psk, "--json"]),
+              check: (o: string, c: number | null) => c === 0 && o.includes('"status": "authenticated"'),
+            },
+          }
+        : {}),
     },
     RUNS,
   );
-  report(times, ["node -e 0", "ike-scan -M"]);
+  report(times, ["node -e 0", "ike-scan -M", ...(baseline !== undefined ? ["baseline build, same probe"] : [])]);
 } finally {
   await lab.stop();
 }

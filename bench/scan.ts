@@ -22,8 +22,8 @@ try {
 
   // ikeprobe, with the default packet size (no fragmentation) and with 9000-byte packets (jumbo
   // frames, or fragmentation: up to 255 transforms per message).
-  const ours = (extra: string[]) => {
-    const argv = lab.clientExec([process.execPath, bin, "scan", lab.gwAddr, "--catalogue", "full", "--json", ...extra]);
+  const ours = (extra: string[], which = bin) => {
+    const argv = lab.clientExec([process.execPath, which, "scan", lab.gwAddr, "--catalogue", "full", "--json", ...extra]);
     const t0 = process.hrtime.bigint();
     const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", timeout: 900_000 });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -34,6 +34,21 @@ try {
   };
   const def = ours([]);
   const jumbo = ours(["--max-packet", "9000"]);
+  // Another build (BENCH_BASELINE_BIN), alternated with this one, medians of 5 (half-open SAs
+  // expire between runs: strongSwan's 30 s).
+  const baseline = process.env.BENCH_BASELINE_BIN;
+  if (baseline !== undefined) {
+    const mine: number[] = [];
+    const theirs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await new Promise((res) => setTimeout(res, 31_000));
+      theirs.push(ours([], baseline).seconds);
+      await new Promise((res) => setTimeout(res, 31_000));
+      mine.push(ours([]).seconds);
+    }
+    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    console.log(`scan --catalogue full, this build vs the baseline build, alternated, medians of 5: ${med(mine).toFixed(2)} s vs ${med(theirs).toFixed(2)} s (${(med(mine) / med(theirs)).toFixed(2)}x)`);
+  }
 
   // The ike-scan loop, one transform per run, bounded in time. The lab gateway still holds our
   // scan's half-open SAs for up to 30 s: let them expire first, so the loop starts clean.

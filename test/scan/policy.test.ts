@@ -34,6 +34,7 @@ function target(accepted: string[], extra: Partial<TargetScan> = {}): TargetScan
     ikev2: null,
     backoff: null,
     severity: "OK",
+    findings: [],
     warnings: [],
     stats: { exchanges: 1, packetsSent: 1, packetsReceived: 1, seconds: 1, waitedSeconds: 0, halfOpenReleased: 0, livenessChecks: 0 },
     ...extra,
