@@ -14,8 +14,8 @@ export default tseslint.config(
     },
   },
   {
-    // The shim is CommonJS (bin/package.json) so that start-up skips the ESM loader.
-    files: ["bin/**/*.js"],
+    // The shim (bin/package.json) and the floor benchmark are CommonJS, so that start-up skips the ESM loader.
+    files: ["bin/**/*.js", "bench/**/*.cjs"],
     languageOptions: { sourceType: "commonjs", globals: { require: "readonly", __dirname: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

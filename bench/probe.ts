@@ -11,6 +11,7 @@ import { ensureTool, measure, report } from "./lib.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const bin = new URL("../bin/ikeprobe.js", import.meta.url).pathname;
+const floor = new URL("./floor.cjs", import.meta.url).pathname;
 /** Another build to compare with in the same run (alternated), e.g. the previous commit's: BENCH_BASELINE_BIN=/tmp/base/bin/ikeprobe.js. */
 const baseline = process.env.BENCH_BASELINE_BIN;
 ensureTool("ike-scan", "ike-scan");
@@ -27,6 +28,7 @@ try {
   const times = measure(
     {
       "node -e 0": { argv: lab.clientExec([process.execPath, "-e", "0"]), check: (_o, c) => c === 0 },
+      "floor (bench/floor.cjs: MM1-MM6 + DELETE)": { argv: lab.clientExec([process.execPath, floor, lab.gwAddr, psk]), check: (_o, c) => c === 0 },
       "ike-scan -M": { argv: lab.clientExec(["ike-scan", "-M", "--sport=0", "--trans=7/256,4,1,14", lab.gwAddr]), check: (o) => o.includes("1 returned handshake") },
       "ikeprobe probe (MM1-MM6 + DELETE)": {
         argv: lab.clientExec([process.execPath, bin, lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--psk-file", psk, "--json"]),
@@ -43,7 +45,7 @@ try {
     },
     RUNS,
   );
-  report(times, ["node -e 0", "ike-scan -M", ...(baseline !== undefined ? ["baseline build, same probe"] : [])]);
+  report(times, ["node -e 0", "ike-scan -M", "floor (bench/floor.cjs: MM1-MM6 + DELETE)", ...(baseline !== undefined ? ["baseline build, same probe"] : [])]);
 } finally {
   await lab.stop();
 }
