@@ -92,8 +92,8 @@ async function deleteAll(s: ProbeState, sa: IsakmpSa, transport: IkeTransport, f
     children.length > 0
       ? `sent encrypted DELETEs for ${children.length} IPsec SA(s) (SPIs ${s.childSasDeleted.join(", ")}) and then for the ISAKMP SA`
       : "sent an encrypted Informational DELETE for the ISAKMP SA";
-  // Informationals that arrive in the last moments are still read before the socket closes.
-  await new Promise((res) => setTimeout(res, 20));
+  // No wait after it: transport.send resolves on the socket's send callback, when the DELETE has
+  // left; gateways do not answer a DELETE.
 }
 
 /**

@@ -15,10 +15,20 @@ export const XAUTH_METHODS = new Set([65001, 65002, 65003, 65004, 65005, 65006, 
 /** Our nonce when the point of the exchange is the gateway's hash (hashcat-friendly, see crack/hash-file.ts). */
 export const CAPTURE_NONCE_LENGTH = 20;
 
-/** The least time we listen after the last Quick Mode for the gateway's reaction (e.g. a DELETE). */
-const SETTLE_MIN_MS = 50;
+/**
+ * The least time we listen for a gateway's reaction to our last message (a DELETE after Quick Mode
+ * message 3, a refusal of Aggressive Mode message 3): the gateway's own work before it answers
+ * (installing the SA in the kernel, checking HASH_I), which a round trip measured on an idle
+ * exchange does not include. strongSwan's DELETE of an SA it could not install came 1 to 3 ms after
+ * our message 3 here; 10 ms leaves room for a slower gateway's install on a near path.
+ */
+const SETTLE_MIN_MS = 10;
 
-/** How long to listen for a gateway's reaction that would come about a round trip later: 3 round trips, at least SETTLE_MIN_MS, at most the timeout. */
+/**
+ * How long to listen for a gateway's reaction that comes a round trip and its processing later:
+ * 3 of the slowest round trips measured on this exchange (the path and the gateway's pace), at
+ * least SETTLE_MIN_MS, at most the timeout. A 200 ms path waits 600 ms; the lab's 1 ms path 10 ms.
+ */
 export function settleMs(rttMs: number, timeoutMs: number): number {
   return Math.min(Math.max(SETTLE_MIN_MS, 3 * rttMs), timeoutMs);
 }
