@@ -3,12 +3,12 @@
  * part that reads process.env, writes stdout/stderr or sets the exit code. Data goes to stdout;
  * progress and diagnostics to stderr; `--json` stdout is pure JSON.
  */
-import yargs from "yargs";
-import { hideBin } from "yargs/helpers";
+import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
 import { ExitCode } from "../report/model.js";
 import { type CrackArgs, crackOptions, runCrackCommand } from "./commands/psk-crack.js";
-import { type ProbeArgs, probeOptions, runProbeCommand } from "./commands/probe.js";
+import { PROBE_OPTIONS, type ProbeArgs, probeOptions, runProbeCommand } from "./commands/probe.js";
+import { FAMILY_OPTIONS, fastParse } from "./options.js";
 import { type ScanArgs, runScanCommand, scanOptions } from "./commands/scan.js";
 import { checkOptions, runCheckCommand } from "./commands/check.js";
 import { EXIT_CODES, type IO, helpWidth, reportError } from "./io.js";
@@ -16,62 +16,14 @@ import { EXIT_CODES, type IO, helpWidth, reportError } from "./io.js";
 export { buildProbeOptions } from "./commands/probe.js";
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
-export async function main(argv: string[] = hideBin(process.argv), io?: Partial<IO>): Promise<number> {
+export async function main(argv: string[] = process.argv.slice(2), io?: Partial<IO>): Promise<number> {
   const fullIo: IO = {
     stdout: io?.stdout ?? ((s) => void process.stdout.write(s)),
     stderr: io?.stderr ?? ((s) => void process.stderr.write(s)),
     env: io?.env ?? process.env,
     isTTY: io?.isTTY ?? Boolean(process.stdout.isTTY),
   };
-  let code: number = ExitCode.OK;
   let jsonMode = argv.includes("--json");
-  const parser = yargs(argv)
-    .scriptName("ikeprobe")
-    .usage("$0 [probe] <host> [options]\n\nOffers IKEv1 Phase 1 transform sets to a gateway (Main Mode), completes the identity exchange with a pre-shared key, and reports what the gateway accepted.")
-    .command(["probe <host>", "$0 <host>"], "probe a gateway (the default command)", probeOptions, async (a) => {
-      jsonMode = a.json;
-      code = await runProbeCommand(a as unknown as ProbeArgs, fullIo);
-    })
-    .command("scan [hosts..]", "every Phase 1 transform the gateway(s) accept, rated, in a handful of exchanges", (y) => scanOptions(y, false), async (a) => {
-      jsonMode = a.json;
-      code = await runScanCommand(a as unknown as ScanArgs, fullIo);
-    })
-    .command(
-      "check [hosts..]",
-      "scan and hold the gateway(s) to a policy; exit 1 when one does not comply",
-      checkOptions,
-      async (a) => {
-        jsonMode = a.json;
-        code = await runCheckCommand(a as unknown as ScanArgs, fullIo);
-      },
-    )
-    .command(
-      "psk-crack <file>",
-      "test candidate PSKs offline against Aggressive Mode hashes saved with --save-hash (psk-crack format; MD5, SHA1, SHA-2)",
-      crackOptions,
-      async (a) => {
-        jsonMode = a.json;
-        code = await runCrackCommand(a as unknown as CrackArgs, fullIo);
-      },
-    )
-    .example("$0 198.18.1.1 --ike aes256-sha256-modp2048 --ike 3des-sha1-modp1024 --psk-file psk.txt --id fqdn:client.example", "test two offers and the PSK")
-    .example("$0 scan 198.18.1.1 --catalogue full --aggressive", "everything the gateway accepts, rated")
-    .example("$0 check 198.18.1.1 --policy examples/policies/strict-modern.json --junit report.xml", "CI: pass or fail against a policy")
-    .example("$0 probe 198.18.1.1 --ike aes256-sha256-modp2048 --json", "JSON report on stdout")
-    .example("$0 GW --psk-file psk.txt --esp aes256-sha256-modp2048 --esp aes128-sha1 --local-ts 203.0.113.0/24 --remote-ts 198.51.100.0/24", "test Quick Mode proposals for that traffic")
-    .example("$0 GW --aggressive --id fqdn:vpn.example --save-hash gw.hash && $0 psk-crack gw.hash --wordlist words.txt", "audit: is the Aggressive Mode PSK in a word list?")
-    .epilogue(`${EXIT_CODES}\n\nThe PSK never appears in output, JSON, key files or captures (psk-crack prints the key it finds, unless --redact).`)
-    .strict()
-    .demandCommand(1, "give the gateway's address, e.g. ikeprobe 198.18.1.1")
-    .help()
-    .alias("h", "help")
-    .version(false)
-    .option("version", { type: "boolean", describe: "show the version" })
-    .wrap(helpWidth(fullIo))
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
-    });
   if (argv.includes("--version")) {
     const { VERSION } = await import("../probe.js");
     fullIo.stdout(`${VERSION}\n`);
@@ -93,15 +45,13 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
     if (first !== "scan" && first !== "check" && first !== "psk-crack" && !argv.some((a) => !a.startsWith("-") && a !== "probe") && !argv.some((a) => a === "--help" || a === "-h")) {
       throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
     }
-    let helpShown = false;
-    await parser.parseAsync(argv, {}, (err, _argv, output) => {
-      if (output && !err) {
-        helpShown = true;
-        fullIo.stdout(`${output}\n`);
-      }
-    });
-    if (helpShown) return ExitCode.OK;
-    return code;
+    // A well-formed probe command line skips yargs (and its start-up); anything else is yargs'.
+    const fast = fullIo.env.IKEPROBE_NO_FAST_PATH === undefined ? fastProbeArgs(argv) : undefined;
+    if (fast !== undefined) {
+      jsonMode = fast.json;
+      return await runProbeCommand(fast, fullIo);
+    }
+    return await runWithYargs(argv, fullIo, (json) => (jsonMode = json));
   } catch (e) {
     return reportError(e, fullIo, jsonMode);
   } finally {
@@ -109,3 +59,60 @@ export async function main(argv: string[] = hideBin(process.argv), io?: Partial<
   }
 }
 
+/** The probe command's arguments as yargs would give them, or undefined for yargs to parse. */
+export function fastProbeArgs(argv: readonly string[]): ProbeArgs | undefined {
+  const first = argv.find((a) => !a.startsWith("-"));
+  if (first === "scan" || first === "check" || first === "psk-crack" || argv.includes("--help") || argv.includes("-h")) return undefined;
+  return fastParse(argv, { ...FAMILY_OPTIONS, ...PROBE_OPTIONS }) as ProbeArgs | undefined;
+}
+
+/** Every command through yargs: help, usage errors, the other commands. */
+async function runWithYargs(argv: string[], fullIo: IO, setJson: (json: boolean) => void): Promise<number> {
+  const { default: yargs } = await import("yargs");
+  let code: number = ExitCode.OK;
+  const parser = yargs(argv)
+    .scriptName("ikeprobe")
+    .usage("$0 [probe] <host> [options]\n\nOffers IKEv1 Phase 1 transform sets to a gateway (Main Mode), completes the identity exchange with a pre-shared key, and reports what the gateway accepted.")
+    .command(["probe <host>", "$0 <host>"], "probe a gateway (the default command)", probeOptions, async (a) => {
+      setJson(a.json);
+      code = await runProbeCommand(a as unknown as ProbeArgs, fullIo);
+    })
+    .command("scan [hosts..]", "every Phase 1 transform the gateway(s) accept, rated, in a handful of exchanges", (y: Argv) => scanOptions(y, false), async (a) => {
+      setJson(a.json);
+      code = await runScanCommand(a as unknown as ScanArgs, fullIo);
+    })
+    .command("check [hosts..]", "scan and hold the gateway(s) to a policy; exit 1 when one does not comply", checkOptions, async (a) => {
+      setJson(a.json);
+      code = await runCheckCommand(a as unknown as ScanArgs, fullIo);
+    })
+    .command("psk-crack <file>", "test candidate PSKs offline against Aggressive Mode hashes saved with --save-hash (psk-crack format; MD5, SHA1, SHA-2)", crackOptions, async (a) => {
+      setJson(a.json);
+      code = await runCrackCommand(a as unknown as CrackArgs, fullIo);
+    })
+    .example("$0 198.18.1.1 --ike aes256-sha256-modp2048 --ike 3des-sha1-modp1024 --psk-file psk.txt --id fqdn:client.example", "test two offers and the PSK")
+    .example("$0 scan 198.18.1.1 --catalogue full --aggressive", "everything the gateway accepts, rated")
+    .example("$0 check 198.18.1.1 --policy examples/policies/strict-modern.json --junit report.xml", "CI: pass or fail against a policy")
+    .example("$0 probe 198.18.1.1 --ike aes256-sha256-modp2048 --json", "JSON report on stdout")
+    .example("$0 GW --psk-file psk.txt --esp aes256-sha256-modp2048 --esp aes128-sha1 --local-ts 203.0.113.0/24 --remote-ts 198.51.100.0/24", "test Quick Mode proposals for that traffic")
+    .example("$0 GW --aggressive --id fqdn:vpn.example --save-hash gw.hash && $0 psk-crack gw.hash --wordlist words.txt", "audit: is the Aggressive Mode PSK in a word list?")
+    .epilogue(`${EXIT_CODES}\n\nThe PSK never appears in output, JSON, key files or captures (psk-crack prints the key it finds, unless --redact).`)
+    .strict()
+    .demandCommand(1, "give the gateway's address, e.g. ikeprobe 198.18.1.1")
+    .help()
+    .alias("h", "help")
+    .version(false)
+    .option("version", { type: "boolean", describe: "show the version" })
+    .wrap(helpWidth(fullIo))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  let helpShown = false;
+  await parser.parseAsync(argv, {}, (err, _argv, output) => {
+    if (output && !err) {
+      helpShown = true;
+      fullIo.stdout(`${output}\n`);
+    }
+  });
+  return helpShown ? ExitCode.OK : code;
+}

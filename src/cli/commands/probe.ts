@@ -10,6 +10,7 @@ import type { ProbeArtifacts, ProbeOptions } from "../../probe.js";
 import { fileSink, writeSecretFile } from "../files.js";
 import { type IO, family, familyOptions, firstLine, intOption, loadVendorIds, useColor, withSpinner } from "../io.js";
 import { runDiagnoseCommand } from "./diagnose.js";
+import { type OptionSpec, withOptions } from "../options.js";
 
 export interface ProbeArgs {
   host: string;
@@ -52,44 +53,47 @@ export interface ProbeArgs {
   ipv6: boolean;
 }
 
+/** Every option of the probe command, for yargs and for the fast path alike (cli/options.ts). */
+export const PROBE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  ike: { type: "string", array: true, describe: "Phase 1 transform set(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (repeatable; several algorithms of one kind expand to every combination)" },
+  trans: { type: "string", array: true, describe: "Phase 1 transform in ike-scan's numeric form enc[/bits],hash,auth,group, e.g. 7/256,4,1,14 = aes256-sha256-modp2048 with PSK (repeatable)" },
+  auth: { type: "string", default: "psk", choices: Object.keys(AUTH_TOKENS), describe: "authentication method offered with --ike" },
+  lifetime: { type: "string", default: "8h", describe: "Phase 1 lifetime offered (e.g. 8h, 30m, 3600)" },
+  "psk-file": { type: "string", describe: "file holding the pre-shared key (first line); or set IKEPROBE_PSK" },
+  psk: { type: "string", describe: "the pre-shared key itself (discouraged: visible in the process list)" },
+  id: { type: "string", array: true, describe: "our identity TYPE:VALUE, TYPE one of ipv4, ipv6, fqdn, user-fqdn, keyid (default: our IP address); repeatable with --diagnose" },
+  diagnose: { type: "boolean", default: false, describe: "explain a failing identity exchange step by step: tries each --id and each PSK in --psk-file (one per line), and with --aggressive tests them against the gateway's Aggressive Mode hash" },
+  pace: { type: "number", default: 1, describe: "--diagnose: seconds between its probes" },
+  "nat-t": { type: "string", default: "auto", choices: ["auto", "force", "off"] as const, describe: "NAT-Traversal: float to UDP 4500 when a NAT is detected (auto), always (force), never (off)" },
+  port: { type: "number", default: 500, describe: "gateway UDP port" },
+  "source-port": { type: "number", default: 0, describe: "our UDP source port (0 = ephemeral; 500 needs root)" },
+  timeout: { type: "number", default: 5, describe: "seconds to wait for each answer, retransmissions included" },
+  retries: { type: "number", default: 2, describe: "retransmissions of each message before giving up" },
+  json: { type: "boolean", default: false, describe: "print one JSON document on stdout instead of tables" },
+  color: { type: "boolean", default: true, describe: "color the tables (--no-color or NO_COLOR turns it off)" },
+  "show-keys": { type: "boolean", default: false, describe: "include the Phase 1 keys (SKEYID family, encryption key) in the report" },
+  keys: { type: "string", describe: "write the ISAKMP SA's key as Wireshark's ikev1_decryption_table file (a profile's file as is; each line also works as -o uat:ikev1_decryption_table:LINE)" },
+  "esp-keys": { type: "string", describe: "write the ESP SAs' keys (both directions) as Wireshark's esp_sa file, for decrypting captured ESP" },
+  pcap: { type: "string", describe: "write every packet sent and received to this pcap file" },
+  esp: { type: "string", array: true, describe: "Quick Mode ESP proposal(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (PFS), aes128-sha1, aes128gcm16, null-sha256 (repeatable; each in its own Quick Mode)" },
+  ah: { type: "string", array: true, describe: "Quick Mode AH proposal(s), e.g. sha256 (repeatable)" },
+  "esp-lifetime": { type: "string", default: "1h", describe: "IPsec SA lifetime offered: time, optionally /kilobytes (e.g. 1h, 8h/4000000)" },
+  mode: { type: "string", default: "tunnel", choices: ["tunnel", "transport"] as const, describe: "IPsec mode offered in Quick Mode" },
+  "local-ts": { type: "string", describe: "our traffic selector (proxy ID): subnet, address or range, optionally [proto/port], e.g. 203.0.113.0/24[tcp/443]" },
+  "remote-ts": { type: "string", describe: "the gateway's traffic selector, e.g. 198.51.100.0/24" },
+  "vendor-ids": { type: "string", describe: "file of more vendor IDs to name: HEX[*] NAME per line (* = prefix)" },
+  aggressive: { type: "boolean", default: false, describe: "Aggressive Mode instead of Main Mode: our ID goes in message 1 and the gateway picks the PSK by it; without a PSK, reports the gateway's exposed hash" },
+  "am3-clear": { type: "boolean", default: false, describe: "Aggressive Mode: send message 3 (HASH_I) unencrypted, for gateways that expect it so" },
+  "save-hash": { type: "string", describe: "Aggressive Mode: write the gateway's HASH_R and its inputs to this file in psk-crack format (for ikeprobe psk-crack and psk-crack; hashcat 5300/5400 loads lines of groups under 2048 bits, see the finding)" },
+  "xauth-user": { type: "string", describe: "answer the gateway's XAUTH request with this user name (with --xauth-password-file)" },
+  "xauth-password-file": { type: "string", describe: "file holding the XAUTH password (first line); or set IKEPROBE_XAUTH_PASSWORD" },
+  "mode-config": { type: "boolean", default: false, describe: "ask for Mode-Config attributes (address, DNS, domain, banner, split networks) after Phase 1; done anyway after XAUTH" },
+  dpd: { type: "boolean", default: false, describe: "after Phase 1, send a Dead Peer Detection R-U-THERE and report the gateway's R-U-THERE-ACK and round trip" },
+  hold: { type: "number", default: 0, describe: "keep the authenticated SA up this many seconds before deleting it (Ctrl-C ends the hold and still cleans up)" },
+};
+
 export function probeOptions(y: Argv): Argv<ProbeArgs> {
-  return familyOptions(y)
-    .positional("host", { describe: "gateway address or name", type: "string", demandOption: true })
-    .option("ike", { type: "string", array: true, describe: "Phase 1 transform set(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (repeatable; several algorithms of one kind expand to every combination)" })
-    .option("trans", { type: "string", array: true, describe: "Phase 1 transform in ike-scan's numeric form enc[/bits],hash,auth,group, e.g. 7/256,4,1,14 = aes256-sha256-modp2048 with PSK (repeatable)" })
-    .option("auth", { type: "string", default: "psk", choices: Object.keys(AUTH_TOKENS), describe: "authentication method offered with --ike" })
-    .option("lifetime", { type: "string", default: "8h", describe: "Phase 1 lifetime offered (e.g. 8h, 30m, 3600)" })
-    .option("psk-file", { type: "string", describe: "file holding the pre-shared key (first line); or set IKEPROBE_PSK" })
-    .option("psk", { type: "string", describe: "the pre-shared key itself (discouraged: visible in the process list)" })
-    .option("id", { type: "string", array: true, describe: "our identity TYPE:VALUE, TYPE one of ipv4, ipv6, fqdn, user-fqdn, keyid (default: our IP address); repeatable with --diagnose" })
-    .option("diagnose", { type: "boolean", default: false, describe: "explain a failing identity exchange step by step: tries each --id and each PSK in --psk-file (one per line), and with --aggressive tests them against the gateway's Aggressive Mode hash" })
-    .option("pace", { type: "number", default: 1, describe: "--diagnose: seconds between its probes" })
-    .option("nat-t", { type: "string", default: "auto", choices: ["auto", "force", "off"] as const, describe: "NAT-Traversal: float to UDP 4500 when a NAT is detected (auto), always (force), never (off)" })
-    .option("port", { type: "number", default: 500, describe: "gateway UDP port" })
-    .option("source-port", { type: "number", default: 0, describe: "our UDP source port (0 = ephemeral; 500 needs root)" })
-    .option("timeout", { type: "number", default: 5, describe: "seconds to wait for each answer, retransmissions included" })
-    .option("retries", { type: "number", default: 2, describe: "retransmissions of each message before giving up" })
-    .option("json", { type: "boolean", default: false, describe: "print one JSON document on stdout instead of tables" })
-    .option("color", { type: "boolean", default: true, describe: "color the tables (--no-color or NO_COLOR turns it off)" })
-    .option("show-keys", { type: "boolean", default: false, describe: "include the Phase 1 keys (SKEYID family, encryption key) in the report" })
-    .option("keys", { type: "string", describe: "write the ISAKMP SA's key as Wireshark's ikev1_decryption_table file (a profile's file as is; each line also works as -o uat:ikev1_decryption_table:LINE)" })
-    .option("esp-keys", { type: "string", describe: "write the ESP SAs' keys (both directions) as Wireshark's esp_sa file, for decrypting captured ESP" })
-    .option("pcap", { type: "string", describe: "write every packet sent and received to this pcap file" })
-    .option("esp", { type: "string", array: true, describe: "Quick Mode ESP proposal(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (PFS), aes128-sha1, aes128gcm16, null-sha256 (repeatable; each in its own Quick Mode)" })
-    .option("ah", { type: "string", array: true, describe: "Quick Mode AH proposal(s), e.g. sha256 (repeatable)" })
-    .option("esp-lifetime", { type: "string", default: "1h", describe: "IPsec SA lifetime offered: time, optionally /kilobytes (e.g. 1h, 8h/4000000)" })
-    .option("mode", { type: "string", default: "tunnel", choices: ["tunnel", "transport"] as const, describe: "IPsec mode offered in Quick Mode" })
-    .option("local-ts", { type: "string", describe: "our traffic selector (proxy ID): subnet, address or range, optionally [proto/port], e.g. 203.0.113.0/24[tcp/443]" })
-    .option("remote-ts", { type: "string", describe: "the gateway's traffic selector, e.g. 198.51.100.0/24" })
-    .option("vendor-ids", { type: "string", describe: "file of more vendor IDs to name: HEX[*] NAME per line (* = prefix)" })
-    .option("aggressive", { type: "boolean", default: false, describe: "Aggressive Mode instead of Main Mode: our ID goes in message 1 and the gateway picks the PSK by it; without a PSK, reports the gateway's exposed hash" })
-    .option("am3-clear", { type: "boolean", default: false, describe: "Aggressive Mode: send message 3 (HASH_I) unencrypted, for gateways that expect it so" })
-    .option("save-hash", { type: "string", describe: "Aggressive Mode: write the gateway's HASH_R and its inputs to this file in psk-crack format (for ikeprobe psk-crack and psk-crack; hashcat 5300/5400 loads lines of groups under 2048 bits, see the finding)" })
-    .option("xauth-user", { type: "string", describe: "answer the gateway's XAUTH request with this user name (with --xauth-password-file)" })
-    .option("xauth-password-file", { type: "string", describe: "file holding the XAUTH password (first line); or set IKEPROBE_XAUTH_PASSWORD" })
-    .option("mode-config", { type: "boolean", default: false, describe: "ask for Mode-Config attributes (address, DNS, domain, banner, split networks) after Phase 1; done anyway after XAUTH" })
-    .option("dpd", { type: "boolean", default: false, describe: "after Phase 1, send a Dead Peer Detection R-U-THERE and report the gateway's R-U-THERE-ACK and round trip" })
-    .option("hold", { type: "number", default: 0, describe: "keep the authenticated SA up this many seconds before deleting it (Ctrl-C ends the hold and still cleans up)" }) as unknown as Argv<ProbeArgs>;
+  return withOptions(familyOptions(y).positional("host", { describe: "gateway address or name", type: "string", demandOption: true }), PROBE_OPTIONS) as unknown as Argv<ProbeArgs>;
 }
 
 export function readPsk(a: ProbeArgs, io: IO): Buffer | undefined {

@@ -1,0 +1,70 @@
+/**
+ * Command options as data: one table per command gives yargs its options, and gives the fast path
+ * (a well-formed probe command line parsed without loading yargs) the same names, types, defaults
+ * and choices. Anything the fast path does not recognise exactly goes to yargs, which then reports
+ * it as it always did.
+ */
+import type { Argv, Options } from "yargs";
+
+export type OptionSpec = Options & { type: "string" | "number" | "boolean" };
+
+export function withOptions<T>(y: Argv<T>, specs: Readonly<Record<string, OptionSpec>>): Argv<T> {
+  let out: Argv<T> = y;
+  for (const [name, spec] of Object.entries(specs)) out = out.option(name, spec) as unknown as Argv<T>;
+  return out;
+}
+
+/** -4/-6 (io.ts's familyOptions), for the fast path. */
+export const FAMILY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  ipv4: { alias: "4", type: "boolean", default: false, describe: "resolve host names to IPv4 addresses only" },
+  ipv6: { alias: "6", type: "boolean", default: false, describe: "resolve host names to IPv6 addresses only" },
+};
+
+const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)$/;
+
+/**
+ * `ikeprobe [probe] HOST --opt value ...` with only known options, each value present, numbers
+ * that are numbers, choices among their choices, no option given twice unless it is an array: the
+ * arguments as yargs would give them (defaults included). Anything else: undefined (ask yargs).
+ */
+export function fastParse(argv: readonly string[], specs: Readonly<Record<string, OptionSpec>>): Record<string, unknown> | undefined {
+  const byFlag = new Map<string, [string, OptionSpec]>();
+  for (const [name, spec] of Object.entries(specs)) {
+    byFlag.set(`--${name}`, [name, spec]);
+    if (typeof spec.alias === "string") byFlag.set(spec.alias.length === 1 ? `-${spec.alias}` : `--${spec.alias}`, [name, spec]);
+  }
+  const out: Record<string, unknown> = {};
+  const seen = new Set<string>();
+  let host: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const tok = argv[i]!;
+    if (!tok.startsWith("-")) {
+      if (host === undefined && tok === "probe" && i === 0) continue;
+      if (host !== undefined) return undefined;
+      host = tok;
+      continue;
+    }
+    const negated = tok.startsWith("--no-") ? byFlag.get(`--${tok.slice(5)}`) : undefined;
+    const hit = byFlag.get(tok) ?? negated;
+    if (hit === undefined) return undefined;
+    const [name, spec] = hit;
+    if (seen.has(name) && spec.array !== true) return undefined;
+    seen.add(name);
+    if (spec.type === "boolean") {
+      // yargs would read a following true/false as the flag's value: leave that to it.
+      if (argv[i + 1] === "true" || argv[i + 1] === "false") return undefined;
+      out[name] = negated === undefined;
+      continue;
+    }
+    if (negated !== undefined) return undefined;
+    const v = argv[++i];
+    if (v === undefined || v.startsWith("-")) return undefined;
+    if (spec.choices !== undefined && !(spec.choices as readonly string[]).includes(v)) return undefined;
+    if (spec.type === "number" && !NUMBER.test(v)) return undefined;
+    const value = spec.type === "number" ? Number(v) : v;
+    out[name] = spec.array === true ? [...((out[name] as unknown[] | undefined) ?? []), value] : value;
+  }
+  if (host === undefined || host === "" || NUMBER.test(host)) return undefined;
+  for (const [name, spec] of Object.entries(specs)) if (!(name in out) && spec.default !== undefined) out[name] = spec.default;
+  return { ...out, host };
+}

@@ -1,0 +1,65 @@
+/**
+ * The probe command's fast path (no yargs for a well-formed command line) must give exactly what
+ * yargs gives: the same arguments for every option, and yargs for everything else (so its errors).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import yargs from "yargs";
+import { PROBE_OPTIONS, probeOptions } from "../../src/cli/commands/probe.ts";
+import { fastProbeArgs } from "../../src/cli/main.ts";
+import { FAMILY_OPTIONS } from "../../src/cli/options.ts";
+import { runCli } from "../helpers/cli.ts";
+
+/** What yargs makes of a probe command line, restricted to the options' own names. */
+async function viaYargs(argv: string[]): Promise<Record<string, unknown>> {
+  const a = (await yargs(argv).command(["probe <host>", "$0 <host>"], "", probeOptions).strict().exitProcess(false).fail((m, e) => { throw e ?? new Error(m); }).parseAsync()) as Record<string, unknown>;
+  const keys = ["host", ...Object.keys(FAMILY_OPTIONS), ...Object.keys(PROBE_OPTIONS)];
+  return Object.fromEntries(keys.filter((k) => a[k] !== undefined).map((k) => [k, a[k]]));
+}
+
+const WELL_FORMED: string[][] = [
+  ["198.18.1.1"],
+  ["probe", "gw.example", "--ike", "aes256-sha256-modp2048", "--ike", "3des-sha1-modp1024", "--psk-file", "psk.txt", "--json"],
+  ["198.18.1.1", "--trans", "7/256,4,1,14", "--auth", "xauth-psk", "--lifetime", "30m", "--id", "fqdn:a.example", "--nat-t", "force", "--port", "4500", "--source-port", "0"],
+  ["198.18.1.1", "--timeout", "2.5", "--retries", "0", "--no-color", "--show-keys", "--keys", "k.txt", "--pcap", "p.pcap", "-4"],
+  ["198.18.1.1", "--esp", "aes128gcm16", "--ah", "sha256", "--esp-lifetime", "1h/4000", "--mode", "transport", "--local-ts", "10.0.0.0/8", "--remote-ts", "10.1.0.0/16", "--esp-keys", "e.txt", "--hold", "3"],
+  ["198.18.1.1", "--aggressive", "--am3-clear", "--save-hash", "h.txt", "--xauth-user", "alice", "--xauth-password-file", "pw", "--mode-config", "--dpd", "--vendor-ids", "v.txt", "-6"],
+  ["198.18.1.1", "--diagnose", "--pace", "0.5", "--id", "fqdn:a.example", "--id", "ipv4:198.18.1.2"],
+];
+
+test("well-formed command lines: the fast path's arguments are yargs' own, defaults included", async () => {
+  for (const argv of WELL_FORMED) {
+    const fast = fastProbeArgs(argv);
+    assert.ok(fast !== undefined, `fast path taken for ${argv.join(" ")}`);
+    assert.deepEqual(fast, await viaYargs(argv), argv.join(" "));
+  }
+});
+
+test("anything else goes to yargs: unknown or misspelt options, missing values, bad choices, other commands, help, = forms, a flag given a value", () => {
+  for (const argv of [
+    ["198.18.1.1", "--iike", "x"],
+    ["198.18.1.1", "--ike"],
+    ["198.18.1.1", "--port", "abc"],
+    ["198.18.1.1", "--nat-t", "sometimes"],
+    ["198.18.1.1", "--port", "500", "--port", "501"],
+    ["198.18.1.1", "--ike=aes256-sha256-modp2048"],
+    ["198.18.1.1", "--json", "true"],
+    ["198.18.1.1", "other.example"],
+    ["scan", "198.18.1.1"],
+    ["psk-crack", "h.txt"],
+    ["198.18.1.1", "--help"],
+    ["--json"],
+  ]) {
+    assert.equal(fastProbeArgs(argv), undefined, argv.join(" "));
+  }
+});
+
+test("the same usage errors and exit codes with the fast path and without it", async () => {
+  for (const argv of [["198.18.1.1", "--psk", ""], ["198.18.1.1", "--timeout", "0"], ["198.18.1.1", "--am3-clear"], ["198.18.1.1", "--port", "70000"], ["198.18.1.1", "--iike", "x"]]) {
+    const fast = await runCli(argv);
+    const slow = await runCli(argv, { IKEPROBE_NO_FAST_PATH: "1" });
+    assert.equal(fast.code, 2, argv.join(" "));
+    assert.equal(fast.code, slow.code, argv.join(" "));
+    assert.equal(fast.stderr, slow.stderr, argv.join(" "));
+  }
+});
