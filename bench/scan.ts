@@ -8,6 +8,9 @@
 import { spawnSync } from "node:child_process";
 import { startLab } from "../test/lab/lab.ts";
 import { fullCatalogue } from "../src/scan/catalogue.ts";
+import { chunk } from "../src/scan/eliminate.ts";
+import { MainModeScanPeer } from "../src/scan/peers.ts";
+import type { IkeTransport } from "../src/transport/udp.ts";
 import { ensureTool } from "./lib.ts";
 
 const LOOP_SECONDS = Number(process.env.BENCH_LOOP_SECONDS ?? 60);
@@ -72,6 +75,12 @@ try {
   const wrongInLoop = [...expected].filter((x) => !loopFound.has(x) && catalogue.findIndex((e) => `${e.proposal}/${e.auth}` === x) < probes);
 
   console.log(`catalogue: full, ${catalogue.length} transforms; gateway accepts ${expected.size}`);
+  // Issue 11's bound at 1500 bytes: accepted + ceil(refusable / transforms per full datagram) + 2 exchanges.
+  const sizer = new MainModeScanPeer(undefined as unknown as IkeTransport);
+  const perFull = chunk(catalogue, (ts) => sizer.message(ts).length, 1500 - 20 - 8)[0]!.length;
+  const bound = expected.size + Math.ceil((catalogue.length - expected.size) / perFull) + 2;
+  const offers = def.t.stats.exchanges - def.t.stats.halfOpenReleased;
+  console.log(`bound at 1500 bytes: ${expected.size} + ceil(${catalogue.length - expected.size} / ${perFull}) + 2 = ${bound} offers; ikeprobe made ${offers} offers (${offers <= bound ? "within" : "OVER"} the bound) and ${def.t.stats.halfOpenReleased} releases of accepted ones`);
   for (const [name, x] of [["ikeprobe scan (1500-byte packets)", def], ["ikeprobe scan --max-packet 9000", jumbo]] as const) {
     console.log(`${name}: ${x.t.stats.exchanges} exchanges, ${x.t.stats.packetsSent} packets sent, ${x.seconds.toFixed(1)} s wall (${x.t.stats.waitedSeconds} s waiting out half-open SAs, ${x.t.stats.halfOpenReleased} released at once), result ${x.exact ? "EXACT" : "WRONG"} (${x.found.size} accepted, ${x.t.mainMode.unknown.length} unknown)`);
   }
