@@ -20,6 +20,7 @@ import { formatPskCrackLine } from "./crack/hash-file.js";
 import { PcapWriter } from "./transport/pcap.js";
 import { multipleAddressesNote, resolveHost } from "./transport/resolve.js";
 import { IkeTransport } from "./transport/udp.js";
+import type { Identification } from "./wire/payloads/identification.js";
 
 export { VERSION } from "./version.js";
 export type { ProbeArtifacts, ProbeOptions } from "./probe/options.js";
@@ -58,14 +59,17 @@ export async function runProbeWithArtifacts(opts: ProbeOptions): Promise<{ repor
     transport?.close();
     pcap?.close();
   }
+  // No offer tried (interrupted before the first): no socket said which address is ours.
+  const localId = s.localId ?? addressIdentity("0.0.0.0");
   const report = probeReport(
     s,
+    localId,
     { host: opts.host, address, port: opts.port, addresses: resolved.addresses },
     transport !== undefined ? { ...transport.local } : { address: "", port: 0 },
     startedAt,
     t0,
   );
-  const artifacts = probeArtifacts(s, report);
+  const artifacts = probeArtifacts(s, report, localId);
   report.exitCode = exitCodeFor(report, opts.psk !== undefined);
   if (s.offers.length > 0 && s.offers.every((o) => o.status === "no-response")) {
     s.warnings.push(
@@ -81,7 +85,7 @@ export async function runProbe(opts: ProbeOptions): Promise<Report> {
 }
 
 /** The keys (shown only with showKeys) and the texts for files: Wireshark's tables, the psk-crack lines. */
-function probeArtifacts(s: ReturnType<typeof newProbeState>, report: Report): ProbeArtifacts {
+function probeArtifacts(s: ReturnType<typeof newProbeState>, report: Report, localId: Identification): ProbeArtifacts {
   const mm = s.identity;
   const keys = mm?.result.keys;
   if (keys !== undefined && s.opts.showKeys) {
@@ -100,7 +104,7 @@ function probeArtifacts(s: ReturnType<typeof newProbeState>, report: Report): Pr
     hashes: s.captures.length > 0 ? `${s.captures.map(formatPskCrackLine).join("\n")}\n` : null,
     hashCount: s.captures.length,
     capture: s.captures[0] ?? null,
-    localId: s.localId ?? addressIdentity("0.0.0.0"),
+    localId,
   };
 }
 

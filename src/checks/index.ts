@@ -14,7 +14,8 @@ export const PROBE_CHECKS: readonly Check<ProbeCheckInput>[] = [aggressivePskHas
 /** The scan's checks, over every transform accepted in either mode. */
 export const SCAN_CHECKS: readonly Check<AcceptedTransforms>[] = [aggressiveModePsk, weakTransform];
 
-export const CHECKS: readonly { id: string; title: string }[] = [aggressivePskHash, aggressiveModePsk, weakTransform];
+/** Every check, once. */
+export const CHECKS: readonly { id: string; title: string }[] = [...new Set<{ id: string; title: string }>([...PROBE_CHECKS, ...SCAN_CHECKS])];
 
 /** The console title of a finding, by its id. */
 export function checkTitle(id: string): string {

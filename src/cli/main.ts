@@ -41,8 +41,7 @@ export async function main(argv: string[] = process.argv.slice(2), io?: Partial<
   };
   process.once("uncaughtException", onUncaught);
   try {
-    const first = argv.find((a) => !a.startsWith("-"));
-    if (first !== "scan" && first !== "check" && first !== "psk-crack" && !argv.some((a) => !a.startsWith("-") && a !== "probe") && !argv.some((a) => a === "--help" || a === "-h")) {
+    if (!otherCommandOrHelp(argv) && !argv.some((a) => !a.startsWith("-") && a !== "probe")) {
       throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
     }
     // A well-formed probe command line skips yargs (and its start-up); anything else is yargs'.
@@ -59,10 +58,15 @@ export async function main(argv: string[] = process.argv.slice(2), io?: Partial<
   }
 }
 
+/** A command other than probe, or help: yargs' to handle. */
+function otherCommandOrHelp(argv: readonly string[]): boolean {
+  const first = argv.find((a) => !a.startsWith("-"));
+  return first === "scan" || first === "check" || first === "psk-crack" || argv.includes("--help") || argv.includes("-h");
+}
+
 /** The probe command's arguments as yargs would give them, or undefined for yargs to parse. */
 export function fastProbeArgs(argv: readonly string[]): ProbeArgs | undefined {
-  const first = argv.find((a) => !a.startsWith("-"));
-  if (first === "scan" || first === "check" || first === "psk-crack" || argv.includes("--help") || argv.includes("-h")) return undefined;
+  if (otherCommandOrHelp(argv)) return undefined;
   return fastParse(argv, { ...FAMILY_OPTIONS, ...PROBE_OPTIONS }) as ProbeArgs | undefined;
 }
 

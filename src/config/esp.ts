@@ -6,7 +6,7 @@
  */
 import { UsageError } from "../errors.js";
 import { GROUP_TOKENS, groupToken } from "./ike.js";
-import { AEAD, ENCRYPTION, HASHES, HASH_BY_AUTH_ALG, espAead } from "../data/algorithms.js";
+import { AEAD, ENCRYPTION, HASHES, HASH_BY_AUTH_ALG, encryptionTokenFor, espAead } from "../data/algorithms.js";
 
 import type { Phase2Proposal, Phase2Protocol } from "../exchanges/phase2.js";
 
@@ -35,10 +35,7 @@ export function espEncryptionToken(id: number, keyBits?: number): string {
   const aead = espAead(id, keyBits) ?? AEAD.find((a) => a.esp === id);
   if (aead !== undefined) return `aes${keyBits ?? 128}${aead.mode}${aead.icv}`;
   const e = ENCRYPTION.find((x) => x.esp === id);
-  if (e === undefined) return `enc${id}`;
-  const first = e.tokens[0] ?? `enc${id}`;
-  const m = /^(\D+)\d+(\D*)$/.exec(first);
-  return e.variable && m !== null ? `${m[1]}${keyBits ?? e.keyBits}${m[2]}` : first;
+  return e === undefined ? `enc${id}` : encryptionTokenFor(e, keyBits);
 }
 
 export function integrityToken(authAlg: number | undefined): string | null {

@@ -6,7 +6,7 @@
 import type { Phase1Transform } from "../exchanges/phase1/types.js";
 import { UsageError } from "../errors.js";
 import { groupInfo } from "../crypto/dh.js";
-import { AUTH_BY_NUMBER, AUTH_METHODS, ENCRYPTION, GROUPS, GROUP_BY_NUMBER, HASHES, HASH_BY_IKE } from "../data/algorithms.js";
+import { AUTH_BY_NUMBER, AUTH_METHODS, ENCRYPTION, GROUPS, GROUP_BY_NUMBER, HASHES, HASH_BY_IKE, encryptionTokenFor } from "../data/algorithms.js";
 
 export type { Phase1Transform };
 
@@ -26,9 +26,7 @@ export const AUTH_TOKENS: Readonly<Record<string, number>> = Object.fromEntries(
 /** `aes256`, `3des`, `cast128`: a variable-length cipher's family name with its key length. */
 export function encryptionToken(id: number, keyBits?: number): string {
   const e = ENCRYPTION.find((x) => x.ike === id);
-  if (e === undefined) return `enc${id}`;
-  const first = e.tokens[0] ?? `enc${id}`;
-  return e.variable ? `${first.replace(/\d+$/, "")}${keyBits ?? e.keyBits}` : first;
+  return e === undefined ? `enc${id}` : encryptionTokenFor(e, keyBits);
 }
 
 export function hashToken(id: number): string {

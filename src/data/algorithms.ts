@@ -168,22 +168,19 @@ function byToken<T extends { tokens: readonly string[] }>(rows: readonly T[]): M
 export const ENCRYPTION_BY_TOKEN = byToken(ENCRYPTION);
 export const AEAD_BY_TOKEN = byToken(AEAD);
 export const HASH_BY_TOKEN = byToken(HASHES);
-export const GROUP_BY_TOKEN = byToken(GROUPS);
-export const AUTH_BY_TOKEN = byToken(AUTH_METHODS);
 export const HASH_BY_IKE = index(HASHES, (h) => h.ike);
 export const HASH_BY_AUTH_ALG = index(HASHES, (h) => h.authAlg);
 export const GROUP_BY_NUMBER = index(GROUPS, (g) => g.number);
 export const AUTH_BY_NUMBER = index(AUTH_METHODS, (a) => a.number);
 
-/** The Phase 1 cipher for an Encryption Algorithm value and key length (the registry row whose default length it is, else the first). */
-export function ikeEncryption(id: number, keyBits?: number): EncryptionAlg | undefined {
-  const rows = ENCRYPTION.filter((e) => e.ike === id);
-  return rows.find((e) => e.keyBits === (keyBits ?? rows[0]?.keyBits)) ?? rows[0];
-}
-
-export function espEncryption(id: number, keyBits?: number): EncryptionAlg | undefined {
-  const rows = ENCRYPTION.filter((e) => e.esp === id);
-  return rows.find((e) => e.keyBits === (keyBits ?? rows[0]?.keyBits)) ?? rows[0];
+/**
+ * A cipher's token for a key length: a fixed-length cipher's own (`3des`), a variable-length
+ * one's family with the bits in place of its default's (`aes256`, `aes192ctr`, `cast128`).
+ */
+export function encryptionTokenFor(e: EncryptionAlg, keyBits: number | undefined): string {
+  const first = e.tokens[0] ?? "";
+  const m = /^(\D+)\d+(\D*)$/.exec(first);
+  return e.variable && m !== null ? `${m[1]}${keyBits ?? e.keyBits}${m[2]}` : first;
 }
 
 export function espAead(id: number, keyBits?: number): AeadAlg | undefined {

@@ -120,11 +120,11 @@ export function notAttempted(p2: NonNullable<ProbeOptions["phase2"]>, why: strin
 
 
 /** The report of a finished run: `t0` when it started (performance.now()), `source` our socket's address. */
-export function probeReport(s: ProbeState, target: Report["target"], source: Report["source"], startedAt: string, t0: number): Report {
+/** `localId`: the ID we used (the address default once a socket said which). */
+export function probeReport(s: ProbeState, localId: Identification, target: Report["target"], source: Report["source"], startedAt: string, t0: number): Report {
   const { opts, offers, captures, steps, stats, warnings, informational, unsolicited } = s;
   const identityMm = s.identity;
   const firstAccepted = s.firstAccepted;
-  const localId = s.localId ?? { idType: 1, protocolId: 0, port: 0, data: Buffer.alloc(4) };
   const chosen = identityMm?.result ?? firstAccepted;
   const anyPskAccepted = offers.some((o, i) => o.status === "accepted" && PSK_METHODS.has(opts.transforms[i]!.auth));
   const identity = identityReport(opts, localId, identityMm?.result ?? firstAccepted, firstAccepted !== undefined, anyPskAccepted, offers);

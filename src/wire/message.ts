@@ -128,7 +128,3 @@ export function encodeMessage(header: Omit<Header, "length"> & { length?: number
   return Buffer.concat([encodeHeader({ ...header, length }), body]);
 }
 
-/** The encoded length of a payload chain (generic headers included). */
-export function chainLength(payloads: readonly { body: Buffer }[]): number {
-  return payloads.reduce((n, p) => n + 4 + p.body.length, 0);
-}

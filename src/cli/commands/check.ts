@@ -19,7 +19,7 @@ export async function runCheckCommand(a: ScanArgs, io: IO): Promise<number> {
   if (a.jsonl) throw new UsageError("--jsonl is for scan; check prints one report (--json)");
   const policy = loadPolicy(a.policy);
   await loadVendorIds(a["vendor-ids"]);
-  const opts = await buildScanOptions(a, a.catalogue ?? policy.catalogue, []);
+  const opts = await buildScanOptions(a, a.catalogue ?? policy.catalogue);
   const color = useColor(a, io);
   const { runCheck } = await import("../../check.js");
   const policyFile = a.policy;

@@ -4,7 +4,6 @@ import type { Argv } from "yargs";
 import { parseIdentity } from "../../config/identity.js";
 import { UsageError } from "../../errors.js";
 import { ExitCode } from "../../report/model.js";
-import type { CatalogueEntry } from "../../scan/catalogue.js";
 import type { ScanOptions } from "../../scan/scan.js";
 import { type IO, family, familyOptions, interruptible, intOption, loadVendorIds, useColor, withSpinner } from "../io.js";
 
@@ -64,7 +63,7 @@ export function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
     .option("vendor-ids", { type: "string", describe: "file of more vendor IDs to name and fingerprint with: HEX[*] NAME per line (* = prefix)" }) as unknown as Argv<ScanArgs>;
 }
 
-export async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra: CatalogueEntry[]): Promise<ScanOptions> {
+export async function buildScanOptions(a: ScanArgs, catalogueSpec: string): Promise<ScanOptions> {
   const { loadCatalogue } = await import("../../scan/catalogue.js");
   const targets = [...(a.hosts ?? [])];
   if (a.targets !== undefined) {
@@ -79,8 +78,6 @@ export async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra
   if (targets.length === 0) throw new UsageError("give at least one target, e.g. ikeprobe scan 198.18.1.1 (or --targets FILE)");
   if (a.json && a.jsonl) throw new UsageError("--json and --jsonl: choose one");
   const catalogue = loadCatalogue(catalogueSpec);
-  const seen = new Set(catalogue.map((e) => `${e.proposal}/${e.auth}`));
-  for (const e of extra) if (!seen.has(`${e.proposal}/${e.auth}`)) catalogue.push(e);
   if (!(a.timeout > 0 && a.timeout <= 300)) throw new UsageError(`--timeout ${a.timeout}: must be more than 0 and at most 300 seconds`);
   if (!(a["half-open-timeout"] >= 0 && a["half-open-timeout"] <= 3600)) throw new UsageError(`--half-open-timeout ${a["half-open-timeout"]}: must be 0 to 3600 seconds`);
   if (!(a.rate >= 0)) throw new UsageError(`--rate ${a.rate}: must be 0 (no limit) or more messages per second`);
@@ -114,7 +111,7 @@ export async function buildScanOptions(a: ScanArgs, catalogueSpec: string, extra
 }
 
 export async function runScanCommand(a: ScanArgs, io: IO): Promise<number> {
-  const opts = await buildScanOptions(a, a.catalogue ?? "full", []);
+  const opts = await buildScanOptions(a, a.catalogue ?? "full");
   await loadVendorIds(a["vendor-ids"]);
   const color = useColor(a, io);
   const { runScan } = await import("../../scan/scan.js");
