@@ -21,6 +21,7 @@ import { PcapWriter } from "./transport/pcap.js";
 import { multipleAddressesNote, resolveHost } from "./transport/resolve.js";
 import { IkeTransport } from "./transport/udp.js";
 import type { Identification } from "./wire/payloads/identification.js";
+import { now } from "./clock.js";
 
 export { VERSION } from "./version.js";
 export type { ProbeArtifacts, ProbeOptions } from "./probe/options.js";
@@ -28,7 +29,7 @@ export { exitCodeFor } from "./report/probe.js";
 export { aggressiveHashFinding } from "./checks/index.js";
 
 export async function runProbeWithArtifacts(opts: ProbeOptions): Promise<{ report: Report; artifacts: ProbeArtifacts }> {
-  const t0 = performance.now();
+  const t0 = now();
   const startedAt = new Date().toISOString();
   const resolved = await resolveHost(opts.host, opts.family, opts.lookup);
   const address = resolved.address;

@@ -19,6 +19,7 @@ import { CfgAttr } from "./wire/attributes.js";
 import { DOI_IPSEC, ExchangeType, NotifyType, PayloadType, ProtocolId, exchangeName } from "./wire/constants.js";
 import { type Message, encodeChain } from "./wire/message.js";
 import { encodeNotification } from "./wire/payloads/notification.js";
+import { now } from "./clock.js";
 
 export type { XauthCredentials } from "./exchanges/xauth.js";
 
@@ -122,10 +123,10 @@ export class IsakmpSession implements SessionPort {
    * status (up to `timeoutMs`). Without credentials, only reports what the gateway demands.
    */
   async xauth(creds: XauthCredentials | undefined, waitMs: number, timeoutMs: number, required: boolean): Promise<XauthReport> {
-    const t0 = performance.now();
+    const t0 = now();
     const m = new XauthMachine(this, creds, waitMs, timeoutMs);
     await this.run(m);
-    return xauthReport(m.outcome, { user: creds?.user, waitMs, timeoutMs, required, rttMs: Math.round((performance.now() - t0) * 100) / 100 });
+    return xauthReport(m.outcome, { user: creds?.user, waitMs, timeoutMs, required, rttMs: Math.round((now() - t0) * 100) / 100 });
   }
 
   /** Mode-Config: a pushed CFG_SET within `pushWaitMs` (acknowledged), else our CFG_REQUEST and its reply. */

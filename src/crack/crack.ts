@@ -11,6 +11,7 @@ import { UsageError } from "../errors.js";
 import { crackEngine } from "./engine.js";
 import type { PskHash } from "./hash-file.js";
 import type { CrackHit, CrackResult } from "../report/crack.js";
+import { now } from "../clock.js";
 export type { CrackHit, CrackResult } from "../report/crack.js";
 
 export interface CandidateSource {
@@ -123,7 +124,7 @@ function checkSources(sources: CandidateSource[]): number {
 export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
   const totalBytes = checkSources(opts.sources);
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), 64));
-  const t0 = performance.now();
+  const t0 = now();
   const hits: CrackHit[] = opts.hashes.map((h) => ({ line: h.line, hash: h.hash, found: false }));
   const targets = opts.hashes.map((h) => ({ hash: h.hash, nonces: h.nonces, message: h.message, hashR: h.hashR }));
   const workers = Array.from({ length: threads }, () => new Worker(workerSource(), { eval: true, workerData: { targets } }));
@@ -141,10 +142,10 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
   let lastProgress = 0;
 
   const progress = (force: boolean): void => {
-    const now = performance.now();
-    if (!force && now - lastProgress < 200) return;
-    lastProgress = now;
-    const secs = (now - t0) / 1000;
+    const t = now();
+    if (!force && t - lastProgress < 200) return;
+    lastProgress = t;
+    const secs = (t - t0) / 1000;
     const fraction = totalBytes > 0 ? Math.min(1, bytesRead / totalBytes) : 1;
     opts.onProgress?.({ tested, perSecond: secs > 0 ? tested / secs : 0, fraction, etaSeconds: fraction > 0 && fraction < 1 ? (secs * (1 - fraction)) / fraction : null });
   };
@@ -226,6 +227,6 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
     hit.source = { option: f.chunk.source.option, path: f.chunk.source.path, line: before + f.line };
   }
   progress(true);
-  const elapsedMs = performance.now() - t0;
+  const elapsedMs = now() - t0;
   return { hashes: hits, tested, elapsedMs: Math.round(elapsedMs), perSecond: Math.round(tested / (elapsedMs / 1000)), threads, exhausted, interrupted };
 }

@@ -14,6 +14,7 @@ import { NotifyType } from "../wire/constants.js";
 import { type Identification, describeId } from "../wire/payloads/identification.js";
 import { VERSION } from "../version.js";
 import { ExitCode, type IdentityReport, type OfferReport, type Report, type SelectedReport } from "./model.js";
+import { now } from "../clock.js";
 
 export function selectedReport(r: Phase1Result): SelectedReport | null {
   const s = r.selected;
@@ -119,7 +120,7 @@ export function notAttempted(p2: NonNullable<ProbeOptions["phase2"]>, why: strin
 }
 
 
-/** The report of a finished run: `t0` when it started (performance.now()), `source` our socket's address. */
+/** The report of a finished run: `t0` when it started (now()), `source` our socket's address. */
 /** `localId`: the ID we used (the address default once a socket said which). */
 export function probeReport(s: ProbeState, localId: Identification, target: Report["target"], source: Report["source"], startedAt: string, t0: number): Report {
   const { opts, offers, captures, steps, stats, warnings, informational, unsolicited } = s;
@@ -170,7 +171,7 @@ export function probeReport(s: ProbeState, localId: Identification, target: Repo
     informational,
     unsolicited,
     cleanup: { ...cleanupReport(s.deleted, s.cleanupDetail, offers.filter((o) => o.status === "accepted").length - (s.deleted ? 1 : 0)), childSasDeleted: s.childSasDeleted },
-    timings: { totalMs: round(performance.now() - t0), steps },
+    timings: { totalMs: round(now() - t0), steps },
     stats,
     warnings,
     exitCode: 0,

@@ -21,6 +21,7 @@ import type { OfferAnswer, ScanPeer } from "./eliminate.js";
 import { RequestMachine, request } from "../exchanges/request.js";
 import { type Machine, type Step, drive } from "../exchanges/drive.js";
 import { type Ikev2Answer, Ikev2TransformType, decodeIkeSaInitAnswer, encodeIkeSaInit } from "../wire/ikev2.js";
+import { now } from "../clock.js";
 
 /** Vendor IDs we announce so the gateway answers with its own capabilities. */
 const SCAN_VIDS = [
@@ -196,7 +197,7 @@ class BackoffMachine implements Machine {
   }
 
   start(): Step {
-    this.t0 = performance.now();
+    this.t0 = now();
     const next = this.next();
     return next.kind === "listen" ? { ...next, message: this.message } : next;
   }
@@ -206,7 +207,7 @@ class BackoffMachine implements Machine {
   }
 
   receive(): Step {
-    this.times.push(performance.now() - this.t0);
+    this.times.push(now() - this.t0);
     return this.next();
   }
 
@@ -216,7 +217,7 @@ class BackoffMachine implements Machine {
 
   private next(): Step {
     const times = this.times;
-    const elapsed = performance.now() - this.t0;
+    const elapsed = now() - this.t0;
     const last = times.at(-1);
     const longestGap = Math.max(0, ...times.slice(1).map((t, i) => t - times[i]!));
     const quietEnd = last === undefined ? QUIET_MIN_MS : last + Math.max(QUIET_MIN_MS, QUIET_FACTOR * longestGap);

@@ -4,9 +4,10 @@
  * address is kept, so the report can say which one was probed and which were not.
  *
  * Static import on purpose: the CLI bundle runs inside a vm.Script, where a dynamic import() of a
- * built-in has no import callback and fails (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+ * built-in has no import callback and fails (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). node:dns, not
+ * node:dns/promises: dgram loads the first anyway, the second costs ~1 ms of start-up (issue 11).
  */
-import { lookup as dnsLookup } from "node:dns/promises";
+import { lookup as dnsLookup } from "node:dns";
 import { isIP } from "node:net";
 import { NetworkError } from "../errors.js";
 
@@ -22,7 +23,8 @@ export interface Resolved {
 /** The system resolver, replaceable in tests: name -> addresses in the resolver's order. */
 export type Lookup = (host: string, family: 0 | AddressFamily) => Promise<string[]>;
 
-export const systemLookup: Lookup = async (host, family) => (await dnsLookup(host, { all: true, family })).map((a) => a.address);
+export const systemLookup: Lookup = (host, family) =>
+  new Promise((res, rej) => dnsLookup(host, { all: true, family }, (e, addrs) => (e ? rej(e) : res(addrs.map((a) => a.address)))));
 
 /** `[2001:db8::1]` (as in URLs) is the literal inside the brackets. */
 function literal(host: string): string | undefined {
