@@ -9,6 +9,7 @@ import { type Socket, createSocket } from "node:dgram";
 import { isIP } from "node:net";
 import { NetworkError } from "../errors.js";
 import type { PcapWriter } from "./pcap.js";
+import { now } from "../clock.js";
 
 export interface Endpoint {
   address: string;
@@ -91,15 +92,19 @@ export class IkeTransport {
     const fam = isIP(remote.address);
     if (fam === 0) throw new NetworkError(`${remote.address} is not an IP address`);
     const family = fam === 6 ? "udp6" : "udp4";
-    let localAddress: string;
-    try {
-      localAddress = await localAddressFor(remote);
-    } catch (e) {
-      throw new NetworkError(`no route to ${remote.address}: ${(e as Error).message}`, { cause: e });
-    }
     // Datagrams may arrive before the constructor returns; they find the transport through this box.
     const box: { t?: IkeTransport } = {};
-    const socket = await bind(family, opts.sourcePort, (m, from) => box.t?.onMessage(m, from, false));
+    // Our address (the route's source) and the socket, at once: neither waits for the other.
+    const where = localAddressFor(remote).catch((e: unknown) => new NetworkError(`no route to ${remote.address}: ${(e as Error).message}`, { cause: e }));
+    const socket = await bind(family, opts.sourcePort, (m, from) => box.t?.onMessage(m, from, false)).catch(async (e: unknown) => {
+      await where;
+      throw e;
+    });
+    const localAddress = await where;
+    if (localAddress instanceof NetworkError) {
+      socket.close();
+      throw localAddress;
+    }
     const path: Path = { socket, local: { address: localAddress, port: socket.address().port }, remote, marker: false };
     box.t = new IkeTransport(opts, path, family);
     return box.t;
@@ -185,14 +190,14 @@ export class IkeTransport {
     const timeoutMs = over.timeoutMs ?? this.opts.timeoutMs;
     // Backoff doubling each time, the intervals summing to the total timeout.
     const unit = timeoutMs / (2 ** (retries + 1) - 1);
-    const start = performance.now();
+    const start = now();
     let transmissions = 0;
     return new Promise<RoundTrip>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const done = (answered: boolean): void => {
         if (timer !== undefined) clearTimeout(timer);
         this.waiter = undefined;
-        resolve({ answered, rttMs: performance.now() - start, transmissions });
+        resolve({ answered, rttMs: now() - start, transmissions });
       };
       this.waiter = (msg) => {
         const taken = consume(msg);

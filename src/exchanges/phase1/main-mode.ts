@@ -33,6 +33,8 @@ type MainState =
 export class MainModeInitiator extends Phase1Initiator {
   protected readonly exchangeType = ExchangeType.IDENTITY_PROTECTION;
   private state: MainState = { stage: "mm1" };
+  /** The DH pair made while message 1 was answered (start()). */
+  private early: KeyExchange | undefined;
 
   constructor(cfg: Phase1Config, auth: Phase1Auth | undefined) {
     super(cfg, auth);
@@ -47,7 +49,19 @@ export class MainModeInitiator extends Phase1Initiator {
   }
 
   start(): Buffer {
-    return this.message(messageOnePayloads(this.saiB, this.cfg, []));
+    const m1 = this.message(messageOnePayloads(this.saiB, this.cfg, []));
+    // Our DH pair while message 1 is on the wire (the immediate runs after the send): message 2
+    // then costs only what depends on it. The gateway can only choose the group we offered.
+    if (this.auth !== undefined) {
+      setImmediate(() => {
+        try {
+          this.early ??= createKeyExchange(this.cfg.transform.group);
+        } catch {
+          // An unsupported group fails again, and is reported, when message 2 needs it.
+        }
+      });
+    }
+    return m1;
   }
 
   protected onAnswer(msg: Message): Step {
@@ -91,7 +105,8 @@ export class MainModeInitiator extends Phase1Initiator {
     if (this.auth === undefined) return this.finish();
     const alg = this.algorithms(sa.selected, sa.natT);
     if ("kind" in alg) return alg;
-    const kex = createKeyExchange(sa.selected.group);
+    const kex = this.early?.group.number === sa.selected.group ? this.early : createKeyExchange(sa.selected.group);
+    this.early = kex;
     const ni = randomBytes(this.cfg.nonceLength ?? 32);
     const payloads = [
       { type: PayloadType.KE, body: kex.publicValue },
