@@ -1,22 +1,30 @@
 #!/usr/bin/env node
-// Shim (CommonJS: bin/package.json): runs the CLI bundle dist/ikeprobe.cjs with the V8 code cache
-// made by `npm run build`, so start-up compiles almost nothing. A missing or stale cache (another
-// Node version) only costs time: V8 then compiles as usual.
+// Shim (CommonJS: bin/package.json): runs a CLI bundle with the V8 code cache made by `npm run
+// build`, so start-up compiles almost nothing. A well-formed probe command line runs from the small
+// dist/ikeprobe-fast.cjs; every other one (help, usage errors, scan, check, psk-crack) from
+// dist/ikeprobe.cjs. A missing or stale cache (another Node version) only costs time: V8 then
+// compiles as usual.
 "use strict";
 const { readFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { Script } = require("node:vm");
 
 const dist = join(__dirname, "..", "dist");
-const file = join(dist, "ikeprobe.cjs");
-let cachedData;
-try {
-  cachedData = readFileSync(`${file}.cache`);
-} catch {
-  cachedData = undefined;
+function load(name) {
+  const file = join(dist, name);
+  let cachedData;
+  try {
+    cachedData = readFileSync(`${file}.cache`);
+  } catch {
+    cachedData = undefined;
+  }
+  const mod = { exports: {} };
+  new Script(readFileSync(file, "utf8"), { filename: file, cachedData }).runInThisContext()(mod.exports, require, mod, file, dist);
+  return mod.exports;
 }
-const mod = { exports: {} };
-new Script(readFileSync(file, "utf8"), { filename: file, cachedData }).runInThisContext()(mod.exports, require, mod, file, dist);
-mod.exports.main().then((code) => {
+const argv = process.argv.slice(2);
+const fast = load("ikeprobe-fast.cjs");
+const cli = fast.fastPathTakes(argv, process.env) ? fast : load("ikeprobe.cjs");
+cli.main(argv).then((code) => {
   process.exitCode = code;
 });

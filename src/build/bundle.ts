@@ -1,61 +1,123 @@
 /**
- * Build step after tsc (`npm run build`): bundles the CLI into one CommonJS function expression,
- * dist/ikeprobe.cjs, and records V8's code cache for it in dist/ikeprobe.cjs.cache after running
- * the usual paths once, so that bin/ikeprobe.js compiles almost nothing at start-up (Node 20 has no
- * module compile cache). Runtime dependencies are bundled; nothing is fetched.
+ * Build step after tsc (`npm run build`): bundles the CLI into two CommonJS function expressions,
+ * each with V8's code cache recorded after running its usual paths once, so that bin/ikeprobe.js
+ * compiles almost nothing at start-up (Node 20 has no module compile cache):
+ *   dist/ikeprobe-fast.cjs  the probe command without yargs (cli/fast.ts), warmed by whole probes
+ *                           against a scripted loopback responder (messages 1-6 and the DELETE);
+ *   dist/ikeprobe.cjs       every command (cli/main.ts), warmed by --help and a probe.
+ * Runtime dependencies are bundled; nothing is fetched.
  */
+import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
-import { build } from "esbuild";
+import { type Plugin, build } from "esbuild";
+import { ScriptedGateway } from "./scripted-gateway.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const out = join(root, "dist", "ikeprobe.cjs");
 
-const result = await build({
-  entryPoints: [join(root, "src", "cli", "main.ts")],
-  bundle: true,
-  minify: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  write: false,
-  legalComments: "none",
-  // yargs' ESM build reads import.meta.url; give it this file's URL.
-  define: { "import.meta.url": "__ikpUrl" },
-  banner: { js: "var __ikpUrl=require('node:url').pathToFileURL(__filename).href;" },
-  alias: {
-    assert: join(root, "src", "build", "assert-lite.ts"),
-    // yargs' help layout with text wrapped at spaces (see the shim).
-    cliui: join(root, "src", "build", "cliui-shim.mjs"),
+/**
+ * Vendor IDs are the MD5 of published texts (src/data/vendor-ids.ts writes `md5("RFC 3947")`, the
+ * definition). The bundle gets the digests as literals, so start-up hashes nothing; the tsc build
+ * (the API) keeps the calls; the CLI tests name gateways' Vendor IDs through the bundle.
+ */
+let md5Literals = 0;
+const vendorIdDigests: Plugin = {
+  name: "vendor-id-digests",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]data[\\/]vendor-ids\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8").replace(/\bmd5\(("(?:[^"\\]|\\.)*")\)/g, (_m, lit: string) => {
+        md5Literals++;
+        return JSON.stringify(createHash("md5").update(JSON.parse(lit) as string).digest("hex"));
+      });
+      return { contents: text, loader: "ts" };
+    });
   },
-  logLevel: "warning",
-});
-const body = result.outputFiles[0]!.text;
-// The bundle runs inside a vm.Script (bin/ikeprobe.js), where import() has no module loader: every
-// import must be bundled or a require(). One left over fails only when its code path runs.
-const dynamic = /\bimport\(\s*["'`][^"'`]*["'`]\s*\)/g.exec(body);
-if (dynamic !== null) throw new Error(`bundle: a dynamic import is left in the bundle (${dynamic[0]}); import it statically`);
-// One function expression, so that the shim and this step compile exactly the same source.
-const source = `(function (exports, require, module, __filename, __dirname) {${body}\n})`;
-writeFileSync(out, source);
+};
 
-// Warm the code paths a run takes (argument parsing, a probe, JSON and table rendering) against a
-// throwaway loopback socket that never answers, then keep what V8 compiled.
-const script = new Script(source, { filename: out });
-const mod = { exports: {} as { main: (argv: string[], io: object) => Promise<number> } };
-(script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, createRequire(out), mod, out, dirname(out));
-const sink = createSocket("udp4");
-await new Promise<void>((res) => sink.bind(0, "127.0.0.1", () => res()));
-const port = String(sink.address().port);
-const io = { stdout: () => undefined, stderr: () => undefined, env: {}, isTTY: false };
-await mod.exports.main(["--help"], io);
-for (const extra of [["--json"], []]) {
-  await mod.exports.main(["127.0.0.1", "--port", port, "--ike", "aes256-sha256-modp2048", "--timeout", "0.02", "--retries", "0", ...extra], io);
+type Main = (argv: string[], io: object) => Promise<number>;
+
+async function bundle(entry: string, out: string, warm: (main: Main) => Promise<void>): Promise<void> {
+  md5Literals = 0;
+  const result = await build({
+    entryPoints: [join(root, "src", "cli", entry)],
+    bundle: true,
+    minify: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    write: false,
+    legalComments: "none",
+    // yargs' ESM build reads import.meta.url; give it this file's URL.
+    define: { "import.meta.url": "__ikpUrl" },
+    banner: { js: "var __ikpUrl=require('node:url').pathToFileURL(__filename).href;" },
+    alias: {
+      assert: join(root, "src", "build", "assert-lite.ts"),
+      // yargs' help layout with text wrapped at spaces (see the shim).
+      cliui: join(root, "src", "build", "cliui-shim.mjs"),
+    },
+    plugins: [vendorIdDigests],
+    logLevel: "warning",
+  });
+  if (md5Literals < 30) throw new Error(`bundle: only ${md5Literals} vendor-ID digests computed at build time; has src/data/vendor-ids.ts changed shape?`);
+  const body = result.outputFiles[0]!.text;
+  // The bundle runs inside a vm.Script (bin/ikeprobe.js), where import() has no module loader: every
+  // import must be bundled or a require(). One left over fails only when its code path runs.
+  const dynamic = /\bimport\(\s*["'`][^"'`]*["'`]\s*\)/g.exec(body);
+  if (dynamic !== null) throw new Error(`bundle: a dynamic import is left in the bundle (${dynamic[0]}); import it statically`);
+  // One function expression, so that the shim and this step compile exactly the same source.
+  const source = `(function (exports, require, module, __filename, __dirname) {${body}\n})`;
+  writeFileSync(out, source);
+  const script = new Script(source, { filename: out });
+  const mod = { exports: {} as { main: Main } };
+  (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, createRequire(out), mod, out, dirname(out));
+  await warm(mod.exports.main);
+  writeFileSync(`${out}.cache`, script.createCachedData());
+  console.log(`bundle: ${out} (${Math.round(source.length / 1024)} KiB), code cache ${Math.round(readFileSync(`${out}.cache`).length / 1024)} KiB`);
 }
-sink.close();
-writeFileSync(`${out}.cache`, script.createCachedData());
-console.log(`bundle: ${out} (${Math.round(source.length / 1024)} KiB), code cache ${Math.round(readFileSync(`${out}.cache`).length / 1024)} KiB`);
+
+/** A loopback responder for the warm-up: Main Mode answered by ScriptedGateway, everything else (the DELETE) unanswered. */
+async function responder(psk: string): Promise<{ port: number; close: () => void }> {
+  const socket = createSocket("udp4");
+  const byCookie = new Map<string, ScriptedGateway>();
+  socket.on("message", (msg, from) => {
+    const reply = (b: Buffer): void => void socket.send(b, from.port, from.address);
+    const cookie = msg.subarray(0, 8).toString("hex");
+    if (msg.length < 28 || msg[18] !== 2) return;
+    let gw = byCookie.get(cookie);
+    if (gw === undefined) {
+      gw = new ScriptedGateway(psk);
+      byCookie.set(cookie, gw);
+      return reply(gw.mm2(msg));
+    }
+    if (gw.keys === undefined) return reply(gw.mm4(msg, { natd: "honest" }));
+    gw.readMm5(msg);
+    reply(gw.mm6());
+  });
+  await new Promise<void>((res) => socket.bind(0, "127.0.0.1", () => res()));
+  return { port: socket.address().port, close: () => socket.close() };
+}
+
+const io = { stdout: () => undefined, stderr: () => undefined, env: {}, isTTY: false };
+// A throwaway key for the warm-up only, in a private temporary directory removed afterwards.
+const warmDir = mkdtempSync(join(tmpdir(), "ikeprobe-build-"));
+const pskFile = join(warmDir, "psk");
+writeFileSync(pskFile, "warm-up-only\n", { mode: 0o600 });
+const gw = await responder("warm-up-only");
+const probe = (extra: string[]): string[] => ["127.0.0.1", "--port", String(gw.port), "--ike", "aes256-sha256-modp2048", "--psk-file", pskFile, "--timeout", "0.5", "--retries", "0", ...extra];
+try {
+  await bundle("fast.ts", join(root, "dist", "ikeprobe-fast.cjs"), async (main) => {
+    for (const extra of [["--json"], [], ["--json"], []]) await main(probe(extra), io);
+  });
+  await bundle("main.ts", join(root, "dist", "ikeprobe.cjs"), async (main) => {
+    await main(["--help"], io);
+    for (const extra of [["--json"], []]) await main(probe(extra), io);
+  });
+} finally {
+  gw.close();
+  rmSync(warmDir, { recursive: true, force: true });
+}

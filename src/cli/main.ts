@@ -2,72 +2,26 @@
  * The command line: registers the commands (src/cli/commands/) and runs one. The CLI is the only
  * part that reads process.env, writes stdout/stderr or sets the exit code. Data goes to stdout;
  * progress and diagnostics to stderr; `--json` stdout is pure JSON.
+ *
+ * This is the full CLI bundle's entry (dist/ikeprobe.cjs). A well-formed probe command line runs
+ * from the smaller fast bundle instead (cli/fast.ts, dist/ikeprobe-fast.cjs); both share run.ts.
  */
 import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
 import { ExitCode } from "../report/model.js";
 import { type CrackArgs, crackOptions, runCrackCommand } from "./commands/psk-crack.js";
-import { PROBE_OPTIONS, type ProbeArgs, probeOptions, runProbeCommand } from "./commands/probe.js";
-import { FAMILY_OPTIONS, fastParse } from "./options.js";
+import { type ProbeArgs, probeOptions, runProbeCommand } from "./commands/probe.js";
 import { type ScanArgs, runScanCommand, scanOptions } from "./commands/scan.js";
 import { checkOptions, runCheckCommand } from "./commands/check.js";
-import { EXIT_CODES, type IO, helpWidth, reportError } from "./io.js";
+import { EXIT_CODES, type IO, helpWidth } from "./io.js";
+import { runCli } from "./run.js";
 
 export { buildProbeOptions } from "./commands/probe.js";
+export { fastProbeArgs } from "./run.js";
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
-export async function main(argv: string[] = process.argv.slice(2), io?: Partial<IO>): Promise<number> {
-  const fullIo: IO = {
-    stdout: io?.stdout ?? ((s) => void process.stdout.write(s)),
-    stderr: io?.stderr ?? ((s) => void process.stderr.write(s)),
-    env: io?.env ?? process.env,
-    isTTY: io?.isTTY ?? Boolean(process.stdout.isTTY),
-  };
-  let jsonMode = argv.includes("--json");
-  if (argv.includes("--version")) {
-    const { VERSION } = await import("../probe.js");
-    fullIo.stdout(`${VERSION}\n`);
-    return ExitCode.OK;
-  }
-  // Tables fit the terminal they are shown on; piped or redirected, they keep their natural width.
-  if (fullIo.isTTY && process.stdout.columns !== undefined) {
-    const { setTableWidth } = await import("../report/render-table.js");
-    setTableWidth(process.stdout.columns);
-  }
-  // A bug that surfaces in a socket callback must still end as "internal error", exit code 4.
-  const onUncaught = (e: unknown): void => {
-    fullIo.stderr(`ikeprobe: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(ExitCode.INTERNAL);
-  };
-  process.once("uncaughtException", onUncaught);
-  try {
-    if (!otherCommandOrHelp(argv) && !argv.some((a) => !a.startsWith("-") && a !== "probe")) {
-      throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
-    }
-    // A well-formed probe command line skips yargs (and its start-up); anything else is yargs'.
-    const fast = fullIo.env.IKEPROBE_NO_FAST_PATH === undefined ? fastProbeArgs(argv) : undefined;
-    if (fast !== undefined) {
-      jsonMode = fast.json;
-      return await runProbeCommand(fast, fullIo);
-    }
-    return await runWithYargs(argv, fullIo, (json) => (jsonMode = json));
-  } catch (e) {
-    return reportError(e, fullIo, jsonMode);
-  } finally {
-    process.off("uncaughtException", onUncaught);
-  }
-}
-
-/** A command other than probe, or help: yargs' to handle. */
-function otherCommandOrHelp(argv: readonly string[]): boolean {
-  const first = argv.find((a) => !a.startsWith("-"));
-  return first === "scan" || first === "check" || first === "psk-crack" || argv.includes("--help") || argv.includes("-h");
-}
-
-/** The probe command's arguments as yargs would give them, or undefined for yargs to parse. */
-export function fastProbeArgs(argv: readonly string[]): ProbeArgs | undefined {
-  if (otherCommandOrHelp(argv)) return undefined;
-  return fastParse(argv, { ...FAMILY_OPTIONS, ...PROBE_OPTIONS }) as ProbeArgs | undefined;
+export function main(argv: string[] = process.argv.slice(2), io?: Partial<IO>): Promise<number> {
+  return runCli(argv, io, runWithYargs);
 }
 
 /** Every command through yargs: help, usage errors, the other commands. */

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import yargs from "yargs";
 import { PROBE_OPTIONS, probeOptions } from "../../src/cli/commands/probe.ts";
 import { fastProbeArgs } from "../../src/cli/main.ts";
+import { fastPathTakes } from "../../src/cli/fast.ts";
 import { FAMILY_OPTIONS } from "../../src/cli/options.ts";
 import { runCli } from "../helpers/cli.ts";
 
@@ -62,4 +63,22 @@ test("the same usage errors and exit codes with the fast path and without it", a
     assert.equal(fast.code, slow.code, argv.join(" "));
     assert.equal(fast.stderr, slow.stderr, argv.join(" "));
   }
+});
+
+test("bin/ikeprobe.js: the fast bundle takes exactly the fast path's command lines, the full bundle the rest", () => {
+  for (const argv of WELL_FORMED) assert.equal(fastPathTakes(argv, {}), true, argv.join(" "));
+  for (const argv of [["198.18.1.1", "--iike", "x"], ["scan", "198.18.1.1"], ["198.18.1.1", "--help"], ["198.18.1.1", "--version"], ["--json"]]) assert.equal(fastPathTakes(argv, {}), false, argv.join(" "));
+  assert.equal(fastPathTakes(["198.18.1.1"], { IKEPROBE_NO_FAST_PATH: "1" }), false);
+});
+
+test("both bundles run from the installed shim: a usage error (full bundle) and --version (full bundle), a probe's usage error (fast bundle)", async () => {
+  const full = await runCli(["198.18.1.1", "--iike", "x"]);
+  assert.equal(full.code, 2);
+  assert.match(full.stderr, /iike/);
+  const version = await runCli(["--version"]);
+  assert.equal(version.code, 0);
+  assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+  const fast = await runCli(["198.18.1.1", "--timeout", "0"]);
+  assert.equal(fast.code, 2);
+  assert.match(fast.stderr, /--timeout/);
 });

@@ -1,0 +1,74 @@
+/**
+ * What both CLI bundles run (main.ts: the full one; fast.ts: the probe's): the streams, --version,
+ * the table width, the last-resort error handler, and the choice between the fast path (a
+ * well-formed probe command line, parsed by cli/options.ts without yargs) and yargs.
+ */
+import { ExitCode } from "../report/model.js";
+import { PROBE_OPTIONS, type ProbeArgs, runProbeCommand } from "./commands/probe.js";
+import { FAMILY_OPTIONS, fastParse } from "./options.js";
+import { type IO, reportError } from "./io.js";
+import { UsageError } from "../errors.js";
+
+/** Every command line the fast path does not take: yargs' parse, help and usage errors. */
+export type YargsPath = (argv: string[], io: IO, setJson: (json: boolean) => void) => Promise<number>;
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
+export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsPath: YargsPath): Promise<number> {
+  const fullIo: IO = {
+    stdout: io?.stdout ?? ((s) => void process.stdout.write(s)),
+    stderr: io?.stderr ?? ((s) => void process.stderr.write(s)),
+    env: io?.env ?? process.env,
+    isTTY: io?.isTTY ?? Boolean(process.stdout.isTTY),
+  };
+  let jsonMode = argv.includes("--json");
+  if (argv.includes("--version")) {
+    const { VERSION } = await import("../probe.js");
+    fullIo.stdout(`${VERSION}\n`);
+    return ExitCode.OK;
+  }
+  // Tables fit the terminal they are shown on; piped or redirected, they keep their natural width.
+  if (fullIo.isTTY && process.stdout.columns !== undefined) {
+    const { setTableWidth } = await import("../report/render-table.js");
+    setTableWidth(process.stdout.columns);
+  }
+  // A bug that surfaces in a socket callback must still end as "internal error", exit code 4.
+  const onUncaught = (e: unknown): void => {
+    fullIo.stderr(`ikeprobe: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(ExitCode.INTERNAL);
+  };
+  process.once("uncaughtException", onUncaught);
+  try {
+    if (!otherCommandOrHelp(argv) && !argv.some((a) => !a.startsWith("-") && a !== "probe")) {
+      throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
+    }
+    // A well-formed probe command line skips yargs (and its start-up); anything else is yargs'.
+    const fast = fullIo.env.IKEPROBE_NO_FAST_PATH === undefined ? fastProbeArgs(argv) : undefined;
+    if (fast !== undefined) {
+      jsonMode = fast.json;
+      return await runProbeCommand(fast, fullIo);
+    }
+    return await yargsPath(argv, fullIo, (json) => (jsonMode = json));
+  } catch (e) {
+    return reportError(e, fullIo, jsonMode);
+  } finally {
+    process.off("uncaughtException", onUncaught);
+  }
+}
+
+/** A command other than probe, or help: yargs' to handle. */
+function otherCommandOrHelp(argv: readonly string[]): boolean {
+  const first = argv.find((a) => !a.startsWith("-"));
+  return first === "scan" || first === "check" || first === "psk-crack" || argv.includes("--help") || argv.includes("-h");
+}
+
+/** The probe command's arguments as yargs would give them, or undefined for yargs to parse. */
+export function fastProbeArgs(argv: readonly string[]): ProbeArgs | undefined {
+  if (otherCommandOrHelp(argv)) return undefined;
+  return fastParse(argv, { ...FAMILY_OPTIONS, ...PROBE_OPTIONS }) as ProbeArgs | undefined;
+}
+
+
+/** Whether `main` of the fast bundle can run this command line (bin/ikeprobe.js asks first). */
+export function fastPathTakes(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  return env.IKEPROBE_NO_FAST_PATH === undefined && !argv.includes("--version") && fastProbeArgs(argv) !== undefined;
+}
