@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 import { type Plugin, build } from "esbuild";
 import { ScriptedGateway } from "./scripted-gateway.js";
+import { crackEngine } from "../crack/engine.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -101,6 +102,10 @@ async function responder(psk: string): Promise<{ port: number; close: () => void
   await new Promise<void>((res) => socket.bind(0, "127.0.0.1", () => res()));
   return { port: socket.address().port, close: () => socket.close() };
 }
+
+// psk-crack's WebAssembly modules, generated once here instead of in every worker at run time.
+const engine = crackEngine({ createHash, createHmac: () => { throw new Error("unused"); }, timingSafeEqual: () => false });
+writeFileSync(join(root, "dist", "ikeprobe-crack.json"), JSON.stringify(Object.fromEntries((["md5", "sha1", "sha256"] as const).map((h) => [h, Buffer.from(engine.simdBytes(h)).toString("base64")]))));
 
 const io = { stdout: () => undefined, stderr: () => undefined, env: {}, isTTY: false };
 // A throwaway key for the warm-up only, in a private temporary directory removed afterwards.

@@ -2,13 +2,16 @@
  * `ikeprobe psk-crack`: tests candidate PSKs from word lists against saved Aggressive Mode hashes on
  * every core. The main thread streams the lists in batches (never the whole file in memory) to
  * worker threads, at most two batches ahead per worker; each worker tests every candidate against
- * every hash not yet found. Never prints; progress goes to `onProgress`.
+ * every hash not yet found. Until the first worker is ready the main thread tests the batches
+ * itself, so a short list is not kept waiting for threads to start. Never prints; progress goes to
+ * `onProgress`.
  */
-import { createReadStream, statSync } from "node:fs";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
-import { crackEngine } from "./engine.js";
+import { type ChunkResult, type CrackTarget, type Engine, type Tester, crackEngine } from "./engine.js";
 import type { PskHash } from "./hash-file.js";
 import type { CrackHit, CrackResult } from "../report/crack.js";
 import { now } from "../clock.js";
@@ -33,6 +36,8 @@ export interface CrackOptions {
   hashes: PskHash[];
   sources: CandidateSource[];
   threads?: number;
+  /** Lists up to this many bytes are tested on the main thread alone (default MAIN_THREAD_BYTES). */
+  mainThreadBytes?: number;
   signal?: AbortSignal;
   onProgress?: (p: CrackProgress) => void;
 }
@@ -76,35 +81,82 @@ async function* chunks(sources: CandidateSource[], onBytes: (n: number) => void)
   }
 }
 
-/** The worker's whole program: the engine's own source text, a line splitter and a message loop. */
+/** The worker's whole program: the engine's own source text and a message loop; "ready" once its testers are built. */
 function workerSource(): string {
   return `"use strict";
 var __name = (f) => f;
 const { parentPort, workerData } = require("node:worker_threads");
-const engine = (${crackEngine.toString()})(require("node:crypto"));
+const engine = (${crackEngine.toString()})(require("node:crypto"), workerData.prebuilt);
 const testers = workerData.targets.map((t) => engine.tester({ hash: t.hash, nonces: new Uint8Array(t.nonces), message: new Uint8Array(t.message), hashR: new Uint8Array(t.hashR) }));
 const alive = testers.map(() => true);
-let pairs = new Uint32Array(1 << 16);
 parentPort.on("message", (m) => {
   if (m.type === "drop") { alive[m.target] = false; return; }
-  const buf = new Uint8Array(m.buf);
-  // (offset, length) per line, CR LF or LF; an empty line keeps its place with length 0.
-  let n = 0, tested = 0, p = 0;
-  while (p < buf.length) {
-    let nl = buf.indexOf(10, p);
-    if (nl < 0) nl = buf.length;
-    const end = nl > p && buf[nl - 1] === 13 ? nl - 1 : nl;
-    if (2 * n + 2 > pairs.length) { const more = new Uint32Array(pairs.length * 2); more.set(pairs); pairs = more; }
-    pairs[2 * n] = p; pairs[2 * n + 1] = end - p; n++;
-    if (end > p) tested++;
-    p = nl + 1;
-  }
-  const view = pairs.subarray(0, 2 * n);
-  const found = [];
-  for (let k = 0; k < testers.length; k++) if (alive[k]) testers[k].testMany(buf, view, (i) => found.push({ target: k, line: i + 1, psk: Array.from(buf.subarray(view[2 * i], view[2 * i] + view[2 * i + 1])) }));
-  parentPort.postMessage({ id: m.id, lines: n, tested, found });
-});`;
+  parentPort.postMessage({ id: m.id, ...engine.scan(testers, alive, new Uint8Array(m.buf)) });
+});
+parentPort.postMessage({ type: "ready" });`;
 }
+
+/**
+ * The engine's WebAssembly modules as `npm run build` wrote them (dist/ikeprobe-crack.json, beside
+ * the CLI bundle; from the API's dist/crack/ one level up), or undefined: then they are generated.
+ */
+function prebuiltModules(): Record<string, Uint8Array> | undefined {
+  for (const rel of ["./ikeprobe-crack.json", "../ikeprobe-crack.json"]) {
+    try {
+      const json = JSON.parse(readFileSync(new URL(rel, import.meta.url), "utf8")) as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(json).filter((e): e is [string, string] => typeof e[1] === "string").map(([k, v]) => [k, new Uint8Array(Buffer.from(v, "base64"))]));
+    } catch {
+      // Not there (or not ours): try the next place.
+    }
+  }
+  return undefined;
+}
+
+function progressAt(tested: number, secs: number, fraction: number): CrackProgress {
+  return { tested, perSecond: secs > 0 ? tested / secs : 0, fraction, etaSeconds: fraction > 0 && fraction < 1 ? (secs * (1 - fraction)) / fraction : null };
+}
+
+/** The main thread's own engine and testers, made on first use (most runs never need them). */
+function mainThreadTester(targets: CrackTarget[], prebuilt: Record<string, Uint8Array> | undefined): { scan(buf: Uint8Array, found: (target: number) => boolean): ChunkResult; drop(target: number): void } {
+  let local: { engine: Engine; testers: Tester[]; alive: boolean[] } | undefined;
+  return {
+    scan(buf, found) {
+      if (local === undefined) {
+        const engine = crackEngine({ createHash, createHmac, timingSafeEqual }, prebuilt);
+        local = { engine, testers: targets.map((t) => engine.tester(t)), alive: targets.map((_t, i) => !found(i)) };
+      }
+      return local.engine.scan(local.testers, local.alive, buf);
+    },
+    drop(target) {
+      if (local !== undefined) local.alive[target] = false;
+    },
+  };
+}
+
+/** Every chunk sent has answered: each hit's line in its file is known now. */
+function placeHits(hits: CrackHit[], found: readonly Found[], lineCounts: ReadonlyMap<CandidateSource, number[]>): void {
+  for (const f of found) {
+    const counts = lineCounts.get(f.chunk.source) ?? [];
+    let before = 0;
+    for (let i = 0; i < f.chunk.seq; i++) before += counts[i] ?? 0;
+    const hit = hits[f.target]!;
+    hit.found = true;
+    hit.psk = f.psk.toString("utf8");
+    if (!/^[\x20-\x7e]*$/.test(hit.psk)) hit.pskHex = f.psk.toString("hex");
+    hit.source = { option: f.chunk.source.option, path: f.chunk.source.path, line: before + f.line };
+  }
+}
+
+/** A hash found: in which chunk, on which of its lines, with which PSK. */
+interface Found {
+  target: number;
+  chunk: Chunk;
+  line: number;
+  psk: Buffer;
+}
+
+/** One batch: about 100,000 candidates, which one thread tests in about the time two threads take to start. */
+export const MAIN_THREAD_BYTES = 1 << 20;
 
 function checkSources(sources: CandidateSource[]): number {
   let total = 0;
@@ -127,7 +179,9 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
   const t0 = now();
   const hits: CrackHit[] = opts.hashes.map((h) => ({ line: h.line, hash: h.hash, found: false }));
   const targets = opts.hashes.map((h) => ({ hash: h.hash, nonces: h.nonces, message: h.message, hashR: h.hashR }));
-  const workers = Array.from({ length: threads }, () => new Worker(workerSource(), { eval: true, workerData: { targets } }));
+  const prebuilt = prebuiltModules();
+  // A list the main thread tests in about the time threads take to start gets no threads at all.
+  const workers = totalBytes > (opts.mainThreadBytes ?? MAIN_THREAD_BYTES) ? Array.from({ length: threads }, () => new Worker(workerSource(), { eval: true, workerData: { targets, prebuilt } })) : [];
   let tested = 0;
   let bytesRead = 0;
   let remaining = hits.length;
@@ -136,37 +190,49 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
   const inFlight = workers.map(() => 0);
   /** Lines per chunk, per source, as the workers report them: turns a hit's line in its chunk into the file's line. */
   const lineCounts = new Map<CandidateSource, number[]>();
-  const found: { target: number; chunk: Chunk; line: number; psk: Buffer }[] = [];
+  const found: Found[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
   let lastProgress = 0;
-
   const progress = (force: boolean): void => {
     const t = now();
     if (!force && t - lastProgress < 200) return;
     lastProgress = t;
-    const secs = (t - t0) / 1000;
-    const fraction = totalBytes > 0 ? Math.min(1, bytesRead / totalBytes) : 1;
-    opts.onProgress?.({ tested, perSecond: secs > 0 ? tested / secs : 0, fraction, etaSeconds: fraction > 0 && fraction < 1 ? (secs * (1 - fraction)) / fraction : null });
+    opts.onProgress?.(progressAt(tested, (t - t0) / 1000, totalBytes > 0 ? Math.min(1, bytesRead / totalBytes) : 1));
+  };
+
+  // The main thread tests chunks itself until a worker has built its testers: worker start-up
+  // (a thread, the engine's code, WebAssembly) is most of the time a short list takes.
+  const ready = workers.map(() => false);
+  const local = mainThreadTester(targets, prebuilt);
+  const testLocally = (chunk: Chunk): void => onResult(chunk, local.scan(chunk.buf, (t) => found.some((f) => f.target === t)));
+  const onResult = (chunk: Chunk, m: ChunkResult): void => {
+    tested += m.tested;
+    const counts = lineCounts.get(chunk.source) ?? [];
+    counts[chunk.seq] = m.lines;
+    lineCounts.set(chunk.source, counts);
+    for (const f of m.found) {
+      if (found.some((x) => x.target === f.target)) continue;
+      found.push({ target: f.target, chunk, line: f.line, psk: Buffer.from(f.psk) });
+      remaining--;
+      local.drop(f.target);
+      for (const other of workers) other.postMessage({ type: "drop", target: f.target });
+    }
+    progress(false);
   };
 
   workers.forEach((w, wi) => {
-    w.on("message", (m: { id: number; lines: number; tested: number; found: { target: number; line: number; psk: number[] }[] }) => {
+    w.on("message", (m: ({ type: "ready" } & Partial<ChunkResult>) | ({ type?: undefined; id: number } & ChunkResult)) => {
+      if (m.type === "ready") {
+        ready[wi] = true;
+        wake?.();
+        return;
+      }
       const chunk = pending.get(m.id);
       if (chunk === undefined) return;
       pending.delete(m.id);
       inFlight[wi]!--;
-      tested += m.tested;
-      const counts = lineCounts.get(chunk.source) ?? [];
-      counts[chunk.seq] = m.lines;
-      lineCounts.set(chunk.source, counts);
-      for (const f of m.found) {
-        if (found.some((x) => x.target === f.target)) continue;
-        found.push({ target: f.target, chunk, line: f.line, psk: Buffer.from(f.psk) });
-        remaining--;
-        for (const other of workers) other.postMessage({ type: "drop", target: f.target });
-      }
-      progress(false);
+      onResult(chunk, m);
       wake?.();
     });
     w.on("error", (e) => {
@@ -199,6 +265,11 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
         exhausted = false;
         break;
       }
+      if (failure !== undefined) throw failure;
+      if (!ready.some(Boolean)) {
+        testLocally(chunk);
+        continue;
+      }
       const wi = await waitSlot();
       const id = nextId++;
       pending.set(id, chunk);
@@ -215,18 +286,8 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  // Every chunk sent has answered: each hit's line in its file is known now.
-  for (const f of found) {
-    const counts = lineCounts.get(f.chunk.source) ?? [];
-    let before = 0;
-    for (let i = 0; i < f.chunk.seq; i++) before += counts[i] ?? 0;
-    const hit = hits[f.target]!;
-    hit.found = true;
-    hit.psk = f.psk.toString("utf8");
-    if (!/^[\x20-\x7e]*$/.test(hit.psk)) hit.pskHex = f.psk.toString("hex");
-    hit.source = { option: f.chunk.source.option, path: f.chunk.source.path, line: before + f.line };
-  }
+  placeHits(hits, found, lineCounts);
   progress(true);
   const elapsedMs = now() - t0;
-  return { hashes: hits, tested, elapsedMs: Math.round(elapsedMs), perSecond: Math.round(tested / (elapsedMs / 1000)), threads, exhausted, interrupted };
+  return { hashes: hits, tested, elapsedMs: Math.round(elapsedMs), perSecond: Math.round(tested / (elapsedMs / 1000)), threads: workers.length > 0 ? threads : 1, exhausted, interrupted };
 }

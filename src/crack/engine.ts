@@ -30,11 +30,26 @@ export interface Tester {
   kind: "simd" | "js" | "node";
 }
 
-export interface Engine {
-  tester(t: CrackTarget, opts?: { simd?: boolean }): Tester;
+/** What one chunk of candidate lines gave: lines seen, candidates tested, and each hit (target, line in the chunk from 1, the PSK's bytes). */
+export interface ChunkResult {
+  lines: number;
+  tested: number;
+  found: { target: number; line: number; psk: number[] }[];
 }
 
-export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHash" | "createHmac" | "timingSafeEqual">): Engine {
+export interface Engine {
+  tester(t: CrackTarget, opts?: { simd?: boolean }): Tester;
+  /** Splits `buf` into lines (LF or CR LF; an empty line keeps its place and is not tested) and tests each against every live target. */
+  scan(testers: readonly Tester[], alive: readonly boolean[], buf: Uint8Array): ChunkResult;
+  /** The WebAssembly module's bytes for a hash (generated here), for the build step to keep. */
+  simdBytes(name: "md5" | "sha1" | "sha256"): Uint8Array;
+}
+
+/**
+ * `prebuilt`: the WebAssembly modules' bytes as the build step made them (dist/ikeprobe-crack.json),
+ * so that a worker compiles them at once instead of generating them first (~25 ms of a short run).
+ */
+export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHash" | "createHmac" | "timingSafeEqual">, prebuilt?: Partial<Record<string, Uint8Array>>): Engine {
   interface Alg {
     /** Output words. */
     words: number;
@@ -489,11 +504,10 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
   }
   const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   const modules = new Map<string, object | null>();
-  function simdModule(name: SimdHash): object | null {
-    if (modules.has(name)) return modules.get(name)!;
+  function simdBytes(name: SimdHash): Uint8Array {
     const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
     const str = (t: string): number[] => [...uleb(t.length), ...Array.from(t, (ch) => ch.charCodeAt(0))];
-    const bytes = new Uint8Array([
+    return new Uint8Array([
       0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
       ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7f, 0]),
       ...section(2, [1, ...str("e"), ...str("m"), 0x02, 0x00, 1]),
@@ -501,11 +515,21 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
       ...section(7, [2, ...str("c"), 0, 0, ...str("d"), 0, 1]),
       ...section(10, [2, ...compressFunction(name, false), ...compressFunction(name, true)]),
     ]);
+  }
+  function simdModule(name: SimdHash): object | null {
+    if (modules.has(name)) return modules.get(name)!;
     let mod: object | null = null;
-    try {
-      if (wasm !== undefined && wasm.validate(bytes)) mod = new wasm.Module(bytes);
-    } catch {
-      mod = null;
+    // A prebuilt module that does not validate (a stale or damaged file) is generated afresh.
+    for (const bytes of [prebuilt?.[name], undefined]) {
+      try {
+        const b = bytes ?? simdBytes(name);
+        if (wasm !== undefined && wasm.validate(b)) {
+          mod = new wasm.Module(b);
+          break;
+        }
+      } catch {
+        mod = null;
+      }
     }
     modules.set(name, mod);
     return mod;
@@ -625,7 +649,37 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     };
   }
 
+  let pairs = new Uint32Array(1 << 16);
+  function scan(testers: readonly Tester[], alive: readonly boolean[], buf: Uint8Array): ChunkResult {
+    let n = 0;
+    let tested = 0;
+    let p = 0;
+    while (p < buf.length) {
+      let nl = buf.indexOf(10, p);
+      if (nl < 0) nl = buf.length;
+      const end = nl > p && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (2 * n + 2 > pairs.length) {
+        const more = new Uint32Array(pairs.length * 2);
+        more.set(pairs);
+        pairs = more;
+      }
+      pairs[2 * n] = p;
+      pairs[2 * n + 1] = end - p;
+      n++;
+      if (end > p) tested++;
+      p = nl + 1;
+    }
+    const view = pairs.subarray(0, 2 * n);
+    const found: ChunkResult["found"] = [];
+    for (let k = 0; k < testers.length; k++) {
+      if (alive[k]) testers[k]!.testMany(buf, view, (i) => found.push({ target: k, line: i + 1, psk: Array.from(buf.subarray(view[2 * i]!, view[2 * i]! + view[2 * i + 1]!)) }));
+    }
+    return { lines: n, tested, found };
+  }
+
   return {
+    scan,
+    simdBytes,
     tester(t, opts = {}) {
       const alg = t.hash === "md5" ? md5 : t.hash === "sha1" ? sha1 : t.hash === "sha256" ? sha256 : undefined;
       if (alg === undefined) {

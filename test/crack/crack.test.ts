@@ -80,20 +80,34 @@ describe("PSK test: known answers from ike-scan's checks", { skip }, () => {
     }
   }
 
-  test("workers find both keys of a two-line file in a word list, with file and line", async () => {
-    const hashFile = [...vectors("check-psk-crack-2", "MD5PSK"), ...vectors("check-psk-crack-4", "PSK")];
-    const words = file("words.txt", ["notthisone", "", "garibaldi\r", ...Array.from({ length: 20000 }, (_, i) => `filler${i}`), "abc123"].join("\n"));
-    const r = await runCrack({ hashes: hashFile, sources: [{ option: "--wordlist", path: words }], threads: 2 });
-    assert.deepEqual(
-      r.hashes.map((h) => [h.hash, h.found, h.psk, h.source?.line]),
-      [
-        ["md5", true, "abc123", 20004],
-        ["md5", true, "garibaldi", 3],
-        ["sha1", true, "garibaldi", 3],
-      ],
-    );
-    assert.equal(r.tested, 20003, "the empty line is not a candidate");
-    assert.equal(r.exhausted, true);
+  // Workers (mainThreadBytes 0: threads even for a short list; the main thread tests until one is
+  // ready), and the main thread alone (the default for a list of this size).
+  for (const [name, mainThreadBytes, threads] of [["workers", 0, 2], ["the main thread alone", undefined, 1]] as const) {
+    test(`${name} find both keys of a two-line file in a word list, with file and line`, async () => {
+      const hashFile = [...vectors("check-psk-crack-2", "MD5PSK"), ...vectors("check-psk-crack-4", "PSK")];
+      const words = file("words.txt", ["notthisone", "", "garibaldi\r", ...Array.from({ length: 20000 }, (_, i) => `filler${i}`), "abc123"].join("\n"));
+      const r = await runCrack({ hashes: hashFile, sources: [{ option: "--wordlist", path: words }], threads: 2, ...(mainThreadBytes !== undefined ? { mainThreadBytes } : {}) });
+      assert.deepEqual(
+        r.hashes.map((h) => [h.hash, h.found, h.psk, h.source?.line]),
+        [
+          ["md5", true, "abc123", 20004],
+          ["md5", true, "garibaldi", 3],
+          ["sha1", true, "garibaldi", 3],
+        ],
+      );
+      assert.equal(r.tested, 20003, "the empty line is not a candidate");
+      assert.equal(r.exhausted, true);
+      assert.equal(r.threads, threads);
+    });
+  }
+
+  test("a list of several batches, split between workers and the main thread, tests every candidate once and finds the key on its line", async () => {
+    const n = 300_000;
+    const words = file("big.txt", `${Array.from({ length: n }, (_, i) => `candidate-${i}`).join("\n")}\nabc123\n`);
+    const r = await runCrack({ hashes: vectors("check-psk-crack-2", "SHA1PSK"), sources: [{ option: "--wordlist", path: words }], threads: 2, mainThreadBytes: 0 });
+    assert.equal(r.hashes[0]!.psk, "abc123");
+    assert.equal(r.hashes[0]!.source?.line, n + 1);
+    assert.equal(r.tested, n + 1);
   });
 
   test("nothing found: every candidate tested, each hash not found", async () => {
@@ -133,4 +147,11 @@ describe("PSK test: SHA-2 and edge cases against node:crypto's HMAC", () => {
     assert.throws(() => parsePskCrackFile("\n\n", "h.txt"), /no hash lines/);
     assert.equal(parsePskCrackFile([...ok, "00".repeat(32)].join(":"), "h.txt")[0]!.hash, "sha256");
   });
+});
+
+test("the build's prebuilt WebAssembly modules (dist/ikeprobe-crack.json) are exactly what the engine generates", () => {
+  const json = JSON.parse(readFileSync(new URL("../../dist/ikeprobe-crack.json", import.meta.url), "utf8")) as Record<string, string>;
+  const engine = crackEngine(crypto);
+  assert.deepEqual(Object.keys(json).sort(), ["md5", "sha1", "sha256"]);
+  for (const h of ["md5", "sha1", "sha256"] as const) assert.ok(Buffer.from(json[h]!, "base64").equals(Buffer.from(engine.simdBytes(h))), h);
 });
