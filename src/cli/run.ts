@@ -42,7 +42,7 @@ export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsP
       throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
     }
     // A well-formed probe command line skips yargs (and its start-up); anything else is yargs'.
-    const fast = fullIo.env.IKEPROBE_NO_FAST_PATH === undefined ? fastProbeArgs(argv) : undefined;
+    const fast = fastPathArgs(argv, fullIo.env);
     if (fast !== undefined) {
       jsonMode = fast.json;
       return await runProbeCommand(fast, fullIo);
@@ -67,8 +67,12 @@ export function fastProbeArgs(argv: readonly string[]): ProbeArgs | undefined {
   return fastParse(argv, { ...FAMILY_OPTIONS, ...PROBE_OPTIONS }) as ProbeArgs | undefined;
 }
 
+/** The fast path's arguments, unless IKEPROBE_NO_FAST_PATH sends every command line to yargs. */
+function fastPathArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ProbeArgs | undefined {
+  return env.IKEPROBE_NO_FAST_PATH === undefined ? fastProbeArgs(argv) : undefined;
+}
 
 /** Whether `main` of the fast bundle can run this command line (bin/ikeprobe.js asks first). */
 export function fastPathTakes(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  return env.IKEPROBE_NO_FAST_PATH === undefined && !argv.includes("--version") && fastProbeArgs(argv) !== undefined;
+  return !argv.includes("--version") && fastPathArgs(argv, env) !== undefined;
 }

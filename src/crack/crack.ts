@@ -117,18 +117,19 @@ function progressAt(tested: number, secs: number, fraction: number): CrackProgre
 }
 
 /** The main thread's own engine and testers, made on first use (most runs never need them). */
-function mainThreadTester(targets: CrackTarget[], prebuilt: Record<string, Uint8Array> | undefined): { scan(buf: Uint8Array, found: (target: number) => boolean): ChunkResult; drop(target: number): void } {
-  let local: { engine: Engine; testers: Tester[]; alive: boolean[] } | undefined;
+function mainThreadTester(targets: CrackTarget[], prebuilt: Record<string, Uint8Array> | undefined): { scan(buf: Uint8Array): ChunkResult; drop(target: number): void } {
+  const alive = targets.map(() => true);
+  let local: { engine: Engine; testers: Tester[] } | undefined;
   return {
-    scan(buf, found) {
+    scan(buf) {
       if (local === undefined) {
         const engine = crackEngine({ createHash, createHmac, timingSafeEqual }, prebuilt);
-        local = { engine, testers: targets.map((t) => engine.tester(t)), alive: targets.map((_t, i) => !found(i)) };
+        local = { engine, testers: targets.map((t) => engine.tester(t)) };
       }
-      return local.engine.scan(local.testers, local.alive, buf);
+      return local.engine.scan(local.testers, alive, buf);
     },
     drop(target) {
-      if (local !== undefined) local.alive[target] = false;
+      alive[target] = false;
     },
   };
 }
@@ -205,7 +206,6 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
   // (a thread, the engine's code, WebAssembly) is most of the time a short list takes.
   const ready = workers.map(() => false);
   const local = mainThreadTester(targets, prebuilt);
-  const testLocally = (chunk: Chunk): void => onResult(chunk, local.scan(chunk.buf, (t) => found.some((f) => f.target === t)));
   const onResult = (chunk: Chunk, m: ChunkResult): void => {
     tested += m.tested;
     const counts = lineCounts.get(chunk.source) ?? [];
@@ -267,7 +267,7 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
       }
       if (failure !== undefined) throw failure;
       if (!ready.some(Boolean)) {
-        testLocally(chunk);
+        onResult(chunk, local.scan(chunk.buf));
         continue;
       }
       const wi = await waitSlot();

@@ -97,7 +97,7 @@ export class IkeTransport {
     // Our address (the route's source) and the socket, at once: neither waits for the other.
     const where = localAddressFor(remote).catch((e: unknown) => new NetworkError(`no route to ${remote.address}: ${(e as Error).message}`, { cause: e }));
     const socket = await bind(family, opts.sourcePort, (m, from) => box.t?.onMessage(m, from, false)).catch(async (e: unknown) => {
-      await where;
+      await where; // its own socket closed before the bind error goes up
       throw e;
     });
     const localAddress = await where;
