@@ -17,6 +17,7 @@ import { type Report } from "./report/model.js";
 import { exitCodeFor, probeReport } from "./report/probe.js";
 import { espSaTable, ikev1DecryptionTable } from "./report/wireshark.js";
 import { formatPskCrackLine } from "./crack/hash-file.js";
+import { certificatesPem } from "./report/certificates.js";
 import { PcapWriter } from "./transport/pcap.js";
 import { multipleAddressesNote, resolveHost } from "./transport/resolve.js";
 import { IkeTransport } from "./transport/udp.js";
@@ -71,7 +72,7 @@ export async function runProbeWithArtifacts(opts: ProbeOptions): Promise<{ repor
     t0,
   );
   const artifacts = probeArtifacts(s, report, localId);
-  report.exitCode = exitCodeFor(report, opts.psk !== undefined);
+  report.exitCode = exitCodeFor(report, opts.psk !== undefined || opts.certificates?.key !== undefined);
   if (s.offers.length > 0 && s.offers.every((o) => o.status === "no-response")) {
     s.warnings.push(
       `${opts.host} port ${opts.port} never answered: check the address, that UDP ${opts.port} reaches it (firewalls often drop it), and whether it answers only to source port 500 (--source-port 500, as root)`,
@@ -103,6 +104,7 @@ function probeArtifacts(s: ReturnType<typeof newProbeState>, report: Report, loc
     ikeKeys: keys !== undefined && mm !== undefined ? ikev1DecryptionTable([{ initiatorCookie: mm.initiatorCookie.toString("hex"), encryptionKey: keys.encryptionKey.toString("hex") }]) : null,
     espKeys: esp.length > 0 ? espSaTable(esp) : null,
     hashes: s.captures.length > 0 ? `${s.captures.map(formatPskCrackLine).join("\n")}\n` : null,
+    certificatesPem: certificatesPem(s.identity?.result ?? s.firstAccepted),
     hashCount: s.captures.length,
     capture: s.captures[0] ?? null,
     localId,

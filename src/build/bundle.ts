@@ -40,9 +40,28 @@ const vendorIdDigests: Plugin = {
   },
 };
 
+/**
+ * The fast bundle runs PSK probes only (cli/run.ts fastProbeArgs sends every command line with a
+ * signature method or a certificate option to the full one), so the X.509 and ECDSA packages stay
+ * out of it: each resolves to a stub whose functions throw. A PSK gateway that sends a CERT payload
+ * anyway gets it reported as unreadable, as the report does for any certificate it cannot parse.
+ */
+const CERTIFICATE_PACKAGES = /^(@peculiar\/asn1-schema|@peculiar\/asn1-x509|@noble\/curves\/.*)$/;
+const certificateStubs: Plugin = {
+  name: "certificate-stubs",
+  setup(b) {
+    b.onResolve({ filter: CERTIFICATE_PACKAGES }, (args) => ({ path: args.path, namespace: "certificate-stub" }));
+    b.onLoad({ filter: /.*/, namespace: "certificate-stub" }, (args) => ({
+      contents: `const unavailable = () => { throw new Error(${JSON.stringify(`${args.path} is not in the fast bundle: certificates are handled by dist/ikeprobe.cjs`)}); };
+module.exports = new Proxy({}, { get: (_t, k) => (k === "__esModule" ? false : unavailable) });`,
+      loader: "js",
+    }));
+  },
+};
+
 type Main = (argv: string[], io: object) => Promise<number>;
 
-async function bundle(entry: string, out: string, warm: (main: Main) => Promise<void>): Promise<void> {
+async function bundle(entry: string, out: string, warm: (main: Main) => Promise<void>, extraPlugins: Plugin[] = []): Promise<void> {
   md5Literals = 0;
   const result = await build({
     entryPoints: [join(root, "src", "cli", entry)],
@@ -61,7 +80,7 @@ async function bundle(entry: string, out: string, warm: (main: Main) => Promise<
       // yargs' help layout with text wrapped at spaces (see the shim).
       cliui: join(root, "src", "build", "cliui-shim.mjs"),
     },
-    plugins: [vendorIdDigests],
+    plugins: [vendorIdDigests, ...extraPlugins],
     logLevel: "warning",
   });
   if (md5Literals < 30) throw new Error(`bundle: only ${md5Literals} vendor-ID digests computed at build time; has src/data/vendor-ids.ts changed shape?`);
@@ -117,7 +136,7 @@ const probe = (extra: string[]): string[] => ["127.0.0.1", "--port", String(gw.p
 try {
   await bundle("fast.ts", join(root, "dist", "ikeprobe-fast.cjs"), async (main) => {
     for (const extra of [["--json"], [], ["--json"], []]) await main(probe(extra), io);
-  });
+  }, [certificateStubs]);
   await bundle("main.ts", join(root, "dist", "ikeprobe.cjs"), async (main) => {
     await main(["--help"], io);
     for (const extra of [["--json"], []]) await main(probe(extra), io);

@@ -3,16 +3,20 @@ import { aggressivePskHash, type AggressiveHashInput } from "./aggressive-psk-ha
 import type { Check } from "./registry.js";
 import { aggressiveModePsk } from "./aggressive-mode.js";
 import { type AcceptedTransforms, weakTransform } from "./weak-transform.js";
+import { CERTIFICATE_CHECKS, type CertificateAuditInput } from "./certificate.js";
 
 export { aggressiveHashFinding } from "./aggressive-psk-hash.js";
 export { type Check, type Finding, runChecks } from "./registry.js";
 
-/** The probe's checks, over its exposed hash and the transform it got accepted. */
-export type ProbeCheckInput = AggressiveHashInput & AcceptedTransforms;
-export const PROBE_CHECKS: readonly Check<ProbeCheckInput>[] = [aggressivePskHash, weakTransform];
+export type { CertificateAuditInput } from "./certificate.js";
 
-/** The scan's checks, over every transform accepted in either mode. */
-export const SCAN_CHECKS: readonly Check<AcceptedTransforms>[] = [aggressiveModePsk, weakTransform];
+/** The probe's checks, over its exposed hash, the transform it got accepted and the gateway's certificates. */
+export type ProbeCheckInput = AggressiveHashInput & AcceptedTransforms & CertificateAuditInput;
+export const PROBE_CHECKS: readonly Check<ProbeCheckInput>[] = [aggressivePskHash, weakTransform, ...CERTIFICATE_CHECKS];
+
+/** The scan's checks, over every transform accepted in either mode and the certificates its Aggressive Mode step met. */
+export type ScanCheckInput = AcceptedTransforms & CertificateAuditInput;
+export const SCAN_CHECKS: readonly Check<ScanCheckInput>[] = [aggressiveModePsk, weakTransform, ...CERTIFICATE_CHECKS];
 
 /** Every check, once. */
 export const CHECKS: readonly { id: string; title: string }[] = [...new Set<{ id: string; title: string }>([...PROBE_CHECKS, ...SCAN_CHECKS])];

@@ -3,15 +3,24 @@ import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import type { ByteSink } from "../transport/pcap.js";
 
-/** Writes a file only its owner may read; false (and a warning naming the option) when it cannot. */
-export function writeSecretFile(option: string, path: string, data: string, warnings: string[]): boolean {
+function writeReported(option: string, path: string, data: string, warnings: string[], mode: number): boolean {
   try {
-    writeFileSync(path, data, { mode: 0o600 });
+    writeFileSync(path, data, { mode });
     return true;
   } catch (e) {
     warnings.push(`${option} ${path}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); nothing saved`);
     return false;
   }
+}
+
+/** Writes a file only its owner may read; false (and a warning naming the option) when it cannot. */
+export function writeSecretFile(option: string, path: string, data: string, warnings: string[]): boolean {
+  return writeReported(option, path, data, warnings, 0o600);
+}
+
+/** Writes a file of public data (the gateway's certificates); false (and a warning) when it cannot. */
+export function writePublicFile(option: string, path: string, data: string, warnings: string[]): boolean {
+  return writeReported(option, path, data, warnings, 0o644);
 }
 
 /** A file to stream into (a pcap capture), created owner-only; a usage error naming the option when it cannot be. */

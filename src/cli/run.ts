@@ -6,6 +6,9 @@
 import { ExitCode } from "../report/model.js";
 import { PROBE_OPTIONS, type ProbeArgs, runProbeCommand } from "./commands/probe.js";
 import { FAMILY_OPTIONS, fastParse } from "./options.js";
+import { CERTIFICATE_OPTIONS } from "./certificates.js";
+import { parseTrans } from "../config/ike.js";
+import { signatureMethod } from "../crypto/signature.js";
 import { type IO, reportError } from "./io.js";
 import { UsageError } from "../errors.js";
 
@@ -61,10 +64,29 @@ function otherCommandOrHelp(argv: readonly string[]): boolean {
   return first === "scan" || first === "check" || first === "psk-crack" || argv.includes("--help") || argv.includes("-h");
 }
 
-/** The probe command's arguments as yargs would give them, or undefined for yargs to parse. */
+/**
+ * The probe command's arguments as yargs would give them, or undefined for yargs to parse. A probe
+ * with signatures goes to the full bundle too: the fast one leaves the X.509 and ECDSA packages out
+ * (src/build/bundle.ts).
+ */
 export function fastProbeArgs(argv: readonly string[]): ProbeArgs | undefined {
   if (otherCommandOrHelp(argv)) return undefined;
-  return fastParse(argv, { ...FAMILY_OPTIONS, ...PROBE_OPTIONS }) as ProbeArgs | undefined;
+  const a = fastParse(argv, { ...FAMILY_OPTIONS, ...PROBE_OPTIONS }) as ProbeArgs | undefined;
+  if (a === undefined || !PSK_AUTH.has(a.auth) || (a.trans ?? []).some(signatureTrans)) return undefined;
+  if (Object.keys(CERTIFICATE_OPTIONS).some((o) => o !== "cert-warn-days" && o !== "show-certs" && a[o as keyof ProbeArgs] !== undefined) || a["show-certs"]) return undefined;
+  return a;
+}
+
+/** --auth values the fast bundle runs (every other one may need certificates). */
+const PSK_AUTH = new Set(["psk", "xauth-psk"]);
+
+/** An ike-scan style --trans whose method (the third number) is a signature method; one that does not parse is yargs' to report. */
+function signatureTrans(t: string): boolean {
+  try {
+    return signatureMethod(parseTrans(t, 0).auth) !== undefined;
+  } catch {
+    return true;
+  }
 }
 
 /** The fast path's arguments, unless IKEPROBE_NO_FAST_PATH sends every command line to yargs. */

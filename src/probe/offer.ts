@@ -1,10 +1,12 @@
 /** One Phase 1 offer: its own exchange (fresh socket, fresh cookie), driven to its end and recorded. */
 import { authToken, proposalToken, type Phase1Transform } from "../config/ike.js";
 import { drive } from "../exchanges/drive.js";
-import { PSK_METHODS, type Phase1Initiator, phase1Initiator } from "../exchanges/phase1/index.js";
+import { PSK_METHODS, type Phase1Initiator, type SignerConfig, phase1Initiator } from "../exchanges/phase1/index.js";
+import { signatureMethod } from "../crypto/signature.js";
+import { subjectDer } from "../x509/certificate.js";
 import type { IkeTransport } from "../transport/udp.js";
 import type { Identification } from "../wire/payloads/identification.js";
-import { CAPTURE_NONCE_LENGTH, type ProbeState, round } from "./options.js";
+import { CAPTURE_NONCE_LENGTH, type CertificateOptions, type ProbeState, round } from "./options.js";
 
 export interface OfferRun {
   mm: Phase1Initiator;
@@ -17,14 +19,19 @@ export interface OfferRun {
 
 export async function runOffer(s: ProbeState, transport: IkeTransport, transform: Phase1Transform, index: number, localId: Identification): Promise<OfferRun> {
   const { opts, stats } = s;
-  // The identity exchange needs a pre-shared-key method; signature offers only go to message 2.
-  const psk = opts.psk !== undefined && s.identity === undefined && PSK_METHODS.has(transform.auth) ? opts.psk : undefined;
+  // The identity exchange runs once, with the first accepted offer whose method we can run: a PSK
+  // method with a PSK, or a signature method (with our certificate, or without it for an audit of
+  // the gateway's). The other offers stop after message 2.
+  const first = s.identity === undefined;
+  const psk = opts.psk !== undefined && first && PSK_METHODS.has(transform.auth) ? opts.psk : undefined;
+  const signer = first && opts.certificates !== undefined && signatureMethod(transform.auth) !== undefined ? signerConfig(opts.certificates) : undefined;
   const mm = phase1Initiator({
     transform,
     // A hash for offline tests (no PSK, or --save-hash): a 20-byte nonce (ike-scan's), so that
     // with the gateway's (commonly 32) the nonces stay under hashcat's 64-byte limit.
     ...(opts.aggressive === true && (psk === undefined || opts.captureHash === true) ? { nonceLength: CAPTURE_NONCE_LENGTH } : {}),
     ...(psk !== undefined ? { psk } : {}),
+    ...(signer !== undefined ? { signer } : {}),
     localId,
     natT: opts.natT,
     local: transport.local,
@@ -42,15 +49,15 @@ export async function runOffer(s: ProbeState, transport: IkeTransport, transform
     },
   });
   for (const e of driven.exchanged) s.steps.push({ proposal: token, step: e.stage, answered: e.answered, rttMs: round(e.rttMs), transmissions: e.transmissions });
-  const first = driven.exchanged[0];
+  const firstStep = driven.exchanged[0];
   if (driven.finalSent) s.am3Sent = true;
   const r = mm.result;
   s.offers.push({
     proposal: token,
     auth: authToken(transform.auth),
     status: r.offer,
-    transmissions: first?.transmissions ?? 0,
-    ...(first?.answered === true ? { rttMs: round(first.rttMs) } : {}),
+    transmissions: firstStep?.transmissions ?? 0,
+    ...(firstStep?.answered === true ? { rttMs: round(firstStep.rttMs) } : {}),
     ...(r.notify !== undefined ? { notify: r.notify.name, notifyCode: r.notify.type } : {}),
     ...(r.error !== undefined && r.offer === "malformed" ? { error: r.error.message } : {}),
   });
@@ -60,10 +67,20 @@ export async function runOffer(s: ProbeState, transport: IkeTransport, transform
     s.captures.push(r.aggressive);
     opts.onCapture?.(r.aggressive);
   }
-  const identityAttempted = psk !== undefined && r.offer === "accepted";
+  const identityAttempted = (psk !== undefined || signer !== undefined) && r.offer === "accepted";
   if (identityAttempted) {
     s.identity = mm;
     s.firstAccepted = r;
   }
-  return { mm, identityAttempted, floated: driven.floated, firstRttMs: first?.rttMs ?? 0 };
+  return { mm, identityAttempted, floated: driven.floated, firstRttMs: firstStep?.rttMs ?? 0 };
+}
+
+/** What the signature module needs of the certificate options (our CERTREQs name the --ca anchors). */
+function signerConfig(c: CertificateOptions): SignerConfig {
+  return {
+    ...(c.key !== undefined ? { key: c.key } : {}),
+    ...(c.certs !== undefined ? { certs: c.certs } : {}),
+    ...(c.gatewayCert !== undefined ? { gatewayCert: c.gatewayCert } : {}),
+    ...(c.ca !== undefined ? { authorities: c.ca.map(subjectDer) } : {}),
+  };
 }

@@ -8,6 +8,7 @@ import type { InformationalReport, OfferReport, Report, TimingReport, Unsolicite
 import type { ByteSink } from "../transport/pcap.js";
 import type { AddressFamily, Lookup } from "../transport/resolve.js";
 import type { Identification } from "../wire/payloads/identification.js";
+import type { KeyObject } from "node:crypto";
 
 /** Auth methods after which the gateway (as XAUTH server) starts XAUTH: XAUTHInitPreShared and its kin (IKEV1.md §4.4). */
 export const XAUTH_METHODS = new Set([65001, 65002, 65003, 65004, 65005, 65006, 65007, 65008, 65009, 65010]);
@@ -43,6 +44,8 @@ export interface ProbeOptions {
   transforms: Phase1Transform[];
   /** The PSK as bytes; never copied into the report. */
   psk?: Buffer;
+  /** Signature methods (--auth rsa, ecdsa256, ...): credentials, trust anchors, how certificates are reported. */
+  certificates?: CertificateOptions;
   localId?: Identification;
   natT: "auto" | "force" | "off";
   sourcePort: number;
@@ -74,6 +77,21 @@ export interface ProbeOptions {
   onProgress?: (text: string) => void;
 }
 
+export interface CertificateOptions {
+  /** Our private key (never copied into the report); with `certs`, our credentials. */
+  key?: KeyObject;
+  /** Our certificate and intermediates, DER, end entity first. */
+  certs?: Buffer[];
+  /** The gateway's certificate for a gateway that sends none. */
+  gatewayCert?: Buffer;
+  /** Trust anchors (--ca), DER; absent: the chain is reported, not judged. */
+  ca?: Buffer[];
+  /** Put each received certificate's PEM into the report. */
+  showPem: boolean;
+  /** certificate-expiring within this many days. */
+  warnDays: number;
+}
+
 /**
  * What a probe can leave for files, as text (secrets: the caller writes them only where asked, owner
  * only): Wireshark's ikev1_decryption_table and esp_sa tables, and the psk-crack lines of the
@@ -84,6 +102,8 @@ export interface ProbeArtifacts {
   espKeys: string | null;
   hashes: string | null;
   hashCount: number;
+  /** The certificates the gateway sent, PEM, end entity first (for --save-certs); null: none. */
+  certificatesPem: string | null;
   /** The first Aggressive Mode capture and our ID, to word the finding again once the hashes are saved. */
   capture: AggressiveCapture | null;
   localId: Identification;

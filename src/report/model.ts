@@ -55,7 +55,8 @@ export interface KeysReport {
 }
 
 export interface IdentityReport {
-  status: "authenticated" | "psk-mismatch" | "rejected" | "not-attempted" | "error";
+  /** untrusted: authenticated, the gateway's signature verified, but its chain does not verify to --ca. */
+  status: "authenticated" | "untrusted" | "psk-mismatch" | "rejected" | "not-attempted" | "error";
   /** Why, as a stable code (see IdentityCause in src/exchanges/main-mode.ts); null when not attempted. */
   cause: string | null;
   local: { type: string; value: string };
@@ -63,6 +64,14 @@ export interface IdentityReport {
   detail: string;
   evidence: string | null;
   notify?: string;
+  /** The gateway's certificates as received, end entity first (signature methods). */
+  remoteCertificates: CertificateInfo[];
+  /** Every CERTREQ the gateway sent: the encoding wanted and the authority (a DN; null for any). */
+  certificateRequests: { encoding: string; authority: string | null }[];
+  /** The check of the gateway's SIG_R; null without one. */
+  signature: { algorithm: string; verified: boolean } | null;
+  /** The gateway's chain: trusted true/false against --ca, null without --ca; null when it sent no certificate. */
+  chain: { trusted: boolean | null; detail: string } | null;
 }
 
 export interface TimingReport {
@@ -137,6 +146,8 @@ export interface UnsolicitedReport {
 
 export type { Finding } from "../checks/registry.js";
 import type { Finding } from "../checks/registry.js";
+import type { CertificateInfo } from "../x509/certificate.js";
+export type { CertificateInfo } from "../x509/certificate.js";
 
 export interface AggressiveReport {
   /** The gateway sent HASH_R, computed from its PSK, to an unauthenticated peer: offline-crackable. */

@@ -5,7 +5,9 @@
 import { authToken, encryptionToken, groupToken, hashToken, proposalToken } from "../config/ike.js";
 import { phase2Token } from "../config/esp.js";
 import { hashcatFit } from "../crack/hash-file.js";
-import { PROBE_CHECKS, runChecks } from "../checks/index.js";
+import { type CertificateAuditInput, PROBE_CHECKS, runChecks } from "../checks/index.js";
+import { signatureMethod } from "../crypto/signature.js";
+import { type CertificateFields, type CertificateView, certificateView } from "./certificates.js";
 import { nameVendorId } from "../data/vendor-ids.js";
 import { PSK_METHODS, type Phase1Result } from "../exchanges/phase1/index.js";
 import type { ProbeOptions, ProbeState } from "../probe/options.js";
@@ -36,7 +38,10 @@ export function selectedReport(r: Phase1Result): SelectedReport | null {
   return out;
 }
 
-export function identityReport(opts: ProbeOptions, localId: Identification, r: Phase1Result | undefined, anyAccepted: boolean, anyPskAccepted: boolean, offers: OfferReport[]): IdentityReport {
+/** The identity result without its certificate fields (see withCertificates). */
+export type IdentityCore = Omit<IdentityReport, keyof CertificateFields>;
+
+export function identityReport(opts: ProbeOptions, localId: Identification, r: Phase1Result | undefined, anyAccepted: boolean, anyPskAccepted: boolean, offers: OfferReport[]): IdentityCore {
   const local = describeId(localId);
   const idText = `${local.type} ${local.value}`;
   // Aggressive Mode carries our ID in message 1: a refusal of it is about the identity.
@@ -50,12 +55,14 @@ export function identityReport(opts: ProbeOptions, localId: Identification, r: P
       detail:
         amRefusal.notifyCode === NotifyType.INVALID_ID_INFORMATION
           ? `the gateway refuses Aggressive Mode for our identity (${idText}) with INVALID-ID-INFORMATION: it has no peer entry for this ID; check --id`
-          : `the gateway refuses Aggressive Mode for our identity (${idText}) with AUTHENTICATION-FAILED in reply to message 1, before any PSK is used: Aggressive Mode with PSK is disabled there (strongSwan's default) or no connection for this ID allows it`,
+          : `the gateway refuses Aggressive Mode for our identity (${idText}) with AUTHENTICATION-FAILED in reply to message 1, before any ${opts.certificates !== undefined ? "signature" : "PSK"} is used: Aggressive Mode ${opts.certificates !== undefined ? "" : "with PSK "}is disabled there (strongSwan's default for PSK) or no connection for this ID allows it`,
       evidence: `${amRefusal.notify} in reply to Aggressive Mode message 1 (${amRefusal.proposal})`,
       notify: amRefusal.notify!,
     };
   }
-  if (opts.psk === undefined) {
+  const sigRun = r !== undefined && r.identity === undefined && opts.certificates !== undefined && r.selected !== undefined && signatureMethod(r.selected.transform.auth) !== undefined;
+  if (sigRun) return signatureAudit(opts, local, r);
+  if (opts.psk === undefined && opts.certificates === undefined) {
     const am = opts.aggressive === true && r?.aggressive !== undefined;
     return {
       status: "not-attempted",
@@ -76,14 +83,37 @@ export function identityReport(opts: ProbeOptions, localId: Identification, r: P
       remote: null,
       detail: !anyAccepted
         ? "the gateway accepted none of our offers, so there was nothing to authenticate with"
-        : !anyPskAccepted
-          ? "the gateway accepted only offers with a non-PSK authentication method (e.g. rsa); ikeprobe runs the identity exchange with pre-shared keys only"
-          : "no identity exchange was run (interrupted)",
+        : !anyPskAccepted && opts.certificates === undefined
+          ? "the gateway accepted only offers with a signature method (e.g. rsa); run them with --auth rsa (and --cert, --key for the identity exchange)"
+          : "no identity exchange was run (no offer of a method we hold credentials for was accepted, or interrupted)",
       evidence: null,
     };
   }
-  const out: IdentityReport = { status: r.identity.status, cause: r.identity.cause, local, remote: r.identity.remoteId ?? null, detail: r.identity.detail, evidence: r.identity.evidence };
+  const out: IdentityCore = { status: r.identity.status, cause: r.identity.cause, local, remote: r.identity.remoteId ?? null, detail: r.identity.detail, evidence: r.identity.evidence };
   if (r.identity.notify !== undefined) out.notify = r.identity.notify.name;
+  return out;
+}
+
+/** A signature method's exchange that stopped before our proof: no credentials of ours (an audit of the gateway's). */
+function signatureAudit(opts: ProbeOptions, local: { type: string; value: string }, r: Phase1Result): IdentityCore {
+  const why = opts.certificates?.key === undefined ? "no certificate of ours (--cert and --key)" : "our proof was not sent";
+  const asked = r.certificateRequests.length > 0 ? `; the gateway sent ${r.certificateRequests.length} CERTREQ(s) (see certificateRequests)` : "; the gateway sent no CERTREQ";
+  if (opts.aggressive === true) {
+    const sig = r.signature === undefined ? "no SIG_R was checked" : r.signature.verified ? "its SIG_R verifies with the key of its certificate" : "its SIG_R does not verify";
+    return { status: "not-attempted", cause: null, local, remote: r.remoteId ?? null, detail: `${why}: Aggressive Mode stopped after message 2; ${sig}${asked}`, evidence: null };
+  }
+  return { status: "not-attempted", cause: null, local, remote: null, detail: `${why}: Main Mode stopped after message 4 (key exchange done)${asked}`, evidence: null };
+}
+
+/** The identity with its certificate fields; authenticated with a chain that fails --ca is "untrusted". */
+export function withCertificates(core: IdentityCore, view: CertificateView): IdentityReport {
+  const out: IdentityReport = { ...core, ...view.fields };
+  if (core.status === "authenticated" && view.chainResult?.trusted === false && view.fields.remoteCertificates.length > 0) {
+    out.status = "untrusted";
+    out.cause = "certificate-untrusted";
+    out.detail = `the exchange completed and the gateway's signature verifies, but its certificate chain does not verify to --ca: ${view.chainResult.detail}`;
+    out.evidence = `${core.evidence ?? ""}; chain: ${view.chainResult.detail}`;
+  }
   return out;
 }
 
@@ -95,6 +125,7 @@ export function cleanupReport(deleted: boolean, detail: string, halfOpen: number
   return { deleted, detail: `${detail}${note}`, halfOpenLeft: halfOpen };
 }
 
+/** `pskGiven`: credentials were given (a PSK, or our certificate and key), so the identity exchange was asked for. */
 export function exitCodeFor(r: Report, pskGiven: boolean): number {
   const answered = r.phase1.offers.some((o) => o.status !== "no-response");
   if (!answered) return ExitCode.NO_ANSWER;
@@ -128,9 +159,12 @@ export function probeReport(s: ProbeState, localId: Identification, target: Repo
   const firstAccepted = s.firstAccepted;
   const chosen = identityMm?.result ?? firstAccepted;
   const anyPskAccepted = offers.some((o, i) => o.status === "accepted" && PSK_METHODS.has(opts.transforms[i]!.auth));
-  const identity = identityReport(opts, localId, identityMm?.result ?? firstAccepted, firstAccepted !== undefined, anyPskAccepted, offers);
+  const core = identityReport(opts, localId, identityMm?.result ?? firstAccepted, firstAccepted !== undefined, anyPskAccepted, offers);
+  const certs = certificateView(identityMm?.result ?? firstAccepted, opts.certificates, core.remote, Date.now());
+  const identity = withCertificates(core, certs);
+  warnings.push(...certs.unreadable);
   const findings: Report["findings"] = [];
-  findings.push(...probeFindings(s, localId));
+  findings.push(...probeFindings(s, localId, certs.audit));
   const report: Report = {
     tool: { name: "ikeprobe", version: VERSION },
     startedAt,
@@ -180,12 +214,12 @@ export function probeReport(s: ProbeState, localId: Identification, target: Repo
 }
 
 /** The probe's findings from the check registry: the exposed hash, weak transforms among those accepted. */
-function probeFindings(s: ProbeState, localId: Identification): Report["findings"] {
+function probeFindings(s: ProbeState, localId: Identification, certificates: CertificateAuditInput): Report["findings"] {
   const accepted = s.offers.flatMap((o, i) => {
     const t = s.opts.transforms[i];
     return o.status === "accepted" && t !== undefined
       ? [{ proposal: o.proposal, encryption: encryptionToken(t.encryption, t.keyBits), hash: hashToken(t.hash), group: groupToken(t.group), auth: o.auth, mode: s.opts.aggressive === true ? ("aggressive" as const) : ("main" as const) }]
       : [];
   });
-  return runChecks(PROBE_CHECKS, { capture: s.captures[0] ?? null, localId, savedTo: null, accepted });
+  return runChecks(PROBE_CHECKS, { capture: s.captures[0] ?? null, localId, savedTo: null, accepted, ...certificates });
 }

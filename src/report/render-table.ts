@@ -6,6 +6,7 @@ import type { Report } from "./model.js";
 import { checkTitle } from "../checks/index.js";
 import type { Finding } from "../checks/registry.js";
 import type { Severity } from "../data/ratings.js";
+import { renderCertificates } from "./render-certificates.js";
 
 const GROUP_DESC: Record<string, string> = {
   modp768: "768-bit MODP",
@@ -135,7 +136,7 @@ export function renderTable(r: Report, color: boolean): string {
   }
 
   const id = r.identity;
-  const idColor = id.status === "authenticated" ? c.green : id.status === "not-attempted" ? c.dim : c.red;
+  const idColor = id.status === "authenticated" ? c.green : id.status === "not-attempted" ? c.dim : id.status === "untrusted" ? c.yellow : c.red;
   out.push("", `${c.bold("Identity:")} ${idColor(id.status.toUpperCase())}`);
   const it = table(c, undefined, color);
   it.push({ "our ID": [`${id.local.type} ${id.local.value}`] });
@@ -143,6 +144,7 @@ export function renderTable(r: Report, color: boolean): string {
   it.push({ detail: [wrap(id.detail, 90)] });
   if (id.evidence !== null) it.push({ evidence: [wrap(id.evidence, 90)] });
   out.push(it.toString());
+  renderCertificates(id, c, color, out);
 
   renderSession(r, c, color, out);
   if (r.phase2 !== null) renderPhase2(r, c, color, out);

@@ -330,7 +330,7 @@ function summarize(c: TargetContext): void {
     ...result.mainMode.accepted.map((t) => ({ ...t, mode: "main" as const })),
     ...(result.aggressiveMode?.accepted ?? []).map((t) => ({ ...t, mode: "aggressive" as const })),
   ];
-  result.findings = runChecks(SCAN_CHECKS, { accepted });
+  result.findings = runChecks(SCAN_CHECKS, { accepted, certificates: [], chain: null, remoteId: null, warnDays: 30 });
 }
 
 /** A best guess at the implementation from its vendor IDs, with the evidence. */

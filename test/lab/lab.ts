@@ -41,6 +41,12 @@ export interface LabConnection {
   localAddrs?: string[];
   /** psk (default) or pubkey (certificates). */
   auth?: "psk" | "pubkey";
+  /** pubkey: the gateway's certificate(s), file names under the lab's x509/ (LabOptions.credentials). */
+  certs?: string[];
+  /** pubkey: when the gateway sends its certificate (strongSwan's default: ifasked). */
+  sendCert?: "always" | "ifasked" | "never";
+  /** IKE fragmentation (strongSwan's default: yes). */
+  fragmentation?: "yes" | "no" | "accept" | "force";
   /** Let this connection answer Aggressive Mode (charon also needs the global knob, see LabOptions.aggressivePsk). */
   aggressive?: boolean;
   /** IPsec mode of the CHILD_SA; default tunnel. */
@@ -73,6 +79,8 @@ export interface LabOptions {
   xauthUsers?: { user: string; password: string }[];
   /** Mode-Config pools: name -> swanctl pool settings (addrs, dns, split_include, or attribute numbers). */
   pools?: Record<string, Record<string, string>>;
+  /** Certificates and keys, PEM by file name, written where swanctl --load-all looks (x509/, x509ca/, private/). */
+  credentials?: { x509?: Record<string, string>; x509ca?: Record<string, string>; private?: Record<string, string> };
   /**
    * Host names for the client namespace: name -> addresses. `ip netns exec` bind-mounts
    * /etc/netns/NS/hosts over /etc/hosts (and resolv.conf, pointed at the namespace's own loopback,
@@ -159,10 +167,13 @@ function swanctlConf(conns: LabConnection[], gwAddrs: string, opts: Pick<LabOpti
     local_addrs = ${c.localAddrs?.join(", ") ?? gwAddrs}
     proposals = ${c.proposals.join(", ")}
     rekey_time = ${c.rekeySeconds ?? 14400}s
-    aggressive = ${c.aggressive ? "yes" : "no"}
+    aggressive = ${c.aggressive ? "yes" : "no"}${c.fragmentation !== undefined ? `
+    fragmentation = ${c.fragmentation}` : ""}${c.sendCert !== undefined ? `
+    send_cert = ${c.sendCert}` : ""}
     local {
       auth = ${c.auth ?? "psk"}
-      id = ${c.localId ?? "%any"}
+      id = ${c.localId ?? "%any"}${c.certs !== undefined ? `
+      certs = ${c.certs.join(", ")}` : ""}
     }
     remote {
       auth = ${c.auth ?? "psk"}
@@ -319,6 +330,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     run(["ip", "-n", gwNs, "addr", "add", "198.51.100.1/32", "dev", "lo"]);
     run(["ip", "-n", clientNs, "addr", "add", "203.0.113.1/32", "dev", "lo"]);
 
+    for (const [sub, files] of Object.entries(opts.credentials ?? {})) {
+      mkdirSync(join(dir, sub), { recursive: true });
+      for (const [name, pem] of Object.entries(files)) writeFileSync(join(dir, sub, name), pem, { mode: 0o600 });
+    }
     let gw: Charon;
     if (opts.softether !== undefined) {
       const se = await startSoftether(gwNs, dir, opts.softether.psk);

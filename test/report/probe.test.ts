@@ -23,7 +23,7 @@ test("identity: Aggressive Mode refused at message 1 is about our ID; no PSK is 
   const none = identityReport(opts({ psk: Buffer.from("x") }), id, undefined, false, false, []);
   assert.match(none.detail, /accepted none of our offers/);
   const rsaOnly = identityReport(opts({ psk: Buffer.from("x") }), id, undefined, true, false, []);
-  assert.match(rsaOnly.detail, /only offers with a non-PSK authentication method/);
+  assert.match(rsaOnly.detail, /only offers with a signature method \(e.g. rsa\); run them with --auth rsa/);
 });
 
 test("cleanup counts half-open SAs left; Quick Modes that never ran are listed with the reason", () => {

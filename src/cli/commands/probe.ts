@@ -7,12 +7,13 @@ import { parseTrafficSelector } from "../../config/traffic-selector.js";
 import { UsageError } from "../../errors.js";
 import { ExitCode, type Report } from "../../report/model.js";
 import type { ProbeArtifacts, ProbeOptions } from "../../probe.js";
-import { fileSink, writeSecretFile } from "../files.js";
+import { fileSink, writePublicFile, writeSecretFile } from "../files.js";
 import { type IO, family, familyOptions, firstLine, intOption, loadVendorIds, useColor, withSpinner } from "../io.js";
 import { runDiagnoseCommand } from "./diagnose.js";
 import { type OptionSpec, withOptions } from "../options.js";
+import { CERTIFICATE_OPTIONS, type CertificateArgs, readCertificateOptions } from "../certificates.js";
 
-export interface ProbeArgs {
+export interface ProbeArgs extends CertificateArgs {
   host: string;
   ike?: string[];
   trans?: string[];
@@ -90,6 +91,7 @@ export const PROBE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "mode-config": { type: "boolean", default: false, describe: "ask for Mode-Config attributes (address, DNS, domain, banner, split networks) after Phase 1; done anyway after XAUTH" },
   dpd: { type: "boolean", default: false, describe: "after Phase 1, send a Dead Peer Detection R-U-THERE and report the gateway's R-U-THERE-ACK and round trip" },
   hold: { type: "number", default: 0, describe: "keep the authenticated SA up this many seconds before deleting it (Ctrl-C ends the hold and still cleans up)" },
+  ...CERTIFICATE_OPTIONS,
 };
 
 export function probeOptions(y: Argv): Argv<ProbeArgs> {
@@ -132,6 +134,11 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
   if (fam !== undefined) opts.family = fam;
   const psk = readPsk(a, io);
   if (psk !== undefined) opts.psk = psk;
+  const certificates = readCertificateOptions(a, transforms);
+  if (certificates !== undefined) opts.certificates = certificates;
+  // What the steps under an authenticated Phase 1 need: a PSK, or our certificate and key.
+  const credentials = opts.psk !== undefined || opts.certificates?.key !== undefined;
+  const needCredentials = opts.certificates !== undefined ? "give our certificate and key with --cert and --key" : "give the PSK with --psk-file (or IKEPROBE_PSK)";
   const ids = a.id ?? [];
   if (ids.length > 1 && !a.diagnose) throw new UsageError("--id given more than once: several identities are tried only with --diagnose");
   if (ids[0] !== undefined) opts.localId = parseIdentity(ids[0]);
@@ -139,7 +146,7 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
     if ((a.esp ?? []).length === 0) throw new UsageError("--esp-keys holds the keys of ESP SAs: add Quick Mode proposals with --esp");
   }
   if ((a.esp ?? []).length > 0 || (a.ah ?? []).length > 0) {
-    if (opts.psk === undefined) throw new UsageError("--esp/--ah need an authenticated Phase 1: give the PSK with --psk-file (or IKEPROBE_PSK)");
+    if (!credentials) throw new UsageError(`--esp/--ah need an authenticated Phase 1: ${needCredentials}`);
     const life = parseEspLifetime(a["esp-lifetime"], parseDuration);
     const base = { lifetimeSeconds: life.seconds, mode: a.mode, ...(life.kilobytes !== undefined ? { lifetimeKilobytes: life.kilobytes } : {}) };
     const proposals = [...(a.esp ?? []).flatMap((t) => parsePhase2Proposal("esp", t, base)), ...(a.ah ?? []).flatMap((t) => parsePhase2Proposal("ah", t, base))];
@@ -163,12 +170,12 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
     const password =
       a["xauth-password-file"] !== undefined ? firstLine("--xauth-password-file", a["xauth-password-file"]) : envPassword !== undefined && envPassword !== "" ? Buffer.from(envPassword, "utf8") : undefined;
     if (password === undefined) throw new UsageError("--xauth-user needs the password: --xauth-password-file FILE (or IKEPROBE_XAUTH_PASSWORD)");
-    if (opts.psk === undefined) throw new UsageError("XAUTH follows an authenticated Phase 1: give the PSK with --psk-file (or IKEPROBE_PSK)");
+    if (!credentials) throw new UsageError(`XAUTH follows an authenticated Phase 1: ${needCredentials}`);
     opts.xauth = { user: a["xauth-user"], password };
   }
   if (a["mode-config"]) opts.modeConfig = true;
   if (a.dpd) opts.dpd = true;
-  if ((a["mode-config"] || a.dpd) && opts.psk === undefined) throw new UsageError(`${a.dpd ? "--dpd" : "--mode-config"} runs under an authenticated Phase 1: give the PSK with --psk-file (or IKEPROBE_PSK)`);
+  if ((a["mode-config"] || a.dpd) && !credentials) throw new UsageError(`${a.dpd ? "--dpd" : "--mode-config"} runs under an authenticated Phase 1: ${needCredentials}`);
   return opts;
 }
 
@@ -228,6 +235,11 @@ async function writeProbeFiles(a: ProbeArgs, report: Report, artifacts: ProbeArt
   if (a.keys !== undefined) {
     if (artifacts.ikeKeys === null) w.push(`--keys ${a.keys}: nothing written, no ISAKMP SA got keys (the exchange stopped before message 4)`);
     else writeSecretFile("--keys", a.keys, artifacts.ikeKeys, w);
+  }
+  const saveCerts = a["save-certs"];
+  if (saveCerts !== undefined) {
+    if (artifacts.certificatesPem === null) w.push(`--save-certs ${saveCerts}: nothing written, the gateway sent no certificate`);
+    else writePublicFile("--save-certs", saveCerts, artifacts.certificatesPem, w);
   }
   const espKeys = a["esp-keys"];
   if (espKeys !== undefined) {

@@ -5,21 +5,26 @@
  *   AM2                                         <-  HDR, SA, KE, Nr, IDir, HASH_R, [NAT-D...]
  *   AM3  HDR*, HASH_I, [NAT-D, NAT-D]           ->  (no answer: the exchange ends here)
  *
- * HASH_R in AM2 is computed from the gateway's PSK for our ID and everything else is on the wire:
- * it is captured (`result.aggressive`) for offline PSK tests, whether or not we hold a PSK.
+ * With a signature method AM1 carries our CERTREQ(s), AM2 the gateway's [CERT...] SIG_R in place
+ * of HASH_R, and AM3 our [CERT...] SIG_I; without our credentials the exchange stops after checking
+ * SIG_R (what a gateway's certificate audit needs).
+ *
+ * A PSK method's HASH_R in AM2 is computed from the gateway's PSK for our ID and everything else is
+ * on the wire: it is captured (`result.aggressive`) for offline PSK tests, whether or not we hold a PSK.
  */
 import { randomBytes } from "node:crypto";
 import { encrypt, lastBlock } from "../../crypto/cipher.js";
 import { type KeyExchange, createKeyExchange } from "../../crypto/dh.js";
 import { hashAlg } from "../../crypto/prf.js";
+import { signatureMethod } from "../../crypto/signature.js";
 import { IkeprobeError } from "../../errors.js";
 import { ExchangeType, Flags, PayloadType } from "../../wire/constants.js";
 import { type Message, type RawPayload, encodeChain } from "../../wire/message.js";
-import { decodeId, describeId, encodeId } from "../../wire/payloads/identification.js";
+import { encodeId } from "../../wire/payloads/identification.js";
 import { decodeKeyExchange } from "../../wire/payloads/key-exchange.js";
 import { decodeNonce } from "../../wire/payloads/nonce.js";
 import type { Phase1Auth } from "./auth.js";
-import { Phase1Initiator } from "./initiator.js";
+import { Phase1Initiator, remoteIdOf } from "./initiator.js";
 import { messageOnePayloads } from "./message-one.js";
 import { evaluateNatD, natDPayloads } from "./nat-t.js";
 import type { Phase1Config, Phase1Stage, Step } from "./types.js";
@@ -84,10 +89,12 @@ export class AggressiveModeInitiator extends Phase1Initiator {
     const gxr = decodeKeyExchange(find(PayloadType.KE).body).keyExchangeData;
     const nr = decodeNonce(find(PayloadType.NONCE).body).nonceData;
     const idP = find(PayloadType.ID);
-    const hashP = find(PayloadType.HASH);
+    // A signature method's answer carries SIG_R (its module checks it); any other must carry HASH_R.
+    const hashP = signatureMethod(t.auth) !== undefined ? msg.payloads.find((x) => x.type === PayloadType.HASH) : find(PayloadType.HASH);
     // The ID decodes before anything is captured: a capture is only ever made of well-formed payloads.
-    const remoteId = describeId(decodeId(idP.body));
-    this.result.aggressive = { gxr, gxi: s.kex.publicValue, ckyR: this.responderCookie, ckyI: this.initiatorCookie, saiB: this.saiB, idirB: idP.body, niB: s.ni, nrB: nr, hashR: hashP.body, hash: t.hash, remoteId };
+    const remoteId = remoteIdOf(idP.body);
+    this.result.remoteId = remoteId;
+    if (hashP !== undefined) this.result.aggressive = { gxr, gxi: s.kex.publicValue, ckyR: this.responderCookie, ckyI: this.initiatorCookie, saiB: this.saiB, idirB: idP.body, niB: s.ni, nrB: nr, hashR: hashP.body, hash: t.hash, remoteId };
     // NAT-D needs no keys (a hash of cookies, address and port): evaluated with or without a PSK.
     this.floated = evaluateNatD(sa.natT, msg.payloads, this.natDInputs(hashAlg(t.hash)), this.result.warnings);
     if (this.auth === undefined) return this.finish();
@@ -95,8 +102,12 @@ export class AggressiveModeInitiator extends Phase1Initiator {
     if ("kind" in alg) return alg;
     const keyed = this.deriveKeys(alg, this.auth, s.kex, s.ni, gxr, nr);
     const check = this.auth.verify(keyed.ctx, idP.body, msg.payloads);
+    if (check.kind !== "missing" && check.kind !== "unverifiable" && check.signature !== undefined) this.result.signature = check.signature;
     if (check.kind === "mismatch") return this.authIdentity("am2-mismatch", { ...this.facts(), received: check.received, computed: check.computed }, undefined, remoteId);
     if (check.kind === "missing") throw new IkeprobeError("missing-payload", `Aggressive Mode message 2 lacks its ${check.what}`);
+    if (check.kind === "unverifiable") return this.authIdentity("proof-unverifiable", { ...this.facts(), text: check.why }, undefined, remoteId);
+    // No credentials of ours: the gateway's identity and certificate are what this exchange was for.
+    if (!this.auth.canProve) return this.finish();
     // AM3: the method's proof (HASH_I) and our NAT-D pair.
     const idiiB = encodeId(this.cfg.localId);
     const payloads = [...this.auth.proof(keyed.ctx, idiiB), ...natDPayloads(this.natDInputs(alg.hash), alg.natT.variant, this.cfg.natT)];

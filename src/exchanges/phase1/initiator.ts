@@ -9,11 +9,13 @@ import { type KeyExchange } from "../../crypto/dh.js";
 import { derivePhase1Keys, phase1Iv } from "../../crypto/keys.js";
 import { type HashAlg, hashAlg } from "../../crypto/prf.js";
 import { DecodeError, IkeprobeError } from "../../errors.js";
-import { ExchangeType, NotifyType, PayloadType } from "../../wire/constants.js";
+import { ExchangeType, IdType, NotifyType, PayloadType } from "../../wire/constants.js";
 import { isIkev1 } from "../../wire/header.js";
-import { type Message, type OutgoingPayload, decodeMessage, encodeChain, encodeMessage } from "../../wire/message.js";
-import { describeId } from "../../wire/payloads/identification.js";
+import { type Message, type OutgoingPayload, type RawPayload, decodeMessage, encodeChain, encodeMessage } from "../../wire/message.js";
+import { decodeId, describeId } from "../../wire/payloads/identification.js";
 import { decodeNotification } from "../../wire/payloads/notification.js";
+import { decodeCertificateRequest } from "../../wire/payloads/certificate-request.js";
+import { derNameText } from "../../x509/name.js";
 import { decodeSa, encodeSa } from "../../wire/payloads/sa.js";
 import { type IsakmpSa, header, nonZeroRandom, readInformational } from "../isakmp-sa.js";
 import type { AuthContext, AuthEvent, Phase1Auth } from "./auth.js";
@@ -40,7 +42,7 @@ export interface Keyed {
 
 export abstract class Phase1Initiator {
   readonly initiatorCookie: Buffer;
-  readonly result: Phase1Result = { offer: "no-response", vendorIds: [], warnings: [], gatewayResent: 0 };
+  readonly result: Phase1Result = { offer: "no-response", vendorIds: [], warnings: [], gatewayResent: 0, certificates: [], certificateRequests: [] };
   /** The last ciphertext block of the last Phase 1 message: seeds every later exchange's IV (IKEV1.md §3.7). */
   phase1LastBlock: Buffer = Buffer.alloc(0);
   protected readonly cfg: Phase1Config;
@@ -149,6 +151,7 @@ export abstract class Phase1Initiator {
     this.result.offer = "accepted";
     this.result.selected = selected;
     this.result.vendorIds = msg.payloads.filter((p) => p.type === PayloadType.VENDOR_ID).map((p) => p.body);
+    this.collectCertificates(msg.payloads);
     applyResponderLifetime(msg.payloads, selected);
     const natT = natTFromVendorIds(this.result.vendorIds, this.cfg.natT);
     this.result.natT = natT;
@@ -183,6 +186,21 @@ export abstract class Phase1Initiator {
 
   protected natDInputs(hash: HashAlg): NatDInputs {
     return { hash, initiatorCookie: this.initiatorCookie, responderCookie: this.responderCookie, local: this.cfg.local, remote: this.cfg.remote };
+  }
+
+  /** The gateway's CERT and CERTREQ payloads of a message, kept for the report (any stage). */
+  protected collectCertificates(payloads: readonly RawPayload[]): void {
+    for (const p of payloads) {
+      if (p.type === PayloadType.CERT) this.result.certificates.push(p.body);
+      else if (p.type === PayloadType.CR) {
+        if (p.body.length === 0) {
+          this.result.warnings.push("the gateway sent an empty CERTREQ payload (no certificate type)");
+          continue;
+        }
+        const cr = decodeCertificateRequest(p.body);
+        this.result.certificateRequests.push({ certType: cr.certType, authority: cr.authority });
+      }
+    }
   }
 
   // --- informational replies -----------------------------------------------------------------
@@ -224,6 +242,14 @@ export abstract class Phase1Initiator {
       case NotifyType.INVALID_HASH_INFORMATION:
       case NotifyType.AUTHENTICATION_FAILED:
         return this.authIdentity("authentication-failed", facts, n);
+      case NotifyType.INVALID_CERT_ENCODING:
+      case NotifyType.INVALID_CERTIFICATE:
+      case NotifyType.CERT_TYPE_UNSUPPORTED:
+      case NotifyType.INVALID_CERT_AUTHORITY:
+      case NotifyType.CERTIFICATE_UNAVAILABLE:
+        return this.authIdentity("certificate-refused", facts, n);
+      case NotifyType.INVALID_SIGNATURE:
+        return this.authIdentity("signature-refused", facts, n);
       default:
         return this.identity("mm5-refused", facts, n);
     }
@@ -231,10 +257,11 @@ export abstract class Phase1Initiator {
 
   // --- how an exchange ends ------------------------------------------------------------------
 
-  /** Our ID in words, for the findings' texts. */
+  /** Our ID in words, what the gateway asked for and the method's own facts, for the findings' texts. */
   protected facts(): FindingFacts {
     const id = describeId(this.cfg.localId);
-    return { local: `${id.type} ${id.value}` };
+    const requested = requestedAuthorities(this.result.certificateRequests);
+    return { local: `${id.type} ${id.value}`, ...(requested.length > 0 ? { requested } : {}), ...(this.auth?.facts?.() ?? {}) };
   }
 
   /** The gateway re-sent its previous message instead of answering ours (or lost it). */
@@ -246,7 +273,8 @@ export abstract class Phase1Initiator {
   /** A finding whose meaning is the authentication method's (the events of auth.ts). */
   protected authIdentity(event: AuthEvent, facts: FindingFacts, notify?: NotifyInfo, remoteId?: { type: string; value: string }): Step {
     if (this.auth === undefined) return this.identity("local-error", { ...facts, text: `no authentication method for ${event}` });
-    return this.identity(this.auth.findings[event], facts, notify, remoteId);
+    const finding = this.auth.findings[event];
+    return this.identity(typeof finding === "function" ? finding(facts) : finding, facts, notify, remoteId);
   }
 
   protected identity(id: FindingId, facts: FindingFacts, notify?: NotifyInfo, remoteId?: { type: string; value: string }, evidence?: string): Step {
@@ -286,5 +314,30 @@ export abstract class Phase1Initiator {
   protected message(payloads: readonly OutgoingPayload[], flags = 0, body?: Buffer): Buffer {
     const chain = encodeChain(payloads);
     return encodeMessage(header({ initiatorCookie: this.initiatorCookie, responderCookie: this.responderCookie }, chain.firstType, this.exchangeType, flags, 0), body ?? chain.bytes);
+  }
+}
+
+/** The authorities the gateway asked for in its CERTREQs, as DNs (an authority that is not a DN as hex). */
+export function requestedAuthorities(requests: Phase1Result["certificateRequests"]): string[] {
+  return requests
+    .filter((r) => r.authority.length > 0)
+    .map((r) => {
+      try {
+        return derNameText(r.authority);
+      } catch {
+        return `#${r.authority.toString("hex")}`;
+      }
+    });
+}
+
+/** The gateway's ID payload in words; a DN (a certificate gateway's usual ID) as its one-line form. */
+export function remoteIdOf(idBody: Buffer): { type: string; value: string } {
+  const id = decodeId(idBody);
+  const described = describeId(id);
+  if (id.idType !== IdType.DER_ASN1_DN) return described;
+  try {
+    return { type: described.type, value: derNameText(id.data) };
+  } catch {
+    return described;
   }
 }

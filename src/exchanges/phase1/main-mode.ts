@@ -6,8 +6,10 @@
  *   MM2                                        <-  HDR, SA, VID...     (or N(NO-PROPOSAL-CHOSEN))
  *   MM3  HDR, KE, Ni, [NAT-D, NAT-D]           ->
  *   MM4                                        <-  HDR, KE, Nr, [NAT-D, NAT-D]
- *   MM5  HDR*, IDii, HASH_I                    ->  (to port 4500 with the non-ESP marker if NAT)
- *   MM6                                        <-  HDR*, IDir, HASH_R
+ *   MM5  HDR*, IDii, HASH_I | [CERT...] SIG_I  ->  (to port 4500 with the non-ESP marker if NAT)
+ *   MM6                                        <-  HDR*, IDir, HASH_R | [CERT...] SIG_R
+ *
+ * A signature method without our credentials stops after MM4 (the gateway's CERTREQs are read).
  */
 import { randomBytes } from "node:crypto";
 import { decrypt, encrypt, lastBlock } from "../../crypto/cipher.js";
@@ -15,11 +17,11 @@ import { type KeyExchange, createKeyExchange } from "../../crypto/dh.js";
 import { IkeprobeError } from "../../errors.js";
 import { ExchangeType, Flags, PayloadType } from "../../wire/constants.js";
 import { type Message, type RawPayload, decodeChain, encodeChain } from "../../wire/message.js";
-import { decodeId, describeId, encodeId } from "../../wire/payloads/identification.js";
+import { encodeId } from "../../wire/payloads/identification.js";
 import { decodeKeyExchange } from "../../wire/payloads/key-exchange.js";
 import { decodeNonce } from "../../wire/payloads/nonce.js";
 import type { Phase1Auth } from "./auth.js";
-import { type Algorithms, type Keyed, Phase1Initiator } from "./initiator.js";
+import { type Algorithms, type Keyed, Phase1Initiator, remoteIdOf } from "./initiator.js";
 import { evaluateNatD, natDPayloads } from "./nat-t.js";
 import { messageOnePayloads } from "./message-one.js";
 import type { Phase1Config, Phase1Stage, Step } from "./types.js";
@@ -126,8 +128,11 @@ export class MainModeInitiator extends Phase1Initiator {
       throw new IkeprobeError("missing-payload", "message 4 lacks its KE or nonce payload");
     }
     const gxr = decodeKeyExchange(ke.body).keyExchangeData;
+    this.collectCertificates(msg.payloads);
     const keyed = this.deriveKeys(s.alg, s.auth, s.kex, s.ni, gxr, decodeNonce(nonce.body).nonceData);
     this.floated = evaluateNatD(s.alg.natT, msg.payloads, this.natDInputs(s.alg.hash), this.result.warnings);
+    // Nothing to prove ourselves with (an audit of a certificate gateway): its CERTREQs are in.
+    if (!s.auth.canProve) return this.finish();
     // MM5: IDii and the method's proof, encrypted.
     const idiiB = encodeId(this.cfg.localId);
     const payloads = [{ type: PayloadType.ID, body: idiiB }, ...s.auth.proof(keyed.ctx, idiiB)];
@@ -153,12 +158,15 @@ export class MainModeInitiator extends Phase1Initiator {
       }
       this.phase1LastBlock = lastBlock(msg.ciphertext, k.alg.cipher.blockSize);
     }
+    this.collectCertificates(payloads);
     const idP = payloads.find((p) => p.type === PayloadType.ID);
     const check = idP !== undefined ? s.auth.verify(k.ctx, idP.body, payloads) : undefined;
     if (idP === undefined || check === undefined || check.kind === "missing") {
       return this.identity("mm6-incomplete", { ...this.facts(), text: payloads.map((p) => p.type).join(",") });
     }
-    const remoteId = describeId(decodeId(idP.body));
+    const remoteId = remoteIdOf(idP.body);
+    if (check.kind === "unverifiable") return this.authIdentity("proof-unverifiable", { ...this.facts(), text: check.why }, undefined, remoteId);
+    if (check.signature !== undefined) this.result.signature = check.signature;
     if (check.kind === "mismatch") return this.authIdentity("mm6-mismatch", { ...this.facts(), received: check.received, computed: check.computed }, undefined, remoteId);
     return this.authIdentity("mm-authenticated", this.facts(), undefined, remoteId);
   }

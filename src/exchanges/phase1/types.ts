@@ -6,6 +6,8 @@ import type { Phase1Keys } from "../../crypto/keys.js";
 import type { NatTVariant } from "../../data/vendor-ids.js";
 import type { Identification } from "../../wire/payloads/identification.js";
 import type { Endpoint } from "../isakmp-sa.js";
+import type { SignatureCheck } from "./auth.js";
+import type { SignerConfig } from "./auth/signature.js";
 import type { IdentityCause, IdentityStatus } from "./identity.js";
 
 export type { Endpoint } from "../isakmp-sa.js";
@@ -22,8 +24,10 @@ export interface Phase1Transform {
 
 export interface Phase1Config {
   transform: Phase1Transform;
-  /** Without a PSK the exchange stops after message 2. */
+  /** Without a PSK (PSK methods) the exchange stops after message 2. */
   psk?: Buffer;
+  /** Signature methods: our credentials (if any) and what to ask for and check with. */
+  signer?: SignerConfig;
   localId: Identification;
   natT: "auto" | "force" | "off";
   /** Our address and port as the socket sees them (for NAT-D). */
@@ -114,4 +118,12 @@ export interface Phase1Result {
   /** The gateway re-sent its previous message instead of answering ours (message 2 or 4), this often. */
   gatewayResent: number;
   stoppedAt?: Phase1Stage;
+  /** The gateway's CERT payload bodies (encoding byte and data), in the order received. */
+  certificates: Buffer[];
+  /** The gateway's CERTREQ payloads: certificate type and authority (a DER DN, empty for any). */
+  certificateRequests: { certType: number; authority: Buffer }[];
+  /** The gateway's ID from Aggressive Mode message 2 (also when the exchange stops there). */
+  remoteId?: { type: string; value: string };
+  /** A signature method's check of the gateway's SIG_R. */
+  signature?: SignatureCheck;
 }

@@ -15,6 +15,7 @@ export const PSK_METHODS: ReadonlySet<number> = new Set([1, 65001, 65002]);
 
 export function pskAuth(psk: Buffer): Phase1Auth {
   return {
+    canProve: true,
     skeyid: (h: HashAlg, ni: Buffer, nr: Buffer) => skeyidPsk(h, psk, ni, nr),
     requests: () => [],
     proof(ctx: AuthContext, idiiB: Buffer): OutgoingPayload[] {
@@ -36,6 +37,9 @@ export function pskAuth(psk: Buffer): Phase1Auth {
       "authentication-failed": "psk-authentication-failed",
       "mm6-mismatch": "psk-mm6-hash-mismatch",
       "am2-mismatch": "psk-am2-hash-mismatch",
+      "proof-unverifiable": "mm6-incomplete",
+      "certificate-refused": "mm5-refused",
+      "signature-refused": "mm5-refused",
       "mm-authenticated": "psk-mm-authenticated",
       "am-authenticated": "psk-am-authenticated",
     },
