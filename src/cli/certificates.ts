@@ -24,6 +24,8 @@ export interface CertificateArgs {
   "show-certs": boolean;
   "save-certs"?: string;
   "cert-warn-days": number;
+  fragmentation: "auto" | "force" | "off";
+  "fragment-size": number;
 }
 
 export const CERTIFICATE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -35,10 +37,12 @@ export const CERTIFICATE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "show-certs": { type: "boolean", default: false, describe: "include each certificate the gateway sent as PEM in the report" },
   "save-certs": { type: "string", describe: "write the certificates the gateway sent to this file (PEM, end entity first)" },
   "cert-warn-days": { type: "number", default: 30, describe: "report a gateway certificate that expires within this many days" },
+  fragmentation: { type: "string", default: "auto", choices: ["auto", "force", "off"] as const, describe: "IKE fragmentation: announce it and fragment our large messages when the gateway announces it too (auto), fragment them always (force), neither (off)" },
+  "fragment-size": { type: "number", default: 1280, describe: "largest IP datagram of an IKE fragment we send, in bytes (our larger messages are fragmented)" },
 };
 
-/** The options that only mean something with a signature method. */
-const SIGNATURE_ONLY = ["cert", "key", "key-passphrase-file", "ca", "gateway-cert", "save-certs"] as const;
+/** The options that only mean something with a signature method (the others have defaults). */
+export const SIGNATURE_ONLY = ["cert", "key", "key-passphrase-file", "ca", "gateway-cert", "save-certs"] as const;
 
 function readText(option: string, file: string): string {
   try {
@@ -95,6 +99,10 @@ function credentials(a: CertificateArgs, transforms: readonly Phase1Transform[])
     );
   }
   return { key, certs };
+}
+
+export function readFragmentation(a: CertificateArgs): { mode: "auto" | "force" | "off"; size: number } {
+  return { mode: a.fragmentation, size: intOption("fragment-size", a["fragment-size"], 576, 65535) };
 }
 
 /** The certificate options, or undefined for a probe that offers no signature method. */

@@ -6,8 +6,8 @@
 import { ExitCode } from "../report/model.js";
 import { PROBE_OPTIONS, type ProbeArgs, runProbeCommand } from "./commands/probe.js";
 import { FAMILY_OPTIONS, fastParse } from "./options.js";
-import { CERTIFICATE_OPTIONS } from "./certificates.js";
 import { parseTrans } from "../config/ike.js";
+import { SIGNATURE_ONLY } from "./certificates.js";
 import { signatureMethod } from "../crypto/signature.js";
 import { type IO, reportError } from "./io.js";
 import { UsageError } from "../errors.js";
@@ -73,7 +73,7 @@ export function fastProbeArgs(argv: readonly string[]): ProbeArgs | undefined {
   if (otherCommandOrHelp(argv)) return undefined;
   const a = fastParse(argv, { ...FAMILY_OPTIONS, ...PROBE_OPTIONS }) as ProbeArgs | undefined;
   if (a === undefined || !PSK_AUTH.has(a.auth) || (a.trans ?? []).some(signatureTrans)) return undefined;
-  if (Object.keys(CERTIFICATE_OPTIONS).some((o) => o !== "cert-warn-days" && o !== "show-certs" && a[o as keyof ProbeArgs] !== undefined) || a["show-certs"]) return undefined;
+  if (SIGNATURE_ONLY.some((o) => a[o] !== undefined) || a["show-certs"]) return undefined;
   return a;
 }
 

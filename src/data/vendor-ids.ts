@@ -253,4 +253,7 @@ export const NAT_T_VIDS = [
 ];
 export type NatTVariant = (typeof NAT_T_VIDS)[number]["variant"];
 
+/** IKE fragmentation (Cisco's, IKEV1.md §5) with capability 0x80000000: Main and Aggressive Mode messages may be fragmented. */
+export const FRAGMENTATION_VID = `${md5("FRAGMENTATION")}80000000`;
+
 export const DPD_VID = "afcad71368a1f1c96b8696fc77570100";

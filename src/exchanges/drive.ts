@@ -11,6 +11,12 @@
  */
 import type { IkeTransport } from "../transport/udp.js";
 
+/** One message on the wire: one datagram, or its IKE fragments (sent together, retransmitted together). */
+export type Datagrams = Buffer | readonly Buffer[];
+
+/** How many datagrams a message takes. */
+export const datagramCount = (m: Datagrams): number => (Buffer.isBuffer(m) ? 1 : m.length);
+
 /** What a machine wants next. */
 export type Step =
   /**
@@ -19,10 +25,10 @@ export type Step =
    * not to be passed on as unsolicited; the machine counted it.
    */
   | { kind: "ignore"; reason: string; seen?: boolean; kept?: boolean }
-  /** Send this and wait for the answer, retransmitting. */
-  | { kind: "send"; message: Buffer; float: boolean }
+  /** Send this and wait for the answer, retransmitting (several datagrams: an IKE-fragmented message). */
+  | { kind: "send"; message: Datagrams; float: boolean }
   /** Send this last message; no answer is expected (Aggressive Mode message 3, Quick Mode message 3). */
-  | { kind: "final"; message: Buffer; float: boolean }
+  | { kind: "final"; message: Datagrams; float: boolean }
   /** Wait up to `ms` for a datagram, after sending `message` once if given (no retransmission). */
   | { kind: "listen"; ms: number; message?: Buffer }
   | { kind: "done" };
@@ -91,7 +97,7 @@ export async function drive(machine: Machine, transport: IkeTransport, opts: Dri
       case "final":
         await float(step, transport, out);
         await transport.send(step.message, out.floated);
-        opts.stats.packetsSent++;
+        opts.stats.packetsSent += datagramCount(step.message);
         out.finalSent = true;
         return out;
       case "listen":
@@ -138,7 +144,7 @@ function offer(machine: Machine, d: Buffer, stats: DriveStats): Offered {
 }
 
 /** Sends `message` (retransmitting) until `machine` takes an answer, counting packets. */
-async function ask(transport: IkeTransport, message: Buffer, floated: boolean, machine: Machine, opts: DriveOptions): Promise<{ rt: { answered: boolean; rttMs: number; transmissions: number }; got: Step | undefined }> {
+async function ask(transport: IkeTransport, message: Datagrams, floated: boolean, machine: Machine, opts: DriveOptions): Promise<{ rt: { answered: boolean; rttMs: number; transmissions: number }; got: Step | undefined }> {
   let last: Offered | undefined;
   const rt = await transport.roundTrip(
     message,
@@ -151,7 +157,7 @@ async function ask(transport: IkeTransport, message: Buffer, floated: boolean, m
     opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {},
   );
   if (last?.failure !== undefined) throw last.failure;
-  opts.stats.packetsSent += rt.transmissions;
+  opts.stats.packetsSent += rt.transmissions * datagramCount(message);
   if (rt.answered && opts.countAnswers !== false) opts.stats.packetsReceived++;
   return { rt, got: last?.step };
 }

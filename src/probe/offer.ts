@@ -34,6 +34,7 @@ export async function runOffer(s: ProbeState, transport: IkeTransport, transform
     ...(signer !== undefined ? { signer } : {}),
     localId,
     natT: opts.natT,
+    fragmentation: opts.fragmentation ?? { mode: "auto", size: 1280 },
     local: transport.local,
     remote: transport.remote,
     ...(opts.aggressive === true ? { aggressive: true, am3Clear: opts.am3Clear === true } : {}),

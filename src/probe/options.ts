@@ -44,6 +44,8 @@ export interface ProbeOptions {
   transforms: Phase1Transform[];
   /** The PSK as bytes; never copied into the report. */
   psk?: Buffer;
+  /** IKE fragmentation (announced, and used for our large messages when the gateway announces it too); default auto, 1280 bytes. */
+  fragmentation?: { mode: "auto" | "force" | "off"; size: number };
   /** Signature methods (--auth rsa, ecdsa256, ...): credentials, trust anchors, how certificates are reported. */
   certificates?: CertificateOptions;
   localId?: Identification;

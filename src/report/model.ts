@@ -211,6 +211,8 @@ export interface Report {
     selected: SelectedReport | null;
     vendorIds: { hex: string; name?: string }[];
     natT: NatTReport | null;
+    /** IKE fragmentation: whether the gateway announced it, and the fragments sent and received. */
+    fragmentation: { supported: boolean; sent: number; received: number; mode: "auto" | "force" | "off" } | null;
     cookies: { initiator: string; responder: string | null } | null;
     keys?: KeysReport;
     /** Aggressive Mode only (null in Main Mode). */

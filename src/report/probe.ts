@@ -179,6 +179,7 @@ export function probeReport(s: ProbeState, localId: Identification, target: Repo
         return name !== undefined ? { hex: v.toString("hex"), name } : { hex: v.toString("hex") };
       }),
       natT: chosen?.natT !== undefined ? { ...chosen.natT, mode: opts.natT } : null,
+      fragmentation: chosen !== undefined && chosen.offer === "accepted" ? { ...chosen.fragmentation, mode: opts.fragmentation?.mode ?? "auto" } : null,
       cookies:
         identityMm !== undefined
           ? { initiator: identityMm.initiatorCookie.toString("hex"), responder: identityMm.result.responderCookie?.toString("hex") ?? null }

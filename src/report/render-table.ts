@@ -135,6 +135,11 @@ export function renderTable(r: Report, color: boolean): string {
     );
   }
 
+  const fr = r.phase1.fragmentation;
+  if (fr !== null && fr !== undefined && (fr.supported || fr.sent > 0 || fr.received > 0)) {
+    out.push(`${c.bold("IKE fragmentation:")} ${fr.supported ? "supported by the gateway" : "not announced by the gateway"}; ${fr.sent} fragment(s) sent, ${fr.received} received${fr.mode !== "auto" ? ` (--fragmentation ${fr.mode})` : ""}`);
+  }
+
   const id = r.identity;
   const idColor = id.status === "authenticated" ? c.green : id.status === "not-attempted" ? c.dim : id.status === "untrusted" ? c.yellow : c.red;
   out.push("", `${c.bold("Identity:")} ${idColor(id.status.toUpperCase())}`);

@@ -160,23 +160,33 @@ export class IkeTransport {
     if (this.unsolicited?.(ikeMsg) !== true) this.ignored++;
   }
 
-  private sendRaw(message: Buffer, floated: boolean): void {
-    const path = floated ? this.natt : this.ike;
-    if (path === undefined) throw new NetworkError("port 4500 path used before floating");
-    const wire = path.marker ? Buffer.concat([NON_ESP_MARKER, message]) : message;
-    this.opts.pcap?.record(path.local, path.remote, wire);
-    path.socket.send(wire, path.remote.port, path.remote.address);
+  /** The datagrams of a message as they go on the wire (non-ESP marker on port 4500), recorded in the pcap. */
+  private wire(path: { marker: boolean; local: Endpoint; remote: Endpoint }, message: Buffer | readonly Buffer[]): Buffer[] {
+    return (Buffer.isBuffer(message) ? [message] : [...message]).map((m) => {
+      const wire = path.marker ? Buffer.concat([NON_ESP_MARKER, m]) : m;
+      this.opts.pcap?.record(path.local, path.remote, wire);
+      return wire;
+    });
   }
 
-  /** Sends without waiting for an answer (e.g. a DELETE: Informationals get none); resolves once sent. */
-  send(message: Buffer, floated: boolean): Promise<void> {
+  private sendRaw(message: Buffer | readonly Buffer[], floated: boolean): void {
     const path = floated ? this.natt : this.ike;
-    if (path === undefined) return Promise.reject(new NetworkError("port 4500 path used before floating"));
-    const wire = path.marker ? Buffer.concat([NON_ESP_MARKER, message]) : message;
-    this.opts.pcap?.record(path.local, path.remote, wire);
-    return new Promise((res, rej) =>
-      path.socket.send(wire, path.remote.port, path.remote.address, (e) => (e ? rej(new NetworkError(`sending to ${path.remote.address}: ${e.message}`, { cause: e })) : res())),
-    );
+    if (path === undefined) throw new NetworkError("port 4500 path used before floating");
+    for (const wire of this.wire(path, message)) path.socket.send(wire, path.remote.port, path.remote.address);
+  }
+
+  /**
+   * Sends without waiting for an answer (e.g. a DELETE: Informationals get none); resolves once
+   * sent. Several datagrams (an IKE-fragmented message) go out in order.
+   */
+  async send(message: Buffer | readonly Buffer[], floated: boolean): Promise<void> {
+    const path = floated ? this.natt : this.ike;
+    if (path === undefined) throw new NetworkError("port 4500 path used before floating");
+    for (const wire of this.wire(path, message)) {
+      await new Promise<void>((res, rej) =>
+        path.socket.send(wire, path.remote.port, path.remote.address, (e) => (e ? rej(new NetworkError(`sending to ${path.remote.address}: ${e.message}`, { cause: e })) : res())),
+      );
+    }
   }
 
   /**
@@ -185,7 +195,7 @@ export class IkeTransport {
    * `consume` returns false for datagrams that are not ours (counted as ignored), "seen" for ours
    * that are not the answer (e.g. the gateway re-sending its last message: evidence, not noise).
    */
-  roundTrip(message: Buffer, floated: boolean, consume: (msg: Buffer) => boolean | "seen", over: { timeoutMs?: number } = {}): Promise<RoundTrip> {
+  roundTrip(message: Buffer | readonly Buffer[], floated: boolean, consume: (msg: Buffer) => boolean | "seen", over: { timeoutMs?: number } = {}): Promise<RoundTrip> {
     const { retries } = this.opts;
     const timeoutMs = over.timeoutMs ?? this.opts.timeoutMs;
     // Backoff doubling each time, the intervals summing to the total timeout.

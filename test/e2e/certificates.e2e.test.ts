@@ -13,6 +13,8 @@
  *   198.18.1.21  weak          RSA 1024 certificate, 10 days left, Aggressive Mode, sent always
  *   198.18.1.22  chain         certificate issued by "Lab Issuing CA" (an intermediate under the root)
  *   198.18.1.23  xrsa          RSA certificate, then XAUTH (user bob)
+ *   198.18.1.24  big, big-am   RSA 4096 certificate: its Aggressive Mode message 2 and Main Mode message 6
+ *                              exceed 1280 bytes, so strongSwan sends them as IKE fragments
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,6 +31,7 @@ const EC_GW = "198.18.1.20";
 const WEAK_GW = "198.18.1.21";
 const CHAIN_GW = "198.18.1.22";
 const XAUTH_GW = "198.18.1.23";
+const BIG_GW = "198.18.1.24";
 const IKE = "aes256-sha256-modp2048";
 const XAUTH_PASSWORD = "bob-Xauth-h3Qz";
 const skip = e2eSkipReason() ?? packageSkipReason("strongswan-pki", "pki");
@@ -48,6 +51,7 @@ describe("certificates against a real strongSwan", { skip }, () => {
     pki.other = other;
     pki.gw = issue(pkiDir, root, "gw", "C=XX, O=Lab, CN=gw.lab.example", { sans: ["gw.lab.example", GW] });
     pki.ecgw = issue(pkiDir, root, "ecgw", "C=XX, O=Lab, CN=ec-gw.lab.example", { sans: ["ec-gw.lab.example"], type: "ecdsa", size: 256 });
+    pki.big = issue(pkiDir, root, "big", "C=XX, O=Lab, CN=big.lab.example", { sans: ["big.lab.example"], size: 4096 });
     pki.weak = issue(pkiDir, root, "weak", "C=XX, O=Lab, CN=weak.lab.example", { sans: ["weak.lab.example"], size: 1024, days: 10 });
     pki.chaingw = issue(pkiDir, issuing, "chaingw", "C=XX, O=Lab, CN=chain.lab.example", { sans: ["chain.lab.example"] });
     pki.issuing = issuing;
@@ -62,13 +66,13 @@ describe("certificates against a real strongSwan", { skip }, () => {
     writeFileSync(file.xauth, `${XAUTH_PASSWORD}\n`, { mode: 0o600 });
     const pub = { psk: "unused-by-pubkey", auth: "pubkey" as const, proposals: [IKE] };
     lab = await startLab({
-      gwExtraAddrs: [EC_GW, WEAK_GW, CHAIN_GW, XAUTH_GW],
+      gwExtraAddrs: [EC_GW, WEAK_GW, CHAIN_GW, XAUTH_GW, BIG_GW],
       charonExtra: "block_threshold = 100",
       xauthUsers: [{ user: "bob", password: XAUTH_PASSWORD }],
       credentials: {
-        x509: { "gw.pem": pki.gw.cert, "ecgw.pem": pki.ecgw.cert, "weak.pem": pki.weak.cert, "chaingw.pem": pki.chaingw.cert },
+        x509: { "gw.pem": pki.gw.cert, "ecgw.pem": pki.ecgw.cert, "weak.pem": pki.weak.cert, "chaingw.pem": pki.chaingw.cert, "big.pem": pki.big.cert },
         x509ca: { "root.pem": root.cert, "issuing.pem": issuing.cert },
-        private: { "gw.key": pki.gw.key, "ecgw.key": pki.ecgw.key, "weak.key": pki.weak.key, "chaingw.key": pki.chaingw.key },
+        private: { "gw.key": pki.gw.key, "ecgw.key": pki.ecgw.key, "weak.key": pki.weak.key, "chaingw.key": pki.chaingw.key, "big.key": pki.big.key },
       },
       connections: [
         { ...pub, name: "rsa", certs: ["gw.pem"], localId: "gw.lab.example", localAddrs: [GW], espProposals: ["aes128-sha256"], remoteTs: "203.0.113.0/24" },
@@ -76,6 +80,8 @@ describe("certificates against a real strongSwan", { skip }, () => {
         { ...pub, name: "ec", certs: ["ecgw.pem"], localId: "ec-gw.lab.example", localAddrs: [EC_GW] },
         { ...pub, name: "weak", certs: ["weak.pem"], localId: "weak.lab.example", localAddrs: [WEAK_GW], aggressive: true, sendCert: "always" },
         { ...pub, name: "chain", certs: ["chaingw.pem"], localId: "chain.lab.example", localAddrs: [CHAIN_GW] },
+        { ...pub, name: "big", certs: ["big.pem"], localId: "big.lab.example", localAddrs: [BIG_GW], fragmentation: "yes" },
+        { ...pub, name: "big-am", certs: ["big.pem"], localId: "big.lab.example", localAddrs: [BIG_GW], aggressive: true, sendCert: "always", fragmentation: "yes" },
         { ...pub, name: "xrsa", certs: ["gw.pem"], localId: "gw.lab.example", localAddrs: [XAUTH_GW], xauth: true },
       ],
     });
@@ -232,5 +238,36 @@ describe("certificates against a real strongSwan", { skip }, () => {
     assert.equal(r.json.xauth.status, "authenticated", JSON.stringify(r.json.xauth));
     assert.equal(r.code, 0);
     assert.doesNotMatch(r.stdout, new RegExp(XAUTH_PASSWORD));
+  });
+
+  test("IKE fragmentation: the gateway's fragmented Aggressive Mode message 2 is reassembled, its certificate read", async () => {
+    const r = await run([BIG_GW, "--aggressive", "--ike", IKE, "--auth", "rsa", "--id", "fqdn:anyone.example", "--json"]);
+    const f = r.json.phase1.fragmentation;
+    assert.equal(f.supported, true);
+    assert.ok(f.received >= 2, JSON.stringify(f));
+    assert.equal(r.json.identity.remoteCertificates[0].publicKey.bits, 4096);
+    assert.equal(r.json.identity.signature.verified, true);
+  });
+
+  test("IKE fragmentation: our message 5 sent as fragments (--fragmentation force) is accepted, the gateway's fragmented message 6 reassembled", async () => {
+    const pcap = join(pkiDir, "frag.pcap");
+    const keys = join(pkiDir, "frag.keys");
+    const r = await run([BIG_GW, ...rsa(["--fragmentation", "force", "--fragment-size", "576", "--pcap", pcap, "--keys", keys, "--json"])]);
+    assert.equal(r.json.identity.status, "authenticated", r.json.identity.detail);
+    const f = r.json.phase1.fragmentation;
+    assert.ok(f.sent >= 3, JSON.stringify(f));
+    assert.ok(f.received >= 2, JSON.stringify(f));
+    assert.equal(r.json.stats.packetsSent, 2 + f.sent + 1, "messages 1 and 3, the fragments of 5, the DELETE");
+    assert.match(lab.log(), /received fragment #1/);
+    // The pcap holds the fragments as they went out: every datagram of ours fits 576 bytes.
+    const { spawnSync } = await import("node:child_process");
+    const lens = spawnSync("tshark", ["-r", pcap, "-Y", `ip.src == ${lab.clientAddr}`, "-T", "fields", "-e", "ip.len"], { encoding: "utf8" }).stdout.trim().split("\n").map(Number);
+    assert.ok(lens.length >= 5 && lens.every((n) => n <= 576), lens.join(","));
+    const line = readFileSync(keys, "utf8").trim().split("\n").find((l) => !l.startsWith("#"))!;
+    const v = spawnSync("tshark", ["-r", pcap, "-o", `uat:ikev1_decryption_table:${line}`, "-V"], { encoding: "utf8" }).stdout;
+    // Wireshark reassembles both fragmented messages and decrypts them with our key: ID, CERT, SIG each way.
+    assert.equal(v.match(/\[Reassembled ISAKMP length: \d+\]/g)?.length, 2, "messages 5 and 6 reassembled");
+    assert.ok((v.match(/Payload: Signature \(9\)/g)?.length ?? 0) >= 2, "SIG_I and SIG_R decrypted");
+    assert.ok((v.match(/Payload: Certificate \(6\)/g)?.length ?? 0) >= 2, "both certificates decrypted");
   });
 });

@@ -11,7 +11,7 @@ import { fileSink, writePublicFile, writeSecretFile } from "../files.js";
 import { type IO, family, familyOptions, firstLine, intOption, loadVendorIds, useColor, withSpinner } from "../io.js";
 import { runDiagnoseCommand } from "./diagnose.js";
 import { type OptionSpec, withOptions } from "../options.js";
-import { CERTIFICATE_OPTIONS, type CertificateArgs, readCertificateOptions } from "../certificates.js";
+import { CERTIFICATE_OPTIONS, type CertificateArgs, readCertificateOptions, readFragmentation } from "../certificates.js";
 
 export interface ProbeArgs extends CertificateArgs {
   host: string;
@@ -134,6 +134,7 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
   if (fam !== undefined) opts.family = fam;
   const psk = readPsk(a, io);
   if (psk !== undefined) opts.psk = psk;
+  opts.fragmentation = readFragmentation(a);
   const certificates = readCertificateOptions(a, transforms);
   if (certificates !== undefined) opts.certificates = certificates;
   // What the steps under an authenticated Phase 1 need: a PSK, or our certificate and key.

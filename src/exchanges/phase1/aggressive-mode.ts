@@ -121,6 +121,6 @@ export class AggressiveModeInitiator extends Phase1Initiator {
       message = this.message(payloads, Flags.ENCRYPTION, ct);
     }
     this.authIdentity("am-authenticated", { ...this.facts(), clear: this.cfg.am3Clear === true }, undefined, remoteId);
-    return { kind: "final", message, float: this.floated };
+    return { kind: "final", message: this.outgoing(message), float: this.floated };
   }
 }

@@ -16,6 +16,9 @@ import { decodeId, describeId } from "../../wire/payloads/identification.js";
 import { decodeNotification } from "../../wire/payloads/notification.js";
 import { decodeCertificateRequest } from "../../wire/payloads/certificate-request.js";
 import { derNameText } from "../../x509/name.js";
+import { isFragmentMessage } from "../../wire/payloads/fragment.js";
+import { FRAGMENTATION_VID } from "../../data/vendor-ids.js";
+import { Fragmentation } from "./fragments.js";
 import { decodeSa, encodeSa } from "../../wire/payloads/sa.js";
 import { type IsakmpSa, header, nonZeroRandom, readInformational } from "../isakmp-sa.js";
 import type { AuthContext, AuthEvent, Phase1Auth } from "./auth.js";
@@ -42,7 +45,17 @@ export interface Keyed {
 
 export abstract class Phase1Initiator {
   readonly initiatorCookie: Buffer;
-  readonly result: Phase1Result = { offer: "no-response", vendorIds: [], warnings: [], gatewayResent: 0, certificates: [], certificateRequests: [] };
+  readonly result: Phase1Result = {
+    offer: "no-response",
+    vendorIds: [],
+    warnings: [],
+    gatewayResent: 0,
+    certificates: [],
+    certificateRequests: [],
+    fragmentation: { supported: false, sent: 0, received: 0 },
+  };
+  /** IKE fragments in and out (fragments.ts). */
+  private readonly fragments: Fragmentation;
   /** The last ciphertext block of the last Phase 1 message: seeds every later exchange's IV (IKEV1.md §3.7). */
   phase1LastBlock: Buffer = Buffer.alloc(0);
   protected readonly cfg: Phase1Config;
@@ -61,6 +74,7 @@ export abstract class Phase1Initiator {
     this.auth = auth;
     this.initiatorCookie = cfg.initiatorCookie ?? nonZeroRandom(8);
     this.saiB = encodeSa(phase1Sa([cfg.transform]));
+    this.fragments = new Fragmentation(cfg.fragmentation, this.result.fragmentation, this.result.warnings);
   }
 
   abstract get currentStage(): Phase1Stage;
@@ -81,6 +95,7 @@ export abstract class Phase1Initiator {
 
   receive(datagram: Buffer): Step {
     if (this.currentStage === "done") return { kind: "ignore", reason: "exchange already finished" };
+    if (isFragmentMessage(datagram)) return this.fragment(datagram);
     let msg: Message;
     try {
       msg = decodeMessage(datagram, { lenient: false });
@@ -106,6 +121,20 @@ export abstract class Phase1Initiator {
       if (e instanceof IkeprobeError) return this.fail(e);
       throw e;
     }
+  }
+
+  /** One IKE fragment: kept until its message is whole, which is then received as if it came in one piece. */
+  private fragment(datagram: Buffer): Step {
+    const whole = this.fragments.take(datagram);
+    if (whole === "malformed") return { kind: "ignore", reason: "malformed IKE fragment" };
+    if (whole === "partial") return { kind: "ignore", reason: "IKE fragment of a message not yet complete", seen: true };
+    if (isFragmentMessage(whole)) return { kind: "ignore", reason: "a reassembled message that is itself a fragment" };
+    return this.receive(whole);
+  }
+
+  /** A message of ours as it goes out: whole, or as IKE fragments (fragments.ts). */
+  protected outgoing(message: Buffer): Buffer | Buffer[] {
+    return this.fragments.cut(message, (this.cfg.remote.address.includes(":") ? 40 : 20) + 8 + (this.floated ? 4 : 0));
   }
 
   /** The established ISAKMP SA, for Quick Mode and Informationals (only after authentication). */
@@ -151,9 +180,10 @@ export abstract class Phase1Initiator {
     this.result.offer = "accepted";
     this.result.selected = selected;
     this.result.vendorIds = msg.payloads.filter((p) => p.type === PayloadType.VENDOR_ID).map((p) => p.body);
-    this.collectCertificates(msg.payloads);
+    collectCertificates(this.result, msg.payloads);
     applyResponderLifetime(msg.payloads, selected);
     const natT = natTFromVendorIds(this.result.vendorIds, this.cfg.natT);
+    this.result.fragmentation.supported = this.result.vendorIds.some((v) => v.subarray(0, 16).toString("hex") === FRAGMENTATION_VID.slice(0, 32));
     this.result.natT = natT;
     return { selected: selected.transform, natT };
   }
@@ -186,21 +216,6 @@ export abstract class Phase1Initiator {
 
   protected natDInputs(hash: HashAlg): NatDInputs {
     return { hash, initiatorCookie: this.initiatorCookie, responderCookie: this.responderCookie, local: this.cfg.local, remote: this.cfg.remote };
-  }
-
-  /** The gateway's CERT and CERTREQ payloads of a message, kept for the report (any stage). */
-  protected collectCertificates(payloads: readonly RawPayload[]): void {
-    for (const p of payloads) {
-      if (p.type === PayloadType.CERT) this.result.certificates.push(p.body);
-      else if (p.type === PayloadType.CR) {
-        if (p.body.length === 0) {
-          this.result.warnings.push("the gateway sent an empty CERTREQ payload (no certificate type)");
-          continue;
-        }
-        const cr = decodeCertificateRequest(p.body);
-        this.result.certificateRequests.push({ certType: cr.certType, authority: cr.authority });
-      }
-    }
   }
 
   // --- informational replies -----------------------------------------------------------------
@@ -339,5 +354,20 @@ export function remoteIdOf(idBody: Buffer): { type: string; value: string } {
     return { type: described.type, value: derNameText(id.data) };
   } catch {
     return described;
+  }
+}
+
+/** The gateway's CERT and CERTREQ payloads of a message, kept for the report (any stage). */
+export function collectCertificates(result: Phase1Result, payloads: readonly RawPayload[]): void {
+  for (const p of payloads) {
+    if (p.type === PayloadType.CERT) result.certificates.push(p.body);
+    else if (p.type === PayloadType.CR) {
+      if (p.body.length === 0) {
+        result.warnings.push("the gateway sent an empty CERTREQ payload (no certificate type)");
+        continue;
+      }
+      const cr = decodeCertificateRequest(p.body);
+      result.certificateRequests.push({ certType: cr.certType, authority: cr.authority });
+    }
   }
 }

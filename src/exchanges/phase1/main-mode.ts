@@ -21,7 +21,7 @@ import { encodeId } from "../../wire/payloads/identification.js";
 import { decodeKeyExchange } from "../../wire/payloads/key-exchange.js";
 import { decodeNonce } from "../../wire/payloads/nonce.js";
 import type { Phase1Auth } from "./auth.js";
-import { type Algorithms, type Keyed, Phase1Initiator, remoteIdOf } from "./initiator.js";
+import { type Algorithms, type Keyed, Phase1Initiator, collectCertificates, remoteIdOf } from "./initiator.js";
 import { evaluateNatD, natDPayloads } from "./nat-t.js";
 import { messageOnePayloads } from "./message-one.js";
 import type { Phase1Config, Phase1Stage, Step } from "./types.js";
@@ -128,7 +128,7 @@ export class MainModeInitiator extends Phase1Initiator {
       throw new IkeprobeError("missing-payload", "message 4 lacks its KE or nonce payload");
     }
     const gxr = decodeKeyExchange(ke.body).keyExchangeData;
-    this.collectCertificates(msg.payloads);
+    collectCertificates(this.result, msg.payloads);
     const keyed = this.deriveKeys(s.alg, s.auth, s.kex, s.ni, gxr, decodeNonce(nonce.body).nonceData);
     this.floated = evaluateNatD(s.alg.natT, msg.payloads, this.natDInputs(s.alg.hash), this.result.warnings);
     // Nothing to prove ourselves with (an audit of a certificate gateway): its CERTREQs are in.
@@ -139,7 +139,7 @@ export class MainModeInitiator extends Phase1Initiator {
     const ciphertext = encrypt(s.alg.cipher, keyed.ctx.keys.encryptionKey, keyed.iv, encodeChain(payloads).bytes);
     keyed.iv = lastBlock(ciphertext, s.alg.cipher.blockSize);
     this.state = { stage: "mm5", keyed, auth: s.auth };
-    return { kind: "send", message: this.message(payloads, Flags.ENCRYPTION, ciphertext), float: this.floated };
+    return { kind: "send", message: this.outgoing(this.message(payloads, Flags.ENCRYPTION, ciphertext)), float: this.floated };
   }
 
   private onMM6(msg: Message, s: Extract<MainState, { stage: "mm5" }>): Step {
@@ -158,7 +158,7 @@ export class MainModeInitiator extends Phase1Initiator {
       }
       this.phase1LastBlock = lastBlock(msg.ciphertext, k.alg.cipher.blockSize);
     }
-    this.collectCertificates(payloads);
+    collectCertificates(this.result, payloads);
     const idP = payloads.find((p) => p.type === PayloadType.ID);
     const check = idP !== undefined ? s.auth.verify(k.ctx, idP.body, payloads) : undefined;
     if (idP === undefined || check === undefined || check.kind === "missing") {

@@ -1,5 +1,5 @@
-/** Message 1 of either mode: our SA, what the mode adds (AM: KE, Ni, IDii), our vendor IDs. */
-import { DPD_VID, NAT_T_VIDS } from "../../data/vendor-ids.js";
+/** Message 1 of either mode: our SA, what the mode adds (AM: KE, Ni, IDii), our vendor IDs (IKE fragmentation unless off). */
+import { DPD_VID, FRAGMENTATION_VID, NAT_T_VIDS } from "../../data/vendor-ids.js";
 import { PayloadType } from "../../wire/constants.js";
 import type { OutgoingPayload } from "../../wire/message.js";
 import type { Phase1Config } from "./types.js";
@@ -8,5 +8,6 @@ export function messageOnePayloads(saiB: Buffer, cfg: Phase1Config, modePayloads
   const payloads: OutgoingPayload[] = [{ type: PayloadType.SA, body: saiB }, ...modePayloads];
   if (cfg.natT !== "off") for (const v of NAT_T_VIDS) payloads.push({ type: PayloadType.VENDOR_ID, body: Buffer.from(v.hex, "hex") });
   payloads.push({ type: PayloadType.VENDOR_ID, body: Buffer.from(DPD_VID, "hex") });
+  if (cfg.fragmentation !== undefined && cfg.fragmentation.mode !== "off") payloads.push({ type: PayloadType.VENDOR_ID, body: Buffer.from(FRAGMENTATION_VID, "hex") });
   return payloads;
 }

@@ -39,6 +39,19 @@ export interface Phase1Config {
   aggressive?: boolean;
   /** Aggressive Mode: send message 3 without encryption (some gateways expect it so). */
   am3Clear?: boolean;
+  /**
+   * IKE fragmentation: announced unless off; our messages 5 (AM: 3) are cut into fragments of at
+   * most `size` bytes (the IP datagram) when the gateway announced it and the message is larger, or
+   * always with force. Absent: not announced, never fragmented.
+   */
+  fragmentation?: { mode: "auto" | "force" | "off"; size: number };
+}
+
+/** phase1.fragmentation: the gateway's announcement and the fragments each way. */
+export interface FragmentationResult {
+  supported: boolean;
+  sent: number;
+  received: number;
 }
 
 /** What AM2 exposes: every input of HASH_R except the PSK (psk-crack's fields, IKEV1.md §6.1). */
@@ -126,4 +139,5 @@ export interface Phase1Result {
   remoteId?: { type: string; value: string };
   /** A signature method's check of the gateway's SIG_R. */
   signature?: SignatureCheck;
+  fragmentation: FragmentationResult;
 }
