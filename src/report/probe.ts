@@ -96,7 +96,9 @@ export function identityReport(opts: ProbeOptions, localId: Identification, r: P
 
 /** A signature method's exchange that stopped before our proof: no credentials of ours (an audit of the gateway's). */
 function signatureAudit(opts: ProbeOptions, local: { type: string; value: string }, r: Phase1Result): IdentityCore {
-  const why = opts.certificates?.key === undefined ? "no certificate of ours (--cert and --key)" : "our proof was not sent";
+  const method = r.selected !== undefined ? authToken(r.selected.transform.auth) : "a signature method";
+  const pskUnused = opts.psk !== undefined ? `the offer accepted uses ${method}, a signature method, so the PSK given is not used; ` : "";
+  const why = `${pskUnused}${opts.certificates?.key === undefined ? "no certificate of ours (--cert and --key)" : "our proof was not sent"}`;
   const asked = r.certificateRequests.length > 0 ? `; the gateway sent ${r.certificateRequests.length} CERTREQ(s) (see certificateRequests)` : "; the gateway sent no CERTREQ";
   if (opts.aggressive === true) {
     const sig = r.signature === undefined ? "no SIG_R was checked" : r.signature.verified ? "its SIG_R verifies with the key of its certificate" : "its SIG_R does not verify";

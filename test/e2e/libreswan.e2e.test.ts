@@ -8,7 +8,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
 import { ensureLibreswan } from "../lab/libreswan.ts";
-import { E2E_REQUIRED, e2eSkipReason } from "../lab/require.ts";
+import { E2E_REQUIRED, e2eSkipReason, packageSkipReason } from "../lab/require.ts";
+import { type Issued, issue, makeCa } from "../lab/pki.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BIN, spawnIkeprobe } from "../helpers/e2e.ts";
 import { assertValidScan } from "../helpers/schema.ts";
 import { spawnSync } from "node:child_process";
@@ -176,5 +180,56 @@ describe("Aggressive Mode against libreswan (pluto 4.10)", { skip: skip ?? e2eSk
     const ours = await spawnIkeprobe(lab, ["psk-crack", hashFile, "--wordlist", words, "--json"], {}).done;
     assert.equal(ours.json.hashes[0].psk, AM_PSK);
     assert.equal(ours.json.hashes[0].source.line, 3);
+  });
+});
+
+describe("RSA certificates against libreswan (pluto 4.10, NSS database)", { skip: skip ?? packageSkipReason("strongswan-pki", "pki") }, () => {
+  let lab: Lab;
+  let dir: string;
+  let client: Issued;
+  let root: Issued;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "ikeprobe-pki-ls-"));
+    root = makeCa(dir, "root", "C=XX, O=Lab, CN=Lab Root CA");
+    const gw = issue(dir, root, "gw", "C=XX, O=Lab, CN=gw.lab.example", { sans: ["gw.lab.example"] });
+    client = issue(dir, root, "client", "C=XX, O=Lab, CN=client.lab.example", { sans: ["client.lab.example"] });
+    lab = await startLab({
+      connections: [],
+      libreswan: {
+        conns: `conn certs
+    ikev2=no
+    authby=rsasig
+    left=198.18.1.1
+    leftcert=gw
+    leftid=@gw.lab.example
+    leftsendcert=always
+    right=%any
+    rightid=%fromcert
+    rightca=%same
+    ike=aes256-sha2_256;modp2048
+    phase2alg=aes128-sha1;modp2048
+    leftupdown=%disabled
+    auto=add
+`,
+        secrets: "",
+        nss: { ca: root.cert, cert: { nickname: "gw", pem: gw.cert, key: gw.key } },
+      },
+    });
+  });
+  after(async () => {
+    await lab?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("Main Mode authenticated with certificates from its NSS database; its certificate reported, the chain trusted", async () => {
+    const r = await spawnIkeprobe(lab, [lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--auth", "rsa", "--cert", client.certFile, "--key", client.keyFile, "--id", "fqdn:client.lab.example", "--ca", root.certFile, "--json"], {}).done;
+    const id = r.json.identity;
+    assert.equal(id.status, "authenticated", `${id.detail}\n${lab.log().slice(-2000)}`);
+    assert.equal(r.code, 0);
+    assert.deepEqual(id.remote, { type: "fqdn", value: "gw.lab.example" });
+    assert.equal(id.remoteCertificates[0].subject, "C=XX, O=Lab, CN=gw.lab.example");
+    assert.equal(id.signature.verified, true);
+    assert.equal(id.chain.trusted, true);
+    assert.match(lab.log(), /IKE SA established \{auth=RSA_SIG/);
   });
 });

@@ -9,58 +9,15 @@
  *   node --import tsx test/lab/capture-fixture.ts aes256-sha256-modp2048 aes128-sha1-modp2048   (with Quick Mode)
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startLab } from "./lab.ts";
+import { parseCharonDumps, readPcap } from "./charon-log.ts";
 
 const proposal = process.argv[2] ?? "aes256-sha256-modp2048";
 const esp = process.argv[3];
 const out = esp === undefined ? `test/fixtures/strongswan-mm-${proposal}.json` : `test/fixtures/strongswan-qm-${esp}.json`;
 const psk = `kat-${proposal}-secret`;
-
-/** Named hex dumps from a charon log: "NAME => N bytes @ 0x..." followed by "  off: HEX ... ascii". */
-export function parseCharonDumps(log: string): Record<string, string[]> {
-  const dumps: Record<string, string[]> = {};
-  let current: { name: string; len: number; hex: string } | undefined;
-  const flush = (): void => {
-    if (current === undefined) return;
-    (dumps[current.name] ??= []).push(current.hex.slice(0, current.len * 2));
-    current = undefined;
-  };
-  for (const line of log.split("\n")) {
-    const start = /\[(?:IKE|CHD)\] (.+?) => (\d+) bytes @ 0x[0-9a-f]+/.exec(line);
-    if (start) {
-      flush();
-      current = { name: start[1]!, len: Number(start[2]), hex: "" };
-      continue;
-    }
-    const data = /\[(?:IKE|CHD)\]\s+\d+: ((?:[0-9A-F]{2} ){0,15}[0-9A-F]{2})/.exec(line);
-    if (data && current) current.hex += data[1]!.replace(/ /g, "").toLowerCase();
-    else flush();
-  }
-  flush();
-  return dumps;
-}
-
-function readPcap(path: string): { src: string; sport: number; dst: string; dport: number; hex: string }[] {
-  const b = readFileSync(path);
-  const out = [];
-  let off = 24;
-  while (off + 16 <= b.length) {
-    const len = b.readUInt32LE(off + 8);
-    const pkt = b.subarray(off + 16, off + 16 + len);
-    off += 16 + len;
-    const ihl = (pkt[0]! & 0x0f) * 4;
-    out.push({
-      src: [...pkt.subarray(12, 16)].join("."),
-      dst: [...pkt.subarray(16, 20)].join("."),
-      sport: pkt.readUInt16BE(ihl),
-      dport: pkt.readUInt16BE(ihl + 2),
-      hex: pkt.subarray(ihl + 8).toString("hex"),
-    });
-  }
-  return out;
-}
 
 const lab = await startLab({
   connections: [{ name: "kat", proposals: [proposal], psk, ...(esp !== undefined ? { espProposals: [esp], localTs: "198.51.100.0/24", remoteTs: "203.0.113.0/24" } : {}) }],

@@ -72,7 +72,7 @@ export interface LabOptions {
   /** More addresses for the gateway (from 198.18.1.0/24), for connections bound to them. */
   gwExtraAddrs?: string[];
   /** Run libreswan's pluto instead of strongSwan, with this ipsec.conf body (conn sections) and secrets. */
-  libreswan?: { conns: string; secrets: string };
+  libreswan?: { conns: string; secrets: string; nss?: { ca?: string; cert?: { nickname: string; pem: string; key: string } } };
   /** Run SoftEther VPN Server (L2TP/IPsec, one PSK for every peer) instead of strongSwan. */
   softether?: { psk: string };
   /** XAUTH users the gateway knows (xauth-generic). */
@@ -340,7 +340,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       charons.push(se);
       gw = { swanctl: () => { throw new Error("this lab runs SoftEther: it has no SA listing; read log()"); }, log: se.log, logPath: "", stop: se.stop, kill: se.kill };
     } else if (opts.libreswan !== undefined) {
-      pluto = await startPluto(gwNs, dir, opts.libreswan.conns, opts.libreswan.secrets);
+      pluto = await startPluto(gwNs, dir, opts.libreswan.conns, opts.libreswan.secrets, opts.libreswan.nss);
       charons.push(pluto);
       const p = pluto;
       gw = { swanctl: () => { throw new Error("this lab runs libreswan: use whack()"); }, log: p.log, logPath: join(dir, "pluto/pluto.log"), stop: p.stop, kill: p.kill };

@@ -53,7 +53,31 @@ export interface Pluto {
   kill(): void;
 }
 
-export async function startPluto(ns: string, dir: string, ipsecConf: string, secrets: string): Promise<Pluto> {
+/** Certificates for pluto's NSS database: a trusted CA, and its own certificate and key (as PKCS #12, nickname as given). */
+export interface PlutoNss {
+  ca?: string;
+  cert?: { nickname: string; pem: string; key: string };
+}
+
+function loadNss(db: string, dir: string, nss: PlutoNss): void {
+  const run = (argv: string[]): void => {
+    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${argv[0]}: ${r.stderr || r.stdout}`);
+  };
+  if (nss.ca !== undefined) {
+    writeFileSync(join(dir, "nss-ca.pem"), nss.ca);
+    run(["certutil", "-A", "-d", db, "-n", "lab-ca", "-t", "CT,,", "-a", "-i", join(dir, "nss-ca.pem")]);
+  }
+  if (nss.cert !== undefined) {
+    writeFileSync(join(dir, "nss-cert.pem"), nss.cert.pem);
+    writeFileSync(join(dir, "nss-cert.key"), nss.cert.key, { mode: 0o600 });
+    const p12 = join(dir, "nss-cert.p12");
+    run(["openssl", "pkcs12", "-export", "-in", join(dir, "nss-cert.pem"), "-inkey", join(dir, "nss-cert.key"), "-name", nss.cert.nickname, "-out", p12, "-passout", "pass:"]);
+    run(["pk12util", "-i", p12, "-d", db, "-W", ""]);
+  }
+}
+
+export async function startPluto(ns: string, dir: string, ipsecConf: string, secrets: string, nssCerts?: PlutoNss): Promise<Pluto> {
   ensureLibreswan();
   const base = join(dir, "pluto");
   for (const d of ["run", "nss", "ipsec.d"]) mkdirSync(join(base, d), { recursive: true });
@@ -63,6 +87,7 @@ export async function startPluto(ns: string, dir: string, ipsecConf: string, sec
   const lib = join(LIBRESWAN_TREE, "usr/lib/x86_64-linux-gnu");
   const nss = spawnSync("certutil", ["-N", "-d", `sql:${join(base, "nss")}`, "--empty-password"], { encoding: "utf8" });
   if (nss.status !== 0) throw new Error(`certutil: ${nss.stderr}`);
+  if (nssCerts !== undefined) loadNss(`sql:${join(base, "nss")}`, base, nssCerts);
   const T = LIBRESWAN_TREE;
   const cmd =
     `mount -t tmpfs none /run && mount -t overlay overlay -o lowerdir=${T}/usr/libexec:/usr/libexec /usr/libexec && ` +

@@ -32,10 +32,12 @@ export function keyPair(dir: string, name: string, type: "rsa" | "ecdsa", size: 
   return { key, keyFile };
 }
 
-/** A self-signed CA. */
-export function makeCa(dir: string, name: string, dn: string, opts: { type?: "rsa" | "ecdsa"; size?: number; days?: number } = {}): Issued {
+/** A self-signed CA (or, with `ca: false`, a self-signed end-entity certificate). */
+export function makeCa(dir: string, name: string, dn: string, opts: { type?: "rsa" | "ecdsa"; size?: number; days?: number; ca?: boolean; sans?: string[] } = {}): Issued {
   const { key, keyFile } = keyPair(dir, name, opts.type ?? "rsa", opts.size ?? 2048);
-  const cert = pki(["--self", "--ca", "--lifetime", String(opts.days ?? 3650), "--in", keyFile, "--dn", dn, "--outform", "pem"]).toString();
+  const args = ["--self", ...(opts.ca === false ? [] : ["--ca"]), "--lifetime", String(opts.days ?? 3650), "--in", keyFile, "--dn", dn, "--outform", "pem"];
+  for (const s of opts.sans ?? []) args.push("--san", s);
+  const cert = pki(args).toString();
   const certFile = join(dir, `${name}.pem`);
   writeFileSync(certFile, cert);
   return { cert, key, certFile, keyFile, dn };
@@ -47,7 +49,7 @@ export function issue(
   ca: Issued,
   name: string,
   dn: string,
-  opts: { sans?: string[]; type?: "rsa" | "ecdsa"; size?: number; days?: number; ca?: boolean; flags?: string[]; digest?: string } = {},
+  opts: { sans?: string[]; type?: "rsa" | "ecdsa"; size?: number; days?: number; ca?: boolean; flags?: string[]; digest?: string; notBefore?: string; notAfter?: string } = {},
 ): Issued {
   const { key, keyFile } = keyPair(dir, name, opts.type ?? "rsa", opts.size ?? 2048);
   const pub = pki(["--pub", "--in", keyFile]);
@@ -56,6 +58,10 @@ export function issue(
   for (const f of opts.flags ?? []) args.push("--flag", f);
   if (opts.ca === true) args.push("--ca");
   if (opts.digest !== undefined) args.push("--digest", opts.digest);
+  // Dates as "YYYY-MM-DD HH:MM:SS" (UTC), for certificates outside their validity.
+  if (opts.notBefore !== undefined || opts.notAfter !== undefined) args.push("--dateform", "%Y-%m-%d %H:%M:%S");
+  if (opts.notBefore !== undefined) args.push("--not-before", opts.notBefore);
+  if (opts.notAfter !== undefined) args.push("--not-after", opts.notAfter);
   const cert = pki(args, pub).toString();
   const certFile = join(dir, `${name}.pem`);
   writeFileSync(certFile, cert);
