@@ -23,7 +23,8 @@ import { type AggressiveCheck, CAUSE_FIXES, type DiagnosisAttempt, type Diagnosi
 
 export type { AggressiveCheck, DiagnosisAttempt, DiagnosisReport } from "./report/diagnosis.js";
 export { CAUSE_FIXES } from "./report/diagnosis.js";
-import { addressIdentity } from "./config/identity.js";
+import { addressIdentity, parseIdentity } from "./config/identity.js";
+import { parseCertificate, subjectAltNames } from "./x509/certificate.js";
 import { type Identification, describeId } from "./wire/payloads/identification.js";
 
 export interface PskCandidate {
@@ -107,8 +108,9 @@ function last(d: Diagnosis): DiagnosisAttempt {
 }
 
 export async function runDiagnose(opts: DiagnoseOptions): Promise<DiagnosisReport> {
+  if (opts.probe.certificates?.key !== undefined && opts.candidates.length === 0) return signatureDiagnosis(opts);
   const first = opts.candidates[0];
-  if (first === undefined) throw new RangeError("runDiagnose needs at least one PSK candidate");
+  if (first === undefined) throw new RangeError("runDiagnose needs at least one PSK candidate (or our certificate and key)");
   const d: Diagnosis = { opts, startedAt: new Date().toISOString(), attempts: [], aggressive: [], address: null, ids: [...opts.ids], first, probes: 0, transforms: opts.probe.transforms, addressPsk: undefined };
   return (await asConfigured(d)) ?? (await addressCandidate(d)) ?? (await whichIdentity(d)) ?? (await aggressiveChecks(d)) ?? nothingWorked(d);
 }
@@ -253,6 +255,47 @@ async function aggressiveChecks(d: Diagnosis): Promise<DiagnosisReport | undefin
     }
   }
   return undefined;
+}
+
+/** Causes of a signature exchange that say all there is to say: the step and the fix are known. */
+const SIGNATURE_FINAL = new Set(["ok", "certificate-refused", "signature-invalid", "gateway-signature-invalid", "gateway-certificate-missing", "certificate-untrusted", "xauth-required", "xauth-failed"]);
+
+/**
+ * Certificates: Main Mode as configured; a refusal the gateway names (our CA, our signature, its
+ * own signature or chain) is the conclusion; AUTHENTICATION-FAILED or silence with an issuer it
+ * accepts is tried again with each identity our certificate holds (its subjectAltNames), as
+ * strongSwan and others accept a certificate only for an ID it contains.
+ */
+async function signatureDiagnosis(opts: DiagnoseOptions): Promise<DiagnosisReport> {
+  const d: Diagnosis = { opts, startedAt: new Date().toISOString(), attempts: [], aggressive: [], address: null, ids: [...opts.ids], first: { line: 0, psk: Buffer.alloc(0) }, probes: 0, transforms: opts.probe.transforms, addressPsk: undefined };
+  const { report } = await probe(d, "main", d.ids[0], null);
+  const a0 = last(d);
+  const tried = d.ids[0]!;
+  if (a0.cause === "no-answer" || a0.cause === "no-proposal") return conclude(d, a0.cause, CAUSE_FIXES[a0.cause]!, CAUSE_FIXES[a0.cause]!, null, null);
+  if (SIGNATURE_FINAL.has(a0.cause) || report.identity.status === "untrusted") {
+    const cause = report.identity.status === "untrusted" ? "certificate-untrusted" : a0.cause;
+    return conclude(d, cause, report.identity.detail, CAUSE_FIXES[cause] ?? CAUSE_FIXES.error!, null, tried);
+  }
+  for (const id of certificateIdentities(opts.probe.certificates?.certs?.[0]).filter((i) => idText(i) !== idText(tried))) {
+    await probe(d, "main", id, null);
+    const a = last(d);
+    if (a.cause === "ok" || a.cause === "xauth-required") {
+      return conclude(d, "wrong-id", `the gateway accepts our certificate as ${idText(id)}, not as ${idText(tried)}`, `use --id ${describeId(id).type}:${describeId(id).value} (a subjectAltName of our certificate).`, null, id);
+    }
+  }
+  return conclude(d, a0.cause, report.identity.detail, CAUSE_FIXES[a0.cause] ?? CAUSE_FIXES.error!, null, tried);
+}
+
+/** The identities a certificate holds, as IDs (RFC 4945 §3.1: DNS as FQDN, email as USER_FQDN, IP addresses). */
+function certificateIdentities(der: Buffer | undefined): Identification[] {
+  if (der === undefined) return [];
+  const out: Identification[] = [];
+  for (const san of subjectAltNames(parseCertificate(der))) {
+    const [kind, value] = [san.slice(0, san.indexOf(":")), san.slice(san.indexOf(":") + 1)];
+    const type = kind === "DNS" ? "fqdn" : kind === "email" ? "user-fqdn" : kind === "IP" ? (value.includes(":") ? "ipv6" : "ipv4") : undefined;
+    if (type !== undefined) out.push(parseIdentity(`${type}:${value}`));
+  }
+  return out.slice(0, 8);
 }
 
 /** 5. Nothing worked: report the most telling cause. */

@@ -74,6 +74,11 @@ export const CAUSE_FIXES: Readonly<Record<string, string>> = {
   "no-answer": "the gateway does not answer on UDP 500: check the address, filtering, and whether it needs source port 500.",
   refused: "the gateway refused message 5 with an unusual notify: read its notify and the gateway's log.",
   "malformed-reply": "the gateway's answer could not be parsed: capture it with --pcap and report it.",
+  "certificate-refused": "the gateway does not accept our certificate: use one from a CA it asks for (its CERTREQs name them), or have it trust our issuer.",
+  "signature-invalid": "the gateway could not verify our signature: check that --key belongs to --cert and that --auth is the method the gateway uses (rsa or ecdsa256/384/521).",
+  "gateway-signature-invalid": "the gateway's signature does not verify with the certificate it sent: do not trust this gateway's identity; check its certificate and key.",
+  "gateway-certificate-missing": "the gateway sent no certificate: give its certificate with --gateway-cert FILE to check its signature.",
+  "certificate-untrusted": "the gateway's chain does not verify to --ca: give the right trust anchor (or the missing intermediate), or fix the gateway's certificate.",
   error: "a local error stopped the exchange: see the detail.",
 };
 

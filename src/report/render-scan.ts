@@ -24,6 +24,10 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
     const series = b.packets === 0 ? "no answer" : b.intervals.length === 0 ? "message 2 never re-sent" : `message 2 re-sent after ${b.intervals.map((g) => `${g} s`).join(", ")}`;
     out.push(`  back-off: ${b.note ?? `${series} (listened ${b.listenedSeconds} s${b.complete ? "" : ", stopped at the bound"})`}; ${b.match !== null ? `matches ${b.match.implementation}${b.match.strength === "weak" ? " (weak)" : ""}` : "no known pattern"}`);
   }
+  for (const cert of t.certificates ?? []) {
+    const key = `${cert.publicKey.type.toUpperCase()}${cert.publicKey.curve !== undefined ? ` ${cert.publicKey.curve}` : ""}${cert.publicKey.bits !== null ? ` ${cert.publicKey.bits}` : ""}`;
+    out.push(`  certificate: ${cert.subject} (issuer ${cert.issuer}; ${key}; ${cert.signatureAlgorithm}; ${cert.daysLeft < 0 ? c.red(`expired ${-cert.daysLeft} days ago`) : `${cert.daysLeft} days left`})`);
+  }
   if (t.fingerprint.basis.length === 1 && t.fingerprint.basis[0] === "vendor-id") out.push(c.dim("  (the implementation rests on the vendor ID table alone)"));
   if (t.ikev2 !== null) out.push(`  IKEv2: ${t.ikev2.supported === null ? "unknown" : t.ikev2.supported ? "yes" : "no"} (${t.ikev2.answer})`);
   out.push(`  worst finding: ${sevColor(c, t.severity)}`);

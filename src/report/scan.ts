@@ -25,6 +25,8 @@ export interface ModeResult {
   notes: string[];
 }
 
+import type { CertificateInfo } from "../x509/certificate.js";
+
 export interface TargetScan {
   target: { host: string; port: number; address: string | null; addresses: string[] };
   status: "scanned" | "incomplete" | "no-answer" | "error";
@@ -38,6 +40,8 @@ export interface TargetScan {
   ikev2: { supported: boolean | null; answer: string } | null;
   /** With --backoff: the gateway's re-sends of message 2, and the pattern they match. */
   backoff: { intervals: number[]; packets: number; listenedSeconds: number; complete: boolean; match: BackoffMatch | null; note?: string } | null;
+  /** The gateway's certificates as its Aggressive Mode answer to a signature method carried them (with --aggressive), end entity first. */
+  certificates: CertificateInfo[];
   severity: Severity;
   /** The audit checks' findings (src/checks): weak transforms accepted, Aggressive Mode with PSK. */
   findings: Finding[];

@@ -7,6 +7,11 @@ import { createKeyExchange } from "../crypto/dh.js";
 import { DPD_VID, NAT_T_VIDS } from "../data/vendor-ids.js";
 import { DecodeError, IkeprobeError } from "../errors.js";
 import { phase1Sa, readSelectedTransform } from "../exchanges/phase1/index.js";
+import { remoteIdOf } from "../exchanges/phase1/initiator.js";
+import { Reassembler } from "../exchanges/phase1/fragments.js";
+import { isFragmentMessage } from "../wire/payloads/fragment.js";
+import { CertEncoding } from "../wire/payloads/certificate.js";
+import { encodeCertificateRequest } from "../wire/payloads/certificate-request.js";
 import { nonZeroRandom } from "../exchanges/isakmp-sa.js";
 import { type Phase1Transform, authToken } from "../config/ike.js";
 import type { IkeTransport } from "../transport/udp.js";
@@ -43,6 +48,10 @@ export interface PeerStats {
 /** Shared by Main and Aggressive Mode: send message 1, read the SA or the notify. */
 abstract class Phase1ScanPeer implements ScanPeer {
   readonly vendorIds = new Map<string, Buffer>();
+  /** The CERT payload bodies of the gateway's answers (Aggressive Mode with a signature method), once each. */
+  readonly certificates: Buffer[] = [];
+  /** The gateway's ID from an Aggressive Mode answer. */
+  remoteId: { type: string; value: string } | undefined;
   readonly stats: PeerStats = { packetsSent: 0, packetsReceived: 0 };
   protected readonly transport: IkeTransport;
   protected abstract readonly exchangeType: number;
@@ -67,7 +76,19 @@ abstract class Phase1ScanPeer implements ScanPeer {
   async offer(transforms: readonly Phase1Transform[], timeoutMs?: number): Promise<OfferAnswer> {
     const cookie = nonZeroRandom(8);
     let responderCookie = Buffer.alloc(8);
-    const machine = new RequestMachine(this.message(transforms, cookie), cookie, (d) => {
+    // A message 2 with a certificate may come as IKE fragments (we announce fragmentation): whole first.
+    const fragments = new Reassembler();
+    const machine = new RequestMachine(this.message(transforms, cookie), cookie, (datagram) => {
+      let d: Buffer | undefined = datagram;
+      if (isFragmentMessage(datagram)) {
+        try {
+          d = fragments.add(datagram);
+        } catch (e) {
+          if (e instanceof DecodeError) return { kind: "malformed" as const, error: `a malformed IKE fragment: ${e.message}` };
+          throw e;
+        }
+        if (d === undefined) return undefined;
+      }
       const a = this.read(d, transforms);
       if (a !== undefined) responderCookie = Buffer.from(d.subarray(8, 16));
       return a;
@@ -97,7 +118,11 @@ abstract class Phase1ScanPeer implements ScanPeer {
         return { kind: "rejected", notify: notifyName(decodeNotification(n.body).notifyType) };
       }
       if (m.header.exchangeType !== this.exchangeType) return undefined;
-      for (const p of m.payloads) if (p.type === PayloadType.VENDOR_ID) this.vendorIds.set(p.body.toString("hex"), p.body);
+      for (const p of m.payloads) {
+        if (p.type === PayloadType.VENDOR_ID) this.vendorIds.set(p.body.toString("hex"), p.body);
+        else if (p.type === PayloadType.CERT && !this.certificates.some((c) => c.equals(p.body))) this.certificates.push(p.body);
+        else if (p.type === PayloadType.ID && this.exchangeType === ExchangeType.AGGRESSIVE) this.remoteId = remoteIdOf(p.body);
+      }
       const sa = m.payloads.find((p) => p.type === PayloadType.SA);
       if (sa === undefined) return { kind: "malformed", error: "message 2 without an SA payload" };
       const { selected, offeredIndex, authSubstituted } = readSelectedTransform(decodeSa(sa.body), transforms);
@@ -237,16 +262,22 @@ function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
-/** Aggressive Mode message 1: SA, KE (for the one group offered), nonce, our ID. */
+/**
+ * Aggressive Mode message 1: SA, KE (for the one group offered), nonce, our ID; for signature
+ * methods also a CERTREQ (any X.509 authority), without which most gateways keep their certificate
+ * to themselves.
+ */
 export class AggressiveScanPeer extends Phase1ScanPeer {
   protected readonly exchangeType = ExchangeType.AGGRESSIVE;
   private readonly ke: Buffer;
   private readonly id: Identification;
-  constructor(transport: IkeTransport, group: number, id: Identification) {
+  private readonly certificateRequest: boolean;
+  constructor(transport: IkeTransport, group: number, id: Identification, certificateRequest = false) {
     super(transport);
     // The KE must match the offered group: the mistake that makes other tools miss modern groups.
     this.ke = createKeyExchange(group).publicValue;
     this.id = id;
+    this.certificateRequest = certificateRequest;
   }
   protected payloads(transforms: readonly Phase1Transform[]) {
     return [
@@ -254,6 +285,7 @@ export class AggressiveScanPeer extends Phase1ScanPeer {
       { type: PayloadType.KE, body: this.ke },
       { type: PayloadType.NONCE, body: randomBytes(20) },
       { type: PayloadType.ID, body: encodeId(this.id) },
+      ...(this.certificateRequest ? [{ type: PayloadType.CR, body: encodeCertificateRequest({ certType: CertEncoding.X509_SIGNATURE, authority: Buffer.alloc(0) }) }] : []),
     ];
   }
 }

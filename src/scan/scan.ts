@@ -17,7 +17,10 @@ import { type CatalogueEntry, commonCatalogue } from "./catalogue.js";
 import { type Clock, type EliminationResult, Pacer, type PacingOptions, type ScanPeer, chunk, eliminate, realClock } from "./eliminate.js";
 import { AggressiveScanPeer, MainModeScanPeer, detectIkev2, observeBackoff } from "./peers.js";
 import { matchBackoff } from "../data/backoff.js";
-import { SCAN_CHECKS, runChecks } from "../checks/index.js";
+import { type CertificateAuditInput, SCAN_CHECKS, runChecks } from "../checks/index.js";
+import { signatureMethod } from "../crypto/signature.js";
+import { certificateView } from "../report/certificates.js";
+import type { Phase1Result } from "../exchanges/phase1/index.js";
 import type { RatedTransform, ModeResult, TargetScan, ScanReport } from "../report/scan.js";
 export type { RatedTransform, ModeResult, TargetScan, ScanReport } from "../report/scan.js";
 
@@ -42,6 +45,8 @@ export interface ScanOptions {
   id?: Identification;
   /** Ctrl-C: what is known is reported, the rest unknown. */
   signal?: AbortSignal;
+  /** certificate-expiring within this many days (the Aggressive Mode step's certificate). */
+  certWarnDays?: number;
   /** Back-off fingerprinting: listen this long (at most) for re-sent messages 2 of one unanswered exchange. */
   backoffMs?: number;
   /** Only addresses of this family, for names that have both. */
@@ -143,6 +148,7 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     vendorIds: [],
     fingerprint: { implementation: null, evidence: [], basis: [] },
     capabilities: { natT: null, dpd: false, xauth: false, fragmentation: false, ciscoUnity: false },
+    certificates: [],
     ikev2: null,
     backoff: null,
     severity: "OK",
@@ -189,6 +195,7 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     await scanBackoff(c);
     await scanIkev2(c);
     if (opts.aggressive) interrupted = (await scanAggressive(c)) || interrupted;
+    if (opts.aggressive && !interrupted && signal?.aborted !== true) await scanCertificate(c, mmResult.accepted);
     if (interrupted || signal?.aborted === true) result.warnings.push("interrupted (Ctrl-C): what was not asked yet is reported unknown");
 
     summarize(c);
@@ -220,6 +227,8 @@ interface TargetContext {
   result: TargetScan;
   vids: Map<string, Buffer>;
   stats: { packetsSent: number; packetsReceived: number }[];
+  /** What the certificate step found, for the audit checks. */
+  certificates?: CertificateAuditInput;
 }
 
 /** --backoff: one accepted exchange left unanswered, the gateway's re-sent messages 2 timed. */
@@ -301,6 +310,34 @@ async function scanAggressive(c: TargetContext): Promise<boolean> {
   return interrupted;
 }
 
+/**
+ * The gateway's certificate, as the Aggressive Mode step meets it: one Aggressive Mode offer of
+ * signature-method transforms (those Main Mode accepted, else the catalogue's, one group per
+ * exchange, until one is answered) with a CERTREQ; its certificates are reported and audited.
+ */
+async function scanCertificate(c: TargetContext, mmAccepted: readonly CatalogueEntry[]): Promise<void> {
+  const { opts, transport, pacer, limited, udpLimit, result, vids, stats } = c;
+  const signed = (e: CatalogueEntry): boolean => signatureMethod(e.transform.auth) !== undefined;
+  const known = mmAccepted.filter(signed);
+  const candidates = known.length > 0 ? known : c.common.filter(signed);
+  const id = opts.id ?? addressIdentity(transport.local.address);
+  for (const g of [...new Set(candidates.map((e) => e.transform.group))].slice(0, 4)) {
+    const peer = new AggressiveScanPeer(transport, g, id, true);
+    const ts = chunk(candidates.filter((e) => e.transform.group === g), (x) => peer.message(x).length, udpLimit)[0]?.map((e) => e.transform) ?? [];
+    const answer = await limited(peer).offer(ts, pacer.answerTimeoutMs(opts.timeoutMs));
+    result.stats.exchanges++;
+    stats.push(peer.stats);
+    for (const [k, v] of peer.vendorIds) vids.set(k, v);
+    if (answer.kind !== "accepted") continue;
+    const view = certificateView({ certificates: peer.certificates, certificateRequests: [] } as unknown as Phase1Result, { showPem: false, warnDays: opts.certWarnDays ?? 30 }, peer.remoteId ?? null, Date.now());
+    result.certificates = view.fields.remoteCertificates;
+    c.certificates = view.audit;
+    result.warnings.push(...view.unreadable);
+    if (peer.certificates.length === 0) result.warnings.push(`Aggressive Mode with ${authToken(ts[0]!.auth)} was answered without a certificate (the gateway sends it only once it knows us)`);
+    return;
+  }
+}
+
 /** Vendor IDs named, capabilities, the fingerprint, the totals and the target's status and severity. */
 function summarize(c: TargetContext): void {
   const { opts, pacer, result, vids, stats } = c;
@@ -330,7 +367,7 @@ function summarize(c: TargetContext): void {
     ...result.mainMode.accepted.map((t) => ({ ...t, mode: "main" as const })),
     ...(result.aggressiveMode?.accepted ?? []).map((t) => ({ ...t, mode: "aggressive" as const })),
   ];
-  result.findings = runChecks(SCAN_CHECKS, { accepted, certificates: [], chain: null, remoteId: null, warnDays: 30 });
+  result.findings = runChecks(SCAN_CHECKS, { accepted, ...(c.certificates ?? { certificates: [], chain: null, remoteId: null, warnDays: 30 }) });
 }
 
 /** A best guess at the implementation from its vendor IDs, with the evidence. */

@@ -270,4 +270,28 @@ describe("certificates against a real strongSwan", { skip }, () => {
     assert.ok((v.match(/Payload: Signature \(9\)/g)?.length ?? 0) >= 2, "SIG_I and SIG_R decrypted");
     assert.ok((v.match(/Payload: Certificate \(6\)/g)?.length ?? 0) >= 2, "both certificates decrypted");
   });
+
+  test("--diagnose with certificates: an ID our certificate does not hold is found out, and the one that works named", async () => {
+    const r = await run([GW, "--ike", IKE, "--auth", "rsa", "--cert", file["client.pem"]!, "--key", file["client.key"]!, "--id", "fqdn:wrong.lab.example", "--diagnose", "--pace", "0", "--json"]);
+    assert.equal(r.json.conclusion.cause, "wrong-id", JSON.stringify(r.json.conclusion));
+    assert.match(r.json.conclusion.fix, /use --id fqdn:client\.lab\.example/);
+    assert.equal(r.json.attempts[0].cause, "authentication-failed");
+    assert.equal(r.json.attempts.at(-1).cause, "ok");
+  });
+
+  test("--diagnose with certificates: a certificate from an untrusted CA concludes certificate-refused with the CA to use", async () => {
+    const r = await run([GW, "--ike", IKE, "--auth", "rsa", "--cert", file["stranger.pem"]!, "--key", file["stranger.key"]!, "--id", "fqdn:stranger.example", "--diagnose", "--pace", "0", "--json"]);
+    assert.equal(r.json.conclusion.cause, "certificate-refused", JSON.stringify(r.json.conclusion));
+    assert.match(r.json.conclusion.explanation, /asked for certificates from C=XX, O=Lab, CN=Lab Root CA/);
+    assert.equal(r.code, 1);
+  });
+
+  test("scan --aggressive meets a certificate gateway: its certificate reported and audited", async () => {
+    const r = await run(["scan", WEAK_GW, "--aggressive", "--catalogue", "common", "--json"]);
+    const t = r.json.targets[0];
+    assert.equal(t.certificates[0]?.subject, "C=XX, O=Lab, CN=weak.lab.example", JSON.stringify(t.warnings));
+    assert.equal(t.certificates[0].publicKey.bits, 1024);
+    const ids = t.findings.map((f: { id: string }) => f.id);
+    assert.ok(ids.includes("certificate-weak-key") && ids.includes("certificate-expiring"), JSON.stringify(t.findings));
+  });
 });

@@ -28,6 +28,7 @@ function target(accepted: string[], extra: Partial<TargetScan> = {}): TargetScan
       notes: [],
     },
     aggressiveMode: null,
+    certificates: [],
     vendorIds: [],
     fingerprint: { implementation: null, evidence: [], basis: [] },
     capabilities: { natT: null, dpd: false, xauth: false, fragmentation: false, ciscoUnity: false },

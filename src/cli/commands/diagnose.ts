@@ -32,7 +32,9 @@ export async function runDiagnoseCommand(a: ProbeArgs, io: IO): Promise<number> 
     if (used) throw new UsageError(`--diagnose runs its own sequence of probes: drop ${name}`);
   }
   if (!(a.pace >= 0 && a.pace <= 600)) throw new UsageError(`--pace ${a.pace}: must be from 0 to 600 seconds`);
-  const candidates = readPskCandidates(a, io);
+  // Certificates: no PSK candidates; the diagnosis tries the identities of our certificate instead.
+  const signatures = a.cert !== undefined;
+  const candidates = signatures ? [] : readPskCandidates(a, io);
   // The PSKs are the candidates above: the probe options carry none (so none is read twice).
   const rest: ProbeArgs = { ...a, id: (a.id ?? []).slice(0, 1), aggressive: false };
   delete rest["psk-file"];

@@ -35,6 +35,7 @@ export interface ScanArgs {
   ipv6: boolean;
   backoff: boolean;
   "backoff-seconds": number;
+  "cert-warn-days": number;
 }
 
 export function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
@@ -60,6 +61,7 @@ export function scanOptions(y: Argv, check: boolean): Argv<ScanArgs> {
     .option("id", { type: "string", describe: "our identity in Aggressive Mode, TYPE:VALUE (default: our IP address)" })
     .option("backoff", { type: "boolean", default: false, describe: "back-off fingerprinting: leave one accepted exchange unanswered and time the gateway's re-sent messages 2 (ends when it has been quiet 20 s, at most --backoff-seconds)" })
     .option("backoff-seconds", { type: "number", default: 60, describe: "--backoff: the longest it listens" })
+    .option("cert-warn-days", { type: "number", default: 30, describe: "--aggressive: report a gateway certificate that expires within this many days" })
     .option("vendor-ids", { type: "string", describe: "file of more vendor IDs to name and fingerprint with: HEX[*] NAME per line (* = prefix)" }) as unknown as Argv<ScanArgs>;
 }
 
@@ -107,6 +109,7 @@ export async function buildScanOptions(a: ScanArgs, catalogueSpec: string): Prom
   if (fam !== undefined) o.family = fam;
   if (!(a["backoff-seconds"] > 0 && a["backoff-seconds"] <= 600)) throw new UsageError(`--backoff-seconds ${a["backoff-seconds"]}: must be more than 0 and at most 600`);
   if (a.backoff) o.backoffMs = a["backoff-seconds"] * 1000;
+  o.certWarnDays = intOption("cert-warn-days", a["cert-warn-days"], 0, 3650);
   return o;
 }
 
