@@ -22,6 +22,7 @@ export interface CertificateView {
   unreadable: string[];
 }
 
+/** The X.509 certificates among CERT payload bodies, each parsed as far as the report reads it; the rest in words. */
 function parseAll(bodies: readonly Buffer[]): { parsed: ParsedCertificate[]; unreadable: string[] } {
   const parsed: ParsedCertificate[] = [];
   const unreadable: string[] = [];
@@ -32,7 +33,10 @@ function parseAll(bodies: readonly Buffer[]): { parsed: ParsedCertificate[]; unr
         unreadable.push(`a CERT payload of ${certEncodingName(c.encoding)} (${c.data.length} bytes) was not parsed`);
         continue;
       }
-      parsed.push(parseCertificate(c.data));
+      const cert = parseCertificate(c.data);
+      // Every field the report shows must parse too: a hostile extension fails here, not in the report.
+      describeCertificate(cert, 0, false);
+      parsed.push(cert);
     } catch (e) {
       unreadable.push(`a CERT payload (${body.length} bytes) is not a certificate we can read: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -3,7 +3,9 @@
  *   node --import tsx test/lab/sample-reports.ts      (root; after npm run build)
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { issue, makeCa } from "./pki.ts";
 import { join } from "node:path";
 import { type LabConnection, type LabOptions, startLab } from "./lab.ts";
 
@@ -44,4 +46,22 @@ try {
   console.log("wrote examples/sample-report.json, sample-report-psk-mismatch.json, sample-scan.json, sample-report-aggressive.json, sample-psk-crack.json, sample-diagnosis.json, sample-report-xauth.json");
 } finally {
   await lab.stop();
+}
+
+// Certificates: a throwaway CA, gateway and client (pki), a gateway that authenticates with them.
+const pkiDir = mkdtempSync(join(tmpdir(), "ikeprobe-sample-pki-"));
+const ca = makeCa(pkiDir, "ca", "C=XX, O=Lab, CN=Lab Root CA");
+const gwCert = issue(pkiDir, ca, "gw", "C=XX, O=Lab, CN=gw.lab.example", { sans: ["gw.lab.example"] });
+const client = issue(pkiDir, ca, "client", "C=XX, O=Lab, CN=client.lab.example", { sans: ["client.lab.example"] });
+const certLab = await startLab({
+  credentials: { x509: { "gw.pem": gwCert.cert }, x509ca: { "ca.pem": ca.cert }, private: { "gw.key": gwCert.key } },
+  connections: [{ name: "certs", proposals: ["aes256-sha256-modp2048"], psk: "unused", auth: "pubkey", certs: ["gw.pem"], localId: "gw.lab.example", espProposals: ["aes256-sha256"], remoteTs: "203.0.113.0/24" }],
+});
+try {
+  const a = certLab.clientExec([process.execPath, bin, certLab.gwAddr, "--ike", "aes256-sha256-modp2048", "--auth", "rsa", "--cert", client.certFile, "--key", client.keyFile, "--ca", ca.certFile, "--id", "fqdn:client.lab.example", "--esp", "aes256-sha256", "--local-ts", "203.0.113.0/24", "--remote-ts", "198.51.100.0/24", "--json"]);
+  writeFileSync(`${out}sample-report-certificate.json`, spawnSync(a[0]!, a.slice(1), { encoding: "utf8" }).stdout);
+  console.log("wrote examples/sample-report-certificate.json");
+} finally {
+  await certLab.stop();
+  rmSync(pkiDir, { recursive: true, force: true });
 }
