@@ -18,6 +18,7 @@ import { Script } from "node:vm";
 import { type Plugin, build } from "esbuild";
 import { ScriptedGateway } from "./scripted-gateway.js";
 import { crackEngine } from "../crack/engine.js";
+import { versionedIdTable } from "../data/vendor-ids.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -59,6 +60,10 @@ module.exports = new Proxy({}, { get: (_t, k) => (k === "__esModule" ? false : u
   },
 };
 
+/** The versioned vendor IDs (MD5s of product-version strings), hashed once here, read by both bundles on first use. */
+const VERSIONED_IDS_FILE = "ikeprobe-vendor-ids.json";
+writeFileSync(join(root, "dist", VERSIONED_IDS_FILE), JSON.stringify([...versionedIdTable()]));
+
 type Main = (argv: string[], io: object) => Promise<number>;
 
 async function bundle(entry: string, out: string, warm: (main: Main) => Promise<void>, extraPlugins: Plugin[] = []): Promise<void> {
@@ -73,7 +78,7 @@ async function bundle(entry: string, out: string, warm: (main: Main) => Promise<
     write: false,
     legalComments: "none",
     // yargs' ESM build reads import.meta.url; give it this file's URL.
-    define: { "import.meta.url": "__ikpUrl" },
+    define: { "import.meta.url": "__ikpUrl", __IKEPROBE_VERSIONED_IDS_FILE__: JSON.stringify(VERSIONED_IDS_FILE) },
     banner: { js: "var __ikpUrl=require('node:url').pathToFileURL(__filename).href;" },
     alias: {
       assert: join(root, "src", "build", "assert-lite.ts"),

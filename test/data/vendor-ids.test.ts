@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { packageSkipReason } from "../lab/require.ts";
-import { addVendorIds, nameVendorId, parseVendorIdFile } from "../../src/data/vendor-ids.ts";
+import { FRAGMENTATION_VID, addVendorIds, nameVendorId, parseVendorIdFile, versionedIdTable } from "../../src/data/vendor-ids.ts";
 import { ratePhase1 } from "../../src/data/ratings.ts";
 
 const md5 = (s: string) => createHash("md5").update(s).digest();
@@ -106,4 +106,12 @@ test("against ike-scan's pattern list (read here to compare, never copied): most
     assert.notEqual(nameVendorId(Buffer.from(hex, "hex")), undefined, hex);
     assert.ok(!patterns.some((p) => p.test(hex)), `ike-scan has ${hex}`);
   }
+});
+
+test("the build's versioned vendor IDs (dist/ikeprobe-vendor-ids.json) are exactly the hashed table; the bundle names from it", () => {
+  const pairs = JSON.parse(readFileSync(new URL("../../dist/ikeprobe-vendor-ids.json", import.meta.url), "utf8")) as [string, string][];
+  assert.deepEqual(pairs, [...versionedIdTable()]);
+  assert.equal(new Map(pairs).get(createHash("md5").update("strongSwan 4.3.6").digest("hex")), "strongSwan 4.3.6");
+  // A 20-byte capability VID (fragmentation with its flags) is named without the versioned table.
+  assert.equal(nameVendorId(Buffer.from(FRAGMENTATION_VID, "hex")), "IKE Fragmentation");
 });
