@@ -2,7 +2,7 @@
  * Build step after tsc (`npm run build`): bundles the CLI into two CommonJS function expressions,
  * each with V8's code cache recorded after running its usual paths once, so that bin/ikeprobe.js
  * compiles almost nothing at start-up (Node 20 has no module compile cache):
- *   dist/ikeprobe-fast.cjs  the probe command without yargs (cli/fast.ts), warmed by whole probes
+ *   dist/ikeprobe-fast.cjs  the --json PSK probe without yargs (cli/fast.ts), warmed by whole probes
  *                           against a scripted loopback responder (messages 1-6 and the DELETE);
  *   dist/ikeprobe.cjs       every command (cli/main.ts), warmed by --help and a probe.
  * Runtime dependencies are bundled; nothing is fetched.
@@ -42,21 +42,27 @@ const vendorIdDigests: Plugin = {
 };
 
 /**
- * The fast bundle runs PSK probes only (cli/run.ts fastProbeArgs sends every command line with a
- * signature method or a certificate option to the full one), so the X.509 and ECDSA packages stay
- * out of it: each resolves to a stub whose functions throw. A PSK gateway that sends a CERT payload
- * anyway gets it reported as unreadable, as the report does for any certificate it cannot parse.
+ * The fast bundle runs only what scripts run thousands of times a day: a PSK probe with --json
+ * (cli/run.ts fastPathTakes sends every other command line to the full bundle: tables, the spinner,
+ * --diagnose, a signature method or a certificate option). So the packages and modules only those
+ * need stay out of it: each resolves to a stub whose functions throw (a bug, if one ever runs). A PSK
+ * gateway that sends a CERT payload anyway gets it reported as unreadable, as the report does for
+ * any certificate it cannot parse.
  */
-const CERTIFICATE_PACKAGES = /^(@peculiar\/asn1-schema|@peculiar\/asn1-x509|@noble\/curves\/.*)$/;
-const certificateStubs: Plugin = {
-  name: "certificate-stubs",
+const FAST_STUB_PACKAGES = /^(@peculiar\/asn1-schema|@peculiar\/asn1-x509|@noble\/curves\/.*|ora|chalk|cli-table3)$/;
+const FAST_STUB_MODULES = /[\\/]src[\\/](cli[\\/]commands[\\/]diagnose|report[\\/]render-table)\.ts$/;
+const stubSource = (what: string): string => `const unavailable = () => { throw new Error(${JSON.stringify(`${what} is not in the fast bundle (dist/ikeprobe-fast.cjs runs --json PSK probes only); bin/ikeprobe.js should have loaded dist/ikeprobe.cjs`)}); };
+module.exports = new Proxy({}, { get: (_t, k) => (k === "__esModule" ? false : unavailable) });`;
+const fastStubs: Plugin = {
+  name: "fast-stubs",
   setup(b) {
-    b.onResolve({ filter: CERTIFICATE_PACKAGES }, (args) => ({ path: args.path, namespace: "certificate-stub" }));
-    b.onLoad({ filter: /.*/, namespace: "certificate-stub" }, (args) => ({
-      contents: `const unavailable = () => { throw new Error(${JSON.stringify(`${args.path} is not in the fast bundle: certificates are handled by dist/ikeprobe.cjs`)}); };
-module.exports = new Proxy({}, { get: (_t, k) => (k === "__esModule" ? false : unavailable) });`,
-      loader: "js",
-    }));
+    b.onResolve({ filter: FAST_STUB_PACKAGES }, (args) => ({ path: args.path, namespace: "fast-stub" }));
+    // Our own modules go to the stub namespace as well (a CommonJS stub outside the package's ESM scope).
+    b.onResolve({ filter: /\.js$/ }, (args) => {
+      const source = join(args.resolveDir, args.path).replace(/\.js$/, ".ts");
+      return FAST_STUB_MODULES.test(source) ? { path: source.slice(source.lastIndexOf("src")), namespace: "fast-stub" } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: "fast-stub" }, (args) => ({ contents: stubSource(args.path), loader: "js" }));
   },
 };
 
@@ -140,8 +146,8 @@ const gw = await responder("warm-up-only");
 const probe = (extra: string[]): string[] => ["127.0.0.1", "--port", String(gw.port), "--ike", "aes256-sha256-modp2048", "--psk-file", pskFile, "--timeout", "0.5", "--retries", "0", ...extra];
 try {
   await bundle("fast.ts", join(root, "dist", "ikeprobe-fast.cjs"), async (main) => {
-    for (const extra of [["--json"], [], ["--json"], []]) await main(probe(extra), io);
-  }, [certificateStubs]);
+    for (let i = 0; i < 4; i++) await main(probe(["--json"]), io);
+  }, [fastStubs]);
   await bundle("main.ts", join(root, "dist", "ikeprobe.cjs"), async (main) => {
     await main(["--help"], io);
     for (const extra of [["--json"], []]) await main(probe(extra), io);

@@ -30,7 +30,7 @@ async function runWithYargs(argv: string[], fullIo: IO, setJson: (json: boolean)
   let code: number = ExitCode.OK;
   const parser = yargs(argv)
     .scriptName("ikeprobe")
-    .usage("$0 [probe] <host> [options]\n\nOffers IKEv1 Phase 1 transform sets to a gateway (Main Mode), completes the identity exchange with a pre-shared key, and reports what the gateway accepted.")
+    .usage("$0 [probe] <host> [options]\n\nOffers IKEv1 Phase 1 transform sets to a gateway (Main Mode), completes the identity exchange with a pre-shared key or certificates, and reports what the gateway accepted and presented.")
     .command(["probe <host>", "$0 <host>"], "probe a gateway (the default command)", probeOptions, async (a) => {
       setJson(a.json);
       code = await runProbeCommand(a as unknown as ProbeArgs, fullIo);
@@ -53,7 +53,9 @@ async function runWithYargs(argv: string[], fullIo: IO, setJson: (json: boolean)
     .example("$0 probe 198.18.1.1 --ike aes256-sha256-modp2048 --json", "JSON report on stdout")
     .example("$0 GW --psk-file psk.txt --esp aes256-sha256-modp2048 --esp aes128-sha1 --local-ts 203.0.113.0/24 --remote-ts 198.51.100.0/24", "test Quick Mode proposals for that traffic")
     .example("$0 GW --aggressive --id fqdn:vpn.example --save-hash gw.hash && $0 psk-crack gw.hash --wordlist words.txt", "audit: is the Aggressive Mode PSK in a word list?")
-    .epilogue(`${EXIT_CODES}\n\nThe PSK never appears in output, JSON, key files or captures (psk-crack prints the key it finds, unless --redact).`)
+    .example("$0 GW --auth rsa --cert client.pem --key client.key --ca root.pem --id fqdn:client.example", "certificates: authenticate, and check the gateway's chain")
+    .example("$0 GW --aggressive --auth rsa --id fqdn:anyone.example --save-certs gw.pem", "audit: the certificate a gateway hands out, without credentials")
+    .epilogue(`${EXIT_CODES}\n\nThe PSK, private key and passphrases never appear in output, JSON, key files or captures (psk-crack prints the key it finds, unless --redact).`)
     .strict()
     .demandCommand(1, "give the gateway's address, e.g. ikeprobe 198.18.1.1")
     .help()

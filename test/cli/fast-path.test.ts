@@ -3,6 +3,7 @@
  * yargs gives: the same arguments for every option, and yargs for everything else (so its errors).
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import yargs from "yargs";
 import { PROBE_OPTIONS, probeOptions } from "../../src/cli/commands/probe.ts";
@@ -65,8 +66,15 @@ test("the same usage errors and exit codes with the fast path and without it", a
   }
 });
 
-test("bin/ikeprobe.js: the fast bundle takes exactly the fast path's command lines, the full bundle the rest", () => {
-  for (const argv of WELL_FORMED) assert.equal(fastPathTakes(argv, {}), true, argv.join(" "));
+test("bin/ikeprobe.js: the fast bundle takes exactly the fast path's --json probes, the full bundle the rest (tables, --diagnose, certificates)", () => {
+  for (const argv of WELL_FORMED) {
+    const json = [...argv, ...(argv.includes("--json") ? [] : ["--json"])];
+    assert.equal(fastPathTakes(json, {}), !argv.includes("--diagnose"), json.join(" "));
+    assert.equal(fastPathTakes(argv.filter((a) => a !== "--json"), {}), false, "tables are the full bundle's");
+  }
+  for (const argv of [["198.18.1.1", "--auth", "rsa", "--json"], ["198.18.1.1", "--ca", "ca.pem", "--json"], ["198.18.1.1", "--trans", "7/256,4,3,14", "--json"], ["198.18.1.1", "--show-certs", "--auth", "rsa", "--json"]]) {
+    assert.equal(fastPathTakes(argv, {}), false, `${argv.join(" ")}: certificates are the full bundle's`);
+  }
   for (const argv of [["198.18.1.1", "--iike", "x"], ["scan", "198.18.1.1"], ["198.18.1.1", "--help"], ["198.18.1.1", "--version"], ["--json"]]) assert.equal(fastPathTakes(argv, {}), false, argv.join(" "));
   assert.equal(fastPathTakes(["198.18.1.1"], { IKEPROBE_NO_FAST_PATH: "1" }), false);
 });
@@ -78,7 +86,20 @@ test("both bundles run from the installed shim: a usage error (full bundle) and 
   const version = await runCli(["--version"]);
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^\d+\.\d+\.\d+/);
-  const fast = await runCli(["198.18.1.1", "--timeout", "0"]);
+  const fast = await runCli(["198.18.1.1", "--timeout", "0", "--json"]);
   assert.equal(fast.code, 2);
-  assert.match(fast.stderr, /--timeout/);
+  assert.match(JSON.parse(fast.stdout).error.message, /--timeout/);
+});
+
+test("the fast bundle leaves out what --json PSK probes never run: X.509, ECDSA, tables, the spinner, --diagnose", () => {
+  const fast = readFileSync(new URL("../../dist/ikeprobe-fast.cjs", import.meta.url), "utf8");
+  const full = readFileSync(new URL("../../dist/ikeprobe.cjs", import.meta.url), "utf8");
+  // Strings only those packages hold (asn1-schema's error, cli-spinners' names, noble's error): in the full bundle, not in the fast one.
+  for (const s of ["Cannot get schema", "bouncingBar", "invalid signature"]) {
+    assert.ok(full.includes(s), `${s} in the full bundle`);
+    assert.ok(!fast.includes(s), `${s} not in the fast bundle`);
+  }
+  assert.match(fast, /src\/cli\/commands\/diagnose\.ts is not in the fast bundle/);
+  assert.match(fast, /src\/report\/render-table\.ts is not in the fast bundle/);
+  assert.ok(fast.length < full.length / 2, `${fast.length} vs ${full.length} bytes`);
 });
