@@ -9,8 +9,8 @@ export function renderCertificates(report: IdentityReport, c: ChalkInstance, col
   if (id.signature !== null || id.chain !== null) {
     const parts: string[] = [];
     if (id.signature !== null) parts.push(`SIG_R ${id.signature.verified ? c.green("verified") : c.red("does not verify")} (${id.signature.algorithm})`);
-    if (id.chain !== null) parts.push(`chain ${id.chain.trusted === true ? c.green("trusted") : id.chain.trusted === false ? c.red("not trusted") : "not checked"}: ${id.chain.detail}`);
-    out.push(`${c.bold("Signature:")} ${parts.join("; ")}`);
+    if (id.chain !== null) parts.push(id.chain.trusted === null ? `chain ${id.chain.detail}` : `chain ${id.chain.trusted ? c.green("trusted") : c.red("not trusted")}: ${id.chain.detail}`);
+    out.push(wrap(`${c.bold("Signature:")} ${parts.join("; ")}`, 110));
   }
   for (const [i, cert] of id.remoteCertificates.entries()) {
     out.push("", c.bold(`Gateway certificate ${i + 1} of ${id.remoteCertificates.length}${i === 0 ? " (end entity)" : ""}`));
