@@ -21,11 +21,14 @@ export function ensureTool(binary: string, pkg: string): void {
   }
 }
 
-/** Runs every command `runs` times (plus 2 warm-up rounds), interleaved; returns milliseconds per command. */
+/** Runs every command `runs` times (plus 2 warm-up rounds), interleaved in an order rotated each round; returns milliseconds per command. */
 export function measure(commands: Record<string, Command>, runs: number): Record<string, number[]> {
   const times: Record<string, number[]> = {};
+  const entries = Object.entries(commands);
   for (let i = 0; i < runs + 2; i++) {
-    for (const [name, c] of Object.entries(commands)) {
+    // Rotated each round: no command always runs right after the same one (a gateway still busy with
+    // the previous command's half-open SA or DELETE would tax whichever came next, every time).
+    for (const [name, c] of [...entries.slice(i % entries.length), ...entries.slice(0, i % entries.length)]) {
       const t0 = process.hrtime.bigint();
       const r = spawnSync(c.argv[0]!, c.argv.slice(1), { encoding: "utf8", env: c.env ?? process.env });
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -38,7 +41,7 @@ export function measure(commands: Record<string, Command>, runs: number): Record
 }
 
 export function report(times: Record<string, number[]>, baselines: string[]): void {
-  console.log(`runs: ${Object.values(times)[0]?.length ?? 0} each, interleaved, medians; node ${process.version}`);
+  console.log(`runs: ${Object.values(times)[0]?.length ?? 0} each, interleaved (order rotated each round), medians; node ${process.version}`);
   const bases = baselines.map((b) => [b, median(times[b]!)] as const);
   for (const [name, xs] of Object.entries(times)) {
     const m = median(xs);
