@@ -4,9 +4,11 @@
  * tears the lab down.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LabConnection, type LabOptions, startLab } from "../test/lab/lab.ts";
+import { issue, makeCa } from "../test/lab/pki.ts";
 
 const def = JSON.parse(readFileSync(new URL("./lab-gateway.json", import.meta.url), "utf8")) as { connections: LabConnection[]; options: Omit<LabOptions, "connections"> };
 const conn = def.connections[0]!;
@@ -71,4 +73,39 @@ try {
   console.log(`\n=== the gateway's own view afterwards (swanctl --list-sas): ${lab.swanctl(["--list-sas"]).trim() || "no SA left"}`);
 } finally {
   await stop();
+}
+
+// Certificates: a throwaway CA, a gateway and a client certificate made here with strongSwan's pki,
+// and a second lab gateway that authenticates with them.
+const pkiDir = mkdtempSync(join(tmpdir(), "ikeprobe-demo-pki-"));
+const ca = makeCa(pkiDir, "ca", "C=XX, O=Lab, CN=Lab Root CA");
+const gwCert = issue(pkiDir, ca, "gw", "C=XX, O=Lab, CN=gw.lab.example", { sans: ["gw.lab.example"], days: 25 });
+const client = issue(pkiDir, ca, "client", "C=XX, O=Lab, CN=client.lab.example", { sans: ["client.lab.example"] });
+console.log("\ndemo: starting a certificate gateway (strongSwan, RSA certificates from a lab CA)");
+const certLab = await startLab({
+  credentials: { x509: { "gw.pem": gwCert.cert }, x509ca: { "ca.pem": ca.cert }, private: { "gw.key": gwCert.key } },
+  connections: [
+    { name: "certs", proposals: ["aes256-sha256-modp2048"], psk: "unused", auth: "pubkey", certs: ["gw.pem"], localId: "gw.lab.example", espProposals: ["aes256-sha256"], remoteTs: "203.0.113.0/24" },
+    { name: "certs-am", proposals: ["aes256-sha256-modp2048"], psk: "unused", auth: "pubkey", certs: ["gw.pem"], localId: "gw.lab.example", aggressive: true, sendCert: "always" },
+  ],
+});
+try {
+  const certRuns: [string, string[]][] = [
+    ["without any credentials: which certificate does the gateway hand out, and is it any good?", ["--aggressive", "--ike", "aes256-sha256-modp2048", "--auth", "rsa", "--id", "fqdn:anyone.example"]],
+    [
+      "with our certificate: authenticate, check the gateway's chain against the CA, then Quick Mode",
+      ["--ike", "aes256-sha256-modp2048", "--auth", "rsa", "--cert", client.certFile, "--key", client.keyFile, "--ca", ca.certFile, "--id", "fqdn:client.lab.example", "--esp", "aes256-sha256", "--local-ts", "203.0.113.0/24", "--remote-ts", "198.51.100.0/24"],
+    ],
+  ];
+  for (const [title, args] of certRuns) {
+    const full = [certLab.gwAddr, ...args];
+    console.log(`\n=== ${title}\n$ ${["ikeprobe", ...full].join(" ").replaceAll(pkiDir, "$PKI")}\n`);
+    const argv = certLab.clientExec([process.execPath, bin, ...full]);
+    const r = spawnSync(argv[0]!, argv.slice(1), { stdio: "inherit" });
+    console.log(`(exit code ${r.status})`);
+  }
+} finally {
+  await certLab.stop();
+  rmSync(pkiDir, { recursive: true, force: true });
+  console.log("demo: certificate gateway stopped, namespaces deleted");
 }
