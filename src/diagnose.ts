@@ -25,7 +25,9 @@ export type { AggressiveCheck, DiagnosisAttempt, DiagnosisReport } from "./repor
 export { CAUSE_FIXES } from "./report/diagnosis.js";
 import { addressIdentity, parseIdentity } from "./config/identity.js";
 import { parseCertificate, subjectAltNames } from "./x509/certificate.js";
-import { type Identification, describeId } from "./wire/payloads/identification.js";
+import type { Identification } from "./wire/payloads/identification.js";
+import { certificateSubjectIdentity, describeIdentity } from "./x509/identity.js";
+import { IdType } from "./wire/constants.js";
 
 export interface PskCandidate {
   /** Line in the --psk-file. */
@@ -59,7 +61,7 @@ interface Diagnosis {
   addressPsk: PskCandidate | undefined;
 }
 
-const idText = (id: Identification): string => `${describeId(id).type} ${describeId(id).value}`;
+const idText = (id: Identification): string => `${describeIdentity(id).type} ${describeIdentity(id).value}`;
 
 /** One probe of the sequence, paced; its attempt recorded. */
 async function probe(d: Diagnosis, mode: "main" | "aggressive", id: Identification | undefined, cand: PskCandidate | null, auth?: number): Promise<{ report: Report; capture: AggressiveCapture | undefined }> {
@@ -77,7 +79,8 @@ async function probe(d: Diagnosis, mode: "main" | "aggressive", id: Identificati
     onCapture: (c) => (capture ??= c),
   });
   d.address ??= r.target.address;
-  const used = id ?? addressIdentity(r.source.address);
+  const ourCert = opts.probe.certificates?.certs?.[0];
+  const used = id ?? (ourCert !== undefined ? certificateSubjectIdentity(ourCert) : addressIdentity(r.source.address));
   if (d.ids.length === 0) d.ids.push(used);
   d.attempts.push(attemptFrom(r, mode, used, cand?.line ?? null, ts[0]?.auth ?? 1));
   return { report: r, capture };
@@ -90,12 +93,12 @@ function conclude(d: Diagnosis, cause: string, explanation: string, fix: string,
     tool: { name: "ikeprobe", version: VERSION },
     startedAt: d.startedAt,
     target: { host: opts.probe.host, address: d.address, port: opts.probe.port },
-    ids: d.ids.map(describeId),
+    ids: d.ids.map((i) => describeIdentity(i)),
     pskCandidates: opts.candidates.length,
     aggressiveAllowed: opts.allowAggressive,
     attempts,
     aggressive: d.aggressive,
-    conclusion: { cause, explanation, fix, pskLine, id: id !== null ? describeId(id) : null },
+    conclusion: { cause, explanation, fix, pskLine, id: id !== null ? describeIdentity(id) : null },
     exitCode: cause === "ok" ? ExitCode.OK : attempts.every((a) => a.cause === "no-answer") ? ExitCode.NO_ANSWER : ExitCode.STEP_FAILED,
   };
 }
@@ -167,7 +170,7 @@ async function whichIdentity(d: Diagnosis): Promise<DiagnosisReport | undefined>
           d,
           a.cause === "ok" ? "wrong-id" : "xauth-required",
           `the gateway accepts ID ${idText(id)} (not ${idText(d.ids[0]!)}) with the PSK from line ${addressPsk.line}${a.cause === "xauth-required" ? ", then demands XAUTH" : ""}`,
-          a.cause === "ok" ? `use --id ${describeId(id).type}:${describeId(id).value}.` : CAUSE_FIXES["xauth-required"]!,
+          a.cause === "ok" ? `use --id ${describeIdentity(id).type}:${describeIdentity(id).value}.` : CAUSE_FIXES["xauth-required"]!,
           addressPsk.line,
           id,
         );
@@ -201,7 +204,7 @@ async function aggressiveChecks(d: Diagnosis): Promise<DiagnosisReport | undefin
       const { capture: cap } = await probe(d, "aggressive", id, d.first);
       if (cap === undefined) {
         const a = last(d);
-        d.aggressive.push({ id: describeId(id), hashCaptured: false, matchingPskLine: null, detail: `no hash: ${a.detail}` });
+        d.aggressive.push({ id: describeIdentity(id), hashCaptured: false, matchingPskLine: null, detail: `no hash: ${a.detail}` });
         continue;
       }
       const hash = HASH_BY_LENGTH[cap.hashR.length];
@@ -209,7 +212,7 @@ async function aggressiveChecks(d: Diagnosis): Promise<DiagnosisReport | undefin
       const test = (psk: Buffer, off: number, len: number): boolean => tester?.test(psk, off, len) ?? false;
       const match = d.opts.candidates.find((c) => test(c.psk, 0, c.psk.length));
       d.aggressive.push({
-        id: describeId(id),
+        id: describeIdentity(id),
         hashCaptured: true,
         matchingPskLine: match?.line ?? null,
         detail:
@@ -220,7 +223,7 @@ async function aggressiveChecks(d: Diagnosis): Promise<DiagnosisReport | undefin
     }
     const hit = d.aggressive.find((x) => x.matchingPskLine !== null);
     if (hit !== undefined) {
-      const id = d.ids.find((i) => describeId(i).value === hit.id.value && describeId(i).type === hit.id.type)!;
+      const id = d.ids.find((i) => describeIdentity(i).value === hit.id.value && describeIdentity(i).type === hit.id.type)!;
       const mainFailedOnKeys = d.attempts.filter((a) => a.mode === "main").every((a) => !KEYS_MATCH.has(a.cause));
       if (mainFailedOnKeys) {
         return conclude(
@@ -280,22 +283,23 @@ async function signatureDiagnosis(opts: DiagnoseOptions): Promise<DiagnosisRepor
     await probe(d, "main", id, null);
     const a = last(d);
     if (a.cause === "ok" || a.cause === "xauth-required") {
-      return conclude(d, "wrong-id", `the gateway accepts our certificate as ${idText(id)}, not as ${idText(tried)}`, `use --id ${describeId(id).type}:${describeId(id).value} (a subjectAltName of our certificate).`, null, id);
+      const fix = id.idType === IdType.DER_ASN1_DN ? "leave --id out: our ID is then our certificate's subject (DN)." : `use --id ${describeIdentity(id).type}:${describeIdentity(id).value} (a subjectAltName of our certificate).`;
+      return conclude(d, "wrong-id", `the gateway accepts our certificate as ${idText(id)}, not as ${idText(tried)}`, fix, null, id);
     }
   }
   return conclude(d, a0.cause, report.identity.detail, CAUSE_FIXES[a0.cause] ?? CAUSE_FIXES.error!, null, tried);
 }
 
-/** The identities a certificate holds, as IDs (RFC 4945 §3.1: DNS as FQDN, email as USER_FQDN, IP addresses). */
+/** The identities a certificate holds, as IDs (RFC 4945 §3.1: its subject DN, DNS as FQDN, email as USER_FQDN, IP addresses). */
 function certificateIdentities(der: Buffer | undefined): Identification[] {
   if (der === undefined) return [];
-  const out: Identification[] = [];
+  const out: Identification[] = [certificateSubjectIdentity(der)];
   for (const san of subjectAltNames(parseCertificate(der))) {
     const [kind, value] = [san.slice(0, san.indexOf(":")), san.slice(san.indexOf(":") + 1)];
     const type = kind === "DNS" ? "fqdn" : kind === "email" ? "user-fqdn" : kind === "IP" ? (value.includes(":") ? "ipv6" : "ipv4") : undefined;
     if (type !== undefined) out.push(parseIdentity(`${type}:${value}`));
   }
-  return out.slice(0, 8);
+  return out.slice(0, 9);
 }
 
 /** 5. Nothing worked: report the most telling cause. */

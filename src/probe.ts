@@ -9,6 +9,7 @@
  * machine) -> DELETEs -> report/probe.ts builds the report.
  */
 import { addressIdentity } from "./config/identity.js";
+import { certificateSubjectIdentity } from "./x509/identity.js";
 import type { ProbeArtifacts, ProbeOptions } from "./probe/options.js";
 import { newProbeState } from "./probe/options.js";
 import { underSa } from "./probe/established.js";
@@ -52,7 +53,9 @@ export async function runProbeWithArtifacts(opts: ProbeOptions): Promise<{ repor
         transport.close();
       }
       transport = await IkeTransport.open({ address, port: opts.port }, transportOpts);
-      s.localId ??= addressIdentity(transport.local.address);
+      // With a certificate our ID is its subject DN unless --id says otherwise (RFC 4945 §3.1.5, strongSwan's default).
+      const ourCert = opts.certificates?.certs?.[0];
+      s.localId ??= ourCert !== undefined ? certificateSubjectIdentity(ourCert) : addressIdentity(transport.local.address);
       const run = await runOffer(s, transport, transform, i, s.localId);
       if (run.identityAttempted && run.mm.result.identity?.status === "authenticated") await underSa(s, run.mm, transport, run.floated, run.firstRttMs);
     }

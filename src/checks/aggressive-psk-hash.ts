@@ -2,7 +2,8 @@
 import { hashToken } from "../config/ike.js";
 import { crackersFor } from "../crack/hash-file.js";
 import type { AggressiveCapture } from "../exchanges/phase1/index.js";
-import { type Identification, describeId } from "../wire/payloads/identification.js";
+import type { Identification } from "../wire/payloads/identification.js";
+import { describeIdentity } from "../x509/identity.js";
 import type { Check, Finding } from "./registry.js";
 
 export interface AggressiveHashInput {
@@ -13,7 +14,7 @@ export interface AggressiveHashInput {
 }
 
 export function aggressiveHashFinding(c: AggressiveCapture, localId: Identification, savedTo: string | null): Finding {
-  const id = describeId(localId);
+  const id = describeIdentity(localId);
   return {
     id: "aggressive-mode-psk-hash",
     severity: "HIGH",

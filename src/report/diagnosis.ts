@@ -3,7 +3,8 @@
  * one sentence of fix per cause.
  */
 import { authToken } from "../config/ike.js";
-import { type Identification, describeId } from "../wire/payloads/identification.js";
+import type { Identification } from "../wire/payloads/identification.js";
+import { describeIdentity } from "../x509/identity.js";
 import type { Report } from "./model.js";
 
 export interface DiagnosisAttempt {
@@ -93,7 +94,7 @@ export function attemptFrom(r: Report, mode: "main" | "aggressive", id: Identifi
   if (cause === "ok" && r.xauth !== null && r.xauth.status === "failed") cause = "xauth-failed";
   return {
     mode,
-    id: describeId(id),
+    id: describeIdentity(id),
     auth: authToken(auth),
     pskLine,
     proposal: r.phase1.selected?.proposal ?? null,

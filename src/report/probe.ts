@@ -13,7 +13,8 @@ import { PSK_METHODS, type Phase1Result } from "../exchanges/phase1/index.js";
 import type { ProbeOptions, ProbeState } from "../probe/options.js";
 import { round } from "../probe/options.js";
 import { NotifyType } from "../wire/constants.js";
-import { type Identification, describeId } from "../wire/payloads/identification.js";
+import type { Identification } from "../wire/payloads/identification.js";
+import { describeIdentity } from "../x509/identity.js";
 import { VERSION } from "../version.js";
 import { ExitCode, type IdentityReport, type OfferReport, type Report, type SelectedReport } from "./model.js";
 import { now } from "../clock.js";
@@ -42,7 +43,7 @@ export function selectedReport(r: Phase1Result): SelectedReport | null {
 export type IdentityCore = Omit<IdentityReport, keyof CertificateFields>;
 
 export function identityReport(opts: ProbeOptions, localId: Identification, r: Phase1Result | undefined, anyAccepted: boolean, anyPskAccepted: boolean, offers: OfferReport[]): IdentityCore {
-  const local = describeId(localId);
+  const local = describeIdentity(localId);
   const idText = `${local.type} ${local.value}`;
   // Aggressive Mode carries our ID in message 1: a refusal of it is about the identity.
   const amRefusal = opts.aggressive === true && !anyAccepted ? offers.find((o) => o.notifyCode === NotifyType.AUTHENTICATION_FAILED || o.notifyCode === NotifyType.INVALID_ID_INFORMATION) : undefined;

@@ -271,10 +271,11 @@ describe("certificates against a real strongSwan", { skip }, () => {
     assert.ok((v.match(/Payload: Certificate \(6\)/g)?.length ?? 0) >= 2, "both certificates decrypted");
   });
 
-  test("--diagnose with certificates: an ID our certificate does not hold is found out, and the one that works named", async () => {
+  test("--diagnose with certificates: an ID our certificate does not hold is found out, and one that works named (its subject DN first)", async () => {
     const r = await run([GW, "--ike", IKE, "--auth", "rsa", "--cert", file["client.pem"]!, "--key", file["client.key"]!, "--id", "fqdn:wrong.lab.example", "--diagnose", "--pace", "0", "--json"]);
     assert.equal(r.json.conclusion.cause, "wrong-id", JSON.stringify(r.json.conclusion));
-    assert.match(r.json.conclusion.fix, /use --id fqdn:client\.lab\.example/);
+    assert.match(r.json.conclusion.fix, /leave --id out: our ID is then our certificate's subject \(DN\)/);
+    assert.deepEqual(r.json.conclusion.id, { type: "der-asn1-dn", value: "C=XX, O=Lab, CN=client.lab.example" });
     assert.equal(r.json.attempts[0].cause, "authentication-failed");
     assert.equal(r.json.attempts.at(-1).cause, "ok");
   });
@@ -293,5 +294,12 @@ describe("certificates against a real strongSwan", { skip }, () => {
     assert.equal(t.certificates[0].publicKey.bits, 1024);
     const ids = t.findings.map((f: { id: string }) => f.id);
     assert.ok(ids.includes("certificate-weak-key") && ids.includes("certificate-expiring"), JSON.stringify(t.findings));
+  });
+
+  test("without --id our ID is our certificate's subject DN (as strongSwan's own default), shown as a DN", async () => {
+    const r = await run([GW, "--ike", IKE, "--auth", "rsa", "--cert", file["client.pem"]!, "--key", file["client.key"]!, "--json"]);
+    assert.equal(r.json.identity.status, "authenticated", r.json.identity.detail);
+    assert.deepEqual(r.json.identity.local, { type: "der-asn1-dn", value: "C=XX, O=Lab, CN=client.lab.example" });
+    assert.match(lab.log(), /authentication of 'C=XX, O=Lab, CN=client\.lab\.example' with RSA.* successful/);
   });
 });

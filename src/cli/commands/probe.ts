@@ -62,7 +62,7 @@ export const PROBE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   lifetime: { type: "string", default: "8h", describe: "Phase 1 lifetime offered (e.g. 8h, 30m, 3600)" },
   "psk-file": { type: "string", describe: "file holding the pre-shared key (first line); or set IKEPROBE_PSK" },
   psk: { type: "string", describe: "the pre-shared key itself (discouraged: visible in the process list)" },
-  id: { type: "string", array: true, describe: "our identity TYPE:VALUE, TYPE one of ipv4, ipv6, fqdn, user-fqdn, keyid (default: our IP address); repeatable with --diagnose" },
+  id: { type: "string", array: true, describe: "our identity TYPE:VALUE, TYPE one of ipv4, ipv6, fqdn, user-fqdn, keyid (default: our IP address; with --cert, its subject DN); repeatable with --diagnose" },
   diagnose: { type: "boolean", default: false, describe: "explain a failing identity exchange step by step: tries each --id and each PSK in --psk-file (one per line), and with --aggressive tests them against the gateway's Aggressive Mode hash" },
   pace: { type: "number", default: 1, describe: "--diagnose: seconds between its probes" },
   "nat-t": { type: "string", default: "auto", choices: ["auto", "force", "off"] as const, describe: "NAT-Traversal: float to UDP 4500 when a NAT is detected (auto), always (force), never (off)" },

@@ -9,10 +9,11 @@ import { type KeyExchange } from "../../crypto/dh.js";
 import { derivePhase1Keys, phase1Iv } from "../../crypto/keys.js";
 import { type HashAlg, hashAlg } from "../../crypto/prf.js";
 import { DecodeError, IkeprobeError } from "../../errors.js";
-import { ExchangeType, IdType, NotifyType, PayloadType } from "../../wire/constants.js";
+import { ExchangeType, NotifyType, PayloadType } from "../../wire/constants.js";
 import { isIkev1 } from "../../wire/header.js";
 import { type Message, type OutgoingPayload, type RawPayload, decodeMessage, encodeChain, encodeMessage } from "../../wire/message.js";
-import { decodeId, describeId } from "../../wire/payloads/identification.js";
+import { decodeId } from "../../wire/payloads/identification.js";
+import { describeIdentity } from "../../x509/identity.js";
 import { decodeNotification } from "../../wire/payloads/notification.js";
 import { decodeCertificateRequest } from "../../wire/payloads/certificate-request.js";
 import { derNameText } from "../../x509/name.js";
@@ -274,7 +275,7 @@ export abstract class Phase1Initiator {
 
   /** Our ID in words, what the gateway asked for and the method's own facts, for the findings' texts. */
   protected facts(): FindingFacts {
-    const id = describeId(this.cfg.localId);
+    const id = describeIdentity(this.cfg.localId);
     const requested = requestedAuthorities(this.result.certificateRequests);
     return { local: `${id.type} ${id.value}`, ...(requested.length > 0 ? { requested } : {}), ...(this.auth?.facts?.() ?? {}) };
   }
@@ -347,14 +348,7 @@ export function requestedAuthorities(requests: Phase1Result["certificateRequests
 
 /** The gateway's ID payload in words; a DN (a certificate gateway's usual ID) as its one-line form. */
 export function remoteIdOf(idBody: Buffer): { type: string; value: string } {
-  const id = decodeId(idBody);
-  const described = describeId(id);
-  if (id.idType !== IdType.DER_ASN1_DN) return described;
-  try {
-    return { type: described.type, value: derNameText(id.data) };
-  } catch {
-    return described;
-  }
+  return describeIdentity(decodeId(idBody));
 }
 
 /** The gateway's CERT and CERTREQ payloads of a message, kept for the report (any stage). */
