@@ -5,10 +5,10 @@
  * codec and crypto, so it proves nothing about interoperability (the KAT and end-to-end tests do
  * that); it exists for the hostile and broken cases a real gateway will not produce on demand.
  */
-import { randomBytes } from "node:crypto";
+import { type KeyObject, constants, privateEncrypt, randomBytes } from "node:crypto";
 import { type CipherSpec, cipherSpec, decrypt, encrypt, lastBlock } from "../crypto/cipher.js";
 import { type KeyExchange, createKeyExchange } from "../crypto/dh.js";
-import { type Phase1Keys, derivePhase1Keys, hashI, hashMessageId, hashR, messageIdIv, natD, phase1Iv, skeyidPsk } from "../crypto/keys.js";
+import { type Phase1Keys, derivePhase1Keys, hashI, hashMessageId, hashR, messageIdIv, natD, phase1Iv, skeyidPsk, skeyidSig } from "../crypto/keys.js";
 import { type HashAlg, hashAlg } from "../crypto/prf.js";
 import { Phase1Attr, attrNumber } from "../wire/attributes.js";
 import { ExchangeType, Flags, PayloadType } from "../wire/constants.js";
@@ -135,6 +135,8 @@ export class ScriptedGateway {
       idBody?: Buffer;
       /** NAT-D for the initiator at `initiator` and the gateway at `gateway` (`claim`: a random one of its own). */
       natd?: { initiator: { address: string; port: number }; gateway: { address: string; port: number }; claim?: boolean };
+      /** RSA signatures instead of a PSK: SKEYID from the nonces, CERT and SIG_R (signed with `key`) in place of HASH_R. */
+      rsa?: { key: KeyObject; cert: Buffer; tamperSig?: boolean };
     } = {},
   ): Buffer {
     const m = decodeMessage(am1);
@@ -146,7 +148,8 @@ export class ScriptedGateway {
     this.gxi = m.payloads.find((p) => p.type === PayloadType.KE)!.body;
     this.ni = m.payloads.find((p) => p.type === PayloadType.NONCE)!.body;
     const gxy = opts.group !== undefined ? Buffer.alloc(0) : this.kex!.computeSecret(this.gxi);
-    this.keys = derivePhase1Keys(this.h!, skeyidPsk(this.h!, this.psk, this.ni, this.nr), gxy, this.initiatorCookie, this.responderCookie, this.spec!.keyLength);
+    const skeyid = opts.rsa !== undefined ? skeyidSig(this.h!, this.ni, this.nr, gxy) : skeyidPsk(this.h!, this.psk, this.ni, this.nr);
+    this.keys = derivePhase1Keys(this.h!, skeyid, gxy, this.initiatorCookie, this.responderCookie, this.spec!.keyLength);
     this.iv = phase1Iv(this.h!, this.gxi, this.kex!.publicValue, this.spec!.blockSize);
     const idirB = opts.idBody ?? encodeId({ idType: 2, protocolId: 0, port: 0, data: Buffer.from("gw.example") });
     const hr = hashR(this.h!, this.keys.skeyid, this.gxi, this.kex!.publicValue, this.initiatorCookie, this.responderCookie, this.saiB, idirB);
@@ -156,7 +159,12 @@ export class ScriptedGateway {
       { type: PayloadType.KE, body: this.kex!.publicValue },
       { type: PayloadType.NONCE, body: this.nr },
       { type: PayloadType.ID, body: idirB },
-      { type: PayloadType.HASH, body: hr },
+      ...(opts.rsa === undefined
+        ? [{ type: PayloadType.HASH, body: hr }]
+        : [
+            { type: PayloadType.CERT, body: Buffer.concat([Buffer.from([4]), opts.rsa.cert]) },
+            { type: PayloadType.SIG, body: rsaSign(opts.rsa.key, hr, opts.rsa.tamperSig === true) },
+          ]),
     ];
     if (opts.natd !== undefined) {
       const { initiator, gateway, claim } = opts.natd;
@@ -267,4 +275,11 @@ export class ScriptedGateway {
     const iv = messageIdIv(this.h!, lastBlock(this.lastMm5, this.spec!.blockSize), mid, this.spec!.blockSize);
     return encodeMessage(this.header(PayloadType.HASH, ExchangeType.INFORMATIONAL, Flags.ENCRYPTION, mid), encrypt(this.spec!, this.keys!.encryptionKey, iv, chain.bytes));
   }
+}
+
+/** SIG_R as IKEv1 RSA signs it (PKCS #1 v1.5 over the bare hash); `tamper` flips a bit of the hash first. */
+function rsaSign(key: KeyObject, hash: Buffer, tamper: boolean): Buffer {
+  const h = Buffer.from(hash);
+  if (tamper) h[0] = h[0]! ^ 1;
+  return privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, h);
 }

@@ -37,7 +37,11 @@ export function receivedCertificates(payloads: readonly RawPayload[]): ParsedCer
     if (p.type !== PayloadType.CERT) continue;
     try {
       const c = decodeCertificate(p.body);
-      if (c.encoding === CertEncoding.X509_SIGNATURE) out.push(parseCertificate(c.data));
+      if (c.encoding !== CertEncoding.X509_SIGNATURE) continue;
+      const cert = parseCertificate(c.data);
+      // A hostile certificate can parse and still hold a key OpenSSL cannot decode: read it here.
+      void cert.x509.publicKey;
+      out.push(cert);
     } catch {
       // Not a certificate we can read: the report lists it as received, unparsed.
     }
@@ -50,6 +54,13 @@ export function signatureAuth(method: SignatureMethod, signer: SignerConfig): Ph
   const ours = signer.certs?.[0] !== undefined ? new X509Certificate(signer.certs[0]) : undefined;
   const canProve = !method.initiatorSigns || (signer.key !== undefined && ours !== undefined);
   const scheme = schemeName(method.kind);
+  // --gateway-cert was read by the CLI; a certificate given through the API is checked here, once.
+  let gatewayKey: KeyObject | undefined;
+  try {
+    gatewayKey = signer.gatewayCert !== undefined ? new X509Certificate(signer.gatewayCert).publicKey : undefined;
+  } catch {
+    gatewayKey = undefined;
+  }
   return {
     canProve,
     skeyid: (hash: HashAlg, ni: Buffer, nr: Buffer, gxy: Buffer) => skeyidSig(hash, ni, nr, gxy),
@@ -70,7 +81,7 @@ export function signatureAuth(method: SignatureMethod, signer: SignerConfig): Ph
       const sent = receivedCertificates(payloads)[0];
       let key: KeyObject;
       if (sent !== undefined) key = sent.x509.publicKey;
-      else if (signer.gatewayCert !== undefined) key = new X509Certificate(signer.gatewayCert).publicKey;
+      else if (gatewayKey !== undefined) key = gatewayKey;
       else return { kind: "unverifiable", why: "the gateway sent no certificate (or none we can read) and no --gateway-cert was given" };
       const wrongKey = keyMismatch(method.kind, key);
       if (wrongKey !== undefined) return { kind: "unverifiable", why: `the gateway's certificate does not fit the method: ${wrongKey}` };
