@@ -93,10 +93,14 @@ describe("against SoftEther VPN Server (a third IKEv1 implementation)", { skip }
     assert.equal(p.status, "accepted");
     assert.equal(p.sa.mode, "transport");
     assert.equal(p.sa.encapsulation, "udp-transport");
-    // SoftEther logs each direction's SA on its own line, and its stdout may trail our exit by a few ms.
+    // SoftEther logs each direction's SA on its own line, and its stdout may trail our exit. On a
+    // loaded machine (CI) it was seen to log only one direction before our DELETE ended the SA
+    // (and never the other; holding the SA makes it start a Quick Mode of its own instead): every
+    // SPI it logs must be one of ours, and at least one must come.
     let logged = softetherSpis(lab.log()).slice(before);
     for (const deadline = Date.now() + 2000; logged.length < 2 && Date.now() < deadline; logged = softetherSpis(lab.log()).slice(before)) await new Promise((res) => setTimeout(res, 50));
-    assert.deepEqual([...logged].sort(), [p.sa.spiIn, p.sa.spiOut].sort(), "SoftEther logged the same two SPIs");
+    assert.ok(logged.length >= 1, "SoftEther logged the new SA");
+    for (const spi of logged) assert.ok([p.sa.spiIn, p.sa.spiOut].includes(spi), `SoftEther logged SPI ${spi}, one of ours (${p.sa.spiIn}/${p.sa.spiOut})`);
     assert.deepEqual(r.json.cleanup.childSasDeleted.sort(), [p.sa.spiIn, p.sa.spiOut].sort());
   });
 
