@@ -154,16 +154,18 @@ export function notAttempted(p2: NonNullable<ProbeOptions["phase2"]>, why: strin
 }
 
 
-/** The report of a finished run: `t0` when it started (now()), `source` our socket's address. */
-/** `localId`: the ID we used (the address default once a socket said which). */
+/**
+ * The report of a finished run: `localId` the ID we used (the address default once a socket said
+ * which), `t0` when it started (now()), `source` our socket's address.
+ */
 export function probeReport(s: ProbeState, localId: Identification, target: Report["target"], source: Report["source"], startedAt: string, t0: number): Report {
   const { opts, offers, captures, steps, stats, warnings, informational, unsolicited } = s;
   const identityMm = s.identity;
   const firstAccepted = s.firstAccepted;
   const chosen = identityMm?.result ?? firstAccepted;
   const anyPskAccepted = offers.some((o, i) => o.status === "accepted" && PSK_METHODS.has(opts.transforms[i]!.auth));
-  const core = identityReport(opts, localId, identityMm?.result ?? firstAccepted, firstAccepted !== undefined, anyPskAccepted, offers);
-  const certs = certificateView(identityMm?.result ?? firstAccepted, opts.certificates, core.remote, Date.now());
+  const core = identityReport(opts, localId, chosen, firstAccepted !== undefined, anyPskAccepted, offers);
+  const certs = certificateView(chosen, opts.certificates, core.remote, Date.now());
   const identity = withCertificates(core, certs);
   warnings.push(...certs.unreadable);
   const findings: Report["findings"] = [];

@@ -20,7 +20,6 @@ import { matchBackoff } from "../data/backoff.js";
 import { type CertificateAuditInput, SCAN_CHECKS, runChecks } from "../checks/index.js";
 import { signatureMethod } from "../crypto/signature.js";
 import { certificateView } from "../report/certificates.js";
-import type { Phase1Result } from "../exchanges/phase1/index.js";
 import type { RatedTransform, ModeResult, TargetScan, ScanReport } from "../report/scan.js";
 export type { RatedTransform, ModeResult, TargetScan, ScanReport } from "../report/scan.js";
 
@@ -329,7 +328,7 @@ async function scanCertificate(c: TargetContext, mmAccepted: readonly CatalogueE
     stats.push(peer.stats);
     for (const [k, v] of peer.vendorIds) vids.set(k, v);
     if (answer.kind !== "accepted") continue;
-    const view = certificateView({ certificates: peer.certificates, certificateRequests: [] } as unknown as Phase1Result, { showPem: false, warnDays: opts.certWarnDays ?? 30 }, peer.remoteId ?? null, Date.now());
+    const view = certificateView({ certificates: peer.certificates, certificateRequests: [] }, { showPem: false, warnDays: opts.certWarnDays ?? 30 }, peer.remoteId ?? null, Date.now());
     result.certificates = view.fields.remoteCertificates;
     c.certificates = view.audit;
     result.warnings.push(...view.unreadable);

@@ -19,6 +19,8 @@ import {
 } from "@peculiar/asn1-x509";
 import { nameText } from "./name.js";
 import { toPem } from "./pem.js";
+import { CertEncoding, certEncodingName, decodeCertificate } from "../wire/payloads/certificate.js";
+import { endEntityFirst } from "./chain.js";
 
 export interface PublicKeyInfo {
   /** rsa, ec, dsa, ed25519, ... (node:crypto's asymmetricKeyType). */
@@ -165,4 +167,29 @@ export function describeCertificate(c: ParsedCertificate, nowMs: number, withPem
   };
   if (withPem) info.pem = toPem(c.der);
   return info;
+}
+
+/**
+ * The X.509 certificates among CERT payload bodies, end entity first, each parsed as far as the
+ * report reads it (a hostile extension or a key OpenSSL cannot decode fails here, not later); the
+ * rest in words. The signature check and the report both take certificates from here.
+ */
+export function parseCertificatePayloads(bodies: readonly Buffer[]): { parsed: ParsedCertificate[]; unreadable: string[] } {
+  const parsed: ParsedCertificate[] = [];
+  const unreadable: string[] = [];
+  for (const body of bodies) {
+    try {
+      const c = decodeCertificate(body);
+      if (c.encoding !== CertEncoding.X509_SIGNATURE) {
+        unreadable.push(`a CERT payload of ${certEncodingName(c.encoding)} (${c.data.length} bytes) was not parsed`);
+        continue;
+      }
+      const cert = parseCertificate(c.data);
+      describeCertificate(cert, 0, false);
+      parsed.push(cert);
+    } catch (e) {
+      unreadable.push(`a CERT payload (${body.length} bytes) is not a certificate we can read: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return { parsed: endEntityFirst(parsed), unreadable };
 }

@@ -39,3 +39,13 @@ export function nameText(name: Name): string {
 export function derNameText(der: Uint8Array): string {
   return nameText(AsnConvert.parse(der, Name));
 }
+
+/** A CERTREQ's authority in words: its DN, `#hex` when it is not one (RFC 4514 §2.4), null for any authority (empty). */
+export function authorityText(der: Buffer): string | null {
+  if (der.length === 0) return null;
+  try {
+    return derNameText(der);
+  } catch {
+    return `#${der.toString("hex")}`;
+  }
+}

@@ -16,7 +16,7 @@ import { decodeId } from "../../wire/payloads/identification.js";
 import { describeIdentity } from "../../x509/identity.js";
 import { decodeNotification } from "../../wire/payloads/notification.js";
 import { decodeCertificateRequest } from "../../wire/payloads/certificate-request.js";
-import { derNameText } from "../../x509/name.js";
+import { authorityText } from "../../x509/name.js";
 import { isFragmentMessage } from "../../wire/payloads/fragment.js";
 import { FRAGMENTATION_VID } from "../../data/vendor-ids.js";
 import { Fragmentation } from "./fragments.js";
@@ -333,17 +333,9 @@ export abstract class Phase1Initiator {
   }
 }
 
-/** The authorities the gateway asked for in its CERTREQs, as DNs (an authority that is not a DN as hex). */
+/** The authorities the gateway asked for in its CERTREQs, as DNs (an authority that is not a DN as hex; "any" left out). */
 export function requestedAuthorities(requests: Phase1Result["certificateRequests"]): string[] {
-  return requests
-    .filter((r) => r.authority.length > 0)
-    .map((r) => {
-      try {
-        return derNameText(r.authority);
-      } catch {
-        return `#${r.authority.toString("hex")}`;
-      }
-    });
+  return requests.flatMap((r) => authorityText(r.authority) ?? []);
 }
 
 /** The gateway's ID payload in words; a DN (a certificate gateway's usual ID) as its one-line form. */

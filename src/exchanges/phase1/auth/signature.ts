@@ -12,10 +12,9 @@ import type { HashAlg } from "../../../crypto/prf.js";
 import { type SignatureMethod, keyMismatch, proofHash, schemeName, sign, verify } from "../../../crypto/signature.js";
 import { PayloadType } from "../../../wire/constants.js";
 import type { OutgoingPayload, RawPayload } from "../../../wire/message.js";
-import { CertEncoding, decodeCertificate, encodeCertificate } from "../../../wire/payloads/certificate.js";
+import { CertEncoding, encodeCertificate } from "../../../wire/payloads/certificate.js";
 import { encodeCertificateRequest } from "../../../wire/payloads/certificate-request.js";
-import { type ParsedCertificate, parseCertificate } from "../../../x509/certificate.js";
-import { endEntityFirst } from "../../../x509/chain.js";
+import { type ParsedCertificate, parseCertificate, parseCertificatePayloads } from "../../../x509/certificate.js";
 import { nameText } from "../../../x509/name.js";
 import type { AuthContext, Phase1Auth, ProofCheck } from "../auth.js";
 
@@ -30,29 +29,16 @@ export interface SignerConfig {
   authorities?: Buffer[];
 }
 
-/** The X.509 certificates among a message's CERT payloads, parsed (the rest are left to the report). */
+/** The X.509 certificates among a message's CERT payloads, end entity first (the rest are left to the report). */
 export function receivedCertificates(payloads: readonly RawPayload[]): ParsedCertificate[] {
-  const out: ParsedCertificate[] = [];
-  for (const p of payloads) {
-    if (p.type !== PayloadType.CERT) continue;
-    try {
-      const c = decodeCertificate(p.body);
-      if (c.encoding !== CertEncoding.X509_SIGNATURE) continue;
-      const cert = parseCertificate(c.data);
-      // A hostile certificate can parse and still hold a key OpenSSL cannot decode: read it here.
-      void cert.x509.publicKey;
-      out.push(cert);
-    } catch {
-      // Not a certificate we can read: the report lists it as received, unparsed.
-    }
-  }
-  return endEntityFirst(out);
+  return parseCertificatePayloads(payloads.filter((p) => p.type === PayloadType.CERT).map((p) => p.body)).parsed;
 }
 
 export function signatureAuth(method: SignatureMethod, signer: SignerConfig): Phase1Auth {
   const h = (ctx: AuthContext): HashAlg => proofHash(method.kind, ctx.hash);
-  const ours = signer.certs?.[0] !== undefined ? new X509Certificate(signer.certs[0]) : undefined;
+  const ours = signer.certs?.[0];
   const canProve = !method.initiatorSigns || (signer.key !== undefined && ours !== undefined);
+  const ourIssuer = ours !== undefined ? issuerText(ours) : undefined;
   const scheme = schemeName(method.kind);
   // --gateway-cert was read by the CLI; a certificate given through the API is checked here, once.
   let gatewayKey: KeyObject | undefined;
@@ -89,7 +75,7 @@ export function signatureAuth(method: SignatureMethod, signer: SignerConfig): Ph
       const ok = verify(method.kind, key, computed, sig.body);
       return ok ? { kind: "verified", signature: { algorithm: scheme, verified: true } } : { kind: "mismatch", received: sig.body, computed, signature: { algorithm: scheme, verified: false } };
     },
-    facts: () => (ours !== undefined ? { ourIssuer: issuerText(ours) } : {}),
+    facts: () => (ourIssuer !== undefined ? { ourIssuer } : {}),
     findings: {
       "mm4-resent": "sig-mm4-resent",
       "silence-after-mm5": "sig-silence-after-mm5",
@@ -110,10 +96,10 @@ export function signatureAuth(method: SignatureMethod, signer: SignerConfig): Ph
   };
 }
 
-function issuerText(c: X509Certificate): string {
+function issuerText(der: Buffer): string {
   try {
-    return nameText(parseCertificate(Buffer.from(c.raw)).asn.tbsCertificate.issuer);
+    return nameText(parseCertificate(der).asn.tbsCertificate.issuer);
   } catch {
-    return c.issuer.replace(/\n/g, ", ");
+    return new X509Certificate(der).issuer.replace(/\n/g, ", ");
   }
 }
