@@ -64,17 +64,15 @@ function otherCommandOrHelp(argv: readonly string[]): boolean {
   return first === "scan" || first === "check" || first === "psk-crack" || argv.includes("--help") || argv.includes("-h");
 }
 
-/**
- * The probe command's arguments as yargs would give them, or undefined for yargs to parse. A probe
- * with signatures goes to the full bundle too: the fast one leaves the X.509 and ECDSA packages out
- * (src/build/bundle.ts).
- */
+/** The probe command's arguments as yargs would give them, or undefined for yargs to parse. */
 export function fastProbeArgs(argv: readonly string[]): ProbeArgs | undefined {
   if (otherCommandOrHelp(argv)) return undefined;
-  const a = fastParse(argv, { ...FAMILY_OPTIONS, ...PROBE_OPTIONS }) as ProbeArgs | undefined;
-  if (a === undefined || !PSK_AUTH.has(a.auth) || (a.trans ?? []).some(signatureTrans)) return undefined;
-  if (SIGNATURE_ONLY.some((o) => a[o] !== undefined) || a["show-certs"]) return undefined;
-  return a;
+  return fastParse(argv, { ...FAMILY_OPTIONS, ...PROBE_OPTIONS }) as ProbeArgs | undefined;
+}
+
+/** A probe with signatures: the fast bundle leaves the X.509 and ECDSA packages out (src/build/bundle.ts). */
+function usesCertificates(a: ProbeArgs): boolean {
+  return !PSK_AUTH.has(a.auth) || (a.trans ?? []).some(signatureTrans) || SIGNATURE_ONLY.some((o) => a[o] !== undefined) || a["show-certs"];
 }
 
 /** --auth values the fast bundle runs (every other one may need certificates). */
@@ -96,11 +94,12 @@ function fastPathArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ProbeArg
 
 /**
  * Whether `main` of the fast bundle can run this command line (bin/ikeprobe.js asks first): a
- * well-formed PSK probe with --json, the one scripts run over and over. Tables, the spinner and
- * --diagnose are the full bundle's (a person at a terminal does not notice its ~20 ms more).
+ * well-formed PSK probe with --json, the one scripts run over and over. Tables, the spinner,
+ * --diagnose and certificates are the full bundle's (which still skips yargs for a well-formed
+ * command line; a person at a terminal does not notice its ~20 ms more).
  */
 export function fastPathTakes(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   if (argv.includes("--version")) return false;
   const a = fastPathArgs(argv, env);
-  return a !== undefined && a.json && !a.diagnose;
+  return a !== undefined && a.json && !a.diagnose && !usesCertificates(a);
 }

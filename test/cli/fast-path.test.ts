@@ -27,6 +27,7 @@ const WELL_FORMED: string[][] = [
   ["198.18.1.1", "--esp", "aes128gcm16", "--ah", "sha256", "--esp-lifetime", "1h/4000", "--mode", "transport", "--local-ts", "10.0.0.0/8", "--remote-ts", "10.1.0.0/16", "--esp-keys", "e.txt", "--hold", "3"],
   ["198.18.1.1", "--aggressive", "--am3-clear", "--save-hash", "h.txt", "--xauth-user", "alice", "--xauth-password-file", "pw", "--mode-config", "--dpd", "--vendor-ids", "v.txt", "-6"],
   ["198.18.1.1", "--diagnose", "--pace", "0.5", "--id", "fqdn:a.example", "--id", "ipv4:198.18.1.2"],
+  ["198.18.1.1", "--auth", "rsa", "--cert", "c.pem", "--key", "k.pem", "--key-passphrase-file", "p", "--ca", "ca.pem", "--gateway-cert", "g.pem", "--show-certs", "--save-certs", "s.pem", "--cert-warn-days", "10", "--fragmentation", "force", "--fragment-size", "600"],
 ];
 
 test("well-formed command lines: the fast path's arguments are yargs' own, defaults included", async () => {
@@ -69,7 +70,7 @@ test("the same usage errors and exit codes with the fast path and without it", a
 test("bin/ikeprobe.js: the fast bundle takes exactly the fast path's --json probes, the full bundle the rest (tables, --diagnose, certificates)", () => {
   for (const argv of WELL_FORMED) {
     const json = [...argv, ...(argv.includes("--json") ? [] : ["--json"])];
-    assert.equal(fastPathTakes(json, {}), !argv.includes("--diagnose"), json.join(" "));
+    assert.equal(fastPathTakes(json, {}), !argv.includes("--diagnose") && !argv.includes("--cert"), json.join(" "));
     assert.equal(fastPathTakes(argv.filter((a) => a !== "--json"), {}), false, "tables are the full bundle's");
   }
   for (const argv of [["198.18.1.1", "--auth", "rsa", "--json"], ["198.18.1.1", "--ca", "ca.pem", "--json"], ["198.18.1.1", "--trans", "7/256,4,3,14", "--json"], ["198.18.1.1", "--show-certs", "--auth", "rsa", "--json"]]) {
