@@ -60,6 +60,8 @@ const fastStubs: Plugin = {
     // Our own modules go to the stub namespace as well (a CommonJS stub outside the package's ESM scope).
     b.onResolve({ filter: /\.js$/ }, (args) => {
       const source = join(args.resolveDir, args.path).replace(/\.js$/, ".ts");
+      // The probe's modules, imported on first use in the full bundle, are plain imports here (cli/lazy.ts).
+      if (/[\\/]src[\\/]cli[\\/]lazy\.ts$/.test(source)) return { path: source.replace(/lazy\.ts$/, "lazy-static.ts") };
       return FAST_STUB_MODULES.test(source) ? { path: source.slice(source.lastIndexOf("src")), namespace: "fast-stub" } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: "fast-stub" }, (args) => ({ contents: stubSource(args.path), loader: "js" }));
@@ -83,9 +85,10 @@ async function bundle(entry: string, out: string, warm: (main: Main) => Promise<
     target: "node20",
     write: false,
     legalComments: "none",
-    // yargs' ESM build reads import.meta.url; give it this file's URL.
-    define: { "import.meta.url": "__ikpUrl", __IKEPROBE_VERSIONED_IDS_FILE__: JSON.stringify(VERSIONED_IDS_FILE) },
-    banner: { js: "var __ikpUrl=require('node:url').pathToFileURL(__filename).href;" },
+    // yargs' ESM build reads import.meta.url; give it this file's URL, worked out when first read
+    // (node:url and the conversion cost a probe ~0.3 ms it does not need).
+    define: { "import.meta.url": "__ikpMeta.url", __IKEPROBE_VERSIONED_IDS_FILE__: JSON.stringify(VERSIONED_IDS_FILE) },
+    banner: { js: "var __ikpMeta={get url(){return require('node:url').pathToFileURL(__filename).href}};" },
     alias: {
       assert: join(root, "src", "build", "assert-lite.ts"),
       // yargs' help layout with text wrapped at spaces (see the shim).

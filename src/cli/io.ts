@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { IkeprobeError, NetworkError, UsageError } from "../errors.js";
 import { ExitCode } from "../report/model.js";
+import { vendorIdsModule } from "./lazy.js";
 
 export const EXIT_CODES = `Exit codes:
   0  every requested step succeeded (probe: an offer was accepted; with a PSK, the identity exchange
@@ -79,7 +80,7 @@ export async function loadVendorIds(file: string | undefined): Promise<void> {
   } catch (e) {
     throw new UsageError(`--vendor-ids ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
-  const { parseVendorIdFile, addVendorIds } = await import("../data/vendor-ids.js");
+  const { parseVendorIdFile, addVendorIds } = await vendorIdsModule();
   const { entries, errors } = parseVendorIdFile(text);
   if (errors.length > 0) throw new UsageError(`--vendor-ids ${file}: ${errors[0]}`);
   addVendorIds(entries);
@@ -151,7 +152,7 @@ export function reportError(e: unknown, io: IO, json: boolean): number {
   return code;
 }
 
-/** Colors only on a terminal, unless --no-color or NO_COLOR. */
-export function useColor(a: { color: boolean }, io: IO): boolean {
-  return a.color && io.env.NO_COLOR === undefined && io.isTTY;
+/** Colors only for tables on a terminal, unless --no-color or NO_COLOR (JSON never asks about the terminal). */
+export function useColor(a: { color: boolean; json?: boolean }, io: IO): boolean {
+  return a.json !== true && a.color && io.env.NO_COLOR === undefined && io.isTTY;
 }

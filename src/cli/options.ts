@@ -27,12 +27,23 @@ const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)$/;
  * that are numbers, choices among their choices, no option given twice unless it is an array: the
  * arguments as yargs would give them (defaults included). Anything else: undefined (ask yargs).
  */
-export function fastParse(argv: readonly string[], specs: Readonly<Record<string, OptionSpec>>): Record<string, unknown> | undefined {
-  const byFlag = new Map<string, [string, OptionSpec]>();
-  for (const [name, spec] of Object.entries(specs)) {
-    byFlag.set(`--${name}`, [name, spec]);
-    if (typeof spec.alias === "string") byFlag.set(spec.alias.length === 1 ? `-${spec.alias}` : `--${spec.alias}`, [name, spec]);
+/** Each option table's flags (--name, its alias), worked out once per table. */
+const flagTables = new WeakMap<object, Map<string, [string, OptionSpec]>>();
+function flagsOf(specs: Readonly<Record<string, OptionSpec>>): Map<string, [string, OptionSpec]> {
+  let byFlag = flagTables.get(specs);
+  if (byFlag === undefined) {
+    byFlag = new Map();
+    for (const [name, spec] of Object.entries(specs)) {
+      byFlag.set(`--${name}`, [name, spec]);
+      if (typeof spec.alias === "string") byFlag.set(spec.alias.length === 1 ? `-${spec.alias}` : `--${spec.alias}`, [name, spec]);
+    }
+    flagTables.set(specs, byFlag);
   }
+  return byFlag;
+}
+
+export function fastParse(argv: readonly string[], specs: Readonly<Record<string, OptionSpec>>): Record<string, unknown> | undefined {
+  const byFlag = flagsOf(specs);
   const out: Record<string, unknown> = {};
   const seen = new Set<string>();
   let host: string | undefined;

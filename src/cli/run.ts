@@ -3,6 +3,7 @@
  * the table width, the last-resort error handler, and the choice between the fast path (a
  * well-formed probe command line, parsed by cli/options.ts without yargs) and yargs.
  */
+import { writeSync } from "node:fs";
 import { ExitCode } from "../report/model.js";
 import { PROBE_OPTIONS, type ProbeArgs, runProbeCommand } from "./commands/probe.js";
 import { FAMILY_OPTIONS, fastParse } from "./options.js";
@@ -11,6 +12,7 @@ import { SIGNATURE_ONLY } from "./certificates.js";
 import { signatureMethod } from "../crypto/signature.js";
 import { type IO, reportError } from "./io.js";
 import { UsageError } from "../errors.js";
+import { probeModule } from "./lazy.js";
 
 /** Every command line the fast path does not take: yargs' parse, help and usage errors. */
 export type YargsPath = (argv: string[], io: IO, setJson: (json: boolean) => void) => Promise<number>;
@@ -18,14 +20,17 @@ export type YargsPath = (argv: string[], io: IO, setJson: (json: boolean) => voi
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsPath: YargsPath): Promise<number> {
   const fullIo: IO = {
-    stdout: io?.stdout ?? ((s) => void process.stdout.write(s)),
+    stdout: io?.stdout ?? writeStdout,
     stderr: io?.stderr ?? ((s) => void process.stderr.write(s)),
     env: io?.env ?? process.env,
-    isTTY: io?.isTTY ?? Boolean(process.stdout.isTTY),
+    // Asked only for tables and the spinner: a --json run never sets up process.stdout.
+    get isTTY() {
+      return io?.isTTY ?? Boolean(process.stdout.isTTY);
+    },
   };
   let jsonMode = argv.includes("--json");
   if (argv.includes("--version")) {
-    const { VERSION } = await import("../probe.js");
+    const { VERSION } = await probeModule();
     fullIo.stdout(`${VERSION}\n`);
     return ExitCode.OK;
   }
@@ -58,6 +63,25 @@ export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsP
   }
 }
 
+/**
+ * Standard output written to the descriptor itself, without setting up Node's stream for it (about
+ * half a millisecond of a probe's start). When the descriptor does not take the text at once (a
+ * full non-blocking pipe: EAGAIN) or fails, the rest and everything after it go through
+ * process.stdout, which queues, retries and reports as before.
+ */
+function writeStdout(s: string): void {
+  if (stdoutStream) return void process.stdout.write(s);
+  const b = Buffer.from(s);
+  let off = 0;
+  try {
+    while (off < b.length) off += writeSync(1, b, off);
+  } catch {
+    stdoutStream = true;
+    process.stdout.write(b.subarray(off));
+  }
+}
+let stdoutStream = false;
+
 /** A command other than probe, or help: yargs' to handle. */
 function otherCommandOrHelp(argv: readonly string[]): boolean {
   const first = argv.find((a) => !a.startsWith("-"));
@@ -67,8 +91,9 @@ function otherCommandOrHelp(argv: readonly string[]): boolean {
 /** The probe command's arguments as yargs would give them, or undefined for yargs to parse. */
 export function fastProbeArgs(argv: readonly string[]): ProbeArgs | undefined {
   if (otherCommandOrHelp(argv)) return undefined;
-  return fastParse(argv, { ...FAMILY_OPTIONS, ...PROBE_OPTIONS }) as ProbeArgs | undefined;
+  return fastParse(argv, (fastOptions ??= { ...FAMILY_OPTIONS, ...PROBE_OPTIONS })) as ProbeArgs | undefined;
 }
+let fastOptions: typeof FAMILY_OPTIONS & typeof PROBE_OPTIONS | undefined;
 
 /** A probe with signatures: the fast bundle leaves the X.509 and ECDSA packages out (src/build/bundle.ts). */
 function usesCertificates(a: ProbeArgs): boolean {
@@ -89,8 +114,14 @@ function signatureTrans(t: string): boolean {
 
 /** The fast path's arguments, unless IKEPROBE_NO_FAST_PATH sends every command line to yargs. */
 function fastPathArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ProbeArgs | undefined {
-  return env.IKEPROBE_NO_FAST_PATH === undefined ? fastProbeArgs(argv) : undefined;
+  if (env.IKEPROBE_NO_FAST_PATH !== undefined) return undefined;
+  // bin/ikeprobe.js asks fastPathTakes, then runs main with the same argv: it is parsed once.
+  const taken = asked?.argv === argv && asked.env === env ? asked.args : fastProbeArgs(argv);
+  asked = undefined;
+  return taken;
 }
+/** What fastPathTakes parsed, for the runCli that follows it (taken once). */
+let asked: { argv: readonly string[]; env: NodeJS.ProcessEnv; args: ProbeArgs | undefined } | undefined;
 
 /**
  * Whether `main` of the fast bundle can run this command line (bin/ikeprobe.js asks first): a
@@ -101,5 +132,6 @@ function fastPathArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ProbeArg
 export function fastPathTakes(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   if (argv.includes("--version")) return false;
   const a = fastPathArgs(argv, env);
+  asked = { argv, env, args: a };
   return a !== undefined && a.json && !a.diagnose && !usesCertificates(a);
 }

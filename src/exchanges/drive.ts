@@ -25,8 +25,12 @@ export type Step =
    * not to be passed on as unsolicited; the machine counted it.
    */
   | { kind: "ignore"; reason: string; seen?: boolean; kept?: boolean }
-  /** Send this and wait for the answer, retransmitting (several datagrams: an IKE-fragmented message). */
-  | { kind: "send"; message: Datagrams; float: boolean }
+  /**
+   * Send this and wait for the answer, retransmitting (several datagrams: an IKE-fragmented message).
+   * `floatNext`: the next message may go to port 4500 (the gateway does NAT-T), so that path is
+   * opened while this one is answered.
+   */
+  | { kind: "send"; message: Datagrams; float: boolean; floatNext?: boolean }
   /** Send this last message; no answer is expected (Aggressive Mode message 3, Quick Mode message 3). */
   | { kind: "final"; message: Datagrams; float: boolean }
   /** Wait up to `ms` for a datagram, after sending `message` once if given (no retransmission). */
@@ -89,7 +93,10 @@ export async function drive(machine: Machine, transport: IkeTransport, opts: Dri
         await float(step, transport, out);
         const stage = machine.currentStage ?? "request";
         opts.onSend?.(stage);
-        const { rt, got } = await ask(transport, step.message, out.floated, machine, opts);
+        const answer = ask(transport, step.message, out.floated, machine, opts);
+        // After the message is on the wire (ask sent it), before its answer can be read.
+        if (step.floatNext === true && !out.floated) setImmediate(() => transport.prepareFloat());
+        const { rt, got } = await answer;
         out.exchanged.push({ stage, answered: rt.answered, rttMs: rt.rttMs, transmissions: rt.transmissions });
         step = rt.answered && got !== undefined ? got : machine.timeout();
         break;

@@ -78,6 +78,8 @@ export class IkeTransport {
   private readonly opts: TransportOptions;
   private readonly ike: Path;
   private natt?: Path;
+  /** The port-4500 path being opened (prepareFloat) or opened. */
+  private floating?: Promise<Path>;
   /** true: the answer (the wait ends); "seen": ours but not the answer (keep waiting); false: not ours. */
   private waiter: ((msg: Buffer) => boolean | "seen") | undefined;
   private readonly family: "udp4" | "udp6";
@@ -123,17 +125,27 @@ export class IkeTransport {
     return this.natt?.local;
   }
 
-  /** Opens the port-4500 path (source 4500 when we use 500 ourselves, else ephemeral). */
+  /** Moves to the port-4500 path (source 4500 when we use 500 ourselves, else ephemeral). */
   async float(): Promise<void> {
     if (this.natt !== undefined) return;
+    this.prepareFloat();
+    this.natt = await this.floating!;
+  }
+
+  /**
+   * Opens the port-4500 socket ahead of float(), e.g. while the message before the first one that
+   * may float is answered; a failure to bind surfaces from float(). Closed with the transport if unused.
+   */
+  prepareFloat(): void {
+    if (this.floating !== undefined) return;
     const port = this.opts.sourcePort === 500 ? NAT_T_PORT : 0;
-    const socket = await bind(this.family, port, (m, from) => this.onMessage(m, from, true));
-    this.natt = {
+    this.floating = bind(this.family, port, (m, from) => this.onMessage(m, from, true)).then((socket) => ({
       socket,
       local: { address: this.ike.local.address, port: socket.address().port },
       remote: { address: this.ike.remote.address, port: NAT_T_PORT },
       marker: true,
-    };
+    }));
+    this.floating.catch(() => undefined);
   }
 
   private onMessage(msg: Buffer, from: Endpoint, natt: boolean): void {
@@ -252,6 +264,6 @@ export class IkeTransport {
 
   close(): void {
     this.ike.socket.close();
-    this.natt?.socket.close();
+    this.floating?.then((p) => p.socket.close(), () => undefined);
   }
 }

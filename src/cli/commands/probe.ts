@@ -10,6 +10,7 @@ import type { ProbeArtifacts, ProbeOptions } from "../../probe.js";
 import { fileSink, writePublicFile, writeSecretFile } from "../files.js";
 import { type IO, family, familyOptions, firstLine, intOption, loadVendorIds, useColor, withSpinner } from "../io.js";
 import { runDiagnoseCommand } from "./diagnose.js";
+import { jsonRendererModule, probeModule } from "../lazy.js";
 import { type OptionSpec, withOptions } from "../options.js";
 import { CERTIFICATE_OPTIONS, type CertificateArgs, readCertificateOptions, readFragmentation } from "../certificates.js";
 
@@ -185,7 +186,7 @@ export async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
   const opts = buildProbeOptions(a, io);
   await loadVendorIds(a["vendor-ids"]);
   const color = useColor(a, io);
-  const { runProbeWithArtifacts } = await import("../../probe.js");
+  const { runProbeWithArtifacts } = await probeModule();
   if (a.pcap !== undefined) opts.pcap = fileSink("--pcap", a.pcap);
   // Ctrl-C (or SIGTERM) during a hold ends it; the DELETE still goes out before we exit.
   const abort = new AbortController();
@@ -209,7 +210,7 @@ export async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
   }
   const report = await writeProbeFiles(a, run.report, run.artifacts);
   if (a.json) {
-    const { renderJson } = await import("../../report/render-json.js");
+    const { renderJson } = await jsonRendererModule();
     io.stdout(renderJson(report));
   } else {
     const { renderTable } = await import("../../report/render-table.js");
@@ -228,7 +229,7 @@ async function writeProbeFiles(a: ProbeArgs, report: Report, artifacts: ProbeArt
     else if (writeSecretFile("--save-hash", saveHash, artifacts.hashes, w) && report.phase1.aggressive !== null) {
       report.phase1.aggressive.savedTo = saveHash;
       report.phase1.aggressive.savedHashes = artifacts.hashCount;
-      const { aggressiveHashFinding } = await import("../../probe.js");
+      const { aggressiveHashFinding } = await probeModule();
       const i = report.findings.findIndex((f) => f.id === "aggressive-mode-psk-hash");
       if (i >= 0 && artifacts.capture !== null) report.findings[i] = aggressiveHashFinding(artifacts.capture, artifacts.localId, saveHash);
     }

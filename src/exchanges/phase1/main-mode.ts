@@ -12,7 +12,7 @@
  * A signature method without our credentials stops after MM4 (the gateway's CERTREQs are read).
  */
 import { randomBytes } from "node:crypto";
-import { decrypt, encrypt, lastBlock } from "../../crypto/cipher.js";
+import { cipherAvailable, cipherSpec, decrypt, encrypt, lastBlock } from "../../crypto/cipher.js";
 import { type KeyExchange, createKeyExchange } from "../../crypto/dh.js";
 import { IkeprobeError } from "../../errors.js";
 import { ExchangeType, Flags, PayloadType } from "../../wire/constants.js";
@@ -58,8 +58,10 @@ export class MainModeInitiator extends Phase1Initiator {
       setImmediate(() => {
         try {
           this.early ??= createKeyExchange(this.cfg.transform.group);
+          // OpenSSL looks the cipher up once (cached): not while message 2 waits for its answer.
+          cipherAvailable(cipherSpec(this.cfg.transform.encryption, this.cfg.transform.keyBits));
         } catch {
-          // An unsupported group fails again, and is reported, when message 2 needs it.
+          // An unsupported group or cipher fails again, and is reported, when message 2 needs it.
         }
       });
     }
@@ -117,7 +119,7 @@ export class MainModeInitiator extends Phase1Initiator {
       ...natDPayloads(this.natDInputs(alg.hash), alg.natT.variant, this.cfg.natT),
     ];
     this.state = { stage: "mm3", alg, auth: this.auth, kex, ni };
-    return { kind: "send", message: this.message(payloads), float: false };
+    return { kind: "send", message: this.message(payloads), float: false, floatNext: alg.natT.supported || alg.natT.forced };
   }
 
   private onMM4(msg: Message, s: Extract<MainState, { stage: "mm3" }>): Step {
