@@ -19,16 +19,21 @@ interface EncAlg {
   aead?: boolean;
 }
 
-/** ESP encryption tokens, from the algorithm registry (src/data/algorithms.ts). */
-const ESP_ENC: Record<string, EncAlg> = Object.fromEntries([
-  ...ENCRYPTION.filter((e) => e.esp !== null).flatMap((e) => e.tokens.map((t) => [t, e.variable ? { id: e.esp!, keyBits: e.keyBits } : { id: e.esp! }] as const)),
-  ...AEAD.flatMap((a) => a.tokens.map((t) => [t, { id: a.esp, keyBits: a.keyBits, aead: true }] as const)),
-]);
-
-/** Integrity token -> Authentication Algorithm attribute and AH transform ID. */
-const INTEGRITY: Record<string, { authAlg: number; ahId: number }> = Object.fromEntries(
-  HASHES.filter((h) => h.authAlg !== null && h.ah !== null).flatMap((h) => h.tokens.map((t) => [t, { authAlg: h.authAlg!, ahId: h.ah! }] as const)),
-);
+/**
+ * ESP encryption tokens and integrity tokens (-> Authentication Algorithm attribute and AH
+ * transform ID), from the algorithm registry (src/data/algorithms.ts): built on first use, as most
+ * probes ask for no Quick Mode.
+ */
+let tables: { enc: Record<string, EncAlg>; integrity: Record<string, { authAlg: number; ahId: number }> } | undefined;
+function espTables(): NonNullable<typeof tables> {
+  return (tables ??= {
+    enc: Object.fromEntries([
+      ...ENCRYPTION.filter((e) => e.esp !== null).flatMap((e) => e.tokens.map((t) => [t, e.variable ? { id: e.esp!, keyBits: e.keyBits } : { id: e.esp! }] as const)),
+      ...AEAD.flatMap((a) => a.tokens.map((t) => [t, { id: a.esp, keyBits: a.keyBits, aead: true }] as const)),
+    ]),
+    integrity: Object.fromEntries(HASHES.filter((h) => h.authAlg !== null && h.ah !== null).flatMap((h) => h.tokens.map((t) => [t, { authAlg: h.authAlg!, ahId: h.ah! }] as const))),
+  });
+}
 
 /** `aes256`, `aes128ctr`, `aes256gcm16`, `3des`, `null`. */
 export function espEncryptionToken(id: number, keyBits?: number): string {
@@ -70,9 +75,10 @@ export function parsePhase2Proposal(
   let esn = false;
   const cleaned = text.trim().replace(/!$/, "").toLowerCase();
   if (cleaned === "") throw new UsageError(`${opt}: empty proposal; write e.g. ${opt} ${protocol === "esp" ? "aes256-sha256" : "sha256"}`);
+  const { enc: encTokens, integrity: integrityTokens } = espTables();
   for (const tok of cleaned.split("-")) {
-    const enc = ESP_ENC[tok];
-    const integ = INTEGRITY[tok];
+    const enc = encTokens[tok];
+    const integ = integrityTokens[tok];
     const group = GROUP_TOKENS[tok];
     if (enc !== undefined && protocol === "esp") encs.push(enc);
     else if (integ !== undefined) {
@@ -83,8 +89,8 @@ export function parsePhase2Proposal(
     else if (tok === "noesn") continue;
     else {
       throw new UsageError(
-        `${opt} ${text}: unknown algorithm "${tok}". ${protocol === "esp" ? `Encryption: ${Object.keys(ESP_ENC).filter((k) => !/gcm(64|96|128)|ccm(64|96|128)/.test(k)).join(", ")}; ` : ""}` +
-          `integrity: ${Object.keys(INTEGRITY).join(", ")}; PFS group: ${Object.keys(GROUP_TOKENS).join(", ")}`,
+        `${opt} ${text}: unknown algorithm "${tok}". ${protocol === "esp" ? `Encryption: ${Object.keys(encTokens).filter((k) => !/gcm(64|96|128)|ccm(64|96|128)/.test(k)).join(", ")}; ` : ""}` +
+          `integrity: ${Object.keys(integrityTokens).join(", ")}; PFS group: ${Object.keys(GROUP_TOKENS).join(", ")}`,
       );
     }
   }

@@ -105,6 +105,21 @@ export function parseVendorIdFile(text: string): { entries: VendorIdEntry[]; err
 
 export function addVendorIds(entries: VendorIdEntry[]): void {
   VENDOR_IDS.unshift(...entries);
+  byMatch = undefined;
+}
+
+/** VENDOR_IDS split by match: exact ones by hex (the first of equal ones wins), prefix ones in order. Built on first use. */
+let byMatch: { exact: Map<string, string>; prefixes: VendorIdEntry[]; size: number } | undefined;
+function vendorIdIndex(): { exact: Map<string, string>; prefixes: VendorIdEntry[]; size: number } {
+  // Rebuilt when the table grew (addVendorIds, or an API user adding to VENDOR_IDS).
+  if (byMatch !== undefined && byMatch.size === VENDOR_IDS.length) return byMatch;
+  const exact = new Map<string, string>();
+  const prefixes: VendorIdEntry[] = [];
+  for (const e of VENDOR_IDS) {
+    if (e.match === "prefix") prefixes.push(e);
+    else if (!exact.has(e.hex)) exact.set(e.hex, e.name);
+  }
+  return (byMatch = { exact, prefixes, size: VENDOR_IDS.length });
 }
 
 /**
@@ -238,20 +253,21 @@ function textName(b: Buffer): string | undefined {
 
 /**
  * The most specific known name for a Vendor ID body: an exact entry, then a versioned family, then a
- * decoder that reads its version, then the longest prefix entry, then its text.
+ * capability's prefix entry, then a decoder that reads its version, then the longest prefix entry,
+ * then its text.
  */
 export function nameVendorId(body: Buffer): string | undefined {
   const hex = body.toString("hex");
+  const { exact, prefixes } = vendorIdIndex();
+  const named = exact.get(hex);
+  if (named !== undefined) return named;
   let best: VendorIdEntry | undefined;
-  for (const e of VENDOR_IDS) {
-    const hit = e.match === "exact" ? hex === e.hex : hex.startsWith(e.hex);
-    if (!hit) continue;
-    if (best === undefined || (e.match === "exact" && best.match !== "exact") || (e.match === best.match && e.hex.length > best.hex.length)) best = e;
-  }
-  if (best?.match === "exact") return best.name;
+  for (const e of prefixes) if (hex.startsWith(e.hex) && (best === undefined || e.hex.length > best.hex.length)) best = e;
   // Every versioned ID is an MD5: a body of another length is none of them.
   const v = body.length === 16 ? versionedIds().get(hex) : undefined;
   if (v !== undefined) return v;
+  // A capability (DPD, fragmentation) named by its prefix is no product's: no decoder reads it.
+  if (best?.category === "capability") return best.name;
   for (const d of DECODERS) {
     const name = d(body, hex);
     if (name !== undefined) return name;

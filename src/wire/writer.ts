@@ -1,36 +1,56 @@
-/** Append-only byte builder; `finish()` concatenates once. */
+/**
+ * Append-only byte builder. The bytes go straight into one buffer, grown by doubling, so that a
+ * field costs no Buffer of its own (a message is dozens of fields; a Buffer per field was most of
+ * what encoding one cost, issue 11). `finish()` returns the bytes written so far; writing on after
+ * it never changes them.
+ */
 export class Writer {
-  private readonly parts: Buffer[] = [];
+  private buf: Buffer;
   private len = 0;
+
+  constructor(sizeHint = 64) {
+    this.buf = Buffer.allocUnsafe(sizeHint);
+  }
 
   get length(): number {
     return this.len;
   }
 
   u8(v: number): this {
-    return this.bytes(Buffer.from([v & 0xff]));
+    this.room(1)[this.len++] = v & 0xff;
+    return this;
   }
 
   u16(v: number): this {
-    const b = Buffer.alloc(2);
-    b.writeUInt16BE(v & 0xffff);
-    return this.bytes(b);
+    this.room(2).writeUInt16BE(v & 0xffff, this.len);
+    this.len += 2;
+    return this;
   }
 
   u32(v: number): this {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(v >>> 0);
-    return this.bytes(b);
+    this.room(4).writeUInt32BE(v >>> 0, this.len);
+    this.len += 4;
+    return this;
   }
 
   bytes(b: Uint8Array): this {
-    const buf = Buffer.isBuffer(b) ? b : Buffer.from(b);
-    this.parts.push(buf);
-    this.len += buf.length;
+    this.room(b.length).set(b, this.len);
+    this.len += b.length;
     return this;
   }
 
   finish(): Buffer {
-    return Buffer.concat(this.parts, this.len);
+    // Later writes land past `len` (or in a new buffer): these bytes stay as they are.
+    return this.buf.subarray(0, this.len);
+  }
+
+  /** The buffer, with room for `n` more bytes. Only written bytes are ever handed out. */
+  private room(n: number): Buffer {
+    if (this.len + n > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+      this.buf.copy(grown, 0, 0, this.len);
+      this.buf = grown;
+    }
+    return this.buf;
   }
 }

@@ -22,9 +22,14 @@ test("vendor IDs are named from public values: exact, prefix with version bytes,
 test("--vendor-ids FILE adds names, prefix entries with *", () => {
   const { entries, errors } = parseVendorIdFile("# lab\n5a5a5a5a* Example Gateway\nabcd Tiny\n\nzz nope\n");
   assert.deepEqual(errors, ["line 5: expected HEX[*] NAME, e.g. \"1d6e178f6c2c0be284985465450fe9d4 FortiGate\""]);
+  assert.equal(nameVendorId(md5("RFC 3947")), "RFC 3947 NAT-T"); // named (and indexed) before the file is added
   addVendorIds(entries);
   assert.equal(nameVendorId(Buffer.alloc(16, 0x5a)), "Example Gateway");
   assert.equal(nameVendorId(Buffer.from("abcd", "hex")), "Tiny");
+  // The file's entries come first: an exact one for a known prefix family names that ID alone.
+  addVendorIds(parseVendorIdFile("12f5f28c457168a9702d9fe274cc0199 Our Unity build\n").entries);
+  assert.equal(nameVendorId(Buffer.from("12f5f28c457168a9702d9fe274cc0199", "hex")), "Our Unity build");
+  assert.equal(nameVendorId(Buffer.from("12f5f28c457168a9702d9fe274cc0100", "hex")), "Cisco Unity");
 });
 
 test("ratings: worst component wins, every reason listed", () => {

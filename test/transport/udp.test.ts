@@ -42,4 +42,30 @@ describe("IkeTransport", () => {
     assert.equal(file.readUInt32LE(0), 0xa1b2c3d4);
     assert.equal(chunks.length, 3, "header, our datagram, the answer (the stray one is not the gateway's)");
   });
+
+  test("the port-4500 path opened ahead (prepareFloat) is the one float() moves to; closed with the transport, used or not", async () => {
+    const udp = (): number => process.getActiveResourcesInfo().filter((r) => r === "UDPWrap").length;
+    const settle = (): Promise<void> => new Promise((res) => setTimeout(res, 20));
+    await settle(); // the sockets of the tests before this one closed
+    const before = udp();
+    // Nothing is sent: opening only binds (and learns our address towards the gateway).
+    const t = await IkeTransport.open({ address: "127.0.0.1", port: 500 }, { sourcePort: 0, timeoutMs: 100, retries: 0 });
+    await settle();
+    assert.equal(udp(), before + 1);
+    t.prepareFloat();
+    t.prepareFloat();
+    await t.float();
+    await t.float();
+    assert.equal(udp(), before + 2, "one port-4500 socket, however often asked for");
+    assert.equal(t.natLocal?.address, "127.0.0.1");
+    assert.ok((t.natLocal?.port ?? 0) > 0 && t.natLocal?.port !== t.local.port);
+    t.close();
+    await settle();
+    assert.equal(udp(), before);
+    const unused = await IkeTransport.open({ address: "127.0.0.1", port: 500 }, { sourcePort: 0, timeoutMs: 100, retries: 0 });
+    unused.prepareFloat();
+    unused.close();
+    await settle();
+    assert.equal(udp(), before, "a prepared path never floated to is closed too");
+  });
 });

@@ -10,6 +10,7 @@ import { bytesToIp, decodeId, describeId, encodeId, ipToBytes } from "../../src/
 import { decodeNotification, encodeNotification } from "../../src/wire/payloads/notification.ts";
 import { decodeSa, encodeSa, ipsecSa } from "../../src/wire/payloads/sa.ts";
 import { Reader } from "../../src/wire/reader.ts";
+import { Writer } from "../../src/wire/writer.ts";
 import { ikeBytes, katFixtures } from "../helpers/fixtures.ts";
 import { readAnnotatedHex } from "../helpers/hex.ts";
 import { noRaw, roundTrip, truncateAtEveryOffset } from "../helpers/codec.ts";
@@ -150,4 +151,20 @@ describe("message length", () => {
     assert.throws(() => decodeMessage(message(Buffer.alloc(4))), DecodeError);
     assert.match(decodeMessage(message(Buffer.alloc(4)), { lenient: true }).warnings.join(), /4 bytes after the last payload/);
   });
+});
+
+test("Writer: fields past its first buffer, bytes handed out by finish() unchanged by later writes", () => {
+  const w = new Writer(4);
+  w.u8(0x01).u16(0x0203).u32(0x04050607);
+  const first = w.finish();
+  assert.equal(first.toString("hex"), "01020304050607");
+  for (let i = 0; i < 300; i++) w.u32(i);
+  w.bytes(new Uint8Array([0xaa, 0xbb]));
+  assert.equal(first.toString("hex"), "01020304050607");
+  const all = w.finish();
+  assert.equal(all.length, 7 + 1200 + 2);
+  assert.equal(w.length, all.length);
+  assert.equal(all.readUInt32BE(7 + 4 * 299), 299);
+  assert.equal(all.subarray(-2).toString("hex"), "aabb");
+  assert.equal(new Writer().u16(0x1ffff).u32(-1).finish().toString("hex"), "ffffffffffff");
 });

@@ -57,9 +57,11 @@ export class MainModeInitiator extends Phase1Initiator {
     if (this.auth !== undefined) {
       setImmediate(() => {
         try {
-          this.early ??= createKeyExchange(this.cfg.transform.group);
-          // OpenSSL looks the cipher up once (cached): not while message 2 waits for its answer.
-          cipherAvailable(cipherSpec(this.cfg.transform.encryption, this.cfg.transform.keyBits));
+          const t = this.cfg.transform;
+          this.early ??= createKeyExchange(t.group);
+          // OpenSSL looks a cipher up on its first use (then cached): the one we offered, not while
+          // message 2 waits for an answer.
+          cipherAvailable(cipherSpec(t.encryption, t.keyBits));
         } catch {
           // An unsupported group or cipher fails again, and is reported, when message 2 needs it.
         }
