@@ -67,20 +67,30 @@ export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsP
  * Standard output written to the descriptor itself, without setting up Node's stream for it (about
  * half a millisecond of a probe's start). When the descriptor does not take the text at once (a
  * full non-blocking pipe: EAGAIN) or fails, the rest and everything after it go through
- * process.stdout, which queues, retries and reports as before.
+ * process.stdout, which queues and retries. A reader that went away (`| head`: EPIPE) ends the
+ * output, not the run: the exit code stays the command's, with no stack trace.
  */
 function writeStdout(s: string): void {
-  if (stdoutStream) return void process.stdout.write(s);
+  if (stdout === "gone") return;
+  if (stdout === "stream") return void process.stdout.write(s);
   const b = Buffer.from(s);
   let off = 0;
   try {
     while (off < b.length) off += writeSync(1, b, off);
-  } catch {
-    stdoutStream = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EPIPE") {
+      stdout = "gone";
+      return;
+    }
+    stdout = "stream";
+    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+      stdout = "gone";
+    });
     process.stdout.write(b.subarray(off));
   }
 }
-let stdoutStream = false;
+let stdout: "fd" | "stream" | "gone" = "fd";
 
 /** A command other than probe, or help: yargs' to handle. */
 function otherCommandOrHelp(argv: readonly string[]): boolean {

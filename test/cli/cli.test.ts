@@ -53,6 +53,20 @@ describe("ikeprobe CLI", () => {
     });
   }
 
+  for (const json of [true, false]) {
+    test(`a reader that closes standard output (\`| head\`) ends the output, not the run: the command's exit code, no stack trace${json ? " (--json, fast bundle)" : " (tables)"}`, async () => {
+      const peer = await startUdpPeer(() => undefined);
+      after(() => peer.close());
+      const p = spawn(process.execPath, [BIN, "127.0.0.1", "--port", String(peer.port), "--ike", "aes128-sha1-modp2048", "--timeout", "0.2", "--retries", "0", ...(json ? ["--json"] : [])], { stdio: ["ignore", "pipe", "pipe"] });
+      p.stdout.destroy();
+      let stderr = "";
+      p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((res) => p.on("close", res));
+      assert.equal(code, 3, stderr);
+      assert.doesNotMatch(stderr, /EPIPE|internal error|at .*\.js:\d+/);
+    });
+  }
+
   test("no answer at all: exit 3, every offer no-response, valid JSON", async () => {
     const peer = await startUdpPeer(() => undefined);
     after(() => peer.close());
