@@ -80,6 +80,7 @@ export class IkeTransport {
   private natt?: Path;
   /** The port-4500 path being opened (prepareFloat) or opened. */
   private floating?: Promise<Path>;
+  private closed = false;
   /** true: the answer (the wait ends); "seen": ours but not the answer (keep waiting); false: not ours. */
   private waiter: ((msg: Buffer) => boolean | "seen") | undefined;
   private readonly family: "udp4" | "udp6";
@@ -137,7 +138,8 @@ export class IkeTransport {
    * may float is answered; a failure to bind surfaces from float(). Closed with the transport if unused.
    */
   prepareFloat(): void {
-    if (this.floating !== undefined) return;
+    // After close() (an exchange that ended before its immediate ran) nothing may open a socket.
+    if (this.floating !== undefined || this.closed) return;
     const port = this.opts.sourcePort === 500 ? NAT_T_PORT : 0;
     this.floating = bind(this.family, port, (m, from) => this.onMessage(m, from, true)).then((socket) => ({
       socket,
@@ -263,6 +265,7 @@ export class IkeTransport {
   }
 
   close(): void {
+    this.closed = true;
     this.ike.socket.close();
     this.floating?.then((p) => p.socket.close(), () => undefined);
   }

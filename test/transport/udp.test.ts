@@ -67,5 +67,10 @@ describe("IkeTransport", () => {
     unused.close();
     await settle();
     assert.equal(udp(), before, "a prepared path never floated to is closed too");
+    const closed = await IkeTransport.open({ address: "127.0.0.1", port: 500 }, { sourcePort: 0, timeoutMs: 100, retries: 0 });
+    closed.close();
+    closed.prepareFloat(); // an immediate that runs after the exchange ended
+    await settle();
+    assert.equal(udp(), before, "nothing is opened after close()");
   });
 });
