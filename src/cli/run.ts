@@ -72,7 +72,8 @@ export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsP
  */
 function writeStdout(s: string): void {
   if (stdout === "gone") return;
-  if (stdout === "stream") return void process.stdout.write(s);
+  // A Windows console needs the stream's wide-character writes for the tables' box drawing.
+  if (stdout === "stream" || process.platform === "win32") return void streamStdout().write(s);
   const b = Buffer.from(s);
   let off = 0;
   try {
@@ -82,15 +83,22 @@ function writeStdout(s: string): void {
       stdout = "gone";
       return;
     }
+    streamStdout().write(b.subarray(off));
+  }
+}
+let stdout: "fd" | "stream" | "gone" = "fd";
+
+/** process.stdout from now on, its EPIPE (the reader gone) ending the output like writeSync's. */
+function streamStdout(): NodeJS.WriteStream {
+  if (stdout !== "stream") {
     stdout = "stream";
     process.stdout.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code !== "EPIPE") throw err;
       stdout = "gone";
     });
-    process.stdout.write(b.subarray(off));
   }
+  return process.stdout;
 }
-let stdout: "fd" | "stream" | "gone" = "fd";
 
 /** A command other than probe, or help: yargs' to handle. */
 function otherCommandOrHelp(argv: readonly string[]): boolean {
