@@ -23,8 +23,12 @@ function load(name) {
   return mod.exports;
 }
 const argv = process.argv.slice(2);
-const fast = load("ikeprobe-fast.cjs");
-const cli = fast.fastPathTakes(argv, process.env) ? fast : load("ikeprobe.cjs");
+// scan, check, psk-crack, help and --version are the full bundle's whatever the small one would say
+// (fastPathTakes: cli/run.ts otherCommandOrHelp), so it is not loaded for them (~6 ms).
+const first = argv.find((a) => !a.startsWith("-"));
+const other = first === "scan" || first === "check" || first === "psk-crack" || argv.some((a) => a === "--help" || a === "-h" || a === "--version");
+const fast = other ? undefined : load("ikeprobe-fast.cjs");
+const cli = fast !== undefined && fast.fastPathTakes(argv, process.env) ? fast : load("ikeprobe.cjs");
 cli.main(argv).then((code) => {
   process.exitCode = code;
 });

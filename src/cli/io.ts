@@ -108,18 +108,27 @@ export async function interruptible<T>(io: IO, opts: { signal?: AbortSignal }, r
   }
 }
 
-/** An ora spinner on stderr while `run` works: only on a terminal, and not with JSON output. */
-export async function withSpinner<T>(io: IO, enabled: boolean, text: string, run: (progress: (t: string) => void) => Promise<T>): Promise<T> {
+/**
+ * An ora spinner on stderr while `run` works: only on a terminal, and not with JSON output. `run`
+ * gets the spinner's text setter, or undefined when there is no spinner (so that nothing formats
+ * progress text no one sees: psk-crack's first number formatting loads ICU, ~12 ms).
+ */
+export async function withSpinner<T>(io: IO, enabled: boolean, text: string, run: (progress: ((t: string) => void) | undefined) => Promise<T>): Promise<T> {
   let spinner: { text: string; start(): unknown; stop(): unknown } | undefined;
   if (enabled && io.isTTY && process.stderr.isTTY) {
     const { default: ora } = await import("ora");
     spinner = ora({ stream: process.stderr, text, color: "cyan", isEnabled: true });
     spinner.start();
   }
+  const shown = spinner;
   try {
-    return await run((t) => {
-      if (spinner) spinner.text = t;
-    });
+    return await run(
+      shown === undefined
+        ? undefined
+        : (t) => {
+            shown.text = t;
+          },
+    );
   } finally {
     spinner?.stop();
   }

@@ -575,11 +575,12 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     splatInto(OUT, outerPad);
     splatInto(OUT + KS, outerPad);
     const want = toWords(alg, t.hashR);
-    const iv = alg.iv;
     const le = !alg.bigEndian;
-    const setIv = (): void => {
-      for (let g = 0; g < 2; g++) for (let i = 0; i < n; i++) for (let l = 0; l < 4; l++) m[ST + g * 32 + i * 4 + l] = iv[i]!;
-    };
+    // Both groups' states set to the IV, lanes splatted: copied in one go (the loops were a good
+    // part of a short list's time).
+    const ivSplat = new Int32Array(64);
+    for (let g = 0; g < 2; g++) for (let i = 0; i < n; i++) for (let l = 0; l < 4; l++) ivSplat[g * 32 + i * 4 + l] = alg.iv[i]!;
+    const setIv = (): void => m.set(ivSplat, ST);
     /** Compresses each group's own block (key or outer block: at KB or OUT, KS words apart). */
     const compressOwn = (base: number): void => compressExpanding(ST * 4, base * 4, (base + KS) * 4);
     /** HMAC with the key blocks (XOR ipad) at KB over fixed blocks [from, to); result in the states. */
@@ -587,8 +588,8 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
       setIv();
       compressOwn(KB);
       for (let b = from; b < to; b++) compress(ST * 4, fixedAt[b]!, fixedAt[b]!);
-      for (let g = 0; g < 2; g++) for (let i = 0; i < n * 4; i++) m[OUT + g * KS + i] = m[ST + g * 32 + i]!;
-      for (let g = 0; g < 2; g++) for (let i = 0; i < 64; i++) m[KB + g * KS + i] = m[KB + g * KS + i]! ^ 0x6a6a6a6a;
+      for (let g = 0; g < 2; g++) m.copyWithin(OUT + g * KS, ST + g * 32, ST + g * 32 + n * 4);
+      for (let g = 0; g < 2; g++) for (let i = KB + g * KS, end = i + 64; i < end; i++) m[i] = m[i]! ^ 0x6a6a6a6a;
       setIv();
       compressOwn(KB);
       compressOwn(OUT);
@@ -613,7 +614,12 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
       }
       hmac(0, nb);
       // SKEYID is in the states: the key blocks of HMAC(SKEYID, message).
-      for (let g = 0; g < 2; g++) for (let i = 0; i < 16; i++) for (let l = 0; l < 4; l++) m[KB + g * KS + i * 4 + l] = (i < n ? m[ST + g * 32 + i * 4 + l]! : 0) ^ 0x36363636;
+      for (let g = 0; g < 2; g++) {
+        const kb = KB + g * KS;
+        m.copyWithin(kb, ST + g * 32, ST + g * 32 + n * 4);
+        m.fill(0, kb + n * 4, kb + 64);
+        for (let i = kb; i < kb + 64; i++) m[i] = m[i]! ^ 0x36363636;
+      }
       hmac(nb, nb + mb);
       let hits = 0;
       for (let l = 0; l < count; l++) {

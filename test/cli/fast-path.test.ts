@@ -104,3 +104,30 @@ test("the fast bundle leaves out what --json PSK probes never run: X.509, ECDSA,
   assert.match(fast, /src\/report\/render-table\.ts is not in the fast bundle/);
   assert.ok(fast.length < full.length / 2, `${fast.length} vs ${full.length} bytes`);
 });
+
+test("what bin/ikeprobe.js sends to the full bundle without loading the small one, fastPathTakes would send there too", () => {
+  // The shim's rule (bin/ikeprobe.js): scan, check, psk-crack as the command, or --help, -h, --version anywhere.
+  const shimSaysFull = (argv: string[]): boolean => {
+    const first = argv.find((a) => !a.startsWith("-"));
+    return first === "scan" || first === "check" || first === "psk-crack" || argv.some((a) => a === "--help" || a === "-h" || a === "--version");
+  };
+  const shim = readFileSync(new URL("../../bin/ikeprobe.js", import.meta.url), "utf8");
+  assert.ok(shim.includes('first === "scan" || first === "check" || first === "psk-crack" || argv.some((a) => a === "--help" || a === "-h" || a === "--version")'), "the rule above is the shim's");
+  const json = ["--json", "--psk-file", "/tmp/k", "--ike", "aes256-sha256-modp2048"];
+  for (const argv of [
+    ["scan", "198.18.1.1", ...json],
+    ["check", "198.18.1.1", "--policy", "p.json", "--json"],
+    ["psk-crack", "h.txt", "--wordlist", "w.txt", "--json"],
+    ["--json", "psk-crack", "h.txt"],
+    ["198.18.1.1", ...json, "--help"],
+    ["198.18.1.1", ...json, "-h"],
+    ["198.18.1.1", ...json, "--version"],
+    ["probe", "198.18.1.1", ...json, "--help"],
+  ]) {
+    assert.equal(shimSaysFull(argv), true, argv.join(" "));
+    assert.equal(fastPathTakes(argv, {}), false, argv.join(" "));
+  }
+  // And a well-formed probe still goes to the small one.
+  assert.equal(shimSaysFull(["198.18.1.1", ...json]), false);
+  assert.equal(fastPathTakes(["198.18.1.1", ...json], {}), true);
+});

@@ -25,7 +25,7 @@ export async function runCheckCommand(a: ScanArgs, io: IO): Promise<number> {
   const policyFile = a.policy;
   const report: CheckReport = await interruptible(io, opts, () =>
     withSpinner(io, !a.json, `checking ${opts.targets.length} target(s) against ${policyFile}`, (progress) => {
-      opts.onProgress = progress;
+      if (progress !== undefined) opts.onProgress = progress;
       return runCheck(opts, policy, policyFile);
     }),
   );

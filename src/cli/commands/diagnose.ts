@@ -43,7 +43,7 @@ export async function runDiagnoseCommand(a: ProbeArgs, io: IO): Promise<number> 
   const ids = (a.id ?? []).map((t) => parseIdentity(t));
   const { runDiagnose } = await import("../../diagnose.js");
   const report = await withSpinner(io, !a.json, `diagnosing ${a.host}`, (progress) =>
-    runDiagnose({ probe: opts, ids, candidates, allowAggressive: a.aggressive, paceMs: a.pace * 1000, onProgress: progress }),
+    runDiagnose({ probe: opts, ids, candidates, allowAggressive: a.aggressive, paceMs: a.pace * 1000, ...(progress !== undefined ? { onProgress: progress } : {}) }),
   );
   const color = useColor(a, io);
   if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -201,7 +201,7 @@ export async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
   let run: Awaited<ReturnType<typeof runProbeWithArtifacts>>;
   try {
     run = await withSpinner(io, !a.json, `probing ${a.host}`, (progress) => {
-      opts.onProgress = progress;
+      if (progress !== undefined) opts.onProgress = progress;
       return runProbeWithArtifacts(opts);
     });
   } finally {

@@ -4,6 +4,7 @@ import type { Argv } from "yargs";
 import { UsageError } from "../../errors.js";
 import { ExitCode } from "../../report/model.js";
 import { type IO, intOption, useColor, withSpinner } from "../io.js";
+import type { CrackProgress } from "../../crack/crack.js";
 
 export function crackOptions(y: Argv): Argv<CrackArgs> {
   return y
@@ -51,8 +52,12 @@ export async function runCrackCommand(a: CrackArgs, io: IO): Promise<number> {
         sources,
         ...(a.threads !== undefined ? { threads: a.threads } : {}),
         signal: abort.signal,
-        onProgress: (p) =>
-          progress(`${p.tested.toLocaleString("en")} candidates, ${Math.round(p.perSecond).toLocaleString("en")}/s, ${(p.fraction * 100).toFixed(1)}% read${p.etaSeconds !== null ? `, ETA ${formatEta(p.etaSeconds)}` : ""}`),
+        ...(progress !== undefined
+          ? {
+              onProgress: (p: CrackProgress) =>
+                progress(`${p.tested.toLocaleString("en")} candidates, ${Math.round(p.perSecond).toLocaleString("en")}/s, ${(p.fraction * 100).toFixed(1)}% read${p.etaSeconds !== null ? `, ETA ${formatEta(p.etaSeconds)}` : ""}`),
+            }
+          : {}),
       }),
     );
   } finally {

@@ -122,7 +122,7 @@ export async function runScanCommand(a: ScanArgs, io: IO): Promise<number> {
   if (a.jsonl) opts.onTarget = (t) => io.stdout(`${JSON.stringify(t)}\n`);
   const report = await interruptible(io, opts, () =>
     withSpinner(io, !a.json && !a.jsonl, `scanning ${opts.targets.length} target(s)`, (progress) => {
-      opts.onProgress = progress;
+      if (progress !== undefined) opts.onProgress = progress;
       return runScan(opts, VERSION);
     }),
   );
