@@ -109,9 +109,10 @@ function otherCommandOrHelp(argv: readonly string[]): boolean {
 /** The probe command's arguments as yargs would give them, or undefined for yargs to parse. */
 export function fastProbeArgs(argv: readonly string[]): ProbeArgs | undefined {
   if (otherCommandOrHelp(argv)) return undefined;
-  return fastParse(argv, (fastOptions ??= { ...FAMILY_OPTIONS, ...PROBE_OPTIONS })) as ProbeArgs | undefined;
+  return fastParse(argv, FAST_OPTIONS) as ProbeArgs | undefined;
 }
-let fastOptions: typeof FAMILY_OPTIONS & typeof PROBE_OPTIONS | undefined;
+/** The probe's option table as fastParse reads it (one object, so its flags are worked out once). */
+const FAST_OPTIONS = { ...FAMILY_OPTIONS, ...PROBE_OPTIONS };
 
 /** A probe with signatures: the fast bundle leaves the X.509 and ECDSA packages out (src/build/bundle.ts). */
 function usesCertificates(a: ProbeArgs): boolean {

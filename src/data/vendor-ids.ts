@@ -105,7 +105,6 @@ export function parseVendorIdFile(text: string): { entries: VendorIdEntry[]; err
 
 export function addVendorIds(entries: VendorIdEntry[]): void {
   VENDOR_IDS.unshift(...entries);
-  byMatch = undefined;
 }
 
 /** VENDOR_IDS split by match: exact ones by hex (the first of equal ones wins), prefix ones in order. Built on first use. */

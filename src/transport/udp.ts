@@ -129,8 +129,7 @@ export class IkeTransport {
   /** Moves to the port-4500 path (source 4500 when we use 500 ourselves, else ephemeral). */
   async float(): Promise<void> {
     if (this.natt !== undefined) return;
-    this.prepareFloat();
-    this.natt = await this.floating!;
+    this.natt = await this.nattPath();
   }
 
   /**
@@ -139,15 +138,22 @@ export class IkeTransport {
    */
   prepareFloat(): void {
     // After close() (an exchange that ended before its immediate ran) nothing may open a socket.
-    if (this.floating !== undefined || this.closed) return;
-    const port = this.opts.sourcePort === 500 ? NAT_T_PORT : 0;
-    this.floating = bind(this.family, port, (m, from) => this.onMessage(m, from, true)).then((socket) => ({
-      socket,
-      local: { address: this.ike.local.address, port: socket.address().port },
-      remote: { address: this.ike.remote.address, port: NAT_T_PORT },
-      marker: true,
-    }));
-    this.floating.catch(() => undefined);
+    if (!this.closed) void this.nattPath();
+  }
+
+  /** The port-4500 path, bound on first use. */
+  private nattPath(): Promise<Path> {
+    if (this.floating === undefined) {
+      const port = this.opts.sourcePort === 500 ? NAT_T_PORT : 0;
+      this.floating = bind(this.family, port, (m, from) => this.onMessage(m, from, true)).then((socket) => ({
+        socket,
+        local: { address: this.ike.local.address, port: socket.address().port },
+        remote: { address: this.ike.remote.address, port: NAT_T_PORT },
+        marker: true,
+      }));
+      this.floating.catch(() => undefined);
+    }
+    return this.floating;
   }
 
   private onMessage(msg: Buffer, from: Endpoint, natt: boolean): void {
