@@ -17,6 +17,8 @@ import { ensureTool, measure, median } from "./lib.ts";
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const WORDS = Number(process.env.BENCH_WORDS ?? 4_000_000);
 const bin = new URL("../bin/ikeprobe.js", import.meta.url).pathname;
+/** Another build to compare with in the same run (interleaved), e.g. the previous commit's: BENCH_BASELINE_BIN=/tmp/base/bin/ikeprobe.js. */
+const baseline = process.env.BENCH_BASELINE_BIN;
 ensureTool("psk-crack", "ike-scan");
 
 const dir = mkdtempSync(join(tmpdir(), "ikeprobe-bench-crack-"));
@@ -52,6 +54,12 @@ try {
       argv: pin([process.execPath, bin, "psk-crack", files[h], "--wordlist", words, "--threads", "1", "--json"]),
       check: (o, c) => c === 0 && o.includes('"psk": "abc123"'),
     };
+    if (baseline !== undefined) {
+      commands[`baseline build (${name}, ${availableParallelism()} threads)`] = {
+        argv: pin([process.execPath, baseline, "psk-crack", files[h], "--wordlist", words, "--json"]),
+        check: (o, c) => c === 0 && o.includes('"psk": "abc123"'),
+      };
+    }
   }
   const times = measure(commands, RUNS);
   const cpu = Object.fromEntries(Object.entries(commands).map(([name, c]) => [name, median(Array.from({ length: Math.min(RUNS, 3) }, () => cpuSeconds(c.argv)))]));

@@ -1,10 +1,10 @@
 /**
  * `ikeprobe psk-crack`: tests candidate PSKs from word lists against saved Aggressive Mode hashes on
- * every core. The main thread streams the lists in batches (never the whole file in memory) to
- * worker threads, at most two batches ahead per worker; each worker tests every candidate against
- * every hash not yet found. Until the first worker is ready the main thread tests the batches
- * itself, so a short list is not kept waiting for threads to start. Never prints; progress goes to
- * `onProgress`.
+ * every core. The main thread streams the lists in small batches (never the whole file in memory)
+ * to worker threads, at most two batches ahead per worker, and tests a batch itself whenever no
+ * worker can take one: so a short list is not kept waiting for threads to start, and the main thread
+ * is one of the `threads` testing. Each thread tests every candidate against every hash not yet
+ * found. Never prints; progress goes to `onProgress`.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { createReadStream, readFileSync, statSync } from "node:fs";
@@ -51,8 +51,9 @@ interface Chunk {
 }
 
 /**
- * Chunks of about 1 MiB from each source in turn, cut after a newline. The main thread only reads
- * and cuts; the workers split the lines, so reading never becomes the bottleneck on few cores.
+ * Batches of about BATCH_BYTES from each source in turn, cut after a newline (a longer line makes a
+ * longer batch). The main thread only reads and cuts; the testers split the lines, so reading never
+ * becomes the bottleneck on few cores.
  */
 async function* chunks(sources: CandidateSource[], onBytes: (n: number) => void): AsyncGenerator<Chunk> {
   for (const source of sources) {
@@ -65,14 +66,20 @@ async function* chunks(sources: CandidateSource[], onBytes: (n: number) => void)
         onBytes(chunk.length);
         const all = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
         const cut = all.lastIndexOf(0x0a) + 1;
-        if (cut === 0) {
-          carry = Buffer.from(all);
-          continue;
+        for (let start = 0; start < cut; ) {
+          let stop = start + BATCH_BYTES;
+          if (stop >= cut) stop = cut;
+          else {
+            const nl = all.lastIndexOf(0x0a, stop - 1);
+            stop = nl >= start ? nl + 1 : all.indexOf(0x0a, stop) + 1;
+          }
+          // Its own ArrayBuffer (not Buffer's shared pool), so that it can be moved to a worker.
+          const buf = new Uint8Array(stop - start);
+          buf.set(all.subarray(start, stop));
+          yield { buf, source, seq: seq++ };
+          start = stop;
         }
-        const buf = new Uint8Array(cut);
-        buf.set(all.subarray(0, cut));
         carry = Buffer.from(all.subarray(cut));
-        yield { buf, source, seq: seq++ };
       }
     } catch (e) {
       throw new UsageError(`${source.option} ${source.path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
@@ -156,8 +163,14 @@ interface Found {
   psk: Buffer;
 }
 
-/** One batch: about 100,000 candidates, which one thread tests in about the time two threads take to start. */
-export const MAIN_THREAD_BYTES = 1 << 20;
+/**
+ * Lists up to this size (about 200,000 words) are tested on the main thread alone. A worker takes
+ * ~60 ms to be ready (a thread, Node, the engine's code, WebAssembly) and competes for the cores
+ * meanwhile: on two cores, threads paid off only from about 250,000 words (bench/psk-crack.ts).
+ */
+export const MAIN_THREAD_BYTES = 2 << 20;
+/** One batch: about 6,000 words, a few milliseconds of one thread's work. */
+const BATCH_BYTES = 64 << 10;
 
 function checkSources(sources: CandidateSource[]): number {
   let total = 0;
@@ -181,8 +194,10 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
   const hits: CrackHit[] = opts.hashes.map((h) => ({ line: h.line, hash: h.hash, found: false }));
   const targets = opts.hashes.map((h) => ({ hash: h.hash, nonces: h.nonces, message: h.message, hashR: h.hashR }));
   const prebuilt = prebuiltModules();
-  // A list the main thread tests in about the time threads take to start gets no threads at all.
-  const workers = totalBytes > (opts.mainThreadBytes ?? MAIN_THREAD_BYTES) ? Array.from({ length: threads }, () => new Worker(workerSource(), { eval: true, workerData: { targets, prebuilt } })) : [];
+  // The main thread is one of the testing threads: it tests a batch whenever no worker can take one
+  // (none ready yet, or each two batches ahead). A list it tests in about the time a worker takes to
+  // start gets no workers at all.
+  const workers = totalBytes > (opts.mainThreadBytes ?? MAIN_THREAD_BYTES) ? Array.from({ length: threads - 1 }, () => new Worker(workerSource(), { eval: true, workerData: { targets, prebuilt } })) : [];
   let tested = 0;
   let bytesRead = 0;
   let remaining = hits.length;
@@ -202,8 +217,6 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
     opts.onProgress?.(progressAt(tested, (t - t0) / 1000, totalBytes > 0 ? Math.min(1, bytesRead / totalBytes) : 1));
   };
 
-  // The main thread tests chunks itself until a worker has built its testers: worker start-up
-  // (a thread, the engine's code, WebAssembly) is most of the time a short list takes.
   const ready = workers.map(() => false);
   const local = mainThreadTester(targets, prebuilt);
   const onResult = (chunk: Chunk, m: ChunkResult): void => {
@@ -241,15 +254,11 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
     });
   });
 
-  const waitSlot = async (): Promise<number> => {
-    for (;;) {
-      if (failure !== undefined) throw failure;
-      let best = 0;
-      for (let i = 1; i < workers.length; i++) if (inFlight[i]! < inFlight[best]!) best = i;
-      if (inFlight[best]! < 2) return best;
-      await new Promise<void>((res) => (wake = res));
-      wake = undefined;
-    }
+  /** The ready worker with the fewest batches in hand, if one has fewer than two. */
+  const freeWorker = (): number | undefined => {
+    let best: number | undefined;
+    for (let i = 0; i < workers.length; i++) if (ready[i] && inFlight[i]! < 2 && (best === undefined || inFlight[i]! < inFlight[best]!)) best = i;
+    return best;
   };
 
   let interrupted = false;
@@ -266,17 +275,19 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
         break;
       }
       if (failure !== undefined) throw failure;
-      if (!ready.some(Boolean)) {
+      const wi = freeWorker();
+      if (wi === undefined) {
         onResult(chunk, local.scan(chunk.buf));
+        // Workers' messages (ready, results) are read between the main thread's batches.
+        if (workers.length > 0) await new Promise<void>((res) => setImmediate(res));
         continue;
       }
-      const wi = await waitSlot();
       const id = nextId++;
       pending.set(id, chunk);
       inFlight[wi]!++;
-      // The worker gets its own copy (moved, not cloned); the chunk itself stays here until answered.
-      const copy = chunk.buf.slice();
-      workers[wi]!.postMessage({ id, buf: copy.buffer }, [copy.buffer]);
+      // Moved, not cloned: the batch owns its ArrayBuffer (chunks()), and only its place stays here.
+      const buf = chunk.buf.buffer as ArrayBuffer;
+      workers[wi]!.postMessage({ id, buf }, [buf]);
     }
     while (pending.size > 0) {
       if (failure !== undefined) throw failure;
@@ -289,5 +300,5 @@ export async function runCrack(opts: CrackOptions): Promise<CrackResult> {
   placeHits(hits, found, lineCounts);
   progress(true);
   const elapsedMs = now() - t0;
-  return { hashes: hits, tested, elapsedMs: Math.round(elapsedMs), perSecond: Math.round(tested / (elapsedMs / 1000)), threads: workers.length > 0 ? threads : 1, exhausted, interrupted };
+  return { hashes: hits, tested, elapsedMs: Math.round(elapsedMs), perSecond: Math.round(tested / (elapsedMs / 1000)), threads: workers.length + 1, exhausted, interrupted };
 }

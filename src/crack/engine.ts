@@ -66,13 +66,17 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
   const rotl = (x: string, n: number): string => `((${x} << ${n}) | (${x} >>> ${32 - n}))`;
   const rotr = (x: string, n: number): string => `((${x} >>> ${n}) | (${x} << ${32 - n}))`;
   const loadWords = (): string => Array.from({ length: 16 }, (_, i) => `let w${i} = w[o + ${i}];`).join("\n");
-  const makeCompress = (body: string): Alg["compress"] => new Function("s", "w", "o", body) as Alg["compress"];
+  /** Compiled on first use: the SIMD engine needs the JS form only where WebAssembly is missing. */
+  const makeCompress = (body: () => string): Alg["compress"] => {
+    let f: Alg["compress"] | undefined;
+    return (st, w, o) => (f ??= new Function("s", "w", "o", body()) as Alg["compress"])(st, w, o);
+  };
 
   const md5K: number[] = [];
   for (let i = 0; i < 64; i++) md5K.push(Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0);
   const md5S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-  let md5Body = `${loadWords()}\nlet a = s[0], b = s[1], c = s[2], d = s[3];\n`;
-  {
+  const md5Body = (): string => {
+    let body = `${loadWords()}\nlet a = s[0], b = s[1], c = s[2], d = s[3];\n`;
     const v = ["a", "b", "c", "d"];
     for (let i = 0; i < 64; i++) {
       // Roles rotate each round: (a, b, c, d) -> (d, a, b, c).
@@ -80,21 +84,23 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
       const round = i >> 4;
       const f = round === 0 ? `((${B} & ${C}) | (~${B} & ${D}))` : round === 1 ? `((${D} & ${B}) | (~${D} & ${C}))` : round === 2 ? `(${B} ^ ${C} ^ ${D})` : `(${C} ^ (${B} | ~${D}))`;
       const g = round === 0 ? i : round === 1 ? (5 * i + 1) & 15 : round === 2 ? (3 * i + 5) & 15 : (7 * i) & 15;
-      md5Body += `${A} = (${A} + ${f} + ${int(md5K[i]!)} + w${g}) | 0; ${A} = (${B} + ${rotl(A, md5S[(round << 2) | (i & 3)]!)}) | 0;\n`;
+      body += `${A} = (${A} + ${f} + ${int(md5K[i]!)} + w${g}) | 0; ${A} = (${B} + ${rotl(A, md5S[(round << 2) | (i & 3)]!)}) | 0;\n`;
     }
-    md5Body += "s[0] = (s[0] + a) | 0; s[1] = (s[1] + b) | 0; s[2] = (s[2] + c) | 0; s[3] = (s[3] + d) | 0;";
-  }
+    return `${body}s[0] = (s[0] + a) | 0; s[1] = (s[1] + b) | 0; s[2] = (s[2] + c) | 0; s[3] = (s[3] + d) | 0;`;
+  };
   const md5: Alg = { words: 4, bigEndian: false, iv: Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476), compress: makeCompress(md5Body) };
 
-  let sha1Body = `${loadWords()}\nlet a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], t = 0;\n`;
-  for (let i = 0; i < 80; i++) {
-    const f = i < 20 ? "((b & c) | (~b & d))" : i < 40 || i >= 60 ? "(b ^ c ^ d)" : "((b & c) | (b & d) | (c & d))";
-    const k = i < 20 ? 0x5a827999 : i < 40 ? 0x6ed9eba1 : i < 60 ? 0x8f1bbcdc : 0xca62c1d6;
-    const j = i & 15;
-    if (i >= 16) sha1Body += `t = w${(i - 3) & 15} ^ w${(i - 8) & 15} ^ w${(i - 14) & 15} ^ w${j}; w${j} = ${rotl("t", 1)};\n`;
-    sha1Body += `t = (${rotl("a", 5)} + ${f} + e + ${int(k)} + w${j}) | 0; e = d; d = c; c = ${rotl("b", 30)}; b = a; a = t;\n`;
-  }
-  sha1Body += "s[0] = (s[0] + a) | 0; s[1] = (s[1] + b) | 0; s[2] = (s[2] + c) | 0; s[3] = (s[3] + d) | 0; s[4] = (s[4] + e) | 0;";
+  const sha1Body = (): string => {
+    let body = `${loadWords()}\nlet a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], t = 0;\n`;
+    for (let i = 0; i < 80; i++) {
+      const f = i < 20 ? "((b & c) | (~b & d))" : i < 40 || i >= 60 ? "(b ^ c ^ d)" : "((b & c) | (b & d) | (c & d))";
+      const k = i < 20 ? 0x5a827999 : i < 40 ? 0x6ed9eba1 : i < 60 ? 0x8f1bbcdc : 0xca62c1d6;
+      const j = i & 15;
+      if (i >= 16) body += `t = w${(i - 3) & 15} ^ w${(i - 8) & 15} ^ w${(i - 14) & 15} ^ w${j}; w${j} = ${rotl("t", 1)};\n`;
+      body += `t = (${rotl("a", 5)} + ${f} + e + ${int(k)} + w${j}) | 0; e = d; d = c; c = ${rotl("b", 30)}; b = a; a = t;\n`;
+    }
+    return `${body}s[0] = (s[0] + a) | 0; s[1] = (s[1] + b) | 0; s[2] = (s[2] + c) | 0; s[3] = (s[3] + d) | 0; s[4] = (s[4] + e) | 0;`;
+  };
   const sha1: Alg = { words: 5, bigEndian: true, iv: Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0), compress: makeCompress(sha1Body) };
 
   const sha256K = [
@@ -103,18 +109,20 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
   ];
-  let sha256Body = `${loadWords()}\nlet a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7], t1 = 0, t2 = 0, x = 0, y = 0;\n`;
-  for (let i = 0; i < 64; i++) {
-    const j = i & 15;
-    if (i >= 16) {
-      sha256Body += `x = w${(i - 15) & 15}; y = w${(i - 2) & 15}; w${j} = (w${j} + (${rotr("x", 7)} ^ ${rotr("x", 18)} ^ (x >>> 3)) + w${(i - 7) & 15} + (${rotr("y", 17)} ^ ${rotr("y", 19)} ^ (y >>> 10))) | 0;\n`;
+  const sha256Body = (): string => {
+    let body = `${loadWords()}\nlet a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7], t1 = 0, t2 = 0, x = 0, y = 0;\n`;
+    for (let i = 0; i < 64; i++) {
+      const j = i & 15;
+      if (i >= 16) {
+        body += `x = w${(i - 15) & 15}; y = w${(i - 2) & 15}; w${j} = (w${j} + (${rotr("x", 7)} ^ ${rotr("x", 18)} ^ (x >>> 3)) + w${(i - 7) & 15} + (${rotr("y", 17)} ^ ${rotr("y", 19)} ^ (y >>> 10))) | 0;\n`;
+      }
+      body +=
+        `t1 = (h + (${rotr("e", 6)} ^ ${rotr("e", 11)} ^ ${rotr("e", 25)}) + ((e & f) ^ (~e & g)) + ${int(sha256K[i]!)} + w${j}) | 0; ` +
+        `t2 = ((${rotr("a", 2)} ^ ${rotr("a", 13)} ^ ${rotr("a", 22)}) + ((a & b) ^ (a & c) ^ (b & c))) | 0; ` +
+        "h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;\n";
     }
-    sha256Body +=
-      `t1 = (h + (${rotr("e", 6)} ^ ${rotr("e", 11)} ^ ${rotr("e", 25)}) + ((e & f) ^ (~e & g)) + ${int(sha256K[i]!)} + w${j}) | 0; ` +
-      `t2 = ((${rotr("a", 2)} ^ ${rotr("a", 13)} ^ ${rotr("a", 22)}) + ((a & b) ^ (a & c) ^ (b & c))) | 0; ` +
-      "h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;\n";
-  }
-  sha256Body += "s[0] = (s[0] + a) | 0; s[1] = (s[1] + b) | 0; s[2] = (s[2] + c) | 0; s[3] = (s[3] + d) | 0; s[4] = (s[4] + e) | 0; s[5] = (s[5] + f) | 0; s[6] = (s[6] + g) | 0; s[7] = (s[7] + h) | 0;";
+    return `${body}s[0] = (s[0] + a) | 0; s[1] = (s[1] + b) | 0; s[2] = (s[2] + c) | 0; s[3] = (s[3] + d) | 0; s[4] = (s[4] + e) | 0; s[5] = (s[5] + f) | 0; s[6] = (s[6] + g) | 0; s[7] = (s[7] + h) | 0;`;
+  };
   const sha256: Alg = {
     words: 8,
     bigEndian: true,
@@ -495,12 +503,324 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     });
   }
 
+  // ---- "r": a whole batch of candidates in one call --------------------------------------
+  // Calling into WebAssembly per block, and preparing the key blocks in JavaScript, had cost more
+  // than the hashing itself. Bytes 0..63 of the memory are the tester's layout (byte addresses,
+  // LAYOUT), bytes 64..127 a scratch block for one key. r(count, pairs, hits) tests `count` keys,
+  // i32 (address, length) pairs at `pairs` (at most 64 bytes each: longer keys come hashed), eight at
+  // a time (a short last group repeats its first key), and for each group of eight with a match
+  // writes its first index and its lane bits at `hits`; it returns how many groups it wrote.
+  const LAYOUT = { st: 0, kb: 4, out: 8, ks: 12, fix: 16, nb: 20, mb: 24, nw: 28, iv: 32, want: 36, be: 40 } as const;
+  const KEY_SCRATCH = 64;
+  function driverFunction(): number[] {
+    const code: number[] = [];
+    const op = (...b: number[]): void => void code.push(...b);
+    let nextLocal = 3;
+    const local = (): number => nextLocal++;
+    const get = (i: number): void => op(0x20, ...uleb(i));
+    const set = (i: number): void => op(0x21, ...uleb(i));
+    const tee = (i: number): void => op(0x22, ...uleb(i));
+    const c32 = (v: number): void => op(0x41, ...sleb(v | 0));
+    const load = (offset: number): void => op(0x28, 2, ...uleb(offset));
+    const store = (offset: number): void => op(0x36, 2, ...uleb(offset));
+    const vload = (offset: number): void => op(0xfd, 0x00, 4, ...uleb(offset));
+    const vstore = (offset: number): void => op(0xfd, 0x0b, 4, ...uleb(offset));
+    const vsplat = (v: number): void => {
+      const lane = [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+      op(0xfd, 0x0c, ...lane, ...lane, ...lane, ...lane);
+    };
+    const [ADD, SUB, MUL, AND, OR, XOR, SHL, SHR, LT, GE] = [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x73, 0x74, 0x76, 0x49, 0x4f] as const;
+    const memCopy = (): void => op(0xfc, 0x0a, 0, 0);
+    const memFill = (): void => op(0xfc, 0x0b, 0);
+    /** block { loop { body } }: in `body`, br_if 1 leaves, br 0 goes round again. */
+    const loop = (body: () => void): void => {
+      op(0x02, 0x40, 0x03, 0x40);
+      body();
+      op(0x0b, 0x0b);
+    };
+    const [count, pairs, hits] = [0, 1, 2] as const;
+    const [i, l, a, key, len, j, w, b, nh, bits] = [local(), local(), local(), local(), local(), local(), local(), local(), local(), local()] as const;
+    const L = Object.fromEntries(Object.keys(LAYOUT).map((k) => [k, local()])) as Record<keyof typeof LAYOUT, number>;
+    const acc = nextLocal;
+    for (const k of Object.keys(LAYOUT) as (keyof typeof LAYOUT)[]) {
+      c32(0);
+      load(LAYOUT[k]);
+      set(L[k]);
+    }
+    /** Leaves base + g * KS (group g's block area) on the stack. */
+    const groupBlock = (base: number, g: number): void => {
+      get(base);
+      if (g === 1) op(0x20, ...uleb(L.ks), ADD);
+    };
+    const groupState = (g: number): void => {
+      get(L.st);
+      if (g === 1) op(0x41, ...sleb(128), ADD);
+    };
+    /** The block at the address on the stack, sixteen vectors, XOR the word `k` in every lane. */
+    const xorBlock = (k: number): void => {
+      set(a);
+      for (let q = 0; q < 16; q++) {
+        get(a);
+        get(a);
+        vload(q * 16);
+        vsplat(k);
+        op(0xfd, 0x51);
+        vstore(q * 16);
+      }
+    };
+    /** Both groups' HMACs with the key blocks (XOR ipad) at KB over fixed blocks [from, to); result in the states. */
+    const hmac = (from: () => void, to: () => void): void => {
+      const ownBlocks = (base: number): void => {
+        get(L.st);
+        groupBlock(base, 0);
+        groupBlock(base, 1);
+        op(0x10, 1);
+      };
+      get(L.st);
+      get(L.iv);
+      c32(256);
+      memCopy();
+      ownBlocks(L.kb);
+      from();
+      set(b);
+      loop(() => {
+        get(b);
+        to();
+        op(GE, 0x0d, 1);
+        get(L.st);
+        get(L.fix);
+        get(b);
+        get(L.ks);
+        op(MUL, ADD);
+        tee(a);
+        get(a);
+        op(0x10, 0);
+        get(b);
+        c32(1);
+        op(ADD);
+        set(b);
+        op(0x0c, 0);
+      });
+      for (const g of [0, 1]) {
+        groupBlock(L.out, g);
+        groupState(g);
+        get(L.nw);
+        c32(4);
+        op(SHL);
+        memCopy();
+      }
+      for (const g of [0, 1]) {
+        groupBlock(L.kb, g);
+        xorBlock(0x36363636 ^ 0x5c5c5c5c);
+      }
+      get(L.st);
+      get(L.iv);
+      c32(256);
+      memCopy();
+      ownBlocks(L.kb);
+      ownBlocks(L.out);
+    };
+
+    loop(() => {
+      get(i);
+      get(count);
+      op(GE, 0x0d, 1);
+      // Each lane's key block: the key's bytes on zeros, as words (byte-swapped for SHA), XOR ipad.
+      c32(0);
+      set(l);
+      op(0x03, 0x40);
+      {
+        get(i);
+        get(l);
+        op(ADD);
+        get(i);
+        get(i);
+        get(l);
+        op(ADD);
+        get(count);
+        op(LT, 0x1b);
+        c32(3);
+        op(SHL);
+        get(pairs);
+        op(ADD);
+        tee(a);
+        load(0);
+        set(key);
+        get(a);
+        load(4);
+        set(len);
+        c32(KEY_SCRATCH);
+        c32(0);
+        c32(64);
+        memFill();
+        c32(KEY_SCRATCH);
+        get(key);
+        get(len);
+        memCopy();
+        // a = KB + (l >> 2) * KS + (l & 3) * 4
+        get(L.kb);
+        get(l);
+        c32(2);
+        op(SHR);
+        get(L.ks);
+        op(MUL, ADD);
+        get(l);
+        c32(3);
+        op(AND);
+        c32(2);
+        op(SHL, ADD);
+        set(a);
+        c32(0);
+        set(j);
+        op(0x03, 0x40);
+        {
+          get(j);
+          c32(2);
+          op(SHL);
+          load(KEY_SCRATCH);
+          set(w);
+          get(L.be);
+          op(0x04, 0x40);
+          get(w);
+          c32(24);
+          op(SHR);
+          get(w);
+          c32(8);
+          op(SHR);
+          c32(0xff00);
+          op(AND, OR);
+          get(w);
+          c32(8);
+          op(SHL);
+          c32(0xff0000);
+          op(AND, OR);
+          get(w);
+          c32(24);
+          op(SHL, OR);
+          set(w);
+          op(0x0b);
+          get(a);
+          get(j);
+          c32(4);
+          op(SHL, ADD);
+          get(w);
+          c32(0x36363636);
+          op(XOR);
+          store(0);
+          get(j);
+          c32(1);
+          op(ADD);
+          tee(j);
+          c32(16);
+          op(LT, 0x0d, 0);
+        }
+        op(0x0b);
+        get(l);
+        c32(1);
+        op(ADD);
+        tee(l);
+        c32(8);
+        op(LT, 0x0d, 0);
+      }
+      op(0x0b);
+      hmac(() => c32(0), () => get(L.nb));
+      // SKEYID is in the states: the key blocks of HMAC(SKEYID, message).
+      for (const g of [0, 1]) {
+        groupBlock(L.kb, g);
+        groupState(g);
+        get(L.nw);
+        c32(4);
+        op(SHL);
+        memCopy();
+        groupBlock(L.kb, g);
+        get(L.nw);
+        c32(4);
+        op(SHL, ADD);
+        c32(0);
+        c32(16);
+        get(L.nw);
+        op(SUB);
+        c32(4);
+        op(SHL);
+        memFill();
+        groupBlock(L.kb, g);
+        xorBlock(0x36363636);
+      }
+      hmac(() => get(L.nb), () => {
+        get(L.nb);
+        get(L.mb);
+        op(ADD);
+      });
+      // Lanes whose every word is HASH_R's.
+      c32(0);
+      set(bits);
+      for (const g of [0, 1]) {
+        vsplat(-1);
+        set(acc);
+        c32(0);
+        set(j);
+        op(0x03, 0x40);
+        get(acc);
+        groupState(g);
+        get(j);
+        c32(4);
+        op(SHL, ADD);
+        vload(0);
+        get(L.want);
+        get(j);
+        c32(4);
+        op(SHL, ADD);
+        vload(0);
+        op(0xfd, 0x37, 0xfd, 0x4e);
+        set(acc);
+        get(j);
+        c32(1);
+        op(ADD);
+        tee(j);
+        get(L.nw);
+        op(LT, 0x0d, 0, 0x0b);
+        get(bits);
+        get(acc);
+        op(0xfd, 0xa4, 0x01);
+        if (g === 1) op(0x41, 4, SHL);
+        op(OR);
+        set(bits);
+      }
+      get(bits);
+      op(0x04, 0x40);
+      get(nh);
+      c32(3);
+      op(SHL);
+      get(hits);
+      op(ADD);
+      tee(a);
+      get(i);
+      store(0);
+      get(a);
+      get(bits);
+      store(4);
+      get(nh);
+      c32(1);
+      op(ADD);
+      set(nh);
+      op(0x0b);
+      get(i);
+      c32(8);
+      op(ADD);
+      set(i);
+      op(0x0c, 0);
+    });
+    get(nh);
+    const body = [2, ...uleb(acc - 3), 0x7f, 1, 0x7b, ...code, 0x0b];
+    return [...uleb(body.length), ...body];
+  }
+
   /** The little of the WebAssembly API used here (the global is not in Node's type declarations). */
   interface WasmApi {
     validate(bytes: Uint8Array): boolean;
-    Module: new (bytes: Uint8Array) => object;
+    Module: { new (bytes: Uint8Array): object; exports(m: object): { name: string }[] };
     Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-    Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+    Memory: new (d: { initial: number }) => { buffer: ArrayBuffer; grow(pages: number): number };
   }
   const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
   const modules = new Map<string, object | null>();
@@ -509,23 +829,27 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     const str = (t: string): number[] => [...uleb(t.length), ...Array.from(t, (ch) => ch.charCodeAt(0))];
     return new Uint8Array([
       0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-      ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7f, 0]),
+      ...section(1, [2, 0x60, 3, 0x7f, 0x7f, 0x7f, 0, 0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f]),
       ...section(2, [1, ...str("e"), ...str("m"), 0x02, 0x00, 1]),
-      ...section(3, [2, 0, 0]),
-      ...section(7, [2, ...str("c"), 0, 0, ...str("d"), 0, 1]),
-      ...section(10, [2, ...compressFunction(name, false), ...compressFunction(name, true)]),
+      ...section(3, [3, 0, 0, 1]),
+      ...section(7, [3, ...str("c"), 0, 0, ...str("d"), 0, 1, ...str("r"), 0, 2]),
+      ...section(10, [3, ...compressFunction(name, false), ...compressFunction(name, true), ...driverFunction()]),
     ]);
   }
   function simdModule(name: SimdHash): object | null {
     if (modules.has(name)) return modules.get(name)!;
     let mod: object | null = null;
-    // A prebuilt module that does not validate (a stale or damaged file) is generated afresh.
+    // A prebuilt module that does not validate or lacks a function (a stale or damaged file) is
+    // generated afresh.
     for (const bytes of [prebuilt?.[name], undefined]) {
       try {
         const b = bytes ?? simdBytes(name);
         if (wasm !== undefined && wasm.validate(b)) {
-          mod = new wasm.Module(b);
-          break;
+          const m = new wasm.Module(b);
+          if (["c", "d", "r"].every((f) => wasm.Module.exports(m).some((x) => x.name === f))) {
+            mod = m;
+            break;
+          }
         }
       } catch {
         mod = null;
@@ -540,118 +864,101 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
     if (mod === null) return undefined;
     const n = alg.words;
     const SL = HASHES_SIMD[name].schedule;
-    // Memory, in 32-bit words: the two groups' states (8 vectors each), key blocks and outer blocks
-    // (each with room for its schedule: SL vectors, KS words, per group), then the fixed blocks'
-    // schedules, lanes splatted.
+    // Memory, in 32-bit words after the layout and the key scratch block: the two groups' states
+    // (8 vectors each), key blocks and outer blocks (each with room for its schedule: SL vectors,
+    // KS words, per group), the fixed blocks' schedules, the IV and HASH_R (lanes splatted), then
+    // each call's keys, pairs and hits.
     const KS = SL * 4;
-    const ST = 0;
-    const KB = 64;
+    const ST = 32;
+    const KB = ST + 64;
     const OUT = KB + 2 * KS;
     const FIX = OUT + 2 * KS;
     const nonceBlocks = tailBlocks(alg, t.nonces);
     const msgBlocks = tailBlocks(alg, t.message);
     const nb = nonceBlocks.length / 16;
     const mb = msgBlocks.length / 16;
-    const words = FIX + (nb + mb) * SL * 4;
-    const memory = new wasm!.Memory({ initial: Math.ceil((words * 4) / 65536) + 1 });
+    const IV = FIX + (nb + mb) * KS;
+    const WANT = IV + 64;
+    const DATA = (WANT + 32) * 4;
+    const memory = new wasm!.Memory({ initial: Math.ceil(DATA / 65536) + 2 });
     const inst = new wasm!.Instance(mod, { e: { m: memory } });
-    const compress = inst.exports.c as (s: number, a: number, b: number) => void;
     const compressExpanding = inst.exports.d as (s: number, a: number, b: number) => void;
-    const m = new Int32Array(memory.buffer);
+    const runBatch = inst.exports.r as (count: number, pairs: number, hits: number) => number;
+    let m = new Int32Array(memory.buffer);
+    let m8 = new Uint8Array(memory.buffer);
+    const layout: Record<keyof typeof LAYOUT, number> = { st: ST * 4, kb: KB * 4, out: OUT * 4, ks: KS * 4, fix: FIX * 4, nb, mb, nw: n, iv: IV * 4, want: WANT * 4, be: alg.bigEndian ? 1 : 0 };
+    for (const [k, v] of Object.entries(layout)) m[LAYOUT[k as keyof typeof LAYOUT] >> 2] = v;
     const splatInto = (at: number, src: Int32Array): void => {
       for (let i = 0; i < src.length; i++) for (let l = 0; l < 4; l++) m[at + i * 4 + l] = src[i]!;
     };
     // Fixed blocks: their schedule once, built in place by "d" (on a throwaway state), kept for "c".
-    const fixedAt: number[] = [];
     for (let b = 0; b < nb + mb; b++) {
       const src = b < nb ? nonceBlocks : msgBlocks;
       const off = (b < nb ? b : b - nb) * 16;
       const at = FIX + b * KS;
       splatInto(at, src.subarray(off, off + 16));
       compressExpanding(ST * 4, at * 4, at * 4);
-      fixedAt.push(at * 4);
     }
     const outerPad = tailBlocks(alg, new Uint8Array(n * 4));
     splatInto(OUT, outerPad);
     splatInto(OUT + KS, outerPad);
-    const want = toWords(alg, t.hashR);
-    const le = !alg.bigEndian;
-    // Both groups' states set to the IV, lanes splatted: copied in one go (the loops were a good
-    // part of a short list's time).
-    const ivSplat = new Int32Array(64);
-    for (let g = 0; g < 2; g++) for (let i = 0; i < n; i++) for (let l = 0; l < 4; l++) ivSplat[g * 32 + i * 4 + l] = alg.iv[i]!;
-    const setIv = (): void => m.set(ivSplat, ST);
-    /** Compresses each group's own block (key or outer block: at KB or OUT, KS words apart). */
-    const compressOwn = (base: number): void => compressExpanding(ST * 4, base * 4, (base + KS) * 4);
-    /** HMAC with the key blocks (XOR ipad) at KB over fixed blocks [from, to); result in the states. */
-    const hmac = (from: number, to: number): void => {
-      setIv();
-      compressOwn(KB);
-      for (let b = from; b < to; b++) compress(ST * 4, fixedAt[b]!, fixedAt[b]!);
-      for (let g = 0; g < 2; g++) m.copyWithin(OUT + g * KS, ST + g * 32, ST + g * 32 + n * 4);
-      for (let g = 0; g < 2; g++) for (let i = KB + g * KS, end = i + 64; i < end; i++) m[i] = m[i]! ^ 0x6a6a6a6a;
-      setIv();
-      compressOwn(KB);
-      compressOwn(OUT);
-    };
-    // The key block of a lane: its bytes copied into a zeroed 64-byte buffer, read as 16 words.
-    const keyBuf = new Uint8Array(64);
-    const keyView = new DataView(keyBuf.buffer);
-    /** Up to eight candidates (offsets, lengths); returns a bit per lane that matched. */
-    const run = (buf: Uint8Array, offs: number[], lens: number[], count: number): number => {
-      for (let l = 0; l < 8; l++) {
-        const off = offs[l < count ? l : 0]!;
-        const len = lens[l < count ? l : 0]!;
-        keyBuf.fill(0);
+    splatInto(IV, alg.iv);
+    splatInto(IV + 32, alg.iv);
+    splatInto(WANT, toWords(alg, t.hashR));
+    /** Each candidate's index among the pairs, by its place in the call. */
+    let index = new Int32Array(1024);
+    /** testMany, where `empty` says whether a pair of length 0 is a key (test's empty PSK) or skipped. */
+    const runPairs = (buf: Uint8Array, offs: Uint32Array, hit: (index: number) => void, empty: boolean): void => {
+      let count = 0;
+      let long = 0;
+      for (let i = 1; i < offs.length; i += 2) {
+        if (empty || offs[i]! > 0) count++;
+        if (offs[i]! > 64) long++;
+      }
+      if (count === 0) return;
+      const pairsAt = DATA + ((buf.length + 7) & ~7);
+      const hitsAt = pairsAt + count * 8 + long * 64;
+      const need = hitsAt + Math.ceil(count / 8) * 8;
+      if (need > m8.length) {
+        memory.grow(Math.ceil((need - m8.length) / 65536));
+        m = new Int32Array(memory.buffer);
+        m8 = new Uint8Array(memory.buffer);
+      }
+      if (index.length < count) index = new Int32Array(count * 2);
+      m8.set(buf, DATA);
+      let c = 0;
+      let longAt = pairsAt + count * 8;
+      for (let i = 0; i < offs.length; i += 2) {
+        const len = offs[i + 1]!;
+        if (len === 0 && !empty) continue;
+        index[c] = i >> 1;
+        const p = (pairsAt >> 2) + 2 * c++;
         if (len <= 64) {
-          for (let i = 0; i < len; i++) keyBuf[i] = buf[off + i]!;
+          m[p] = DATA + offs[i]!;
+          m[p + 1] = len;
         } else {
-          const k = hmacKey(alg, buf, off, len);
-          for (let i = 0; i < k.len; i++) keyBuf[i] = k.bytes[k.off + i]!;
+          const k = hmacKey(alg, buf, offs[i]!, len);
+          m8.set(k.bytes.subarray(k.off, k.off + k.len), longAt);
+          m[p] = longAt;
+          m[p + 1] = k.len;
+          longAt += 64;
         }
-        const at = KB + (l >> 2) * KS + (l & 3);
-        for (let i = 0; i < 16; i++) m[at + i * 4] = keyView.getInt32(i * 4, le) ^ 0x36363636;
       }
-      hmac(0, nb);
-      // SKEYID is in the states: the key blocks of HMAC(SKEYID, message).
-      for (let g = 0; g < 2; g++) {
-        const kb = KB + g * KS;
-        m.copyWithin(kb, ST + g * 32, ST + g * 32 + n * 4);
-        m.fill(0, kb + n * 4, kb + 64);
-        for (let i = kb; i < kb + 64; i++) m[i] = m[i]! ^ 0x36363636;
+      const groups = runBatch(c, pairsAt, hitsAt);
+      for (let g = 0; g < groups; g++) {
+        const first = m[(hitsAt >> 2) + 2 * g]!;
+        const bits = m[(hitsAt >> 2) + 2 * g + 1]!;
+        for (let l = 0; l < 8; l++) if ((bits & (1 << l)) !== 0 && first + l < c) hit(index[first + l]!);
       }
-      hmac(nb, nb + mb);
-      let hits = 0;
-      for (let l = 0; l < count; l++) {
-        const at = ST + (l >> 2) * 32 + (l & 3);
-        let ok = true;
-        for (let i = 0; i < n && ok; i++) ok = m[at + i * 4] === want[i];
-        if (ok) hits |= 1 << l;
-      }
-      return hits;
     };
-    const offs = [0, 0, 0, 0, 0, 0, 0, 0];
-    const lens = [0, 0, 0, 0, 0, 0, 0, 0];
-    const idx = [0, 0, 0, 0, 0, 0, 0, 0];
     return {
       kind: "simd",
-      test: (buf, off, len) => run(buf, [off], [len], 1) !== 0,
-      testMany(buf, pairs, hit) {
-        let c = 0;
-        const flush = (): void => {
-          const h = run(buf, offs, lens, c);
-          for (let l = 0; l < c; l++) if ((h & (1 << l)) !== 0) hit(idx[l]!);
-          c = 0;
-        };
-        for (let i = 0; i < pairs.length; i += 2) {
-          if (pairs[i + 1] === 0) continue;
-          offs[c] = pairs[i]!;
-          lens[c] = pairs[i + 1]!;
-          idx[c] = i >> 1;
-          if (++c === 8) flush();
-        }
-        if (c > 0) flush();
+      test: (buf, off, len) => {
+        let found = false;
+        runPairs(buf.subarray(off, off + len), Uint32Array.of(0, len), () => (found = true), true);
+        return found;
       },
+      testMany: (buf, offs, hit) => runPairs(buf, offs, hit, false),
     };
   }
 

@@ -110,6 +110,15 @@ describe("PSK test: known answers from ike-scan's checks", { skip }, () => {
     assert.equal(r.tested, n + 1);
   });
 
+  test("a line longer than a batch (64 KiB) makes a longer batch: the lines after it keep their numbers", async () => {
+    const words = file("long-line.txt", ["first", "x".repeat(100_000), ...Array.from({ length: 9000 }, (_, i) => `w${i}`), "abc123", "last"].join("\n"));
+    for (const threads of [1, 2]) {
+      const r = await runCrack({ hashes: vectors("check-psk-crack-2", "MD5PSK"), sources: [{ option: "--wordlist", path: words }], threads, mainThreadBytes: 0 });
+      assert.equal(r.hashes[0]!.psk, "abc123", `${threads} thread(s)`);
+      assert.equal(r.hashes[0]!.source?.line, 9003);
+    }
+  });
+
   test("nothing found: every candidate tested, each hash not found", async () => {
     const words = file("none.txt", "one\ntwo\nthree");
     const r = await runCrack({ hashes: vectors("check-psk-crack-2", "SHA1PSK"), sources: [{ option: "--psk-candidates", path: words }], threads: 1 });
@@ -121,6 +130,20 @@ describe("PSK test: known answers from ike-scan's checks", { skip }, () => {
 
 describe("PSK test: SHA-2 and edge cases against node:crypto's HMAC", () => {
   const engine = crackEngine(crypto);
+  test("an empty PSK: test() tries it, testMany() passes over an empty line", () => {
+    for (const hash of ["md5", "sha1", "sha256"] as const) {
+      const nonces = crypto.randomBytes(40);
+      const message = crypto.randomBytes(600);
+      const hashR = crypto.createHmac(hash, crypto.createHmac(hash, Buffer.alloc(0)).update(nonces).digest()).update(message).digest();
+      for (const simd of [true, false]) {
+        const t = engine.tester({ hash, nonces, message, hashR }, { simd });
+        assert.equal(t.test(Buffer.from("x"), 0, 0), true, `${hash} ${t.kind}`);
+        const hits: number[] = [];
+        t.testMany(Buffer.from("a\n\nb"), Uint32Array.of(0, 1, 2, 0, 3, 1), (i) => hits.push(i));
+        assert.deepEqual(hits, [], `${hash} ${t.kind}`);
+      }
+    }
+  });
   for (const hash of ["md5", "sha1", "sha256", "sha384", "sha512"] as const) {
     test(`${hash}: random inputs, short, block-sized and long keys`, () => {
       for (const keyLen of [1, 8, 63, 64, 65, 100]) {
