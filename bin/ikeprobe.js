@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Shim (CommonJS: bin/package.json): runs a CLI bundle with the V8 code cache made by `npm run
-// build`, so start-up compiles almost nothing. A well-formed probe command line runs from the small
-// dist/ikeprobe-fast.cjs; every other one (help, usage errors, scan, check, psk-crack) from
-// dist/ikeprobe.cjs. A missing or stale cache (another Node version) only costs time: V8 then
+// build`, so start-up compiles almost nothing. A well-formed --json probe runs from the small
+// dist/ikeprobe-fast.cjs, a well-formed psk-crack --json from dist/ikeprobe-psk-crack.cjs; every
+// other command line (help, usage errors, tables, scan, check) from dist/ikeprobe.cjs. A missing or stale cache (another Node version) only costs time: V8 then
 // compiles as usual.
 "use strict";
 const { readFileSync } = require("node:fs");
@@ -23,12 +23,13 @@ function load(name) {
   return mod.exports;
 }
 const argv = process.argv.slice(2);
-// scan, check, psk-crack, help and --version are the full bundle's whatever the small one would say
-// (fastPathTakes: cli/run.ts otherCommandOrHelp), so it is not loaded for them (~6 ms).
+// scan, check, help and --version are the full bundle's whatever a small one would say
+// (fastPathTakes: cli/run.ts otherCommandOrHelp), so none is loaded for them (~6 ms). psk-crack has
+// its own small bundle.
 const first = argv.find((a) => !a.startsWith("-"));
-const other = first === "scan" || first === "check" || first === "psk-crack" || argv.some((a) => a === "--help" || a === "-h" || a === "--version");
-const fast = other ? undefined : load("ikeprobe-fast.cjs");
-const cli = fast !== undefined && fast.fastPathTakes(argv, process.env) ? fast : load("ikeprobe.cjs");
+const other = first === "scan" || first === "check" || argv.some((a) => a === "--help" || a === "-h" || a === "--version");
+const small = other ? undefined : load(first === "psk-crack" ? "ikeprobe-psk-crack.cjs" : "ikeprobe-fast.cjs");
+const cli = small !== undefined && small.fastPathTakes(argv, process.env) ? small : load("ikeprobe.cjs");
 cli.main(argv).then((code) => {
   process.exitCode = code;
 });

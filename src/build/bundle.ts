@@ -1,13 +1,15 @@
 /**
- * Build step after tsc (`npm run build`): bundles the CLI into two CommonJS function expressions,
+ * Build step after tsc (`npm run build`): bundles the CLI into three CommonJS function expressions,
  * each with V8's code cache recorded after running its usual paths once, so that bin/ikeprobe.js
  * compiles almost nothing at start-up (Node 20 has no module compile cache):
- *   dist/ikeprobe-fast.cjs  the --json PSK probe without yargs (cli/fast.ts), warmed by whole probes
- *                           against a scripted loopback responder (messages 1-6 and the DELETE);
- *   dist/ikeprobe.cjs       every command (cli/main.ts), warmed by --help and a probe.
+ *   dist/ikeprobe-fast.cjs       the --json PSK probe without yargs (cli/fast.ts), warmed by whole
+ *                                probes against a scripted loopback responder (messages 1-6, DELETE);
+ *   dist/ikeprobe-psk-crack.cjs  psk-crack --json without yargs (cli/fast-crack.ts), warmed by
+ *                                cracking made-up MD5 and SHA1 hashes;
+ *   dist/ikeprobe.cjs            every command (cli/main.ts), warmed by --help and a probe.
  * Runtime dependencies are bundled; nothing is fetched.
  */
-import { createHash } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,22 +53,26 @@ const vendorIdDigests: Plugin = {
  */
 const FAST_STUB_PACKAGES = /^(@peculiar\/asn1-schema|@peculiar\/asn1-x509|@noble\/curves\/.*|ora|chalk|cli-table3)$/;
 const FAST_STUB_MODULES = /[\\/]src[\\/](cli[\\/]commands[\\/]diagnose|report[\\/]render-table)\.ts$/;
-const stubSource = (what: string): string => `const unavailable = () => { throw new Error(${JSON.stringify(`${what} is not in the fast bundle (dist/ikeprobe-fast.cjs runs --json PSK probes only); bin/ikeprobe.js should have loaded dist/ikeprobe.cjs`)}); };
+const stubSource = (what: string, bundleName: string): string => `const unavailable = () => { throw new Error(${JSON.stringify(`${what} is not in ${bundleName}; bin/ikeprobe.js should have loaded dist/ikeprobe.cjs`)}); };
 module.exports = new Proxy({}, { get: (_t, k) => (k === "__esModule" ? false : unavailable) });`;
-const fastStubs: Plugin = {
+/**
+ * `probeStatic`: the probe's modules, imported on first use in the full bundle, are plain imports
+ * (cli/lazy.ts) in the probe's bundle; the psk-crack bundle keeps them lazy (it never runs them).
+ * `bundleName` is for the stubs' message.
+ */
+const fastStubs = (probeStatic: boolean, bundleName: string): Plugin => ({
   name: "fast-stubs",
   setup(b) {
     b.onResolve({ filter: FAST_STUB_PACKAGES }, (args) => ({ path: args.path, namespace: "fast-stub" }));
     // Our own modules go to the stub namespace as well (a CommonJS stub outside the package's ESM scope).
     b.onResolve({ filter: /\.js$/ }, (args) => {
       const source = join(args.resolveDir, args.path).replace(/\.js$/, ".ts");
-      // The probe's modules, imported on first use in the full bundle, are plain imports here (cli/lazy.ts).
-      if (/[\\/]src[\\/]cli[\\/]lazy\.ts$/.test(source)) return { path: source.replace(/lazy\.ts$/, "lazy-static.ts") };
+      if (probeStatic && /[\\/]src[\\/]cli[\\/]lazy\.ts$/.test(source)) return { path: source.replace(/lazy\.ts$/, "lazy-static.ts") };
       return FAST_STUB_MODULES.test(source) ? { path: source.slice(source.lastIndexOf("src")), namespace: "fast-stub" } : undefined;
     });
-    b.onLoad({ filter: /.*/, namespace: "fast-stub" }, (args) => ({ contents: stubSource(args.path), loader: "js" }));
+    b.onLoad({ filter: /.*/, namespace: "fast-stub" }, (args) => ({ contents: stubSource(args.path, bundleName), loader: "js" }));
   },
-};
+});
 
 /** The versioned vendor IDs (MD5s of product-version strings), hashed once here, read by both bundles on first use. */
 const VERSIONED_IDS_FILE = "ikeprobe-vendor-ids.json";
@@ -114,6 +120,25 @@ async function bundle(entry: string, out: string, warm: (main: Main) => Promise<
   console.log(`bundle: ${out} (${Math.round(source.length / 1024)} KiB), code cache ${Math.round(readFileSync(`${out}.cache`).length / 1024)} KiB`);
 }
 
+/**
+ * A psk-crack hash file per hash for the psk-crack bundle's warm-up (made-up exchange values, its
+ * HASH_R for the key "warm-up-only"), and a short word list with that key last.
+ */
+function crackWarmUp(dir: string): { md5: string; sha1: string; words: string } {
+  const hex = (b: Buffer): string => b.toString("hex");
+  const fields = { gxr: randomBytes(128), gxi: randomBytes(128), ckyR: randomBytes(8), ckyI: randomBytes(8), sai: randomBytes(48), idir: randomBytes(12), ni: randomBytes(20), nr: randomBytes(20) };
+  const line = (h: "md5" | "sha1"): string => {
+    const skeyid = createHmac(h, "warm-up-only").update(Buffer.concat([fields.ni, fields.nr])).digest();
+    const hashR = createHmac(h, skeyid).update(Buffer.concat([fields.gxr, fields.gxi, fields.ckyR, fields.ckyI, fields.sai, fields.idir])).digest();
+    return [fields.gxr, fields.gxi, fields.ckyR, fields.ckyI, fields.sai, fields.idir, fields.ni, fields.nr, hashR].map(hex).join(":");
+  };
+  const out = { md5: join(dir, "md5.hash"), sha1: join(dir, "sha1.hash"), words: join(dir, "words.txt") };
+  writeFileSync(out.md5, `${line("md5")}\n`);
+  writeFileSync(out.sha1, `${line("sha1")}\n`);
+  writeFileSync(out.words, `${Array.from({ length: 2000 }, (_, i) => `warm${i}`).join("\n")}\nwarm-up-only\n`);
+  return out;
+}
+
 /** A loopback responder for the warm-up: Main Mode answered by ScriptedGateway, everything else (the DELETE) unanswered. */
 async function responder(psk: string): Promise<{ port: number; close: () => void }> {
   const socket = createSocket("udp4");
@@ -137,7 +162,7 @@ async function responder(psk: string): Promise<{ port: number; close: () => void
 }
 
 // psk-crack's WebAssembly modules, generated once here instead of in every worker at run time.
-const engine = crackEngine({ createHash, createHmac: () => { throw new Error("unused"); }, timingSafeEqual: () => false });
+const engine = crackEngine({ createHash, createHmac, timingSafeEqual: () => false });
 writeFileSync(join(root, "dist", "ikeprobe-crack.json"), JSON.stringify(Object.fromEntries((["md5", "sha1", "sha256"] as const).map((h) => [h, Buffer.from(engine.simdBytes(h)).toString("base64")]))));
 
 const io = { stdout: () => undefined, stderr: () => undefined, env: {}, isTTY: false };
@@ -146,11 +171,15 @@ const warmDir = mkdtempSync(join(tmpdir(), "ikeprobe-build-"));
 const pskFile = join(warmDir, "psk");
 writeFileSync(pskFile, "warm-up-only\n", { mode: 0o600 });
 const gw = await responder("warm-up-only");
+const crackFiles = crackWarmUp(warmDir);
 const probe = (extra: string[]): string[] => ["127.0.0.1", "--port", String(gw.port), "--ike", "aes256-sha256-modp2048", "--psk-file", pskFile, "--timeout", "0.5", "--retries", "0", ...extra];
 try {
   await bundle("fast.ts", join(root, "dist", "ikeprobe-fast.cjs"), async (main) => {
     for (let i = 0; i < 4; i++) await main(probe(["--json"]), io);
-  }, [fastStubs]);
+  }, [fastStubs(true, "the fast bundle (dist/ikeprobe-fast.cjs runs --json PSK probes only)")]);
+  await bundle("fast-crack.ts", join(root, "dist", "ikeprobe-psk-crack.cjs"), async (main) => {
+    for (let i = 0; i < 3; i++) for (const h of ["md5", "sha1"] as const) await main(["psk-crack", crackFiles[h], "--wordlist", crackFiles.words, "--json"], io);
+  }, [fastStubs(false, "the psk-crack bundle (dist/ikeprobe-psk-crack.cjs runs psk-crack --json only)")]);
   await bundle("main.ts", join(root, "dist", "ikeprobe.cjs"), async (main) => {
     await main(["--help"], io);
     for (const extra of [["--json"], []]) await main(probe(extra), io);

@@ -9,7 +9,7 @@
 import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
 import { ExitCode } from "../report/model.js";
-import { type CrackArgs, crackOptions, runCrackCommand } from "./commands/psk-crack.js";
+import { type CrackArgs, crackOptions, fastCrackArgs, runCrackCommand } from "./commands/psk-crack.js";
 import { type ProbeArgs, probeOptions, runProbeCommand } from "./commands/probe.js";
 import { type ScanArgs, runScanCommand, scanOptions } from "./commands/scan.js";
 import { checkOptions, runCheckCommand } from "./commands/check.js";
@@ -26,6 +26,12 @@ export function main(argv: string[] = process.argv.slice(2), io?: Partial<IO>): 
 
 /** Every command through yargs: help, usage errors, the other commands. */
 async function runWithYargs(argv: string[], fullIo: IO, setJson: (json: boolean) => void): Promise<number> {
+  // A well-formed psk-crack command line skips yargs too (the probe's fast path is run.ts's).
+  const crack = fastCrackArgs(argv, fullIo.env);
+  if (crack !== undefined) {
+    setJson(crack.json);
+    return runCrackCommand(crack, fullIo);
+  }
   const { default: yargs } = await import("yargs");
   let code: number = ExitCode.OK;
   const parser = yargs(argv)

@@ -22,11 +22,6 @@ export const FAMILY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)$/;
 
-/**
- * `ikeprobe [probe] HOST --opt value ...` with only known options, each value present, numbers
- * that are numbers, choices among their choices, no option given twice unless it is an array: the
- * arguments as yargs would give them (defaults included). Anything else: undefined (ask yargs).
- */
 /** Each option table's flags (--name, its alias), worked out once per table. */
 const flagTables = new WeakMap<object, Map<string, [string, OptionSpec]>>();
 function flagsOf(specs: Readonly<Record<string, OptionSpec>>): Map<string, [string, OptionSpec]> {
@@ -42,15 +37,31 @@ function flagsOf(specs: Readonly<Record<string, OptionSpec>>): Map<string, [stri
   return byFlag;
 }
 
-export function fastParse(argv: readonly string[], specs: Readonly<Record<string, OptionSpec>>): Record<string, unknown> | undefined {
+/** The command word and the one positional argument a fast-path command line has. */
+export interface CommandShape {
+  command: string;
+  /** Whether the command word may be left out (probe, the default command). */
+  optional: boolean;
+  positional: string;
+}
+export const PROBE_SHAPE: CommandShape = { command: "probe", optional: true, positional: "host" };
+
+/**
+ * `ikeprobe [probe] HOST --opt value ...` (or another command's shape) with only known options,
+ * each value present, numbers that are numbers, choices among their choices, no option given twice
+ * unless it is an array: the arguments as yargs would give them (defaults included). Anything else:
+ * undefined (ask yargs).
+ */
+export function fastParse(argv: readonly string[], specs: Readonly<Record<string, OptionSpec>>, shape: CommandShape = PROBE_SHAPE): Record<string, unknown> | undefined {
   const byFlag = flagsOf(specs);
   const out: Record<string, unknown> = {};
   const seen = new Set<string>();
   let host: string | undefined;
+  if (!shape.optional && argv[0] !== shape.command) return undefined;
   for (let i = 0; i < argv.length; i++) {
     const tok = argv[i]!;
     if (!tok.startsWith("-")) {
-      if (host === undefined && tok === "probe" && i === 0) continue;
+      if (host === undefined && tok === shape.command && i === 0) continue;
       if (host !== undefined) return undefined;
       host = tok;
       continue;
@@ -77,5 +88,5 @@ export function fastParse(argv: readonly string[], specs: Readonly<Record<string
   }
   if (host === undefined || host === "" || NUMBER.test(host)) return undefined;
   for (const [name, spec] of Object.entries(specs)) if (!(name in out) && spec.default !== undefined) out[name] = spec.default;
-  return { ...out, host };
+  return { ...out, [shape.positional]: host };
 }

@@ -3,14 +3,14 @@
  * the table width, the last-resort error handler, and the choice between the fast path (a
  * well-formed probe command line, parsed by cli/options.ts without yargs) and yargs.
  */
-import { writeSync } from "node:fs";
 import { ExitCode } from "../report/model.js";
 import { PROBE_OPTIONS, type ProbeArgs, runProbeCommand } from "./commands/probe.js";
 import { FAMILY_OPTIONS, fastParse } from "./options.js";
 import { parseTrans } from "../config/ike.js";
 import { SIGNATURE_ONLY } from "./certificates.js";
 import { signatureMethod } from "../crypto/signature.js";
-import { type IO, reportError } from "./io.js";
+import type { IO } from "./io.js";
+import { guarded, processIo } from "./process-io.js";
 import { UsageError } from "../errors.js";
 import { probeModule } from "./lazy.js";
 
@@ -19,15 +19,7 @@ export type YargsPath = (argv: string[], io: IO, setJson: (json: boolean) => voi
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
 export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsPath: YargsPath): Promise<number> {
-  const fullIo: IO = {
-    stdout: io?.stdout ?? writeStdout,
-    stderr: io?.stderr ?? ((s) => void process.stderr.write(s)),
-    env: io?.env ?? process.env,
-    // Asked only for tables and the spinner: a --json run never sets up process.stdout.
-    get isTTY() {
-      return io?.isTTY ?? Boolean(process.stdout.isTTY);
-    },
-  };
+  const fullIo = processIo(io);
   let jsonMode = argv.includes("--json");
   if (argv.includes("--version")) {
     const { VERSION } = await probeModule();
@@ -39,13 +31,7 @@ export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsP
     const { setTableWidth } = await import("../report/render-table.js");
     setTableWidth(process.stdout.columns);
   }
-  // A bug that surfaces in a socket callback must still end as "internal error", exit code 4.
-  const onUncaught = (e: unknown): void => {
-    fullIo.stderr(`ikeprobe: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(ExitCode.INTERNAL);
-  };
-  process.once("uncaughtException", onUncaught);
-  try {
+  return guarded(fullIo, () => jsonMode, async () => {
     if (!otherCommandOrHelp(argv) && !argv.some((a) => !a.startsWith("-") && a !== "probe")) {
       throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
     }
@@ -56,48 +42,7 @@ export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsP
       return await runProbeCommand(fast, fullIo);
     }
     return await yargsPath(argv, fullIo, (json) => (jsonMode = json));
-  } catch (e) {
-    return reportError(e, fullIo, jsonMode);
-  } finally {
-    process.off("uncaughtException", onUncaught);
-  }
-}
-
-/**
- * Standard output written to the descriptor itself, without setting up Node's stream for it (about
- * half a millisecond of a probe's start). When the descriptor does not take the text at once (a
- * full non-blocking pipe: EAGAIN) or fails, the rest and everything after it go through
- * process.stdout, which queues and retries. A reader that went away (`| head`: EPIPE) ends the
- * output, not the run: the exit code stays the command's, with no stack trace.
- */
-function writeStdout(s: string): void {
-  if (stdout === "gone") return;
-  // A Windows console needs the stream's wide-character writes for the tables' box drawing.
-  if (stdout === "stream" || process.platform === "win32") return void streamStdout().write(s);
-  const b = Buffer.from(s);
-  let off = 0;
-  try {
-    while (off < b.length) off += writeSync(1, b, off);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EPIPE") {
-      stdout = "gone";
-      return;
-    }
-    streamStdout().write(b.subarray(off));
-  }
-}
-let stdout: "fd" | "stream" | "gone" = "fd";
-
-/** process.stdout from now on, its EPIPE (the reader gone) ending the output like writeSync's. */
-function streamStdout(): NodeJS.WriteStream {
-  if (stdout !== "stream") {
-    stdout = "stream";
-    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code !== "EPIPE") throw err;
-      stdout = "gone";
-    });
-  }
-  return process.stdout;
+  });
 }
 
 /** A command other than probe, or help: yargs' to handle. */

@@ -3,12 +3,17 @@
  * yargs gives: the same arguments for every option, and yargs for everything else (so its errors).
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { createHmac, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import yargs from "yargs";
 import { PROBE_OPTIONS, probeOptions } from "../../src/cli/commands/probe.ts";
 import { fastProbeArgs } from "../../src/cli/main.ts";
 import { fastPathTakes } from "../../src/cli/fast.ts";
+import { fastPathTakes as crackFastPathTakes } from "../../src/cli/fast-crack.ts";
+import { CRACK_OPTIONS, crackOptions, fastCrackArgs } from "../../src/cli/commands/psk-crack.ts";
 import { FAMILY_OPTIONS } from "../../src/cli/options.ts";
 import { runCli } from "../helpers/cli.ts";
 
@@ -105,20 +110,21 @@ test("the fast bundle leaves out what --json PSK probes never run: X.509, ECDSA,
   assert.ok(fast.length < full.length / 2, `${fast.length} vs ${full.length} bytes`);
 });
 
-test("what bin/ikeprobe.js sends to the full bundle without loading the small one, fastPathTakes would send there too", () => {
-  // The shim's rule (bin/ikeprobe.js): scan, check, psk-crack as the command, or --help, -h, --version anywhere.
+test("what bin/ikeprobe.js sends to the full bundle without loading a small one, fastPathTakes would send there too", () => {
+  // The shim's rule (bin/ikeprobe.js): scan or check as the command, or --help, -h, --version anywhere.
   const shimSaysFull = (argv: string[]): boolean => {
     const first = argv.find((a) => !a.startsWith("-"));
-    return first === "scan" || first === "check" || first === "psk-crack" || argv.some((a) => a === "--help" || a === "-h" || a === "--version");
+    return first === "scan" || first === "check" || argv.some((a) => a === "--help" || a === "-h" || a === "--version");
   };
   const shim = readFileSync(new URL("../../bin/ikeprobe.js", import.meta.url), "utf8");
-  assert.ok(shim.includes('first === "scan" || first === "check" || first === "psk-crack" || argv.some((a) => a === "--help" || a === "-h" || a === "--version")'), "the rule above is the shim's");
+  assert.ok(shim.includes('first === "scan" || first === "check" || argv.some((a) => a === "--help" || a === "-h" || a === "--version")'), "the rule above is the shim's");
+  assert.ok(shim.includes('load(first === "psk-crack" ? "ikeprobe-psk-crack.cjs" : "ikeprobe-fast.cjs")'), "psk-crack asks its own small bundle");
   const json = ["--json", "--psk-file", "/tmp/k", "--ike", "aes256-sha256-modp2048"];
   for (const argv of [
     ["scan", "198.18.1.1", ...json],
     ["check", "198.18.1.1", "--policy", "p.json", "--json"],
-    ["psk-crack", "h.txt", "--wordlist", "w.txt", "--json"],
-    ["--json", "psk-crack", "h.txt"],
+    ["psk-crack", "h.txt", "--wordlist", "w.txt", "--json", "--help"],
+    ["psk-crack", "h.txt", "--wordlist", "w.txt", "--json", "--version"],
     ["198.18.1.1", ...json, "--help"],
     ["198.18.1.1", ...json, "-h"],
     ["198.18.1.1", ...json, "--version"],
@@ -126,8 +132,92 @@ test("what bin/ikeprobe.js sends to the full bundle without loading the small on
   ]) {
     assert.equal(shimSaysFull(argv), true, argv.join(" "));
     assert.equal(fastPathTakes(argv, {}), false, argv.join(" "));
+    assert.equal(crackFastPathTakes(argv, {}), false, argv.join(" "));
   }
   // And a well-formed probe still goes to the small one.
   assert.equal(shimSaysFull(["198.18.1.1", ...json]), false);
   assert.equal(fastPathTakes(["198.18.1.1", ...json], {}), true);
+});
+
+/** What yargs makes of a psk-crack command line, restricted to the options' own names. */
+async function crackViaYargs(argv: string[]): Promise<Record<string, unknown>> {
+  const a = (await yargs(argv).command("psk-crack <file>", "", crackOptions).strict().exitProcess(false).fail((m, e) => { throw e ?? new Error(m); }).parseAsync()) as Record<string, unknown>;
+  const keys = ["file", ...Object.keys(CRACK_OPTIONS)];
+  return Object.fromEntries(keys.filter((k) => a[k] !== undefined).map((k) => [k, a[k]]));
+}
+
+const CRACK_WELL_FORMED: string[][] = [
+  ["psk-crack", "h.txt", "--wordlist", "w.txt", "--json"],
+  ["psk-crack", "h.txt", "--wordlist", "a.txt", "--wordlist", "b.txt", "--psk-candidates", "c.txt", "--threads", "3", "--redact", "--no-color"],
+  ["psk-crack", "--json", "h.txt", "--psk-candidates", "c.txt", "--threads", "1.5"],
+];
+
+test("psk-crack: a well-formed command line's fast-path arguments are yargs' own, defaults included; anything else is yargs'", async () => {
+  for (const argv of CRACK_WELL_FORMED) {
+    const fast = fastCrackArgs(argv, {});
+    assert.ok(fast !== undefined, argv.join(" "));
+    assert.deepEqual(fast, await crackViaYargs(argv), argv.join(" "));
+    assert.equal(crackFastPathTakes(argv, {}), argv.includes("--json"), `${argv.join(" ")}: the psk-crack bundle takes --json only`);
+  }
+  for (const argv of [
+    ["psk-crack"],
+    ["psk-crack", "h.txt", "--wordlist"],
+    ["psk-crack", "h.txt", "--threads", "many"],
+    ["psk-crack", "h.txt", "--wordlists", "w.txt"],
+    ["psk-crack", "a.txt", "b.txt"],
+    ["psk-crack", "h.txt", "--json", "true"],
+    ["--json", "psk-crack", "h.txt"],
+    ["psk-crack", "h.txt", "-h"],
+    ["psk-crack", "42"],
+    ["h.txt", "--wordlist", "w.txt"],
+  ]) {
+    assert.equal(fastCrackArgs(argv, {}), undefined, argv.join(" "));
+  }
+  assert.equal(fastCrackArgs(CRACK_WELL_FORMED[0]!, { IKEPROBE_NO_FAST_PATH: "1" }), undefined);
+});
+
+test("psk-crack: the same reports, usage errors and exit codes from the psk-crack bundle, the full bundle and yargs", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ikeprobe-fastcrack-"));
+  try {
+    // ike-scan's MD5 test vector is not needed: a line whose HASH_R we compute for the key "secret".
+    const f = { gxr: randomBytes(128), gxi: randomBytes(128), ckyR: randomBytes(8), ckyI: randomBytes(8), sai: randomBytes(52), idir: randomBytes(12), ni: randomBytes(16), nr: randomBytes(16) };
+    const skeyid = createHmac("md5", "secret").update(Buffer.concat([f.ni, f.nr])).digest();
+    const hashR = createHmac("md5", skeyid).update(Buffer.concat([f.gxr, f.gxi, f.ckyR, f.ckyI, f.sai, f.idir])).digest();
+    const hashFile = join(dir, "h.txt");
+    writeFileSync(hashFile, `${[f.gxr, f.gxi, f.ckyR, f.ckyI, f.sai, f.idir, f.ni, f.nr, hashR].map((b) => b.toString("hex")).join(":")}\n`);
+    const words = join(dir, "w.txt");
+    writeFileSync(words, "one\ntwo\nsecret\nfour\n");
+    const none = join(dir, "none.txt");
+    writeFileSync(none, "one\n");
+    for (const argv of [
+      ["psk-crack", hashFile, "--wordlist", words, "--json"],
+      ["psk-crack", hashFile, "--wordlist", words, "--json", "--redact"],
+      ["psk-crack", hashFile, "--wordlist", none, "--json"],
+      ["psk-crack", hashFile, "--wordlist", words],
+      ["psk-crack", hashFile, "--json"],
+      ["psk-crack", hashFile, "--wordlist", words, "--threads", "0", "--json"],
+      ["psk-crack", join(dir, "missing.txt"), "--wordlist", words, "--json"],
+      ["psk-crack", hashFile, "--wordlist", join(dir, "missing.txt")],
+    ]) {
+      const runs = [await runCli(argv), await runCli(argv, { IKEPROBE_NO_FAST_PATH: "1" })];
+      const [fast, slow] = runs.map((r) => ({ code: r.code, stderr: r.stderr, stdout: r.stdout.replace(/"(elapsedMs|perSecond)": \d+/g, '"$1": 0').replace(/[\d,]+ candidates in [\d.]+ s \([\d,]+\/s/, "N candidates in T s (R/s") }));
+      assert.deepEqual(fast, slow, argv.join(" "));
+    }
+    const found = await runCli(["psk-crack", hashFile, "--wordlist", words, "--json"]);
+    assert.equal(found.code, 0);
+    assert.deepEqual(JSON.parse(found.stdout).hashes.map((h: { psk: string; source: { line: number } }) => [h.psk, h.source.line]), [["secret", 3]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the psk-crack bundle holds psk-crack alone: no yargs, no probe, no tables", () => {
+  const crack = readFileSync(new URL("../../dist/ikeprobe-psk-crack.cjs", import.meta.url), "utf8");
+  const full = readFileSync(new URL("../../dist/ikeprobe.cjs", import.meta.url), "utf8");
+  // yargs' own message, a probe's report field, cli-spinners' names: in the full bundle only.
+  for (const s of ["Not enough non-option arguments", "gatewayResent", "bouncingBar"]) {
+    assert.ok(full.includes(s), `${s} in the full bundle`);
+    assert.ok(!crack.includes(s), `${s} not in the psk-crack bundle`);
+  }
+  assert.ok(crack.length < full.length / 10, `${crack.length} vs ${full.length} bytes`);
 });

@@ -39,7 +39,7 @@ describe("the packed package", () => {
     assert.equal(pack.status, 0, pack.stderr);
     const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as { filename: string; files: { path: string }[] }[];
     const packed = info[0]!.files.map((f) => f.path);
-    for (const f of ["bin/ikeprobe.js", "dist/ikeprobe.cjs", "dist/ikeprobe.cjs.cache", "dist/ikeprobe-fast.cjs", "dist/ikeprobe-fast.cjs.cache", "dist/ikeprobe-crack.json", "dist/ikeprobe-vendor-ids.json", "dist/index.js", "dist/index.d.ts", "README.md", "examples/report.schema.json"]) assert.ok(packed.includes(f), `${f} in the tarball`);
+    for (const f of ["bin/ikeprobe.js", "dist/ikeprobe.cjs", "dist/ikeprobe.cjs.cache", "dist/ikeprobe-fast.cjs", "dist/ikeprobe-fast.cjs.cache", "dist/ikeprobe-psk-crack.cjs", "dist/ikeprobe-psk-crack.cjs.cache", "dist/ikeprobe-crack.json", "dist/ikeprobe-vendor-ids.json", "dist/index.js", "dist/index.d.ts", "README.md", "examples/report.schema.json"]) assert.ok(packed.includes(f), `${f} in the tarball`);
     assert.ok(!packed.some((f) => f.startsWith("test/") || f.startsWith("src/")), "no tests or sources in the tarball");
 
     const prefix = join(work, "prefix");

@@ -3,18 +3,33 @@ import { readFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { UsageError } from "../../errors.js";
 import { ExitCode } from "../../report/model.js";
+import { VERSION } from "../../version.js";
 import { type IO, intOption, useColor, withSpinner } from "../io.js";
+import { type CommandShape, type OptionSpec, fastParse, withOptions } from "../options.js";
 import type { CrackProgress } from "../../crack/crack.js";
 
+/** psk-crack's options, for yargs and for the fast path (cli/options.ts). */
+export const CRACK_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  wordlist: { type: "string", array: true, describe: "word list, one candidate PSK per line (repeatable; streamed, any size)" },
+  "psk-candidates": { type: "string", array: true, describe: "a short list of candidate PSKs, one per line (tried first)" },
+  threads: { type: "number", describe: "threads testing candidates, the main thread one of them (default: one per core)" },
+  redact: { type: "boolean", default: false, describe: "do not print the PSK found, only where it is (file and line)" },
+  json: { type: "boolean", default: false, describe: "one JSON document on stdout" },
+  color: { type: "boolean", default: true, describe: "color the table (--no-color or NO_COLOR turns it off)" },
+};
+export const CRACK_SHAPE: CommandShape = { command: "psk-crack", optional: false, positional: "file" };
+
 export function crackOptions(y: Argv): Argv<CrackArgs> {
-  return y
-    .positional("file", { type: "string", describe: "hash file: g_xr:g_xi:cky_r:cky_i:sai_b:idir_b:ni_b:nr_b:hash_r per line", demandOption: true })
-    .option("wordlist", { type: "string", array: true, describe: "word list, one candidate PSK per line (repeatable; streamed, any size)" })
-    .option("psk-candidates", { type: "string", array: true, describe: "a short list of candidate PSKs, one per line (tried first)" })
-    .option("threads", { type: "number", describe: "worker threads (default: one per core)" })
-    .option("redact", { type: "boolean", default: false, describe: "do not print the PSK found, only where it is (file and line)" })
-    .option("json", { type: "boolean", default: false, describe: "one JSON document on stdout" })
-    .option("color", { type: "boolean", default: true, describe: "color the table (--no-color or NO_COLOR turns it off)" }) as unknown as Argv<CrackArgs>;
+  return withOptions(y.positional("file", { type: "string", describe: "hash file: g_xr:g_xi:cky_r:cky_i:sai_b:idir_b:ni_b:nr_b:hash_r per line", demandOption: true }), CRACK_OPTIONS) as unknown as Argv<CrackArgs>;
+}
+
+/**
+ * psk-crack's arguments as yargs would give them, for a well-formed command line without help;
+ * undefined for yargs to parse (and report), or when IKEPROBE_NO_FAST_PATH is set.
+ */
+export function fastCrackArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CrackArgs | undefined {
+  if (env.IKEPROBE_NO_FAST_PATH !== undefined || argv.includes("--help") || argv.includes("-h") || argv.includes("--version")) return undefined;
+  return fastParse(argv, CRACK_OPTIONS, CRACK_SHAPE) as CrackArgs | undefined;
 }
 
 export interface CrackArgs {
@@ -68,10 +83,11 @@ export async function runCrackCommand(a: CrackArgs, io: IO): Promise<number> {
     delete h.pskHex;
   }
   const exitCode = result.hashes.every((h) => h.found) ? ExitCode.OK : ExitCode.STEP_FAILED;
-  const { VERSION } = await import("../../probe.js");
-  const { renderCrack } = await import("../../report/render-crack.js");
   if (a.json) io.stdout(`${JSON.stringify({ tool: { name: "ikeprobe", version: VERSION }, file: a.file, ...result, exitCode }, null, 2)}\n`);
-  else io.stdout(renderCrack(result, a.file, color));
+  else {
+    const { renderCrack } = await import("../../report/render-crack.js");
+    io.stdout(renderCrack(result, a.file, color));
+  }
   return exitCode;
 }
 
