@@ -556,6 +556,15 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
       get(L.st);
       if (g === 1) op(0x41, ...sleb(128), ADD);
     };
+    /** Group g's state (its first NW vectors) copied to the start of its block area at `base`. */
+    const stateToBlock = (base: number, g: number): void => {
+      groupBlock(base, g);
+      groupState(g);
+      get(L.nw);
+      c32(4);
+      op(SHL);
+      memCopy();
+    };
     /** The block at the address on the stack, sixteen vectors, XOR the word `k` in every lane. */
     const xorBlock = (k: number): void => {
       set(a);
@@ -601,14 +610,7 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
         set(b);
         op(0x0c, 0);
       });
-      for (const g of [0, 1]) {
-        groupBlock(L.out, g);
-        groupState(g);
-        get(L.nw);
-        c32(4);
-        op(SHL);
-        memCopy();
-      }
+      for (const g of [0, 1]) stateToBlock(L.out, g);
       for (const g of [0, 1]) {
         groupBlock(L.kb, g);
         xorBlock(0x36363636 ^ 0x5c5c5c5c);
@@ -726,12 +728,7 @@ export function crackEngine(crypto: Pick<typeof import("node:crypto"), "createHa
       hmac(() => c32(0), () => get(L.nb));
       // SKEYID is in the states: the key blocks of HMAC(SKEYID, message).
       for (const g of [0, 1]) {
-        groupBlock(L.kb, g);
-        groupState(g);
-        get(L.nw);
-        c32(4);
-        op(SHL);
-        memCopy();
+        stateToBlock(L.kb, g);
         groupBlock(L.kb, g);
         get(L.nw);
         c32(4);
