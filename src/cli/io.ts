@@ -115,9 +115,14 @@ export async function interruptible<T>(io: IO, opts: { signal?: AbortSignal }, r
  */
 export async function withSpinner<T>(io: IO, enabled: boolean, text: string, run: (progress: ((t: string) => void) | undefined) => Promise<T>): Promise<T> {
   let spinner: { text: string; start(): unknown; stop(): unknown } | undefined;
-  if (enabled && io.isTTY && process.stderr.isTTY) {
+  // A terminal of unknown width (0 columns: `script`, some CI ptys) would send ora's line count to
+  // Infinity, and its clear() into an endless loop of cursor moves.
+  if (enabled && io.isTTY && process.stderr.isTTY && (process.stderr.columns ?? 0) > 0) {
     const { default: ora } = await import("ora");
-    spinner = ora({ stream: process.stderr, text, color: "cyan", isEnabled: true });
+    // discardStdin off: ora's puts the terminal in raw mode to catch Ctrl-C from stdin, but on Node 20
+    // stdin never starts flowing for it (it adds its listener with prependListener), so Ctrl-C was
+    // swallowed: no SIGINT, no interrupted scan, no end to a --hold. Cooked, the terminal sends it.
+    spinner = ora({ stream: process.stderr, text, color: "cyan", isEnabled: true, discardStdin: false });
     spinner.start();
   }
   const shown = spinner;

@@ -74,7 +74,8 @@ export function table(c: ChalkInstance, head: string[] | undefined, color: boole
       excess -= cut;
     }
     const fitted = new Table({ ...opts, colWidths: widths, wordWrap: true });
-    fitted.push(...t);
+    // Text wrap() broke for the natural width goes in whole, to be wrapped at the column's own.
+    fitted.push(...t.map((row) => (Array.isArray(row) ? row.map(unwrapped) : Object.fromEntries(Object.entries(row as object).map(([k, v]) => [k, Array.isArray(v) ? v.map(unwrapped) : unwrapped(v)]))) as Table.HorizontalTableRow));
     return fitted.toString();
   };
   return t;
@@ -251,6 +252,14 @@ export function sevColor(c: ChalkInstance, s: Severity): string {
 }
 
 
+/**
+ * wrap()'s results, each with the text it broke: a table narrowed to the terminal wraps that text
+ * again at its column's width (cli-table3 would only break each line of it). Bounded: an API
+ * process may render many reports.
+ */
+const wrappedText = new Map<string, string>();
+const unwrapped = <T>(cell: T): T | string => (typeof cell === "string" ? (wrappedText.get(cell) ?? cell) : cell);
+
 /** Breaks text into lines of at most `width` characters at spaces. */
 export function wrap(text: string, width: number): string {
   const words = text.split(" ");
@@ -263,7 +272,12 @@ export function wrap(text: string, width: number): string {
     } else line = line.length > 0 ? `${line} ${w}` : w;
   }
   if (line) lines.push(line);
-  return lines.join("\n");
+  const out = lines.join("\n");
+  if (lines.length > 1) {
+    if (wrappedText.size >= 1000) wrappedText.clear();
+    wrappedText.set(out, text);
+  }
+  return out;
 }
 
 function renderPhase2(r: Report, c: ChalkInstance, color: boolean, out: string[]): void {

@@ -29,4 +29,21 @@ describe("table width", () => {
       assert.doesNotMatch(text, /…/, "nothing truncated");
     });
   }
+
+  test("text wrapped for the natural width is wrapped again at a narrowed column's width, not broken twice", () => {
+    const detail = `authenticated: ${"the gateway proved knowledge of the same pre-shared key ".repeat(3)}(HASH_R verified)`;
+    setTableWidth(100);
+    const text = renderTable({ ...sample, identity: { ...sample.identity, detail } }, false);
+    // The detail row's cells: the value column of each line from "│ detail" to the next border.
+    const lines = stripVTControlCharacters(text).split("\n");
+    const start = lines.findIndex((l) => /^│ detail /.test(l));
+    const cell: string[] = [];
+    for (let i = start; i < lines.length && lines[i]!.startsWith("│"); i++) cell.push(lines[i]!.split("│")[2]!.trim());
+    assert.equal(cell.join(" "), detail, "the whole detail, in order");
+    const inner = lines[start]!.split("│")[2]!.length - 2;
+    for (let i = 0; i + 1 < cell.length; i++) {
+      const next = cell[i + 1]!.split(" ")[0]!;
+      assert.ok(cell[i]!.length + 1 + next.length > inner, `line ${i + 1} ("${cell[i]}") had room for "${next}"`);
+    }
+  });
 });

@@ -1,0 +1,50 @@
+/**
+ * On a terminal: a pseudo-terminal from util-linux's `script`, Ctrl-C typed into it (byte 0x03, which
+ * the terminal turns into SIGINT), the CLI as a user runs it. The scan has a target that never
+ * answers (loopback port 500), so it is still running when Ctrl-C comes.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { test } from "node:test";
+import { BIN } from "../helpers/cli.ts";
+import { packageSkipReason } from "../lab/require.ts";
+
+const skip = packageSkipReason("bsdutils", "script");
+
+/** Runs `shell` in a new terminal, types Ctrl-C a second in (the scan under way), and collects what the terminal showed. */
+function ctrlC(shell: string): Promise<{ code: number | null; out: string; bytes: number }> {
+  return new Promise((resolve) => {
+    const p = spawn("script", ["-qfec", shell, "/dev/null"], { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, NO_COLOR: "1" } });
+    let out = "";
+    let bytes = 0;
+    p.stdout.on("data", (d: Buffer) => {
+      bytes += d.length;
+      if (out.length < 20_000) out += d.toString();
+    });
+    const type = setTimeout(() => p.stdin.write("\x03"), 1000);
+    const kill = setTimeout(() => p.kill("SIGKILL"), 20_000);
+    p.on("close", (code) => {
+      clearTimeout(type);
+      clearTimeout(kill);
+      resolve({ code, out, bytes });
+    });
+  });
+}
+
+const scan = `${process.execPath} ${BIN} scan 127.0.0.1 --catalogue full --timeout 4 --retries 0`;
+
+test("on a terminal, Ctrl-C during a scan with the spinner ends it with the report of what was known (exit 130)", { skip }, async () => {
+  const r = await ctrlC(`stty cols 100 rows 40; ${scan}`);
+  assert.match(r.out, /scanning 1 target/, "the spinner ran");
+  assert.match(r.out, /interrupted/);
+  assert.match(r.out, /127\.0\.0\.1 port 500: no-answer/, "the report");
+  assert.equal(r.code, 130);
+});
+
+test("on a terminal of unknown width (0 columns) there is no spinner, nothing floods the terminal, and Ctrl-C still ends the scan (exit 130)", { skip }, async () => {
+  const r = await ctrlC(`stty cols 0 rows 0; ${scan}`);
+  assert.doesNotMatch(r.out, /scanning 1 target/, "no spinner without a width");
+  assert.ok(r.bytes < 100_000, `${r.bytes} bytes on the terminal`);
+  assert.match(r.out, /interrupted/);
+  assert.equal(r.code, 130);
+});
