@@ -116,8 +116,8 @@ export async function interruptible<T>(io: IO, opts: { signal?: AbortSignal }, r
 export async function withSpinner<T>(io: IO, enabled: boolean, text: string, run: (progress: ((t: string) => void) | undefined) => Promise<T>): Promise<T> {
   let spinner: { text: string; start(): unknown; stop(): unknown } | undefined;
   // A terminal of unknown width (0 columns: `script`, some CI ptys) would send ora's line count to
-  // Infinity, and its clear() into an endless loop of cursor moves.
-  if (enabled && io.isTTY && process.stderr.isTTY && (process.stderr.columns ?? 0) > 0) {
+  // Infinity, and its clear() into an endless loop of cursor moves; a dumb one cannot move the cursor.
+  if (enabled && io.isTTY && process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 && io.env.TERM !== "dumb") {
     const { default: ora } = await import("ora");
     // discardStdin off: ora's puts the terminal in raw mode to catch Ctrl-C from stdin, but on Node 20
     // stdin never starts flowing for it (it adds its listener with prependListener), so Ctrl-C was

@@ -5,6 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { BIN } from "../helpers/cli.ts";
 import { packageSkipReason } from "../lab/require.ts";
@@ -32,6 +35,34 @@ function ctrlC(shell: string): Promise<{ code: number | null; out: string; bytes
 }
 
 const scan = `${process.execPath} ${BIN} scan 127.0.0.1 --catalogue full --timeout 4 --retries 0`;
+
+/** What a terminal of `cols` columns showed while psk-crack tested a short list (quick: no Ctrl-C). */
+function crackOnTerminal(cols: number, term: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "ikeprobe-tty-"));
+  const hash = join(dir, "h.txt");
+  const words = join(dir, "w.txt");
+  // Any well-formed MD5 line will do: the key is not in the list, every candidate is tested.
+  writeFileSync(hash, `${["aa".repeat(128), "bb".repeat(128), "cc".repeat(8), "dd".repeat(8), "ee".repeat(48), "ff".repeat(12), "11".repeat(16), "22".repeat(16), "33".repeat(16)].join(":")}\n`);
+  writeFileSync(words, "one\ntwo\n");
+  return new Promise((resolve) => {
+    const p = spawn("script", ["-qfec", `stty cols ${cols} rows 40; ${process.execPath} ${BIN} psk-crack ${hash} --wordlist ${words}`, "/dev/null"], { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, NO_COLOR: "1", TERM: term } });
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    p.on("close", () => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve(out);
+    });
+  });
+}
+
+test("the spinner only where the terminal can show it: a width and cursor movement (not TERM=dumb)", { skip }, async () => {
+  assert.match(await crackOnTerminal(100, "xterm"), /testing candidates against 1 hash/);
+  for (const [cols, term] of [[100, "dumb"], [0, "xterm"]] as const) {
+    const out = await crackOnTerminal(cols, term);
+    assert.doesNotMatch(out, /testing candidates against/, `${cols} columns, TERM=${term}`);
+    assert.match(out, /0 of 1 hash\(es\) cracked/, "the report");
+  }
+});
 
 test("on a terminal, Ctrl-C during a scan with the spinner ends it with the report of what was known (exit 130)", { skip }, async () => {
   const r = await ctrlC(`stty cols 100 rows 40; ${scan}`);
