@@ -35,6 +35,7 @@ export interface CrackProgress {
 export interface CrackOptions {
   hashes: PskHash[];
   sources: CandidateSource[];
+  /** Threads testing candidates, the main thread one of them (default: one per core, at most 64). */
   threads?: number;
   /** Lists up to this many bytes are tested on the main thread alone (default MAIN_THREAD_BYTES). */
   mainThreadBytes?: number;
