@@ -2,8 +2,8 @@
 // Shim (CommonJS: bin/package.json): runs a CLI bundle with the V8 code cache made by `npm run
 // build`, so start-up compiles almost nothing. A well-formed --json probe runs from the small
 // dist/ikeprobe-fast.cjs, a well-formed psk-crack --json from dist/ikeprobe-psk-crack.cjs; every
-// other command line (help, usage errors, tables, scan, check) from dist/ikeprobe.cjs. A missing or stale cache (another Node version) only costs time: V8 then
-// compiles as usual.
+// other command line (help, usage errors, tables, scan, check) from dist/ikeprobe.cjs. A missing
+// or stale cache (another Node version) only costs time: V8 then compiles as usual.
 "use strict";
 const { readFileSync } = require("node:fs");
 const { join } = require("node:path");

@@ -6,23 +6,21 @@
  * yargs for a well-formed command line, tables included.
  */
 import type { IO } from "./io.js";
-import { type CrackArgs, fastCrackArgs, runCrackCommand } from "./commands/psk-crack.js";
+import { fastCrackArgs, runCrackCommand } from "./commands/psk-crack.js";
+import { parsedOnce } from "./options.js";
 import { guarded, processIo } from "./process-io.js";
 
-/** What fastPathTakes parsed, for the main that follows it (taken once). */
-let asked: { argv: readonly string[]; env: NodeJS.ProcessEnv; args: CrackArgs | undefined } | undefined;
+const crackArgs = parsedOnce(fastCrackArgs);
 
 /** Whether `main` can run this command line: a well-formed psk-crack with --json. */
 export function fastPathTakes(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  const args = fastCrackArgs(argv, env);
-  asked = { argv, env, args };
+  const args = crackArgs.ask(argv, env);
   return args !== undefined && args.json;
 }
 
 export function main(argv: string[] = process.argv.slice(2), io?: Partial<IO>): Promise<number> {
   const fullIo = processIo(io);
-  const args = asked?.argv === argv && asked.env === fullIo.env ? asked.args : fastCrackArgs(argv, fullIo.env);
-  asked = undefined;
+  const args = crackArgs.take(argv, fullIo.env);
   if (args === undefined || !args.json) return Promise.reject(new Error("the psk-crack bundle was given a command line it does not take (bin/ikeprobe.js asks fastPathTakes first)"));
   return guarded(fullIo, () => true, () => runCrackCommand(args, fullIo));
 }

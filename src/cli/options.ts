@@ -37,6 +37,30 @@ function flagsOf(specs: Readonly<Record<string, OptionSpec>>): Map<string, [stri
   return byFlag;
 }
 
+/**
+ * A fast-path parse that bin/ikeprobe.js's `fastPathTakes` makes and the `main` after it reuses, so
+ * that the command line is parsed once: `ask` parses and keeps the result; `take` hands it over for
+ * the same command line (once), else parses.
+ */
+export function parsedOnce<T>(parse: (argv: readonly string[], env: NodeJS.ProcessEnv) => T): {
+  ask(argv: readonly string[], env: NodeJS.ProcessEnv): T;
+  take(argv: readonly string[], env: NodeJS.ProcessEnv): T;
+} {
+  let kept: { argv: readonly string[]; env: NodeJS.ProcessEnv; args: T } | undefined;
+  return {
+    ask(argv, env) {
+      const args = parse(argv, env);
+      kept = { argv, env, args };
+      return args;
+    },
+    take(argv, env) {
+      const args = kept !== undefined && kept.argv === argv && kept.env === env ? kept.args : parse(argv, env);
+      kept = undefined;
+      return args;
+    },
+  };
+}
+
 /** The command word and the one positional argument a fast-path command line has. */
 export interface CommandShape {
   command: string;

@@ -5,7 +5,7 @@
  */
 import { ExitCode } from "../report/model.js";
 import { PROBE_OPTIONS, type ProbeArgs, runProbeCommand } from "./commands/probe.js";
-import { FAMILY_OPTIONS, fastParse } from "./options.js";
+import { FAMILY_OPTIONS, fastParse, parsedOnce } from "./options.js";
 import { parseTrans } from "../config/ike.js";
 import { SIGNATURE_ONLY } from "./certificates.js";
 import { signatureMethod } from "../crypto/signature.js";
@@ -36,7 +36,7 @@ export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsP
       throw new UsageError("give the gateway's address, e.g. ikeprobe 198.18.1.1 --ike aes256-sha256-modp2048");
     }
     // A well-formed probe command line skips yargs (and its start-up); anything else is yargs'.
-    const fast = fastPathArgs(argv, fullIo.env);
+    const fast = fastPathArgs.take(argv, fullIo.env);
     if (fast !== undefined) {
       jsonMode = fast.json;
       return await runProbeCommand(fast, fullIo);
@@ -77,15 +77,7 @@ function signatureTrans(t: string): boolean {
 }
 
 /** The fast path's arguments, unless IKEPROBE_NO_FAST_PATH sends every command line to yargs. */
-function fastPathArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ProbeArgs | undefined {
-  if (env.IKEPROBE_NO_FAST_PATH !== undefined) return undefined;
-  // bin/ikeprobe.js asks fastPathTakes, then runs main with the same argv: it is parsed once.
-  const taken = asked?.argv === argv && asked.env === env ? asked.args : fastProbeArgs(argv);
-  asked = undefined;
-  return taken;
-}
-/** What fastPathTakes parsed, for the runCli that follows it (taken once). */
-let asked: { argv: readonly string[]; env: NodeJS.ProcessEnv; args: ProbeArgs | undefined } | undefined;
+const fastPathArgs = parsedOnce((argv, env): ProbeArgs | undefined => (env.IKEPROBE_NO_FAST_PATH !== undefined ? undefined : fastProbeArgs(argv)));
 
 /**
  * Whether `main` of the fast bundle can run this command line (bin/ikeprobe.js asks first): a
@@ -95,7 +87,6 @@ let asked: { argv: readonly string[]; env: NodeJS.ProcessEnv; args: ProbeArgs | 
  */
 export function fastPathTakes(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   if (argv.includes("--version")) return false;
-  const a = fastPathArgs(argv, env);
-  asked = { argv, env, args: a };
+  const a = fastPathArgs.ask(argv, env);
   return a !== undefined && a.json && !a.diagnose && !usesCertificates(a);
 }
