@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureTool, measure, median } from "./lib.ts";
+import { benchEnv, ensureTool, measure, median } from "./lib.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const WORDS = Number(process.env.BENCH_WORDS ?? 4_000_000);
@@ -39,7 +39,7 @@ try {
   /** CPU seconds (user + system) of one run, from bash's `times` for its children. */
   const cpuSeconds = (argv: string[]): number => {
     const quoted = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
-    const out = spawnSync("bash", ["-c", `${quoted} >/dev/null 2>&1; times`], { encoding: "utf8" }).stdout.trim().split("\n").pop() ?? "";
+    const out = spawnSync("bash", ["-c", `${quoted} >/dev/null 2>&1; times`], { encoding: "utf8", env: benchEnv }).stdout.trim().split("\n").pop() ?? "";
     return [...out.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
   };
   const commands: Parameters<typeof measure>[0] = {};

@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startLab } from "../test/lab/lab.ts";
-import { ensureTool, measure, median, report } from "./lib.ts";
+import { benchEnv, ensureTool, measure, median, report } from "./lib.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const bin = new URL("../bin/ikeprobe.js", import.meta.url).pathname;
@@ -46,7 +46,7 @@ secrets { ike-1 { secret = "${PSK}" } }
 `);
   const psk = join(lab.dir, "psk.txt");
   writeFileSync(psk, `${PSK}\n`);
-  const clientEnv = { ...process.env, STRONGSWAN_CONF: join(lab.dir, "client-strongswan.conf") };
+  const clientEnv = { ...benchEnv, STRONGSWAN_CONF: join(lab.dir, "client-strongswan.conf") };
   const times = measure(
     {
       "ike-scan -M": { argv: lab.clientExec(["ike-scan", "-M", "--sport=0", "--trans=7/256,4,1,14", lab.gwAddr]), check: (o) => o.includes("1 returned handshake") },

@@ -11,7 +11,7 @@ import { fullCatalogue } from "../src/scan/catalogue.ts";
 import { chunk } from "../src/scan/eliminate.ts";
 import { MainModeScanPeer } from "../src/scan/peers.ts";
 import type { IkeTransport } from "../src/transport/udp.ts";
-import { ensureTool } from "./lib.ts";
+import { benchEnv, ensureTool } from "./lib.ts";
 
 const LOOP_SECONDS = Number(process.env.BENCH_LOOP_SECONDS ?? 60);
 const bin = new URL("../bin/ikeprobe.js", import.meta.url).pathname;
@@ -28,7 +28,7 @@ try {
   const ours = (extra: string[], which = bin) => {
     const argv = lab.clientExec([process.execPath, which, "scan", lab.gwAddr, "--catalogue", "full", "--json", ...extra]);
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", timeout: 900_000 });
+    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", timeout: 900_000, env: benchEnv });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const t = JSON.parse(r.stdout).targets[0];
     const found = new Set<string>(t.mainMode.accepted.map((a: { proposal: string; auth: string }) => `${a.proposal}/${a.auth}`));
