@@ -3,11 +3,11 @@
  * IPv6, or several of one family): the first that getaddrinfo orders first is probed, and every
  * address is kept, so the report can say which one was probed and which were not.
  *
- * Static import on purpose: the CLI bundle runs inside a vm.Script, where a dynamic import() of a
- * built-in has no import callback and fails (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). node:dns, not
- * node:dns/promises: dgram loads the first anyway, the second costs ~1 ms of start-up (issue 11).
+ * node:dns is in a module of our own (system-lookup.ts), imported when a name is to be resolved: the
+ * bundles run inside a vm.Script, where a dynamic import() of a built-in itself has no import
+ * callback and fails (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), but esbuild bundles our module and
+ * turns its import into a require() run on first use.
  */
-import { lookup as dnsLookup } from "node:dns";
 import { isIP } from "node:net";
 import { NetworkError } from "../errors.js";
 
@@ -23,8 +23,7 @@ export interface Resolved {
 /** The system resolver, replaceable in tests: name -> addresses in the resolver's order. */
 export type Lookup = (host: string, family: 0 | AddressFamily) => Promise<string[]>;
 
-export const systemLookup: Lookup = (host, family) =>
-  new Promise((res, rej) => dnsLookup(host, { all: true, family }, (e, addrs) => (e ? rej(e) : res(addrs.map((a) => a.address)))));
+export const systemLookup: Lookup = async (host, family) => (await import("./system-lookup.js")).lookupAll(host, family);
 
 /** `[2001:db8::1]` (as in URLs) is the literal inside the brackets. */
 function literal(host: string): string | undefined {

@@ -43,9 +43,21 @@ interface Path {
   marker: boolean;
 }
 
+/**
+ * dgram's name lookup, for the IP literals that are all we give a socket (names are resolved
+ * before, resolve.ts). dgram's default, dns.lookup, would load node:dns for every probe (~0.7 ms of
+ * start-up, issue 11). Called as dns.lookup would be: (address, family, callback), answered on the
+ * next tick as dns.lookup answers a literal.
+ */
+function literalLookup(address: string, family: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
+  const fam = isIP(address);
+  if (fam === 0) process.nextTick(cb, Object.assign(new Error(`${address} is not an IP address`), { code: "EINVAL" }), address, 0);
+  else process.nextTick(cb, null, address, fam);
+}
+
 /** Our address towards `remote`, as the kernel would pick it (a connected UDP socket sends nothing). */
 async function localAddressFor(remote: Endpoint): Promise<string> {
-  const s = createSocket(isIP(remote.address) === 6 ? "udp6" : "udp4");
+  const s = createSocket({ type: isIP(remote.address) === 6 ? "udp6" : "udp4", lookup: literalLookup });
   try {
     await new Promise<void>((res, rej) => {
       s.once("error", rej);
@@ -58,7 +70,7 @@ async function localAddressFor(remote: Endpoint): Promise<string> {
 }
 
 async function bind(family: "udp4" | "udp6", port: number, onMessage: (msg: Buffer, from: Endpoint) => void): Promise<Socket> {
-  const socket = createSocket({ type: family, reuseAddr: false });
+  const socket = createSocket({ type: family, reuseAddr: false, lookup: literalLookup });
   await new Promise<void>((res, rej) => {
     socket.once("error", (e: NodeJS.ErrnoException) =>
       rej(new NetworkError(e.code === "EACCES" ? `cannot bind UDP port ${port}: ports below 1024 need root (drop --source-port or run as root)` : e.code === "EADDRINUSE" ? `UDP port ${port} is in use by another program (an IPsec daemon?); drop --source-port to use an ephemeral port` : `cannot bind UDP port ${port}: ${e.message}`, { cause: e })),

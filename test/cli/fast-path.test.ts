@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { createHmac, randomBytes } from "node:crypto";
+import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -95,6 +96,36 @@ test("both bundles run from the installed shim: a usage error (full bundle) and 
   const fast = await runCli(["198.18.1.1", "--timeout", "0", "--json"]);
   assert.equal(fast.code, 2);
   assert.match(JSON.parse(fast.stdout).error.message, /--timeout/);
+});
+
+test("a probe of an IP address loads no resolver (node:dns); a host name loads it and is probed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ikeprobe-fast-dns-"));
+  // A silent gateway on loopback: the probe ends with no answer (exit 3), having sent message 1.
+  const silent = createSocket("udp4");
+  await new Promise<void>((res) => silent.bind(0, "127.0.0.1", () => res()));
+  let received = 0;
+  silent.on("message", () => received++);
+  try {
+    const preload = join(dir, "modules.cjs");
+    writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(process.env.MODULES_OUT, process.moduleLoadList.join("\\n")));\n`);
+    const probe = async (host: string): Promise<{ modules: string[]; report: { target: { host: string; address: string } } }> => {
+      const out = join(dir, `${host}.txt`);
+      const r = await runCli([host, "-4", "--port", String(silent.address().port), "--timeout", "0.3", "--retries", "0", "--json"], { NODE_OPTIONS: `--require ${preload}`, MODULES_OUT: out });
+      assert.equal(r.code, 3, r.stdout + r.stderr);
+      return { modules: readFileSync(out, "utf8").split("\n"), report: JSON.parse(r.stdout) };
+    };
+    const literal = await probe("127.0.0.1");
+    const first = received;
+    assert.ok(first > 0, "the probe of the address sent message 1 to the gateway");
+    assert.ok(!literal.modules.includes("NativeModule dns"), "no node:dns for an address");
+    const named = await probe("localhost");
+    assert.ok(named.modules.includes("NativeModule dns"), "node:dns for a name");
+    assert.deepEqual([named.report.target.host, named.report.target.address], ["localhost", "127.0.0.1"]);
+    assert.ok(received > first, "the probe of the name sent message 1 to the gateway");
+  } finally {
+    silent.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("the fast bundle leaves out what --json PSK probes never run: X.509, ECDSA, tables, the spinner, --diagnose", () => {
