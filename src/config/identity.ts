@@ -1,5 +1,5 @@
 /** `--id TYPE:VALUE` -> an Identification payload (RFC 2407 §4.6.2.1). */
-import { isIP } from "node:net";
+import { ipFamily } from "../wire/ip.js";
 import { UsageError } from "../errors.js";
 import { IdType } from "../wire/constants.js";
 import { type Identification, ipToBytes } from "../wire/payloads/identification.js";
@@ -22,8 +22,8 @@ export function parseIdentity(text: string): Identification {
   if (idType === undefined || value === "") {
     throw new UsageError(`--id ${text}: expected TYPE:VALUE with TYPE one of ipv4, ipv6, fqdn, user-fqdn, keyid (e.g. --id fqdn:client.example)`);
   }
-  if (idType === IdType.IPV4_ADDR && isIP(value) !== 4) throw new UsageError(`--id ${text}: "${value}" is not an IPv4 address`);
-  if (idType === IdType.IPV6_ADDR && isIP(value) !== 6) throw new UsageError(`--id ${text}: "${value}" is not an IPv6 address`);
+  if (idType === IdType.IPV4_ADDR && ipFamily(value) !== 4) throw new UsageError(`--id ${text}: "${value}" is not an IPv4 address`);
+  if (idType === IdType.IPV6_ADDR && ipFamily(value) !== 6) throw new UsageError(`--id ${text}: "${value}" is not an IPv6 address`);
   let data: Buffer;
   if (idType === IdType.IPV4_ADDR || idType === IdType.IPV6_ADDR) data = ipToBytes(value);
   else if (idType === IdType.KEY_ID && /^0x[0-9a-f]+$/i.test(value) && value.length % 2 === 0) data = Buffer.from(value.slice(2), "hex");
@@ -33,5 +33,5 @@ export function parseIdentity(text: string): Identification {
 
 /** Our address as an ID (the default: what strongSwan uses when no id is configured). */
 export function addressIdentity(address: string): Identification {
-  return { idType: isIP(address) === 6 ? IdType.IPV6_ADDR : IdType.IPV4_ADDR, protocolId: 0, port: 0, data: ipToBytes(address) };
+  return { idType: ipFamily(address) === 6 ? IdType.IPV6_ADDR : IdType.IPV4_ADDR, protocolId: 0, port: 0, data: ipToBytes(address) };
 }

@@ -3,7 +3,7 @@
  * `10.0.0.1-10.0.0.9`, IPv6 alike, optionally `[tcp/443]`, `[udp]`, `[17/500]` as strongSwan writes
  * them. Carried as IDci/IDcr (RFC 2409 §5.5) with the IPsec DOI ID types (RFC 2407 §4.6.2.1).
  */
-import { isIP } from "node:net";
+import { ipFamily } from "../wire/ip.js";
 import { UsageError } from "../errors.js";
 import { IdType } from "../wire/constants.js";
 import { PROTOCOLS, type TrafficSelector, describeSelector } from "../exchanges/selector.js";
@@ -31,22 +31,22 @@ export function parseTrafficSelector(text: string, option: string): TrafficSelec
   let data: Buffer;
   const range = addr.split("-");
   const slash = addr.indexOf("/");
-  if (range.length === 2 && isIP(range[0]!) !== 0 && isIP(range[0]!) === isIP(range[1]!)) {
-    const v6 = isIP(range[0]!) === 6;
+  if (range.length === 2 && ipFamily(range[0]!) !== 0 && ipFamily(range[0]!) === ipFamily(range[1]!)) {
+    const v6 = ipFamily(range[0]!) === 6;
     idType = v6 ? IdType.IPV6_ADDR_RANGE : IdType.IPV4_ADDR_RANGE;
     data = Buffer.concat([ipToBytes(range[0]!), ipToBytes(range[1]!)]);
   } else if (slash > 0) {
     const ip = addr.slice(0, slash);
     const bits = Number(addr.slice(slash + 1));
-    const fam = isIP(ip);
+    const fam = ipFamily(ip);
     const max = fam === 6 ? 128 : 32;
     if (fam === 0 || !Number.isInteger(bits) || bits < 0 || bits > max) throw new UsageError(`${option} ${text}: "${addr}" is not a subnet (address/prefix, prefix 0..${max})`);
     const mask = prefixToMask(bits, max / 8);
     const net = Buffer.from(ipToBytes(ip).map((b, i) => b & mask[i]!));
     idType = fam === 6 ? IdType.IPV6_ADDR_SUBNET : IdType.IPV4_ADDR_SUBNET;
     data = Buffer.concat([net, mask]);
-  } else if (isIP(addr) !== 0) {
-    idType = isIP(addr) === 6 ? IdType.IPV6_ADDR : IdType.IPV4_ADDR;
+  } else if (ipFamily(addr) !== 0) {
+    idType = ipFamily(addr) === 6 ? IdType.IPV6_ADDR : IdType.IPV4_ADDR;
     data = ipToBytes(addr);
   } else {
     throw new UsageError(`${option} ${text}: "${addr}" is not an address, subnet or range`);

@@ -11,7 +11,7 @@
  *
  * No comment lines: every line is a record.
  */
-import { isIP } from "node:net";
+import { ipFamily } from "../wire/ip.js";
 import { AEAD_BY_TOKEN, ENCRYPTION_BY_TOKEN, HASH_BY_TOKEN } from "../data/algorithms.js";
 
 export interface IsakmpSaKeys {
@@ -47,7 +47,7 @@ export function wiresharkEspAlgorithms(encryption: string | null, integrity: str
 function espSaLine(src: string, dst: string, k: DirectionKeys, encryption: string | null, integrity: string | null): string {
   const w = wiresharkEspAlgorithms(encryption, integrity);
   const hex = (h: string): string => (h === "" ? "" : `0x${h}`);
-  const family = isIP(dst) === 6 ? "IPv6" : "IPv4";
+  const family = ipFamily(dst) === 6 ? "IPv6" : "IPv4";
   return [family, src, dst, `0x${k.spi}`, w.enc, hex(k.encryptionKey), w.auth, hex(k.integrityKey)].map((f) => `"${f}"`).join(",");
 }
 

@@ -4,7 +4,7 @@
  * detection; vendor IDs, capabilities and a fingerprint; ratings. Targets run concurrently under one
  * global rate limit.
  */
-import { isIP } from "node:net";
+import { ipFamily } from "../wire/ip.js";
 import { authToken, encryptionToken, groupToken, hashToken } from "../config/ike.js";
 import { addressIdentity } from "../config/identity.js";
 import { AGGRESSIVE_PSK, type Severity, ratePhase1, worst } from "../data/ratings.js";
@@ -123,7 +123,7 @@ export function expandTargets(specs: string[]): string[] {
       continue;
     }
     const bits = Number(m[2]);
-    if (isIP(m[1]!) !== 4 || bits < 0 || bits > 32) throw new UsageError(`target ${s}: not an IPv4 network`);
+    if (ipFamily(m[1]!) !== 4 || bits < 0 || bits > 32) throw new UsageError(`target ${s}: not an IPv4 network`);
     if (32 - bits > 12) throw new UsageError(`target ${s}: ${2 ** (32 - bits)} addresses; at most 4096 (a /20) per network`);
     const base = m[1]!.split(".").reduce((n, o) => n * 256 + Number(o), 0) & (bits === 0 ? 0 : ~0 << (32 - bits));
     const count = 2 ** (32 - bits);
@@ -167,7 +167,7 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     const clock = opts.clock ?? realClock;
     const pacer = new Pacer({ ...opts.pacing, ...(opts.signal !== undefined ? { signal: opts.signal } : {}), onWait: (ms, why) => opts.onProgress?.(`${host}: waiting ${(ms / 1000).toFixed(0)} s (${why})`) }, clock);
     const limited = (peer: ScanPeer): ScanPeer => ({ offer: async (ts, timeoutMs) => (await limiter.take(), peer.offer(ts, timeoutMs)) });
-    const udpLimit = opts.maxPacket - (isIP(address) === 6 ? 40 : 20) - 8;
+    const udpLimit = opts.maxPacket - (ipFamily(address) === 6 ? 40 : 20) - 8;
     const signal = opts.signal;
     const common = seedOrder(opts.catalogue);
 

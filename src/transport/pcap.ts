@@ -2,7 +2,7 @@
  * Minimal pcap writer (the classic libpcap format, LINKTYPE_RAW = 101: each record is an IP packet).
  * IP and UDP headers are synthesized around each IKE datagram so tshark and Wireshark decode it.
  */
-import { isIP } from "node:net";
+import { ipFamily } from "../wire/ip.js";
 import { ipToBytes } from "../wire/payloads/identification.js";
 
 export interface PcapEndpoint {
@@ -28,7 +28,7 @@ export function ipUdpPacket(src: PcapEndpoint, dst: PcapEndpoint, payload: Buffe
   udp.writeUInt16BE(8 + payload.length, 4);
   const s = ipToBytes(src.address);
   const d = ipToBytes(dst.address);
-  if (isIP(src.address) === 4) {
+  if (ipFamily(src.address) === 4) {
     const ip = Buffer.alloc(20);
     ip[0] = 0x45;
     ip.writeUInt16BE(20 + 8 + payload.length, 2);

@@ -8,7 +8,7 @@
  * callback and fails (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), but esbuild bundles our module and
  * turns its import into a require() run on first use.
  */
-import { isIP } from "node:net";
+import { ipFamily } from "../wire/ip.js";
 import { NetworkError } from "../errors.js";
 
 export type AddressFamily = 4 | 6;
@@ -28,7 +28,7 @@ export const systemLookup: Lookup = async (host, family) => (await import("./sys
 /** `[2001:db8::1]` (as in URLs) is the literal inside the brackets. */
 function literal(host: string): string | undefined {
   const inner = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-  return isIP(inner) !== 0 ? inner : undefined;
+  return ipFamily(inner) !== 0 ? inner : undefined;
 }
 
 const WHY: Record<string, string> = {
@@ -41,7 +41,7 @@ const WHY: Record<string, string> = {
 export async function resolveHost(host: string, family?: AddressFamily, lookup: Lookup = systemLookup): Promise<Resolved> {
   const lit = literal(host);
   if (lit !== undefined) {
-    if (family !== undefined && isIP(lit) !== family) throw new NetworkError(`${host} is an IPv${isIP(lit)} address, but IPv${family} was asked for (--ipv${family})`);
+    if (family !== undefined && ipFamily(lit) !== family) throw new NetworkError(`${host} is an IPv${ipFamily(lit)} address, but IPv${family} was asked for (--ipv${family})`);
     return { address: lit, addresses: [lit] };
   }
   if (host === "" || /[\s/]/.test(host)) throw new NetworkError(`"${host}" is neither an IP address nor a host name`);

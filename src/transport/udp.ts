@@ -6,7 +6,7 @@
  * the rest are counted as ignored.
  */
 import { type Socket, createSocket } from "node:dgram";
-import { isIP } from "node:net";
+import { ipFamily } from "../wire/ip.js";
 import { NetworkError } from "../errors.js";
 import type { PcapWriter } from "./pcap.js";
 import { now } from "../clock.js";
@@ -50,14 +50,14 @@ interface Path {
  * next tick as dns.lookup answers a literal.
  */
 function literalLookup(address: string, family: unknown, cb: (err: Error | null, address: string, family: number) => void): void {
-  const fam = isIP(address);
+  const fam = ipFamily(address);
   if (fam === 0) process.nextTick(cb, Object.assign(new Error(`${address} is not an IP address`), { code: "EINVAL" }), address, 0);
   else process.nextTick(cb, null, address, fam);
 }
 
 /** Our address towards `remote`, as the kernel would pick it (a connected UDP socket sends nothing). */
 async function localAddressFor(remote: Endpoint): Promise<string> {
-  const s = createSocket({ type: isIP(remote.address) === 6 ? "udp6" : "udp4", lookup: literalLookup });
+  const s = createSocket({ type: ipFamily(remote.address) === 6 ? "udp6" : "udp4", lookup: literalLookup });
   try {
     await new Promise<void>((res, rej) => {
       s.once("error", rej);
@@ -104,7 +104,7 @@ export class IkeTransport {
   }
 
   static async open(remote: Endpoint, opts: TransportOptions): Promise<IkeTransport> {
-    const fam = isIP(remote.address);
+    const fam = ipFamily(remote.address);
     if (fam === 0) throw new NetworkError(`${remote.address} is not an IP address`);
     const family = fam === 6 ? "udp6" : "udp4";
     // Datagrams may arrive before the constructor returns; they find the transport through this box.

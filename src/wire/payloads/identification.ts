@@ -6,7 +6,7 @@
  * Phase 1 IDs normally carry protocol 0 / port 0; some stacks send 17/500. Hashes cover the body
  * exactly as received, so `raw` is kept.
  */
-import { isIP } from "node:net";
+import { ipFamily } from "../ip.js";
 import { DecodeError } from "../../errors.js";
 import { IdType, PayloadType } from "../constants.js";
 import { Reader } from "../reader.js";
@@ -30,7 +30,7 @@ export function decodeId(body: Buffer): Identification {
 }
 
 export function ipToBytes(ip: string): Buffer {
-  const fam = isIP(ip);
+  const fam = ipFamily(ip);
   if (fam === 4) return Buffer.from(ip.split(".").map((x) => Number(x)));
   if (fam === 6) {
     let s = ip;
