@@ -179,8 +179,16 @@ export const AUTH_BY_NUMBER = index(AUTH_METHODS, (a) => a.number);
  */
 export function encryptionTokenFor(e: EncryptionAlg, keyBits: number | undefined): string {
   const first = e.tokens[0] ?? "";
-  const m = /^(\D+)\d+(\D*)$/.exec(first);
-  return e.variable && m !== null ? `${m[1]}${keyBits ?? e.keyBits}${m[2]}` : first;
+  if (!e.variable) return first;
+  // The token's one run of digits (letters, digits, letters), found without a regular expression:
+  // V8 interprets one before compiling it, ~0.05 ms on each of its first uses (issue 11).
+  const isDigit = (i: number): boolean => first.charCodeAt(i) >= 0x30 && first.charCodeAt(i) <= 0x39;
+  let from = 0;
+  while (from < first.length && !isDigit(from)) from++;
+  let to = from;
+  while (to < first.length && isDigit(to)) to++;
+  for (let i = to; i < first.length; i++) if (isDigit(i)) return first;
+  return from > 0 && to > from ? `${first.slice(0, from)}${keyBits ?? e.keyBits}${first.slice(to)}` : first;
 }
 
 export function espAead(id: number, keyBits?: number): AeadAlg | undefined {

@@ -15,7 +15,7 @@ import { fastProbeArgs } from "../../src/cli/main.ts";
 import { fastPathTakes } from "../../src/cli/fast.ts";
 import { fastPathTakes as crackFastPathTakes } from "../../src/cli/fast-crack.ts";
 import { CRACK_OPTIONS, crackOptions, fastCrackArgs } from "../../src/cli/commands/psk-crack.ts";
-import { FAMILY_OPTIONS } from "../../src/cli/options.ts";
+import { FAMILY_OPTIONS, isNumberText } from "../../src/cli/options.ts";
 import { runCli } from "../helpers/cli.ts";
 
 /** What yargs makes of a probe command line, restricted to the options' own names. */
@@ -96,6 +96,16 @@ test("both bundles run from the installed shim: a usage error (full bundle) and 
   const fast = await runCli(["198.18.1.1", "--timeout", "0", "--json"]);
   assert.equal(fast.code, 2);
   assert.match(JSON.parse(fast.stdout).error.message, /--timeout/);
+});
+
+test("a number's text, as the fast path tells it: yargs' own pattern", () => {
+  const pattern = /^-?(\d+(\.\d*)?|\.\d+)$/;
+  const chars = ["0", "1", "9", ".", "-", "e", "+", " ", "x"];
+  // Every string of up to five of these characters.
+  let texts = [""];
+  for (let len = 1; len <= 5; len++) texts = [...texts, ...texts.filter((t) => t.length === len - 1).flatMap((t) => chars.map((c) => t + c))];
+  for (const t of texts) assert.equal(isNumberText(t), pattern.test(t), JSON.stringify(t));
+  assert.ok(texts.filter((t) => pattern.test(t)).length > 1000, "the list holds numbers");
 });
 
 test("a probe of an IP address loads no resolver (node:dns); a host name loads it and is probed", async () => {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { getCiphers, getHashes } from "node:crypto";
 import { test } from "node:test";
-import { AEAD, ENCRYPTION, GROUPS, HASHES } from "../../src/data/algorithms.ts";
+import { AEAD, ENCRYPTION, GROUPS, HASHES, encryptionTokenFor } from "../../src/data/algorithms.ts";
 import { ENCRYPTION_TOKENS, GROUP_TOKENS, HASH_TOKENS, encryptionToken, groupToken, hashToken, parseIkeProposal } from "../../src/config/ike.ts";
 import { espEncryptionToken, integrityToken, keymatLengths, parsePhase2Proposal } from "../../src/config/esp.ts";
 import { cipherSpec } from "../../src/crypto/cipher.ts";
@@ -23,6 +23,16 @@ test("every Phase 1 token parses and names itself back (aliases to their canonic
   assert.equal(encryptionToken(6), "cast128");
   assert.equal(encryptionToken(99), "enc99");
   assert.equal(hashToken(2), "sha1");
+});
+
+test("a cipher's token for a key length: strongSwan's spelling, the bits in the family's place", () => {
+  const row = (tok: string) => ENCRYPTION.find((e) => e.tokens[0] === tok)!;
+  const cases: [string, number | undefined, string][] = [
+    ["aes128", 256, "aes256"], ["aes128", undefined, "aes128"], ["aes256", 192, "aes192"], ["aes128ctr", 256, "aes256ctr"],
+    ["camellia128", 192, "camellia192"], ["blowfish128", 448, "blowfish448"], ["cast128", undefined, "cast128"],
+    ["3des", 192, "3des"], ["des", 64, "des"], ["null", undefined, "null"],
+  ];
+  for (const [tok, bits, want] of cases) assert.equal(encryptionTokenFor(row(tok), bits), want, `${tok} ${bits}`);
 });
 
 test("ciphers and digests exist in this OpenSSL under the registry's names (Blowfish, CAST, DES only with the legacy provider)", () => {
