@@ -28,9 +28,10 @@ export type Step =
   /**
    * Send this and wait for the answer, retransmitting (several datagrams: an IKE-fragmented message).
    * `floatNext`: the next message may go to port 4500 (the gateway does NAT-T), so that path is
-   * opened while this one is answered.
+   * opened while this one is answered. `whileAnswered`: work the next message needs that does not
+   * depend on the answer (first uses of its algorithms), run once this one is on the wire.
    */
-  | { kind: "send"; message: Datagrams; float: boolean; floatNext?: boolean }
+  | { kind: "send"; message: Datagrams; float: boolean; floatNext?: boolean; whileAnswered?: () => void }
   /** Send this last message; no answer is expected (Aggressive Mode message 3, Quick Mode message 3). */
   | { kind: "final"; message: Datagrams; float: boolean }
   /** Wait up to `ms` for a datagram, after sending `message` once if given (no retransmission). */
@@ -96,6 +97,7 @@ export async function drive(machine: Machine, transport: IkeTransport, opts: Dri
         const answer = ask(transport, step.message, out.floated, machine, opts);
         // After the message is on the wire (ask sent it), before its answer can be read.
         if (step.floatNext === true && !out.floated) setImmediate(() => transport.prepareFloat());
+        if (step.whileAnswered !== undefined) setImmediate(step.whileAnswered);
         const { rt, got } = await answer;
         out.exchanged.push({ stage, answered: rt.answered, rttMs: rt.rttMs, transmissions: rt.transmissions });
         step = rt.answered && got !== undefined ? got : machine.timeout();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { cipherAvailable, cipherSpec, decrypt, encrypt, pad } from "../../src/crypto/cipher.ts";
+import { cipherAvailable, cipherSpec, decrypt, encrypt, pad, warmCipher } from "../../src/crypto/cipher.ts";
 import { createKeyExchange, groupInfo } from "../../src/crypto/dh.ts";
 import { expandKa } from "../../src/crypto/keys.ts";
 import { hashAlg } from "../../src/crypto/prf.ts";
@@ -47,6 +47,20 @@ describe("ciphers", () => {
 
   test("a ciphertext that is not whole blocks is a ProtocolError", () => {
     assert.throws(() => decrypt(cipherSpec(7, 128), Buffer.alloc(16), Buffer.alloc(16), Buffer.alloc(20)), ProtocolError);
+  });
+
+  test("warmCipher: a block each way for every cipher this machine has, nothing for one it lacks; encryption unchanged after", () => {
+    // RFC 3602 §4 case #1: AES-128-CBC, one block.
+    const key = Buffer.from("06a9214036b8a15b512e03d534120006", "hex");
+    const iv = Buffer.from("3dafba429d9eb430b422da802c9fac41", "hex");
+    const before = encrypt(cipherSpec(7, 128), key, iv, Buffer.from("Single block msg"));
+    for (const [id, bits] of [[7, 128], [7, 192], [7, 256], [5, undefined], [1, undefined], [3, 128], [6, 128], [8, 256]] as const) {
+      const spec = cipherSpec(id, bits);
+      assert.doesNotThrow(() => warmCipher(spec), spec.node);
+    }
+    const after = encrypt(cipherSpec(7, 128), key, iv, Buffer.from("Single block msg"));
+    assert.deepEqual(after, before);
+    assert.equal(before.subarray(0, 16).toString("hex"), "e353779c1079aeb82708942dbe77181a");
   });
 
   test("Blowfish/CAST availability is detected, not assumed", () => {

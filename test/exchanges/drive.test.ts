@@ -74,6 +74,31 @@ describe("drive(machine, transport)", () => {
     assert.deepEqual(peer.received.slice(-3).map(tagOf), [1, 3, 5]);
   });
 
+  test("whileAnswered runs once the message is on the wire, before its answer is taken", async () => {
+    const events: string[] = [];
+    script = (m, reply) => {
+      const t = tagOf(m);
+      events.push(`peer got ${t}`);
+      if (t === 1) reply(msg(2));
+      if (t === 3) reply(msg(4));
+    };
+    class Warming extends Scripted {
+      override receive(d: Buffer): Step {
+        const step = super.receive(d);
+        events.push(`machine got ${tagOf(d)}`);
+        return step.kind === "send" ? { ...step, whileAnswered: () => events.push(`warm-up after ${tagOf(step.message as Buffer)}`) } : step;
+      }
+    }
+    const t = await open();
+    await drive(new Warming(), t, { floated: false, stats: { packetsSent: 0, packetsReceived: 0 } });
+    await new Promise((res) => setTimeout(res, 30));
+    t.close();
+    const at = (e: string): number => events.indexOf(e);
+    assert.ok(at("warm-up after 3") > at("machine got 2"), events.join(", "));
+    assert.ok(at("warm-up after 3") < at("machine got 4"), events.join(", "));
+    assert.equal(events.filter((e) => e.startsWith("warm-up")).length, 1);
+  });
+
   test("no answer: retransmits (retries + 1 transmissions), then the machine's timeout ends it", async () => {
     script = () => {};
     const t = await open(140, 2);

@@ -12,8 +12,9 @@
  * A signature method without our credentials stops after MM4 (the gateway's CERTREQs are read).
  */
 import { randomBytes } from "node:crypto";
-import { cipherAvailable, cipherSpec, decrypt, encrypt, lastBlock } from "../../crypto/cipher.js";
+import { cipherAvailable, cipherSpec, decrypt, encrypt, lastBlock, warmCipher } from "../../crypto/cipher.js";
 import { type KeyExchange, createKeyExchange } from "../../crypto/dh.js";
+import { hashAlg } from "../../crypto/prf.js";
 import { IkeprobeError } from "../../errors.js";
 import { ExchangeType, Flags, PayloadType } from "../../wire/constants.js";
 import { type Message, type RawPayload, decodeChain, encodeChain } from "../../wire/message.js";
@@ -60,8 +61,9 @@ export class MainModeInitiator extends Phase1Initiator {
           const t = this.cfg.transform;
           this.early ??= createKeyExchange(t.group);
           // OpenSSL looks a cipher up on its first use (then cached): the one we offered, not while
-          // message 2 waits for an answer.
+          // message 2 waits for an answer. The same for the hash that message 3's NAT-D takes.
           cipherAvailable(cipherSpec(t.encryption, t.keyBits));
+          hashAlg(t.hash).hash();
         } catch {
           // An unsupported group or cipher fails again, and is reported, when message 2 needs it.
         }
@@ -121,7 +123,22 @@ export class MainModeInitiator extends Phase1Initiator {
       ...natDPayloads(this.natDInputs(alg.hash), alg.natT.variant, this.cfg.natT),
     ];
     this.state = { stage: "mm3", alg, auth: this.auth, kex, ni };
-    return { kind: "send", message: this.message(payloads), float: false, floatNext: alg.natT.supported || alg.natT.forced };
+    return {
+      kind: "send",
+      message: this.message(payloads),
+      float: false,
+      floatNext: alg.natT.supported || alg.natT.forced,
+      // Message 4's keys and message 5's encryption use the PRF and the cipher for the first time.
+      // Best effort: what fails here fails again, and is reported, where it is needed.
+      whileAnswered: () => {
+        try {
+          alg.hash.prf(Buffer.alloc(alg.hash.length));
+          warmCipher(alg.cipher);
+        } catch {
+          // reported when message 4 or 5 needs it
+        }
+      },
+    };
   }
 
   private onMM4(msg: Message, s: Extract<MainState, { stage: "mm3" }>): Step {
