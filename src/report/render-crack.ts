@@ -1,7 +1,7 @@
 /** Terminal rendering of a psk-crack result. */
 import { Chalk } from "chalk";
 import type { CrackResult } from "../crack/crack.js";
-import { table } from "./render-table.js";
+import { fitLines, table } from "./render-table.js";
 
 export function renderCrack(r: CrackResult, file: string, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
@@ -15,5 +15,5 @@ export function renderCrack(r: CrackResult, file: string, color: boolean): strin
     `${r.tested.toLocaleString("en")} candidates in ${r.elapsedMs < 1000 ? `${r.elapsedMs} ms` : `${(r.elapsedMs / 1000).toFixed(1)} s`} (${r.perSecond.toLocaleString("en")}/s on ${r.threads} thread${r.threads === 1 ? "" : "s"}); ` +
     `${found} of ${r.hashes.length} hash(es) cracked` +
     (r.interrupted ? c.yellow("; interrupted before the end of the lists") : found === r.hashes.length && !r.exhausted ? "; stopped early: every hash cracked" : "");
-  return `${c.bold(`ikeprobe psk-crack: ${file}`)}\n${t.toString()}\n${summary}\n${found > 0 ? c.red("A cracked PSK protects nothing: change it on the gateway and its peers, and disable Aggressive Mode with PSK.\n") : ""}`;
+  return fitLines(`${c.bold(`ikeprobe psk-crack: ${file}`)}\n${t.toString()}\n${summary}\n${found > 0 ? c.red("A cracked PSK protects nothing: change it on the gateway and its peers, and disable Aggressive Mode with PSK.\n") : ""}`);
 }

@@ -1,7 +1,7 @@
 /** Terminal rendering of a --diagnose report: every probe it ran, then the conclusion and the fix. */
 import { Chalk } from "chalk";
 import type { DiagnosisReport } from "../diagnose.js";
-import { table, wrap } from "./render-table.js";
+import { fitLines, table, wrap } from "./render-table.js";
 
 export function renderDiagnosis(r: DiagnosisReport, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
@@ -28,5 +28,5 @@ export function renderDiagnosis(r: DiagnosisReport, color: boolean): string {
   if (k.pskLine !== null) ct.push({ "PSK held": [`the candidate on line ${k.pskLine} of the PSK file`] });
   if (k.id !== null) ct.push({ identity: [`${k.id.type} ${k.id.value}`] });
   out.push(ct.toString());
-  return `${out.join("\n")}\n`;
+  return fitLines(`${out.join("\n")}\n`);
 }

@@ -1,7 +1,7 @@
 /** Terminal rendering of scan and check reports. */
 import { Chalk, type ChalkInstance } from "chalk";
 import type Table from "cli-table3";
-import { findingsTable, sevColor, table } from "./render-table.js";
+import { findingsTable, fitLines, sevColor, table } from "./render-table.js";
 import { severityRank } from "../data/ratings.js";
 import type { ScanReport, TargetScan } from "../scan/scan.js";
 import type { CheckReport } from "../scan/policy.js";
@@ -66,7 +66,7 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
 export function renderScanTable(r: ScanReport, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const head = c.bold(`ikeprobe ${r.tool.version} scan: ${r.targets.length} target(s), catalogue ${r.catalogue.name} (${r.catalogue.transforms} transforms)`);
-  return `${[head, ...r.targets.map((t) => `\n${renderTarget(t, c, color)}`)].join("\n")}\n`;
+  return fitLines(`${[head, ...r.targets.map((t) => `\n${renderTarget(t, c, color)}`)].join("\n")}\n`);
 }
 
 export function renderCheckTable(r: CheckReport, color: boolean): string {
@@ -82,5 +82,5 @@ export function renderCheckTable(r: CheckReport, color: boolean): string {
     }
     for (const p of t.passed) out.push(c.dim(`  ok: ${p}`));
   }
-  return `${out.join("\n")}\n`;
+  return fitLines(`${out.join("\n")}\n`);
 }

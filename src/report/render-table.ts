@@ -34,6 +34,45 @@ export function setTableWidth(columns: number | undefined): void {
   terminalWidth = columns !== undefined && columns >= 40 ? columns : undefined;
 }
 
+/**
+ * A report's lines of text (tables are fitted by table()) broken at spaces to the terminal's width,
+ * each continuation indented two beyond its line; without a terminal, the text as it is. A terminal
+ * would break them anywhere ("moved to UD" / "P 4500"). A word longer than the width stays whole.
+ */
+export function fitLines(text: string): string {
+  const limit = terminalWidth;
+  if (limit === undefined) return text;
+  return text
+    .split("\n")
+    .map((line) => fitLine(line, limit))
+    .join("\n");
+}
+
+function fitLine(line: string, limit: number): string {
+  const visible = stripVTControlCharacters(line);
+  if (visible.length <= limit || "┌│├└".includes(visible[0] ?? "")) return line;
+  const lead = visible.length - visible.trimStart().length;
+  const rest = line.slice(line.indexOf(visible.trimStart()[0]!));
+  const lines: string[] = [];
+  let current = " ".repeat(lead);
+  let width = lead;
+  let words = 0;
+  for (const word of rest.split(" ")) {
+    const w = stripVTControlCharacters(word).length;
+    if (words > 0 && width + 1 + w > limit) {
+      lines.push(current);
+      current = " ".repeat(lead + 2) + word;
+      width = lead + 2 + w;
+    } else {
+      current += (words > 0 ? " " : "") + word;
+      width += (words > 0 ? 1 : 0) + w;
+    }
+    words++;
+  }
+  lines.push(current);
+  return lines.join("\n");
+}
+
 /** The text of column `i` of a table row (an array of cells, or a `{ label: [value] }` row). */
 function cellText(row: unknown, i: number): string {
   const cells = Array.isArray(row) ? row : typeof row === "object" && row !== null ? Object.entries(row).flatMap(([k, v]) => [k, ...(Array.isArray(v) ? v : [v])]) : [];
@@ -187,7 +226,7 @@ export function renderTable(r: Report, color: boolean): string {
       `${r.stats.ignored > 0 ? `, ${r.stats.ignored} unrelated datagrams ignored` : ""}`,
   );
   for (const w of r.warnings) out.push(c.yellow(`warning: ${w}`));
-  return `${out.join("\n")}\n`;
+  return fitLines(`${out.join("\n")}\n`);
 }
 
 /** Aggressive Mode hash, XAUTH, Mode-Config, DPD and the findings. */

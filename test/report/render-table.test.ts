@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, describe, test } from "node:test";
 import { stripVTControlCharacters } from "node:util";
-import { renderTable, setTableWidth } from "../../src/report/render-table.ts";
+import { fitLines, renderTable, setTableWidth } from "../../src/report/render-table.ts";
 import type { Report } from "../../src/report/model.ts";
 
 const sample = JSON.parse(readFileSync(new URL("../../examples/sample-report.json", import.meta.url), "utf8")) as Report;
@@ -29,6 +29,34 @@ describe("table width", () => {
       assert.doesNotMatch(text, /…/, "nothing truncated");
     });
   }
+
+  test("lines of text longer than the terminal break at spaces, continued indented, every word whole and in order", () => {
+    setTableWidth(undefined);
+    const natural = stripVTControlCharacters(renderTable(sample, true));
+    const width = 60;
+    const long = natural.split("\n").filter((l) => l.length > width && !/^[┌│├└]/.test(l));
+    assert.ok(long.length > 0, "the sample has text lines wider than 60 columns");
+    setTableWidth(width);
+    const fitted = stripVTControlCharacters(renderTable(sample, true));
+    const text = fitted.split("\n").filter((l) => !/^[┌│├└]/.test(l));
+    const words = (t: string): string[] => t.split(/\s+/).filter((w) => w !== "");
+    for (const l of text) assert.ok(l.length <= width || words(l).length === 1 || (words(l)[0]!.length > width - 2), `"${l}" is ${l.length} columns`);
+    for (const l of long) {
+      // The long line's words, in order, somewhere in the fitted text: its start, then continuation lines.
+      const at = text.findIndex((t) => l.startsWith(t.trimEnd()) && t.trim() !== "");
+      assert.ok(at >= 0, `the start of "${l}"`);
+      let got = words(text[at]!);
+      for (let i = at + 1; got.length < words(l).length && i < text.length; i++) {
+        assert.match(text[i]!, /^ {2,}\S/, "a continuation is indented");
+        got = [...got, ...words(text[i]!)];
+      }
+      assert.deepEqual(got, words(l));
+    }
+    // Colours survive: the codes are carried through, and a line without a terminal is left alone.
+    assert.equal(fitLines("\u001b[1mCleanup:\u001b[22m " + "word ".repeat(30)).split("\n").length > 1, true);
+    setTableWidth(undefined);
+    assert.equal(fitLines("x ".repeat(100)), "x ".repeat(100));
+  });
 
   test("text wrapped for the natural width is wrapped again at a narrowed column's width, not broken twice", () => {
     const detail = `authenticated: ${"the gateway proved knowledge of the same pre-shared key ".repeat(3)}(HASH_R verified)`;
