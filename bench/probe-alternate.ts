@@ -6,9 +6,7 @@
  *   npm run bench:alternate   (root; BENCH_RUNS=101 by default)
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { startLab } from "../test/lab/lab.ts";
+import { startProbeLab } from "./probe-lab.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 101);
 const bin = new URL("../bin/ikeprobe.js", import.meta.url).pathname;
@@ -16,13 +14,8 @@ const floor = new URL("./floor.cjs", import.meta.url).pathname;
 const harness = new URL("./alternate.py", import.meta.url).pathname;
 const baseline = process.env.BENCH_BASELINE_BIN;
 
-const lab = await startLab({
-  connections: [{ name: "bench", proposals: ["aes256-sha256-modp2048"], psk: "bench-secret", localId: "gw.lab.example" }],
-  charonExtra: "block_threshold = 10000\n  init_limit_half_open = 10000",
-});
+const { lab, psk } = await startProbeLab();
 try {
-  const psk = join(lab.dir, "psk.txt");
-  writeFileSync(psk, "bench-secret\n");
   const probe = (which: string): string[] => [process.execPath, which, lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--psk-file", psk, "--json"];
   const commands = [[process.execPath, floor, lab.gwAddr, psk], probe(bin), ...(baseline !== undefined ? [probe(baseline)] : [])];
   const netns = lab.clientExec([])[3]!;

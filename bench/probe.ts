@@ -4,9 +4,7 @@
  * (messages 1-2 only) on the same gateway. Every command runs through `ip netns exec` in the client
  * namespace, so that cost is in all of them.   npm run bench   (root; BENCH_RUNS=30 for more runs)
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { startLab } from "../test/lab/lab.ts";
+import { startProbeLab } from "./probe-lab.ts";
 import { ensureTool, measure, report } from "./lib.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -16,15 +14,8 @@ const floor = new URL("./floor.cjs", import.meta.url).pathname;
 const baseline = process.env.BENCH_BASELINE_BIN;
 ensureTool("ike-scan", "ike-scan");
 
-// ike-scan stops after message 2 and leaves a half-open SA each time: lift charon's per-peer limit
-// of 5 so that the baseline is answered every time (TESTBED §6).
-const lab = await startLab({
-  connections: [{ name: "bench", proposals: ["aes256-sha256-modp2048"], psk: "bench-secret", localId: "gw.lab.example" }],
-  charonExtra: "block_threshold = 10000\n  init_limit_half_open = 10000",
-});
+const { lab, psk } = await startProbeLab();
 try {
-  const psk = join(lab.dir, "psk.txt");
-  writeFileSync(psk, "bench-secret\n");
   const times = measure(
     {
       "node -e 0": { argv: lab.clientExec([process.execPath, "-e", "0"]), check: (_o, c) => c === 0 },
