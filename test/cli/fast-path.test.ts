@@ -138,14 +138,20 @@ test("a probe of an IP address loads no resolver (node:dns); a host name loads i
   }
 });
 
-test("the fast bundle leaves out what --json PSK probes never run: X.509, ECDSA, tables, the spinner, --diagnose", () => {
-  const fast = readFileSync(new URL("../../dist/ikeprobe-fast.cjs", import.meta.url), "utf8");
+/** A small bundle's text and the full one's, each string checked to be in the full bundle and not in the small one. */
+function onlyInFull(small: string, strings: string[]): { small: string; full: string } {
+  const text = readFileSync(new URL(`../../dist/${small}`, import.meta.url), "utf8");
   const full = readFileSync(new URL("../../dist/ikeprobe.cjs", import.meta.url), "utf8");
-  // Strings only those packages hold (asn1-schema's error, cli-spinners' names, noble's error): in the full bundle, not in the fast one.
-  for (const s of ["Cannot get schema", "bouncingBar", "invalid signature"]) {
+  for (const s of strings) {
     assert.ok(full.includes(s), `${s} in the full bundle`);
-    assert.ok(!fast.includes(s), `${s} not in the fast bundle`);
+    assert.ok(!text.includes(s), `${s} not in ${small}`);
   }
+  return { small: text, full };
+}
+
+test("the fast bundle leaves out what --json PSK probes never run: X.509, ECDSA, tables, the spinner, --diagnose", () => {
+  // Strings only those packages hold (asn1-schema's error, cli-spinners' names, noble's error): in the full bundle, not in the fast one.
+  const { small: fast, full } = onlyInFull("ikeprobe-fast.cjs", ["Cannot get schema", "bouncingBar", "invalid signature"]);
   assert.match(fast, /src\/cli\/commands\/diagnose\.ts is not in the fast bundle/);
   assert.match(fast, /src\/report\/render-table\.ts is not in the fast bundle/);
   assert.ok(fast.length < full.length / 2, `${fast.length} vs ${full.length} bytes`);
@@ -253,12 +259,7 @@ test("psk-crack: the same reports, usage errors and exit codes from the psk-crac
 });
 
 test("the psk-crack bundle holds psk-crack alone: no yargs, no probe, no tables", () => {
-  const crack = readFileSync(new URL("../../dist/ikeprobe-psk-crack.cjs", import.meta.url), "utf8");
-  const full = readFileSync(new URL("../../dist/ikeprobe.cjs", import.meta.url), "utf8");
   // yargs' own message, a probe's report field, cli-spinners' names: in the full bundle only.
-  for (const s of ["Not enough non-option arguments", "gatewayResent", "bouncingBar"]) {
-    assert.ok(full.includes(s), `${s} in the full bundle`);
-    assert.ok(!crack.includes(s), `${s} not in the psk-crack bundle`);
-  }
+  const { small: crack, full } = onlyInFull("ikeprobe-psk-crack.cjs", ["Not enough non-option arguments", "gatewayResent", "bouncingBar"]);
   assert.ok(crack.length < full.length / 10, `${crack.length} vs ${full.length} bytes`);
 });
