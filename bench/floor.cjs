@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The floor (issue 11): the least a Node program does for the probe's job, written with node:dgram
+// The floor: the least a Node program does for the probe's job, written with node:dgram
 // and node:crypto only, for this one case. Main Mode 1-6 with aes256-sha256-modp2048 and a PSK
 // (RFC 2409 §5.4), HASH_R verified, then an encrypted Informational DELETE of the ISAKMP SA.
 // No options, no report: exit 0 when HASH_R verified and the DELETE left the socket.

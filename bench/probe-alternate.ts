@@ -1,5 +1,5 @@
 /**
- * Benchmark (issue 11): the floor, the probe and (with BENCH_BASELINE_BIN) another build of it
+ * Benchmark: the floor, the probe and (with BENCH_BASELINE_BIN) another build of it
  * against the lab strongSwan, alternated by bench/alternate.py (fork, exec, wait4: nothing of a
  * harness's own in the times, and CPU time from the kernel), once with stdout to /dev/null and once
  * to a pipe. bench/probe.ts, which also times `node -e 0` and ike-scan, spreads more from run to run.

@@ -1,5 +1,5 @@
 /**
- * Benchmark (issue 2): whole-process wall time of `ikeprobe probe` (one accepted offer, messages 1-6
+ * Benchmark: whole-process wall time of `ikeprobe probe` (one accepted offer, messages 1-6
  * and the DELETE) against the lab strongSwan, as ratios against bare `node -e 0` and `ike-scan -M`
  * (messages 1-2 only) on the same gateway. Every command runs through `ip netns exec` in the client
  * namespace, so that cost is in all of them.   npm run bench   (root; BENCH_RUNS=30 for more runs)

@@ -1,5 +1,5 @@
 /**
- * Benchmark (issue 5): `ikeprobe psk-crack` against `psk-crack` from Debian's ike-scan package, on
+ * Benchmark: `ikeprobe psk-crack` against `psk-crack` from Debian's ike-scan package, on
  * the same hash files and the same word list, whole-process wall time, interleaved runs.
  * The hashes are ike-scan's own test vectors (Check Point FW-1, PSK abc123; MD5 and SHA1), read
  * from /usr/share/ike-scan/checks; the word list is generated (BENCH_WORDS candidates, the key last,

@@ -1,5 +1,5 @@
 /**
- * Benchmark (issue 3): a full Main Mode + Quick Mode probe (PFS, selectors, DELETEs), whole process,
+ * Benchmark: a full Main Mode + Quick Mode probe (PFS, selectors, DELETEs), whole process,
  * against the lab strongSwan, as ratios against `ike-scan -M` (one message) and against
  * `swanctl --initiate` of the same connection from a second strongSwan in the client namespace
  * (its daemon already running, so only the exchange and swanctl's own start are timed), medians
@@ -72,7 +72,7 @@ secrets { ike-1 { secret = "${PSK}" } }
   report(times, ["ike-scan -M", "swanctl --initiate (strongSwan initiator)", "ikeprobe MM + DELETE (same gateway, same ID)"]);
   const mm = median(times["ikeprobe MM + DELETE (same gateway, same ID)"]!);
   const qm = median(times["ikeprobe MM + QM (PFS) + DELETEs"]!);
-  console.log(`one Quick Mode with PFS costs ${(qm - mm).toFixed(1)} ms more than Main Mode alone (issue 11's target: at most 20 ms)`);
+  console.log(`one Quick Mode with PFS costs ${(qm - mm).toFixed(1)} ms more than Main Mode alone (target: at most 20 ms)`);
   void client;
 } finally {
   await lab.stop();

@@ -1,5 +1,5 @@
 /**
- * Benchmark (issue 4): `ikeprobe scan --catalogue full` against the lab strongSwan with default
+ * Benchmark: `ikeprobe scan --catalogue full` against the lab strongSwan with default
  * settings (half-open limit 5 per peer, 30 s), against an ike-scan loop with one transform per run
  * (iker's method) over the same catalogue on the same gateway. The loop is bounded in time
  * (BENCH_LOOP_SECONDS, default 60): we report what it found and project its full duration.
@@ -75,7 +75,7 @@ try {
   const wrongInLoop = [...expected].filter((x) => !loopFound.has(x) && catalogue.findIndex((e) => `${e.proposal}/${e.auth}` === x) < probes);
 
   console.log(`catalogue: full, ${catalogue.length} transforms; gateway accepts ${expected.size}`);
-  // Issue 11's bound at 1500 bytes: accepted + ceil(refusable / transforms per full datagram) + 2 exchanges.
+  // The bound at 1500 bytes: accepted + ceil(refusable / transforms per full datagram) + 2 exchanges.
   const sizer = new MainModeScanPeer(undefined as unknown as IkeTransport);
   const perFull = chunk(catalogue, (ts) => sizer.message(ts).length, 1500 - 20 - 8)[0]!.length;
   const bound = expected.size + Math.ceil((catalogue.length - expected.size) / perFull) + 2;

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { parseIkeProposal } from "../src/config/ike.ts";
-import { runDiagnose } from "../src/diagnose.ts";
-import { ExchangeType, NotifyType } from "../src/wire/constants.ts";
+import { runDiagnose } from "../src/diagnose/diagnose.ts";
+import { ExchangeType, NotifyType } from "../src/wire/v1/constants.ts";
 import { ScriptedGateway } from "./helpers/scripted-gateway.ts";
 import { startUdpPeer } from "./helpers/udp-peer.ts";
 

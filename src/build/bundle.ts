@@ -6,8 +6,9 @@
  *                                probes against a scripted loopback responder (messages 1-6, DELETE);
  *   dist/ikeprobe-psk-crack.cjs  psk-crack --json without yargs (cli/fast-crack.ts), warmed by
  *                                cracking made-up MD5 and SHA1 hashes;
- *   dist/ikeprobe.cjs            every command (cli/main.ts), warmed by --help and a probe.
- * Runtime dependencies are bundled; nothing is fetched.
+ *   dist/ikeprobe.cjs            every command (cli/main.ts), warmed by --help and a probe;
+ * and the API (src/index.ts) as one ES module, dist/index.js, beside tsc's declarations.
+ * Runtime dependencies are bundled into each, so the package has none to install.
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { createSocket } from "node:dgram";
@@ -52,7 +53,7 @@ const vendorIdDigests: Plugin = {
  * any certificate it cannot parse.
  */
 const FAST_STUB_PACKAGES = /^(@peculiar\/asn1-schema|@peculiar\/asn1-x509|@noble\/curves\/.*|ora|chalk|cli-table3)$/;
-const FAST_STUB_MODULES = /[\\/]src[\\/](cli[\\/]commands[\\/]diagnose|report[\\/]render-table)\.ts$/;
+const FAST_STUB_MODULES = /[\\/]src[\\/](cli[\\/]commands[\\/]diagnose|report[\\/]render[\\/](table|layout))\.ts$/;
 const stubSource = (what: string, bundleName: string): string => `const unavailable = () => { throw new Error(${JSON.stringify(`${what} is not in ${bundleName}; bin/ikeprobe.js should have loaded dist/ikeprobe.cjs`)}); };
 module.exports = new Proxy({}, { get: (_t, k) => (k === "__esModule" ? false : unavailable) });`;
 /**
@@ -161,6 +162,30 @@ async function responder(psk: string): Promise<{ port: number; close: () => void
   return { port: socket.address().port, close: () => socket.close() };
 }
 
+/**
+ * The API as one ES module (dist/index.js, replacing tsc's): the packages it uses are bundled, so
+ * an install fetches no dependency. A
+ * CommonJS package inside calls require(), which an ES module has only through createRequire.
+ * White space and syntax are minified, names are not: a stack trace from the API still names our functions.
+ */
+async function bundleApi(): Promise<void> {
+  const out = join(root, "dist", "index.js");
+  await build({
+    entryPoints: [join(root, "src", "index.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile: out,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "none",
+    banner: { js: 'import { createRequire as __ikpCreateRequire } from "node:module";\nconst require = __ikpCreateRequire(import.meta.url);' },
+    logLevel: "warning",
+  });
+  console.log(`bundle: ${out} (${Math.round(readFileSync(out).length / 1024)} KiB, the API)`);
+}
+
 // psk-crack's WebAssembly modules, generated once here instead of in every worker at run time.
 const engine = crackEngine({ createHash, createHmac, timingSafeEqual: () => false });
 writeFileSync(join(root, "dist", "ikeprobe-crack.json"), JSON.stringify(Object.fromEntries((["md5", "sha1", "sha256"] as const).map((h) => [h, Buffer.from(engine.simdBytes(h)).toString("base64")]))));
@@ -184,6 +209,7 @@ try {
     await main(["--help"], io);
     for (const extra of [["--json"], []]) await main(probe(extra), io);
   });
+  await bundleApi();
 } finally {
   gw.close();
   rmSync(warmDir, { recursive: true, force: true });

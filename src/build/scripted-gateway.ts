@@ -8,16 +8,16 @@
 import { type KeyObject, constants, privateEncrypt, randomBytes } from "node:crypto";
 import { type CipherSpec, cipherSpec, decrypt, encrypt, lastBlock } from "../crypto/cipher.js";
 import { type KeyExchange, createKeyExchange } from "../crypto/dh.js";
-import { type Phase1Keys, derivePhase1Keys, hashI, hashMessageId, hashR, messageIdIv, natD, phase1Iv, skeyidPsk, skeyidSig } from "../crypto/keys.js";
+import { type Phase1Keys, derivePhase1Keys, hashI, hashMessageId, hashR, messageIdIv, natD, phase1Iv, skeyidPsk, skeyidSig } from "../crypto/v1/keys.js";
 import { type HashAlg, hashAlg } from "../crypto/prf.js";
-import { Phase1Attr, attrNumber } from "../wire/attributes.js";
-import { ExchangeType, Flags, PayloadType } from "../wire/constants.js";
-import { type Message, decodeChain, decodeMessage, encodeChain, encodeMessage } from "../wire/message.js";
-import { encodeId, ipToBytes } from "../wire/payloads/identification.js";
-import { encodeNotification } from "../wire/payloads/notification.js";
-import { type SecurityAssociation, decodeSa, encodeSa } from "../wire/payloads/sa.js";
-import { type IsakmpSa, buildInformational, openProtected, sealProtected } from "../exchanges/isakmp-sa.js";
-import { qmHash2 } from "../exchanges/quick-mode.js";
+import { Phase1Attr, attrNumber } from "../wire/v1/attributes.js";
+import { ExchangeType, Flags, PayloadType } from "../wire/v1/constants.js";
+import { type Message, decodeChain, decodeMessage, encodeChain, encodeMessage } from "../wire/v1/message.js";
+import { encodeId, ipToBytes } from "../wire/v1/payloads/identification.js";
+import { encodeNotification } from "../wire/v1/payloads/notification.js";
+import { type SecurityAssociation, decodeSa, encodeSa } from "../wire/v1/payloads/sa.js";
+import { type IsakmpSa, buildInformational, openProtected, sealProtected } from "../exchanges/v1/isakmp-sa.js";
+import { qmHash2 } from "../exchanges/v1/quick-mode.js";
 
 export const VID_RFC3947 = Buffer.from("4a131c81070358455c5728f20e95452f", "hex");
 
@@ -263,7 +263,7 @@ export class ScriptedGateway {
     return buildInformational(this.isakmpSa(), payloads);
   }
 
-  /** A protected Informational after message 5, keyed like strongSwan's (IKEV1.md §3.7). */
+  /** A protected Informational after message 5, keyed like strongSwan's (RFC 2409 Appendix B). */
   protectedNotify(type: number): Buffer {
     const mid = 0x51a2b3c4;
     const n = encodeChain([{ type: PayloadType.NOTIFICATION, body: encodeNotification({ doi: 1, protocolId: 1, notifyType: type, spi: Buffer.concat([this.initiatorCookie, this.responderCookie]), data: Buffer.alloc(0) }) }]).bytes;

@@ -1,8 +1,8 @@
-/** Aggressive Mode with PSK hands an unauthenticated peer HASH_R, computed from the PSK: offline-crackable (IKEV1.md §6.1). */
+/** Aggressive Mode with PSK hands an unauthenticated peer HASH_R, computed from the PSK: offline-crackable (RFC 2409 §5.4: HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b), SKEYID = prf(PSK, Ni_b | Nr_b)). */
 import { hashToken } from "../config/ike.js";
 import { crackersFor } from "../crack/hash-file.js";
-import type { AggressiveCapture } from "../exchanges/phase1/index.js";
-import type { Identification } from "../wire/payloads/identification.js";
+import type { AggressiveCapture } from "../exchanges/v1/phase1/index.js";
+import type { Identification } from "../wire/v1/payloads/identification.js";
 import { describeIdentity } from "../x509/identity.js";
 import type { Check, Finding } from "./registry.js";
 

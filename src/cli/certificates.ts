@@ -1,5 +1,5 @@
 /**
- * The probe's certificate options (issue 12): our credentials for signature methods (--cert, --key,
+ * The probe's certificate options: our credentials for signature methods (--cert, --key,
  * --key-passphrase-file), what the gateway is checked against (--ca, --gateway-cert), how its
  * certificates are reported (--show-certs, --save-certs, --cert-warn-days). The private key and its
  * passphrase stay in a KeyObject: never in the report, a log, a pcap or a key file.

@@ -1,7 +1,7 @@
 /**
  * The psk-crack bundle's entry (dist/ikeprobe-psk-crack.cjs): `psk-crack FILE --wordlist W --json`
  * without yargs, the probe's modules, tables or the spinner. A short word list takes about as long
- * to test as the full bundle takes to load (issue 11). bin/ikeprobe.js asks `fastPathTakes` first
+ * to test as the full bundle takes to load (bench/README.md). bin/ikeprobe.js asks `fastPathTakes` first
  * and loads the full bundle (main.ts) for every other psk-crack command line; that one also skips
  * yargs for a well-formed command line, tables included.
  */

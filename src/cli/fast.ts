@@ -1,7 +1,7 @@
 /**
  * The fast bundle's entry (dist/ikeprobe-fast.cjs): the probe command without yargs, the other
  * commands or their modules, so that the command run thousands of times a day from scripts loads
- * and deserializes only what it runs (issue 11). bin/ikeprobe.js asks `fastPathTakes` first and
+ * and deserializes only what it runs (bench/README.md). bin/ikeprobe.js asks `fastPathTakes` first and
  * loads the full bundle (main.ts) for every other command line.
  */
 import type { IO } from "./io.js";

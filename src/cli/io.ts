@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { IkeprobeError, NetworkError, UsageError } from "../errors.js";
-import { ExitCode } from "../report/model.js";
+import { ExitCode } from "../report/model/probe.js";
 import { vendorIdsModule } from "./lazy.js";
 
 export const EXIT_CODES = `Exit codes:

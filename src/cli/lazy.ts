@@ -5,6 +5,6 @@
  * wraps none of the probe's modules in a lazy initialiser (about 80 closures, their export getters,
  * and young garbage enough to cost a probe a scavenge).
  */
-export const probeModule = (): Promise<typeof import("../probe.js")> => import("../probe.js");
-export const jsonRendererModule = (): Promise<typeof import("../report/render-json.js")> => import("../report/render-json.js");
+export const probeModule = (): Promise<typeof import("../probe/probe.js")> => import("../probe/probe.js");
+export const jsonRendererModule = (): Promise<typeof import("../report/render/json.js")> => import("../report/render/json.js");
 export const vendorIdsModule = (): Promise<typeof import("../data/vendor-ids.js")> => import("../data/vendor-ids.js");

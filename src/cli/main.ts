@@ -8,15 +8,16 @@
  */
 import type { Argv } from "yargs";
 import { UsageError } from "../errors.js";
-import { ExitCode } from "../report/model.js";
+import { ExitCode } from "../report/model/probe.js";
 import { type CrackArgs, crackOptions, fastCrackArgs, runCrackCommand } from "./commands/psk-crack.js";
-import { type ProbeArgs, probeOptions, runProbeCommand } from "./commands/probe.js";
+import { type ProbeArgs, probeOptions } from "./commands/probe-options.js";
+import { runProbeCommand } from "./commands/probe.js";
 import { type ScanArgs, runScanCommand, scanOptions } from "./commands/scan.js";
 import { checkOptions, runCheckCommand } from "./commands/check.js";
 import { EXIT_CODES, type IO, helpWidth } from "./io.js";
 import { runCli } from "./run.js";
 
-export { buildProbeOptions } from "./commands/probe.js";
+export { buildProbeOptions } from "./commands/probe-options.js";
 export { fastProbeArgs } from "./run.js";
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */

@@ -22,7 +22,7 @@ export const FAMILY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /**
  * A number as yargs reads one (-?(\d+(\.\d*)?|\.\d+)), tested without a regular expression: V8
- * interprets one before compiling it, ~0.03 ms on each of its first uses in every probe (issue 11).
+ * interprets one before compiling it, ~0.03 ms on each of its first uses in every probe (bench/README.md).
  */
 export function isNumberText(s: string): boolean {
   let digits = 0;

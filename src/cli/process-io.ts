@@ -3,7 +3,7 @@
  * and the environment, and the guard that turns any error into its report and exit code.
  */
 import { writeSync } from "node:fs";
-import { ExitCode } from "../report/model.js";
+import { ExitCode } from "../report/model/probe.js";
 import { type IO, reportError } from "./io.js";
 
 /** The process's streams and environment, or what a test passes instead. */

@@ -3,8 +3,9 @@
  * the table width, the last-resort error handler, and the choice between the fast path (a
  * well-formed probe command line, parsed by cli/options.ts without yargs) and yargs.
  */
-import { ExitCode } from "../report/model.js";
-import { PROBE_OPTIONS, type ProbeArgs, runProbeCommand } from "./commands/probe.js";
+import { ExitCode } from "../report/model/probe.js";
+import { PROBE_OPTIONS, type ProbeArgs } from "./commands/probe-options.js";
+import { runProbeCommand } from "./commands/probe.js";
 import { FAMILY_OPTIONS, fastParse, parsedOnce } from "./options.js";
 import { parseTrans } from "../config/ike.js";
 import { SIGNATURE_ONLY } from "./certificates.js";
@@ -28,7 +29,7 @@ export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsP
   }
   // Tables fit the terminal they are shown on; piped or redirected, they keep their natural width.
   if (!jsonMode && fullIo.isTTY && process.stdout.columns !== undefined) {
-    const { setTableWidth } = await import("../report/render-table.js");
+    const { setTableWidth } = await import("../report/render/table.js");
     setTableWidth(process.stdout.columns);
   }
   return guarded(fullIo, () => jsonMode, async () => {

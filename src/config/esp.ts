@@ -8,9 +8,9 @@ import { UsageError } from "../errors.js";
 import { GROUP_TOKENS, groupToken } from "./ike.js";
 import { AEAD, ENCRYPTION, HASHES, HASH_BY_AUTH_ALG, encryptionTokenFor, espAead } from "../data/algorithms.js";
 
-import type { Phase2Proposal, Phase2Protocol } from "../exchanges/phase2.js";
+import type { Phase2Proposal, Phase2Protocol } from "../exchanges/v1/phase2.js";
 
-export type { Phase2Proposal, Phase2Protocol } from "../exchanges/phase2.js";
+export type { Phase2Proposal, Phase2Protocol } from "../exchanges/v1/phase2.js";
 export { keymatLengths } from "../data/algorithms.js";
 
 interface EncAlg {

@@ -3,7 +3,7 @@
  * algorithms of one kind expand to every combination) and in ike-scan's numeric `--trans` form
  * (`7/256,5,1,14`: encryption[/key bits], hash, auth, group).
  */
-import type { Phase1Transform } from "../exchanges/phase1/types.js";
+import type { Phase1Transform } from "../exchanges/v1/phase1/types.js";
 import { UsageError } from "../errors.js";
 import { groupInfo } from "../crypto/dh.js";
 import { AUTH_BY_NUMBER, AUTH_METHODS, ENCRYPTION, GROUPS, GROUP_BY_NUMBER, HASHES, HASH_BY_IKE, encryptionTokenFor } from "../data/algorithms.js";

@@ -5,11 +5,11 @@
  */
 import { ipFamily } from "../wire/ip.js";
 import { UsageError } from "../errors.js";
-import { IdType } from "../wire/constants.js";
-import { PROTOCOLS, type TrafficSelector, describeSelector } from "../exchanges/selector.js";
+import { IdType } from "../wire/v1/constants.js";
+import { PROTOCOLS, type TrafficSelector, describeSelector } from "../exchanges/v1/selector.js";
 
-export { type TrafficSelector, describeSelector, selectorId } from "../exchanges/selector.js";
-import { ipToBytes } from "../wire/payloads/identification.js";
+export { type TrafficSelector, describeSelector, selectorId } from "../exchanges/v1/selector.js";
+import { ipToBytes } from "../wire/v1/payloads/identification.js";
 
 const PORTS: Record<string, number> = { any: 0, http: 80, https: 443, domain: 53, dns: 53, ssh: 22, isakmp: 500, "ipsec-nat-t": 4500, smtp: 25, ntp: 123, snmp: 161 };
 

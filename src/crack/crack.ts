@@ -13,9 +13,9 @@ import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
 import { type ChunkResult, type CrackTarget, type Engine, type Tester, crackEngine } from "./engine.js";
 import type { PskHash } from "./hash-file.js";
-import type { CrackHit, CrackResult } from "../report/crack.js";
-import { now } from "../clock.js";
-export type { CrackHit, CrackResult } from "../report/crack.js";
+import type { CrackHit, CrackResult } from "../report/model/crack.js";
+import { now } from "../util/clock.js";
+export type { CrackHit, CrackResult } from "../report/model/crack.js";
 
 export interface CandidateSource {
   /** The option it came from, for messages: "--wordlist" or "--psk-candidates". */

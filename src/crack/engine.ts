@@ -1,6 +1,6 @@
 /**
  * The offline PSK test: HASH_R = prf(prf(PSK, Ni_b | Nr_b), g_xr | g_xi | CKY-R | CKY-I | SAi_b | IDir_b)
- * for each candidate PSK, with prf = HMAC (RFC 2409 §5, IKEV1.md §6.1).
+ * for each candidate PSK, with prf = HMAC (RFC 2409 §5, §5.4).
  *
  * node:crypto costs about 3 µs per HMAC call in object set-up, far more than the hashing, so MD5,
  * SHA-1 and SHA-256 are written out here on 32-bit words: the fixed parts of both HMAC messages

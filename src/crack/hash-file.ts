@@ -12,7 +12,7 @@
  * extension in the same layout) 32 SHA-256, 48 SHA-384, 64 SHA-512.
  */
 import { UsageError } from "../errors.js";
-import type { AggressiveCapture } from "../exchanges/phase1/index.js";
+import type { AggressiveCapture } from "../exchanges/v1/phase1/index.js";
 import { HASHES } from "../data/algorithms.js";
 
 export type CrackHash = "md5" | "sha1" | "sha256" | "sha384" | "sha512";

@@ -1,5 +1,5 @@
 /**
- * Phase 1 CBC ciphers through OpenSSL, with IKE's own padding (IKEV1.md §3.8): we always add 1..B
+ * Phase 1 CBC ciphers through OpenSSL, with IKE's own padding (RFC 2409 Appendix B; §5.3 asks for the pad count in the last byte): we always add 1..B
  * bytes, zero except the last which holds count-1 — acceptable to strongSwan, libreswan and racoon.
  * On receive, padding is left to the payload chain decoder (everything after the last payload).
  */
@@ -117,7 +117,7 @@ export function decrypt(spec: CipherSpec, key: Buffer, iv: Buffer, ciphertext: B
   return Buffer.concat([d.update(ciphertext), d.final()]);
 }
 
-/** The last block of a ciphertext: the next IV in a Phase 1 chain (IKEV1.md §3.7). */
+/** The last block of a ciphertext: the next IV in a Phase 1 chain (RFC 2409 Appendix B). */
 export function lastBlock(ciphertext: Buffer, blockSize: number): Buffer {
   return Buffer.from(ciphertext.subarray(ciphertext.length - blockSize));
 }

@@ -1,8 +1,8 @@
 /**
  * Diffie-Hellman for IKEv1 groups (RFC 2409 §6, RFC 3526, RFC 5114, RFC 5903, RFC 8031 / strongSwan 31).
  *
- * Wire forms (IKEV1.md §3.2): MODP public values and g^xy are left-padded to the prime length;
- * ECP public values are X|Y without the 0x04 prefix and g^xy is X only; Curve25519 is the raw
+ * Wire forms (RFC 7296 §3.4 for MODP, RFC 5903 §7 for ECP, RFC 8031 §3 for Curve25519/448): MODP
+ * public values and g^xy are left-padded to the prime length; ECP public values are X|Y without the 0x04 prefix and g^xy is X only; Curve25519 is the raw
  * 32-byte key. Peer values of the wrong length are refused before they reach OpenSSL.
  */
 import {

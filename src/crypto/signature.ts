@@ -5,7 +5,7 @@
  *   ECDSA    RFC 4754 (methods 9-11): the hash is prf'd with the SHA-2 of the curve (HMAC-SHA-256
  *            for P-256, -384, -512) instead of the negotiated hash, signed as a digest, encoded r | s.
  * node:crypto signs and verifies RSA this way (privateEncrypt / publicDecrypt); it cannot sign a
- * given digest with ECDSA (it always hashes), so ECDSA uses @noble/curves (README: why).
+ * given digest with ECDSA (it always hashes), so ECDSA uses @noble/curves (docs/architecture.md: why).
  */
 import { type KeyObject, privateEncrypt, publicDecrypt, constants, timingSafeEqual } from "node:crypto";
 import { p256, p384, p521 } from "@noble/curves/nist.js";
@@ -19,7 +19,7 @@ export interface SignatureMethod {
   initiatorSigns: boolean;
 }
 
-/** Auth method numbers (IKEV1.md §3, the XAUTH and hybrid drafts) whose SKEYID is prf(Ni_b | Nr_b, g^xy). */
+/** Auth method numbers (RFC 2409 §5.1, RFC 4754, draft-beaulieu-ike-xauth-02, draft-ietf-ipsec-isakmp-hybrid-auth-05) whose SKEYID is prf(Ni_b | Nr_b, g^xy). */
 const METHODS: ReadonlyMap<number, SignatureMethod> = new Map([
   [2, { kind: "dss", initiatorSigns: true }],
   [3, { kind: "rsa", initiatorSigns: true }],

@@ -6,7 +6,7 @@
  * NIST SP 800-131A, Logjam 2015, Sweet32 2016). The proposal syntax, the ciphers, the DH groups,
  * the ratings and the Wireshark tables all read it; no other table of algorithms exists.
  */
-import type { Rating } from "./ratings.js";
+import type { Rating } from "./severity.js";
 
 /** Phase 1 encryption (attribute 1) and its ESP transform, where both exist. */
 export interface EncryptionAlg {
@@ -181,7 +181,7 @@ export function encryptionTokenFor(e: EncryptionAlg, keyBits: number | undefined
   const first = e.tokens[0] ?? "";
   if (!e.variable) return first;
   // The token's one run of digits (letters, digits, letters), found without a regular expression:
-  // V8 interprets one before compiling it, ~0.05 ms on each of its first uses (issue 11).
+  // V8 interprets one before compiling it, ~0.05 ms on each of its first uses (bench/README.md).
   const isDigit = (i: number): boolean => first.charCodeAt(i) >= 0x30 && first.charCodeAt(i) <= 0x39;
   let from = 0;
   while (from < first.length && !isDigit(from)) from++;
@@ -195,7 +195,7 @@ export function espAead(id: number, keyBits?: number): AeadAlg | undefined {
   return AEAD.find((a) => a.esp === id && a.keyBits === (keyBits ?? 128));
 }
 
-/** KEYMAT lengths (IKEV1.md §3.10): encryption key (+ salt for GCM/CTR/CCM), integrity key. */
+/** KEYMAT lengths (RFC 2409 §5.5; RFC 4106 §8.1 and RFC 4309 §7.1 for the salt, RFC 3686 §5.1 for CTR): encryption key (+ salt for GCM/CTR/CCM), integrity key. */
 export function keymatLengths(p: { protocol: "esp" | "ah"; transformId: number; keyBits?: number; authAlg?: number }): { enc: number; integ: number } {
   const integ = p.authAlg === undefined ? 0 : (HASH_BY_AUTH_ALG.get(p.authAlg)?.length ?? 0);
   if (p.protocol === "ah") return { enc: 0, integ };

@@ -4,22 +4,9 @@
  * Logjam (Adrian et al., 2015), Sweet32 (Bhargavan & Leurent, 2016).
  */
 import { AUTH_METHODS, ENCRYPTION, GROUPS, HASHES } from "./algorithms.js";
+import { type Rating, type Severity, worst } from "./severity.js";
 
-export const SEVERITIES = ["OK", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export function severityRank(s: Severity): number {
-  return SEVERITIES.indexOf(s);
-}
-
-export function worst(a: Severity, b: Severity): Severity {
-  return severityRank(a) >= severityRank(b) ? a : b;
-}
-
-export interface Rating {
-  severity: Severity;
-  reason: string;
-}
+export { SEVERITIES, type Severity, severityRank, worst, type Rating } from "./severity.js";
 
 /** By strongSwan token, from the algorithm registry (src/data/algorithms.ts). Anything without a rating is OK. */
 function ratingsOf(rows: readonly { tokens: readonly string[]; rating?: Rating }[]): Readonly<Record<string, Rating>> {

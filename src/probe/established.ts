@@ -4,15 +4,15 @@
  */
 import { parseTrafficSelector } from "../config/traffic-selector.js";
 import { DPD_VID } from "../data/vendor-ids.js";
-import { type IsakmpSa, buildInformational, isakmpDelete } from "../exchanges/isakmp-sa.js";
-import type { Phase1Initiator, Phase1Result } from "../exchanges/phase1/index.js";
-import type { InformationalReport } from "../report/model.js";
-import { notAttempted } from "../report/probe.js";
-import { IsakmpSession } from "../session.js";
-import { sleep } from "../sleep.js";
+import { type IsakmpSa, buildInformational, isakmpDelete } from "../exchanges/v1/isakmp-sa.js";
+import type { Phase1Initiator, Phase1Result } from "../exchanges/v1/phase1/index.js";
+import type { InformationalReport } from "../report/model/probe.js";
+import { notAttempted } from "../report/build/probe.js";
+import { IsakmpSession } from "./session.js";
+import { sleep } from "../util/sleep.js";
 import type { IkeTransport } from "../transport/udp.js";
-import { DOI_IPSEC, NotifyType, PayloadType, ProtocolId } from "../wire/constants.js";
-import { encodeDelete } from "../wire/payloads/delete.js";
+import { DOI_IPSEC, NotifyType, PayloadType, ProtocolId } from "../wire/v1/constants.js";
+import { encodeDelete } from "../wire/v1/payloads/delete.js";
 import { type ProbeState, XAUTH_METHODS, settleMs } from "./options.js";
 import { markDeletedByGateway, runQuickModes } from "./quick-modes.js";
 

@@ -1,11 +1,11 @@
 /** One Phase 1 offer: its own exchange (fresh socket, fresh cookie), driven to its end and recorded. */
 import { authToken, proposalToken, type Phase1Transform } from "../config/ike.js";
 import { drive } from "../exchanges/drive.js";
-import { PSK_METHODS, type Phase1Initiator, type SignerConfig, phase1Initiator } from "../exchanges/phase1/index.js";
+import { PSK_METHODS, type Phase1Initiator, type SignerConfig, phase1Initiator } from "../exchanges/v1/phase1/index.js";
 import { signatureMethod } from "../crypto/signature.js";
 import { subjectDer } from "../x509/certificate.js";
 import type { IkeTransport } from "../transport/udp.js";
-import type { Identification } from "../wire/payloads/identification.js";
+import type { Identification } from "../wire/v1/payloads/identification.js";
 import { CAPTURE_NONCE_LENGTH, type CertificateOptions, type ProbeState, round } from "./options.js";
 
 export interface OfferRun {

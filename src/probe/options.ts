@@ -2,15 +2,15 @@
 import type { Phase1Transform } from "../config/ike.js";
 import type { Phase2Proposal } from "../config/esp.js";
 import type { TrafficSelector } from "../config/traffic-selector.js";
-import type { AggressiveCapture, Phase1Initiator, Phase1Result } from "../exchanges/phase1/index.js";
-import type { XauthCredentials } from "../exchanges/xauth.js";
-import type { InformationalReport, OfferReport, Report, TimingReport, UnsolicitedReport } from "../report/model.js";
+import type { AggressiveCapture, Phase1Initiator, Phase1Result } from "../exchanges/v1/phase1/index.js";
+import type { XauthCredentials } from "../exchanges/v1/xauth.js";
+import type { InformationalReport, OfferReport, Report, TimingReport, UnsolicitedReport } from "../report/model/probe.js";
 import type { ByteSink } from "../transport/pcap.js";
 import type { AddressFamily, Lookup } from "../transport/resolve.js";
-import type { Identification } from "../wire/payloads/identification.js";
+import type { Identification } from "../wire/v1/payloads/identification.js";
 import type { KeyObject } from "node:crypto";
 
-/** Auth methods after which the gateway (as XAUTH server) starts XAUTH: XAUTHInitPreShared and its kin (IKEV1.md §4.4). */
+/** Auth methods after which the gateway (as XAUTH server) starts XAUTH: XAUTHInitPreShared and its kin (draft-beaulieu-ike-xauth-02, its auth method numbers 65001-65010). */
 export const XAUTH_METHODS = new Set([65001, 65002, 65003, 65004, 65005, 65006, 65007, 65008, 65009, 65010]);
 
 /** Our nonce when the point of the exchange is the gateway's hash (hashcat-friendly, see crack/hash-file.ts). */

@@ -3,11 +3,11 @@ import { espEncryptionToken, integrityToken, phase2Token } from "../config/esp.j
 import { groupToken } from "../config/ike.js";
 import { parseTrafficSelector } from "../config/traffic-selector.js";
 import { drive, listenFor } from "../exchanges/drive.js";
-import { type IsakmpSa, readInformationalDatagram } from "../exchanges/isakmp-sa.js";
-import { type ChildSa, QuickModeInitiator, encapsulationToken } from "../exchanges/quick-mode.js";
-import type { ChildSaReport, InformationalReport, Phase2ProposalReport, Report } from "../report/model.js";
+import { type IsakmpSa, readInformationalDatagram } from "../exchanges/v1/isakmp-sa.js";
+import { type ChildSa, QuickModeInitiator, encapsulationToken } from "../exchanges/v1/quick-mode.js";
+import type { ChildSaReport, InformationalReport, Phase2ProposalReport, Report } from "../report/model/probe.js";
 import type { IkeTransport } from "../transport/udp.js";
-import { NotifyType, ProtocolId } from "../wire/constants.js";
+import { NotifyType, ProtocolId } from "../wire/v1/constants.js";
 import { type ProbeOptions, type ProbeState, round } from "./options.js";
 
 /** Each Quick Mode proposal in its own Quick Mode under the ISAKMP SA; `given`: the proposals and selectors. */

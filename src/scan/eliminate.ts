@@ -12,7 +12,7 @@
  */
 import type { CatalogueEntry } from "./catalogue.js";
 import type { Phase1Transform } from "../config/ike.js";
-import { sleep } from "../sleep.js";
+import { sleep } from "../util/sleep.js";
 
 export type OfferAnswer =
   | { kind: "accepted"; index: number; note?: string; released?: boolean; rttMs?: number }

@@ -12,24 +12,9 @@ import { UsageError } from "../errors.js";
 import type { CatalogueEntry } from "./catalogue.js";
 import { authToken } from "../config/ike.js";
 import type { RatedTransform, TargetScan } from "./scan.js";
-import type { Violation, TargetCheck, CheckReport } from "../report/check.js";
-export type { Violation, TargetCheck, CheckReport } from "../report/check.js";
+import type { Violation, TargetCheck, CheckReport, Policy } from "../report/model/check.js";
+export type { Violation, TargetCheck, CheckReport, Policy } from "../report/model/check.js";
 
-export interface Policy {
-  description?: string;
-  /** Proposals the gateway must accept: `aes256-sha256-modp2048`, optionally `/psk`. */
-  require: string[];
-  /** Algorithms (`des`, `md5`, `modp1024`, `xauth-psk`) or whole proposals the gateway must refuse. */
-  forbid: string[];
-  /** The worst severity an accepted transform may have. */
-  maxSeverity: Severity;
-  /** Whether Aggressive Mode may answer. */
-  aggressive: "forbid" | "allow";
-  /** Whether transforms the gateway never answered for are tolerated (default: no, a scan must be complete). */
-  allowUnknown: boolean;
-  /** The catalogue to scan with (default `full`). */
-  catalogue: string;
-}
 
 const KEYS = new Set(["$schema", "description", "require", "forbid", "maxSeverity", "aggressive", "allowUnknown", "catalogue"]);
 const ALGORITHMS = new Set([...Object.keys(ENCRYPTION_TOKENS), ...Object.keys(HASH_TOKENS), ...Object.keys(GROUP_TOKENS), ...Object.keys(AUTH_TOKENS)]);

@@ -12,16 +12,16 @@ import { isProductName, nameVendorId } from "../data/vendor-ids.js";
 import { IkeprobeError, UsageError } from "../errors.js";
 import { IkeTransport } from "../transport/udp.js";
 import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "../transport/resolve.js";
-import type { Identification } from "../wire/payloads/identification.js";
+import type { Identification } from "../wire/v1/payloads/identification.js";
 import { type CatalogueEntry, commonCatalogue } from "./catalogue.js";
 import { type Clock, type EliminationResult, Pacer, type PacingOptions, type ScanPeer, chunk, eliminate, realClock } from "./eliminate.js";
 import { AggressiveScanPeer, MainModeScanPeer, detectIkev2, observeBackoff } from "./peers.js";
 import { matchBackoff } from "../data/backoff.js";
 import { type CertificateAuditInput, SCAN_CHECKS, runChecks } from "../checks/index.js";
 import { signatureMethod } from "../crypto/signature.js";
-import { certificateView } from "../report/certificates.js";
-import type { RatedTransform, ModeResult, TargetScan, ScanReport } from "../report/scan.js";
-export type { RatedTransform, ModeResult, TargetScan, ScanReport } from "../report/scan.js";
+import { certificateView } from "../report/build/certificates.js";
+import type { RatedTransform, ModeResult, TargetScan, ScanReport } from "../report/model/scan.js";
+export type { RatedTransform, ModeResult, TargetScan, ScanReport } from "../report/model/scan.js";
 
 export interface ScanOptions {
   targets: string[];

@@ -3,7 +3,7 @@
  * IP and UDP headers are synthesized around each IKE datagram so tshark and Wireshark decode it.
  */
 import { ipFamily } from "../wire/ip.js";
-import { ipToBytes } from "../wire/payloads/identification.js";
+import { ipToBytes } from "../wire/v1/payloads/identification.js";
 
 export interface PcapEndpoint {
   address: string;

@@ -1,6 +1,6 @@
 /**
  * The system resolver (getaddrinfo, through node:dns). A module of its own, imported on first use
- * (resolve.ts): a probe of an IP address never loads node:dns (~0.7 ms of start-up, issue 11),
+ * (resolve.ts): a probe of an IP address never loads node:dns (~0.7 ms of start-up; bench/README.md),
  * because our sockets look up nothing either (udp.ts: literalLookup).
  */
 import { lookup } from "node:dns";

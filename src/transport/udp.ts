@@ -9,7 +9,7 @@ import { type Socket, createSocket } from "node:dgram";
 import { ipFamily } from "../wire/ip.js";
 import { NetworkError } from "../errors.js";
 import type { PcapWriter } from "./pcap.js";
-import { now } from "../clock.js";
+import { now } from "../util/clock.js";
 
 export interface Endpoint {
   address: string;
@@ -46,7 +46,7 @@ interface Path {
 /**
  * dgram's name lookup, for the IP literals that are all we give a socket (names are resolved
  * before, resolve.ts). dgram's default, dns.lookup, would load node:dns for every probe (~0.7 ms of
- * start-up, issue 11). Called as dns.lookup would be: (address, family, callback), answered on the
+ * start-up; bench/README.md). Called as dns.lookup would be: (address, family, callback), answered on the
  * next tick as dns.lookup answers a literal.
  */
 function literalLookup(address: string, family: unknown, cb: (err: Error | null, address: string, family: number) => void): void {

@@ -1,5 +1,6 @@
 /**
- * ISAKMP header (RFC 2408 §3.1).
+ * The IKE header, the same 28 bytes in both versions (IKEv1: RFC 2408 §3.1, "ISAKMP header";
+ * IKEv2: RFC 7296 §3.1, where the cookies are the SPIs and the flags differ: each version names its own).
  *
  *  0                   1                   2                   3
  *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -18,9 +19,12 @@
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
 import { DecodeError } from "../errors.js";
-import { HEADER_LENGTH, ISAKMP_VERSION } from "./constants.js";
 import { Reader } from "./reader.js";
 import { Writer } from "./writer.js";
+
+import type { EncodeOptions } from "./chain.js";
+
+export const HEADER_LENGTH = 28;
 
 export interface Header {
   initiatorCookie: Buffer;
@@ -68,6 +72,14 @@ export function decodeHeader(buf: Buffer): Header {
   return h;
 }
 
+/** The major version (high nibble of the version byte): 1 for IKEv1 (ISAKMP), 2 for IKEv2. */
 export function isIkev1(h: Header): boolean {
-  return h.version >> 4 === ISAKMP_VERSION >> 4;
+  return h.version >> 4 === 1;
 }
+
+/** Builds header + body with the length filled in (or, with `fixLengths: false`, the header's own). */
+export function encodeMessage(header: Omit<Header, "length"> & { length?: number }, body: Buffer, opts: EncodeOptions = {}): Buffer {
+  const length = opts.fixLengths === false && header.length !== undefined ? header.length : HEADER_LENGTH + body.length;
+  return Buffer.concat([encodeHeader({ ...header, length }), body]);
+}
+

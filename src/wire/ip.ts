@@ -5,7 +5,7 @@
  * before it compiles it: the first few tests of an IPv4 address cost ~0.1 ms each and of an IPv6
  * address ~1 ms each (measured on this project's machine, Node 20). A probe tests its target's
  * address a dozen times (the resolver, each socket, each datagram sent, the ID payload), so that
- * was about a millisecond of every IPv4 probe and ten of every IPv6 one (issue 11).
+ * was about a millisecond of every IPv4 probe and ten of every IPv6 one (bench/README.md).
  *
  * The grammar is exactly node:net's (the tests check it against isIP() on many strings):
  * - IPv4: four decimal numbers 0-255, without leading zeros, separated by dots;

@@ -1,7 +1,7 @@
 /**
  * Append-only byte builder. The bytes go straight into one buffer, grown by doubling, so that a
  * field costs no Buffer of its own (a message is dozens of fields; a Buffer per field was most of
- * what encoding one cost, issue 11). `finish()` returns the bytes written so far; writing on after
+ * what encoding one cost; bench/README.md). `finish()` returns the bytes written so far; writing on after
  * it never changes them.
  */
 export class Writer {

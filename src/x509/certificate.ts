@@ -19,8 +19,9 @@ import {
 } from "@peculiar/asn1-x509";
 import { nameText } from "./name.js";
 import { toPem } from "./pem.js";
-import { CertEncoding, certEncodingName, decodeCertificate } from "../wire/payloads/certificate.js";
+import { CertEncoding, certEncodingName, decodeCertificate } from "../wire/v1/payloads/certificate.js";
 import { endEntityFirst } from "./chain.js";
+import type { ParsedCertificate } from "./parsed.js";
 
 export interface PublicKeyInfo {
   /** rsa, ec, dsa, ed25519, ... (node:crypto's asymmetricKeyType). */
@@ -90,13 +91,7 @@ const CURVES: Readonly<Record<string, string>> = { prime256v1: "P-256", secp384r
 const CURVE_BITS: Readonly<Record<string, number>> = { "P-256": 256, "P-384": 384, "P-521": 521 };
 
 /** A received or loaded certificate: node:crypto's view and the parsed DER. */
-export interface ParsedCertificate {
-  der: Buffer;
-  x509: X509Certificate;
-  asn: Certificate;
-  /** basicConstraints cA. */
-  isCa: boolean;
-}
+export type { ParsedCertificate } from "./parsed.js";
 
 /** Parses a DER certificate; throws (with the parser's reason) on bytes that are not one. */
 export function parseCertificate(der: Buffer): ParsedCertificate {

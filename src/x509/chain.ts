@@ -5,7 +5,7 @@
  * (checkIssued) and proven by its signature (verify). Revocation is not checked (no CRL or OCSP
  * fetch: a probe sends packets to the gateway only).
  */
-import type { ParsedCertificate } from "./certificate.js";
+import type { ParsedCertificate } from "./parsed.js";
 import { nameText } from "./name.js";
 
 export interface ChainResult {

@@ -3,8 +3,8 @@
  * peers send by default, strongSwan's too) shows as its one-line DN, not as hex; and our own ID by
  * default when we authenticate with a certificate: its subject (RFC 4945 §3.1.5), as strongSwan does.
  */
-import { IdType } from "../wire/constants.js";
-import { type Identification, describeId } from "../wire/payloads/identification.js";
+import { IdType } from "../wire/v1/constants.js";
+import { type Identification, describeId } from "../wire/v1/payloads/identification.js";
 import { subjectDer } from "./certificate.js";
 import { derNameText } from "./name.js";
 

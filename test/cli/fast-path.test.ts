@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import yargs from "yargs";
-import { PROBE_OPTIONS, probeOptions } from "../../src/cli/commands/probe.ts";
+import { PROBE_OPTIONS, probeOptions } from "../../src/cli/commands/probe-options.ts";
 import { fastProbeArgs } from "../../src/cli/main.ts";
 import { fastPathTakes } from "../../src/cli/fast.ts";
 import { fastPathTakes as crackFastPathTakes } from "../../src/cli/fast-crack.ts";
@@ -153,7 +153,7 @@ test("the fast bundle leaves out what --json PSK probes never run: X.509, ECDSA,
   // Strings only those packages hold (asn1-schema's error, cli-spinners' names, noble's error): in the full bundle, not in the fast one.
   const { small: fast, full } = onlyInFull("ikeprobe-fast.cjs", ["Cannot get schema", "bouncingBar", "invalid signature"]);
   assert.match(fast, /src\/cli\/commands\/diagnose\.ts is not in the fast bundle/);
-  assert.match(fast, /src\/report\/render-table\.ts is not in the fast bundle/);
+  assert.match(fast, /src\/report\/render\/table\.ts is not in the fast bundle/);
   assert.ok(fast.length < full.length / 2, `${fast.length} vs ${full.length} bytes`);
 });
 

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
-import { NotifyType } from "../../src/wire/constants.ts";
+import { NotifyType } from "../../src/wire/v1/constants.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 import { startUdpPeer } from "../helpers/udp-peer.ts";
 

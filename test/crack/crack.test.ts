@@ -1,7 +1,7 @@
 /**
  * The offline PSK test. Known answers come from ike-scan's own test scripts (Debian's ike-scan
  * package ships them in /usr/share/ike-scan/checks): hashes captured from a Check Point FW-1 and a
- * Juniper NetScreen with known PSKs (IKEV1.md §6.1). They are read from the package at test time.
+ * Juniper NetScreen with known PSKs (ike-scan's own test vectors). They are read from the package at test time.
  * SHA-2, which psk-crack does not know, is checked against node:crypto's HMAC.
  */
 import assert from "node:assert/strict";

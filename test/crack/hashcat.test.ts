@@ -11,7 +11,7 @@ import { after, describe, test } from "node:test";
 import { parseIdentity } from "../../src/config/identity.ts";
 import { parseIkeProposal } from "../../src/config/ike.ts";
 import { formatPskCrackLine, hashcatFit } from "../../src/crack/hash-file.ts";
-import { type AggressiveCapture, phase1Initiator } from "../../src/exchanges/phase1/index.ts";
+import { type AggressiveCapture, phase1Initiator } from "../../src/exchanges/v1/phase1/index.ts";
 import { packageSkipReason } from "../lab/require.ts";
 import { hashcatCrack } from "../helpers/hashcat.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";

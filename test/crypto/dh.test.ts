@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { cipherAvailable, cipherSpec, decrypt, encrypt, pad, warmCipher } from "../../src/crypto/cipher.ts";
 import { createKeyExchange, groupInfo } from "../../src/crypto/dh.ts";
-import { expandKa } from "../../src/crypto/keys.ts";
+import { expandKa } from "../../src/crypto/v1/keys.ts";
 import { hashAlg } from "../../src/crypto/prf.ts";
 import { ProtocolError, UnsupportedError } from "../../src/errors.ts";
 

@@ -4,18 +4,18 @@
  *    made by test/lab/capture-fixture.ts): we recompute from the captured packets and the gateway's
  *    g^xy, and must land on the values the gateway logged;
  *  - NIST CAVP IKEv1 KDF vectors and ike-scan's psk-crack vectors from real gateways
- *    (shared/IKEV1.md §6.1, §6.2).
+ *    (ike-scan's psk-crack checks; NIST CAVP's IKEv1 KDF vectors, SP 800-135).
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { cipherSpec, decrypt, lastBlock } from "../../src/crypto/cipher.ts";
-import { derivePhase1Keys, hashI, hashR, hashMessageId, messageIdIv, phase1Iv, skeyidPsk, skeyidSig } from "../../src/crypto/keys.ts";
+import { derivePhase1Keys, hashI, hashR, hashMessageId, messageIdIv, phase1Iv, skeyidPsk, skeyidSig } from "../../src/crypto/v1/keys.ts";
 import { hashAlg } from "../../src/crypto/prf.ts";
-import { Phase1Attr, attrNumber } from "../../src/wire/attributes.ts";
-import { PayloadType } from "../../src/wire/constants.ts";
-import { decodeChain, decodeMessage } from "../../src/wire/message.ts";
-import { decodeDelete } from "../../src/wire/payloads/delete.ts";
-import { decodeSa } from "../../src/wire/payloads/sa.ts";
+import { Phase1Attr, attrNumber } from "../../src/wire/v1/attributes.ts";
+import { PayloadType } from "../../src/wire/v1/constants.ts";
+import { decodeChain, decodeMessage } from "../../src/wire/v1/message.ts";
+import { decodeDelete } from "../../src/wire/v1/payloads/delete.ts";
+import { decodeSa } from "../../src/wire/v1/payloads/sa.ts";
 import { ikeBytes, katFixtures, one } from "../helpers/fixtures.ts";
 
 const fixtures = katFixtures();

@@ -8,7 +8,7 @@ import { espEncryptionToken, integrityToken, keymatLengths, parsePhase2Proposal 
 import { cipherSpec } from "../../src/crypto/cipher.ts";
 import { groupInfo } from "../../src/crypto/dh.ts";
 import { GROUP_RATINGS, ratePhase1 } from "../../src/data/ratings.ts";
-import { wiresharkEspAlgorithms } from "../../src/report/wireshark.ts";
+import { wiresharkEspAlgorithms } from "../../src/report/render/wireshark.ts";
 
 test("every Phase 1 token parses and names itself back (aliases to their canonical token)", () => {
   for (const tok of Object.keys(ENCRYPTION_TOKENS)) {

@@ -2,7 +2,7 @@
  * The audit scan and the policy check against a real strongSwan with charon's default half-open
  * limit (5 per peer address, 30 s). Two IKEv1 connections on two gateway addresses: "a" with PSK and
  * three proposals (and Aggressive Mode allowed), "b" with certificate auth and two others. strongSwan
- * answers message 2 for any auth method and checks it only at message 5 (shared/TESTBED.md §7), so
+ * answers message 2 for any auth method and checks it only at message 5 (CONTRIBUTING.md, "The lab"), so
  * the exact accepted set is each connection's proposals with every auth method offered.
  */
 import assert from "node:assert/strict";
@@ -29,7 +29,7 @@ describe("scan and check against a real strongSwan", { skip }, () => {
   before(async () => {
     lab = await startLab({
       gwExtraAddrs: [B_ADDR],
-      // charon refuses Aggressive Mode with PSK unless told otherwise (IKEV1.md §2.2).
+      // charon refuses Aggressive Mode with PSK unless told otherwise (its default; the connection's aggressive = yes).
       charonExtra: "i_dont_care_about_security_and_use_aggressive_mode_psk = yes",
       connections: [
         { name: "a", localAddrs: ["198.18.1.1"], proposals: A, psk: "scan-lab-secret", localId: "gw.lab.example", aggressive: true },

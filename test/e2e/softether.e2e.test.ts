@@ -24,7 +24,7 @@ if (skip === undefined) {
     skip = `SoftEther could not be installed: ${(e as Error).message}`;
   }
 }
-// SoftEther takes PSKs of up to about 15 characters here (shared/TESTBED.md).
+// SoftEther takes PSKs of up to about 15 characters here (CONTRIBUTING.md, "The lab").
 const PSK = "se-lab-Psk-4711";
 
 /** What SoftEther accepts of the common catalogue: PSK with MODP groups (no ECP, no Curve25519, no rsa/XAUTH). */
@@ -104,7 +104,7 @@ describe("against SoftEther VPN Server (a third IKEv1 implementation)", { skip }
     assert.deepEqual(r.json.cleanup.childSasDeleted.sort(), [p.sa.spiIn, p.sa.spiOut].sort());
   });
 
-  test("the expectation is what TESTBED.md says SoftEther takes: 15 of the 18 common proposals", () => {
+  test("the expectation is what CONTRIBUTING.md says SoftEther takes: 15 of the 18 common proposals", () => {
     assert.equal(COMMON_ACCEPTED.length, 15);
   });
 

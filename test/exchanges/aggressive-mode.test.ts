@@ -6,10 +6,10 @@ import { parseIkeProposal } from "../../src/config/ike.ts";
 import { parseIdentity } from "../../src/config/identity.ts";
 import { crackEngine } from "../../src/crack/engine.ts";
 import { formatPskCrackLine, parsePskCrackFile } from "../../src/crack/hash-file.ts";
-import { phase1Initiator, type Phase1Config } from "../../src/exchanges/phase1/index.ts";
-import { ExchangeType, NotifyType, PayloadType } from "../../src/wire/constants.ts";
-import { decodeMessage } from "../../src/wire/message.ts";
-import { encodeId } from "../../src/wire/payloads/identification.ts";
+import { phase1Initiator, type Phase1Config } from "../../src/exchanges/v1/phase1/index.ts";
+import { ExchangeType, NotifyType, PayloadType } from "../../src/wire/v1/constants.ts";
+import { decodeMessage } from "../../src/wire/v1/message.ts";
+import { encodeId } from "../../src/wire/v1/payloads/identification.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 
 const ID = parseIdentity("fqdn:client.example");

@@ -4,11 +4,11 @@ import { randomBytes } from "node:crypto";
 import { describe, test } from "node:test";
 import { parseIkeProposal } from "../../src/config/ike.ts";
 import { addressIdentity } from "../../src/config/identity.ts";
-import { phase1Initiator, type Phase1Config, type Step } from "../../src/exchanges/phase1/index.ts";
-import { ExchangeType, NotifyType, PayloadType } from "../../src/wire/constants.ts";
-import { encodeAttributes } from "../../src/wire/attributes.ts";
-import { decodeMessage } from "../../src/wire/message.ts";
-import { encodeNotification } from "../../src/wire/payloads/notification.ts";
+import { phase1Initiator, type Phase1Config, type Step } from "../../src/exchanges/v1/phase1/index.ts";
+import { ExchangeType, NotifyType, PayloadType } from "../../src/wire/v1/constants.ts";
+import { encodeAttributes } from "../../src/wire/v1/attributes.ts";
+import { decodeMessage } from "../../src/wire/v1/message.ts";
+import { encodeNotification } from "../../src/wire/v1/payloads/notification.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 
 function config(proposal = "aes256-sha256-modp2048", psk: string | null = "gateway-psk", over: Partial<Phase1Config> = {}): Phase1Config {

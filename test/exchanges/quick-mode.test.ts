@@ -5,12 +5,12 @@ import { parsePhase2Proposal } from "../../src/config/esp.ts";
 import { parseIkeProposal } from "../../src/config/ike.ts";
 import { addressIdentity } from "../../src/config/identity.ts";
 import { parseTrafficSelector } from "../../src/config/traffic-selector.ts";
-import { type IsakmpSa } from "../../src/exchanges/isakmp-sa.ts";
-import { phase1Initiator } from "../../src/exchanges/phase1/index.ts";
-import { EncapsulationMode, QuickModeInitiator, quickModeKeymat } from "../../src/exchanges/quick-mode.ts";
-import { encodeAttributes } from "../../src/wire/attributes.ts";
-import { NotifyType, PayloadType } from "../../src/wire/constants.ts";
-import { encodeNotification } from "../../src/wire/payloads/notification.ts";
+import { type IsakmpSa } from "../../src/exchanges/v1/isakmp-sa.ts";
+import { phase1Initiator } from "../../src/exchanges/v1/phase1/index.ts";
+import { EncapsulationMode, QuickModeInitiator, quickModeKeymat } from "../../src/exchanges/v1/quick-mode.ts";
+import { encodeAttributes } from "../../src/wire/v1/attributes.ts";
+import { NotifyType, PayloadType } from "../../src/wire/v1/constants.ts";
+import { encodeNotification } from "../../src/wire/v1/payloads/notification.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 
 /** A scripted gateway and our side, through an authenticated Main Mode. */

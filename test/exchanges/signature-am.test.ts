@@ -10,7 +10,7 @@ import { createPrivateKey, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { parseIkeProposal } from "../../src/config/ike.ts";
-import { type Phase1Config, phase1Initiator } from "../../src/exchanges/phase1/index.ts";
+import { type Phase1Config, phase1Initiator } from "../../src/exchanges/v1/phase1/index.ts";
 import { pemBlocks } from "../../src/x509/pem.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 

@@ -9,10 +9,10 @@ import { constants, createHash, generateKeyPairSync, publicDecrypt } from "node:
 import { test } from "node:test";
 import { signatureMethod, sign, verify } from "../../src/crypto/signature.ts";
 import { hashAlg } from "../../src/crypto/prf.ts";
-import { signatureAuth } from "../../src/exchanges/phase1/auth/signature.ts";
-import type { AuthContext } from "../../src/exchanges/phase1/auth.ts";
-import { PayloadType } from "../../src/wire/constants.ts";
-import { encodeCertificate } from "../../src/wire/payloads/certificate.ts";
+import { signatureAuth } from "../../src/exchanges/v1/phase1/auth/signature.ts";
+import type { AuthContext } from "../../src/exchanges/v1/phase1/auth.ts";
+import { PayloadType } from "../../src/wire/v1/constants.ts";
+import { encodeCertificate } from "../../src/wire/v1/payloads/certificate.ts";
 import { pemBlocks } from "../../src/x509/pem.ts";
 import { readFileSync } from "node:fs";
 

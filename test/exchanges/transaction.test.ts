@@ -4,11 +4,11 @@ import { randomBytes } from "node:crypto";
 import { describe, test } from "node:test";
 import { cipherSpec } from "../../src/crypto/cipher.ts";
 import { hashAlg } from "../../src/crypto/prf.ts";
-import type { IsakmpSa } from "../../src/exchanges/isakmp-sa.ts";
-import { CfgAttr, CfgType, TransactionCodec, tlvAttr, tvAttr } from "../../src/exchanges/transaction.ts";
-import { decodeAttributePayload as decodeCfg, encodeAttributePayload as encodeCfg } from "../../src/wire/payloads/attribute.ts";
-import { modeConfigReport } from "../../src/report/session.ts";
-import { decodeMessage } from "../../src/wire/message.ts";
+import type { IsakmpSa } from "../../src/exchanges/v1/isakmp-sa.ts";
+import { CfgAttr, CfgType, TransactionCodec, tlvAttr, tvAttr } from "../../src/exchanges/v1/transaction.ts";
+import { decodeAttributePayload as decodeCfg, encodeAttributePayload as encodeCfg } from "../../src/wire/v1/payloads/attribute.ts";
+import { modeConfigReport } from "../../src/report/build/session.ts";
+import { decodeMessage } from "../../src/wire/v1/message.ts";
 
 function sa(): IsakmpSa {
   return {

@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { type Socket, createSocket } from "node:dgram";
 import { after, describe, test } from "node:test";
-import { ExchangeType, NotifyType, PayloadType } from "../../src/wire/constants.ts";
-import { encodeNotification } from "../../src/wire/payloads/notification.ts";
+import { ExchangeType, NotifyType, PayloadType } from "../../src/wire/v1/constants.ts";
+import { encodeNotification } from "../../src/wire/v1/payloads/notification.ts";
 import { assertValidReport } from "../helpers/schema.ts";
 import { runCli } from "../helpers/cli.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";

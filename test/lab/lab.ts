@@ -2,7 +2,7 @@
  * A lab gateway: a real strongSwan charon in its own network namespace, with a client namespace
  * wired to it by a veth pair. Used by the end-to-end tests, the demo and the benchmarks.
  *
- * Network safety (shared/TESTBED.md): nothing is added to the root namespace. Both ends of the
+ * Network safety (CONTRIBUTING.md, "The lab"): nothing is added to the root namespace. Both ends of the
  * veth live in namespaces created here, addressed from 198.18.0.0/15, and deleted by stop().
  */
 import { spawn, spawnSync } from "node:child_process";

@@ -1,5 +1,5 @@
 /**
- * libreswan's pluto (4.10) as a second responder, Phase 1 only (shared/TESTBED.md): Debian's package
+ * libreswan's pluto (4.10) as a second responder, Phase 1 only (CONTRIBUTING.md, "The lab"): Debian's package
  * conflicts with strongSwan, so it runs unpacked beside it, from a tree made with `apt-get download`
  * and `dpkg -x`. Quick Mode cannot complete against it on this kernel (no ESP, no userspace ESP).
  */

@@ -1,5 +1,5 @@
 /**
- * SoftEther VPN Server as a third IKEv1 responder (shared/TESTBED.md): an implementation of its own
+ * SoftEther VPN Server as a third IKEv1 responder (CONTRIBUTING.md, "The lab"): an implementation of its own
  * (its L2TP/IPsec server), not derived from strongSwan or libreswan. It drops what it refuses and a
  * message 1 without a NAT-T vendor ID, fakes NAT-D, and re-sends message 4 when message 5 does not
  * decrypt, which is what the tests need it for.

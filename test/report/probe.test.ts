@@ -4,8 +4,8 @@ import { test } from "node:test";
 import { parseIkeProposal } from "../../src/config/ike.ts";
 import { parsePhase2Proposal } from "../../src/config/esp.ts";
 import type { ProbeOptions } from "../../src/probe/options.ts";
-import { cleanupReport, identityReport, notAttempted } from "../../src/report/probe.ts";
-import { NotifyType } from "../../src/wire/constants.ts";
+import { cleanupReport, identityReport, notAttempted } from "../../src/report/build/probe.ts";
+import { NotifyType } from "../../src/wire/v1/constants.ts";
 
 const id = { idType: 2, protocolId: 0, port: 0, data: Buffer.from("client.example") };
 const opts = (over: Partial<ProbeOptions> = {}): ProbeOptions => ({ host: "gw", port: 500, transforms: parseIkeProposal("aes256-sha256-modp2048", 1, 3600), natT: "auto", sourcePort: 0, timeoutMs: 1000, retries: 0, showKeys: false, ...over });

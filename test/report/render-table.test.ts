@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, describe, test } from "node:test";
 import { stripVTControlCharacters } from "node:util";
-import { fitLines, renderTable, setTableWidth } from "../../src/report/render-table.ts";
-import type { Report } from "../../src/report/model.ts";
+import { fitLines, renderTable, setTableWidth } from "../../src/report/render/table.ts";
+import type { Report } from "../../src/report/model/probe.ts";
 
 const sample = JSON.parse(readFileSync(new URL("../../examples/sample-report.json", import.meta.url), "utf8")) as Report;
 const tableLines = (text: string): string[] => stripVTControlCharacters(text).split("\n").filter((l) => /^[┌│├└]/.test(l));

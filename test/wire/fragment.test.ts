@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { DecodeError } from "../../src/errors.ts";
-import { Fragmentation, MAX_BYTES, MAX_FRAGMENTS, Reassembler } from "../../src/exchanges/phase1/fragments.ts";
+import { Fragmentation, MAX_BYTES, MAX_FRAGMENTS, Reassembler } from "../../src/exchanges/v1/phase1/fragments.ts";
 import { encodeHeader } from "../../src/wire/header.ts";
-import { decodeFragment, decodeFragmentMessage, encodeFragment, fragmentMessage, isFragmentMessage } from "../../src/wire/payloads/fragment.ts";
+import { decodeFragment, decodeFragmentMessage, encodeFragment, fragmentMessage, isFragmentMessage } from "../../src/wire/v1/payloads/fragment.ts";
 import { roundTrip, truncateAtEveryOffset } from "../helpers/codec.ts";
 
 const cookies = { initiatorCookie: Buffer.from("0102030405060708", "hex"), responderCookie: Buffer.from("1112131415161718", "hex") };

@@ -1,20 +1,20 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DecodeError } from "../../src/errors.ts";
-import { CfgAttr, IpsecAttr, attrBytes, attrInt, attributeName, decodeAttributes, encodeAttributes } from "../../src/wire/attributes.ts";
-import { PayloadType } from "../../src/wire/constants.ts";
-import { decodeMessage, encodeChain, encodeMessage } from "../../src/wire/message.ts";
-import { CfgType, attributePayloadLength, decodeAttributePayload, encodeAttributePayload, tlvAttr, tvAttr } from "../../src/wire/payloads/attribute.ts";
-import { CertEncoding, certificateLength, decodeCertificate, encodeCertificate } from "../../src/wire/payloads/certificate.ts";
-import { certificateRequestLength, decodeCertificateRequest, encodeCertificateRequest } from "../../src/wire/payloads/certificate-request.ts";
-import { decodeHash, encodeHash, hashLength } from "../../src/wire/payloads/hash.ts";
-import { decodeKeyExchange, encodeKeyExchange, keyExchangeLength } from "../../src/wire/payloads/key-exchange.ts";
-import { decodeNatD, encodeNatD, natDLength } from "../../src/wire/payloads/nat-d.ts";
-import { decodeNonce, encodeNonce, nonceLength } from "../../src/wire/payloads/nonce.ts";
-import { decodeSignature, encodeSignature, signatureLength } from "../../src/wire/payloads/signature.ts";
-import { decodeVendorId, encodeVendorId, vendorIdLength } from "../../src/wire/payloads/vendor-id.ts";
+import { CfgAttr, IpsecAttr, attrBytes, attrInt, attributeName, decodeAttributes, encodeAttributes } from "../../src/wire/v1/attributes.ts";
+import { PayloadType } from "../../src/wire/v1/constants.ts";
+import { decodeMessage, encodeChain, encodeMessage } from "../../src/wire/v1/message.ts";
+import { CfgType, attributePayloadLength, decodeAttributePayload, encodeAttributePayload, tlvAttr, tvAttr } from "../../src/wire/v1/payloads/attribute.ts";
+import { CertEncoding, certificateLength, decodeCertificate, encodeCertificate } from "../../src/wire/v1/payloads/certificate.ts";
+import { certificateRequestLength, decodeCertificateRequest, encodeCertificateRequest } from "../../src/wire/v1/payloads/certificate-request.ts";
+import { decodeHash, encodeHash, hashLength } from "../../src/wire/v1/payloads/hash.ts";
+import { decodeKeyExchange, encodeKeyExchange, keyExchangeLength } from "../../src/wire/v1/payloads/key-exchange.ts";
+import { decodeNatD, encodeNatD, natDLength } from "../../src/wire/v1/payloads/nat-d.ts";
+import { decodeNonce, encodeNonce, nonceLength } from "../../src/wire/v1/payloads/nonce.ts";
+import { decodeSignature, encodeSignature, signatureLength } from "../../src/wire/v1/payloads/signature.ts";
+import { decodeVendorId, encodeVendorId, vendorIdLength } from "../../src/wire/v1/payloads/vendor-id.ts";
 import { Reader } from "../../src/wire/reader.ts";
-import { decodeIkeSaInitAnswer, encodeIkeSaInit } from "../../src/wire/ikev2.ts";
+import { decodeIkeSaInitAnswer, encodeIkeSaInit } from "../../src/wire/v2/ike-sa-init.ts";
 import { ikeBytes, katFixtures } from "../helpers/fixtures.ts";
 import { noRaw, roundTrip, truncateAtEveryOffset } from "../helpers/codec.ts";
 
@@ -58,7 +58,7 @@ const codecs: Codec<never>[] = [
   },
 ] as unknown as Codec<never>[];
 
-describe("payload codecs (src/wire/payloads)", () => {
+describe("payload codecs (src/wire/v1/payloads)", () => {
   for (const c of codecs) {
     test(`${c.name}: round trip, encoded length, too-short bodies refused, every truncated message a DecodeError`, () => {
       roundTrip(c.value, c.encode, c.decode, noRaw as (v: never) => unknown);
@@ -133,7 +133,7 @@ describe("encoding with lengths as given (for malformed test packets)", () => {
   });
 });
 
-describe("IKEv2 (src/wire/ikev2.ts)", () => {
+describe("IKEv2 (src/wire/v2/ike-sa-init.ts)", () => {
   test("IKE_SA_INIT: version 2.0, initiator flag, SA KE Ni chain; answers read by payload", () => {
     const spi = Buffer.alloc(8, 0x11);
     const m = encodeIkeSaInit({ spi, transforms: [{ type: 1, id: 12, keyLength: 256 }, { type: 4, id: 14 }], group: 14, keyExchangeData: Buffer.alloc(256, 1), nonce: Buffer.alloc(32, 2) });

@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { UsageError } from "../../errors.js";
-import { ExitCode } from "../../report/model.js";
+import { ExitCode } from "../../report/model/probe.js";
 import type { CheckReport } from "../../scan/policy.js";
 import { type IO, interruptible, loadVendorIds, useColor, withSpinner } from "../io.js";
 import { type ScanArgs, buildScanOptions, scanOptions } from "./scan.js";
@@ -21,7 +21,7 @@ export async function runCheckCommand(a: ScanArgs, io: IO): Promise<number> {
   await loadVendorIds(a["vendor-ids"]);
   const opts = await buildScanOptions(a, a.catalogue ?? policy.catalogue);
   const color = useColor(a, io);
-  const { runCheck } = await import("../../check.js");
+  const { runCheck } = await import("../../scan/check.js");
   const policyFile = a.policy;
   const report: CheckReport = await interruptible(io, opts, () =>
     withSpinner(io, !a.json, `checking ${opts.targets.length} target(s) against ${policyFile}`, (progress) => {
@@ -38,7 +38,7 @@ export async function runCheckCommand(a: ScanArgs, io: IO): Promise<number> {
   }
   if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    const { renderCheckTable } = await import("../../report/render-scan.js");
+    const { renderCheckTable } = await import("../../report/render/scan.js");
     io.stdout(renderCheckTable(report, color));
   }
   return opts.signal?.aborted === true ? ExitCode.INTERRUPTED : report.exitCode;

@@ -2,7 +2,7 @@
 import { parseIdentity } from "../../config/identity.js";
 import { UsageError } from "../../errors.js";
 import { type IO, secretLines, useColor, withSpinner } from "../io.js";
-import { type ProbeArgs, buildProbeOptions, readPsk } from "./probe.js";
+import { type ProbeArgs, buildProbeOptions, readPsk } from "./probe-options.js";
 
 /** Every non-empty line of --psk-file, with its line number (for --diagnose). */
 function readPskCandidates(a: ProbeArgs, io: IO): { line: number; psk: Buffer }[] {
@@ -41,14 +41,14 @@ export async function runDiagnoseCommand(a: ProbeArgs, io: IO): Promise<number> 
   delete rest.psk;
   const opts = buildProbeOptions(rest, { ...io, env: { ...io.env, IKEPROBE_PSK: "" } });
   const ids = (a.id ?? []).map((t) => parseIdentity(t));
-  const { runDiagnose } = await import("../../diagnose.js");
+  const { runDiagnose } = await import("../../diagnose/diagnose.js");
   const report = await withSpinner(io, !a.json, `diagnosing ${a.host}`, (progress) =>
     runDiagnose({ probe: opts, ids, candidates, allowAggressive: a.aggressive, paceMs: a.pace * 1000, ...(progress !== undefined ? { onProgress: progress } : {}) }),
   );
   const color = useColor(a, io);
   if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    const { renderDiagnosis } = await import("../../report/render-diagnosis.js");
+    const { renderDiagnosis } = await import("../../report/render/diagnosis.js");
     io.stdout(renderDiagnosis(report, color));
   }
   return report.exitCode;

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { UsageError } from "../../errors.js";
-import { ExitCode } from "../../report/model.js";
+import { ExitCode } from "../../report/model/probe.js";
 import { VERSION } from "../../version.js";
 import { type IO, intOption, useColor, withSpinner } from "../io.js";
 import { type CommandShape, type OptionSpec, fastParse, withOptions } from "../options.js";
@@ -85,7 +85,7 @@ export async function runCrackCommand(a: CrackArgs, io: IO): Promise<number> {
   const exitCode = result.hashes.every((h) => h.found) ? ExitCode.OK : ExitCode.STEP_FAILED;
   if (a.json) io.stdout(`${JSON.stringify({ tool: { name: "ikeprobe", version: VERSION }, file: a.file, ...result, exitCode }, null, 2)}\n`);
   else {
-    const { renderCrack } = await import("../../report/render-crack.js");
+    const { renderCrack } = await import("../../report/render/crack.js");
     io.stdout(renderCrack(result, a.file, color));
   }
   return exitCode;

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import { parseIdentity } from "../../config/identity.js";
 import { UsageError } from "../../errors.js";
-import { ExitCode } from "../../report/model.js";
+import { ExitCode } from "../../report/model/probe.js";
 import type { ScanOptions } from "../../scan/scan.js";
 import { type IO, family, familyOptions, interruptible, intOption, loadVendorIds, useColor, withSpinner } from "../io.js";
 
@@ -118,7 +118,7 @@ export async function runScanCommand(a: ScanArgs, io: IO): Promise<number> {
   await loadVendorIds(a["vendor-ids"]);
   const color = useColor(a, io);
   const { runScan } = await import("../../scan/scan.js");
-  const { VERSION } = await import("../../probe.js");
+  const { VERSION } = await import("../../probe/probe.js");
   if (a.jsonl) opts.onTarget = (t) => io.stdout(`${JSON.stringify(t)}\n`);
   const report = await interruptible(io, opts, () =>
     withSpinner(io, !a.json && !a.jsonl, `scanning ${opts.targets.length} target(s)`, (progress) => {
@@ -128,7 +128,7 @@ export async function runScanCommand(a: ScanArgs, io: IO): Promise<number> {
   );
   if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (!a.jsonl) {
-    const { renderScanTable } = await import("../../report/render-scan.js");
+    const { renderScanTable } = await import("../../report/render/scan.js");
     io.stdout(renderScanTable(report, color));
   }
   return opts.signal?.aborted === true ? ExitCode.INTERRUPTED : report.exitCode;

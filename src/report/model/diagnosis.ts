@@ -1,0 +1,54 @@
+/**
+ * The diagnosis report (`--diagnose`): each attempt, the Aggressive Mode checks, the conclusion
+ * (examples/diagnosis.schema.json). The sentences of fix and the attempts are built in
+ * report/build/diagnosis.ts.
+ */
+
+export interface DiagnosisAttempt {
+  mode: "main" | "aggressive";
+  id: { type: string; value: string };
+  auth: string;
+  /** Line of the PSK candidate used (never the PSK). */
+  pskLine: number | null;
+  proposal: string | null;
+  status: string;
+  cause: string;
+  /** The likely fix for this cause, in one sentence. */
+  fix: string;
+  detail: string;
+  evidence: string | null;
+  notify: string | null;
+  xauth: string | null;
+  exitCode: number;
+}
+
+export interface AggressiveCheck {
+  id: { type: string; value: string };
+  /** The gateway answered Aggressive Mode for this ID with a hash. */
+  hashCaptured: boolean;
+  /** Line of the candidate that matches the gateway's PSK for this ID; null: none does. */
+  matchingPskLine: number | null;
+  detail: string;
+}
+
+export interface DiagnosisReport {
+  kind: "diagnosis";
+  tool: { name: "ikeprobe"; version: string };
+  startedAt: string;
+  target: { host: string; address: string | null; port: number };
+  ids: { type: string; value: string }[];
+  pskCandidates: number;
+  aggressiveAllowed: boolean;
+  attempts: DiagnosisAttempt[];
+  aggressive: AggressiveCheck[];
+  conclusion: {
+    /** Stable code, e.g. "psk-mismatch", "psk-keyed-by-id", "wrong-id", "xauth-required", "ok". */
+    cause: string;
+    explanation: string;
+    fix: string;
+    /** The candidate the gateway holds (line in --psk-file), when found. */
+    pskLine: number | null;
+    id: { type: string; value: string } | null;
+  };
+  exitCode: number;
+}
