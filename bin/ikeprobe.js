@@ -23,11 +23,11 @@ function load(name) {
   return mod.exports;
 }
 const argv = process.argv.slice(2);
-// scan, check, help and --version are the full bundle's whatever a small one would say
+// scan, check, completion, help and --version are the full bundle's whatever a small one would say
 // (fastPathTakes: cli/run.ts otherCommandOrHelp), so none is loaded for them (~6 ms). psk-crack has
 // its own small bundle.
 const first = argv.find((a) => !a.startsWith("-"));
-const other = first === "scan" || first === "check" || argv.some((a) => a === "--help" || a === "-h" || a === "--version");
+const other = first === "scan" || first === "check" || first === "completion" || argv.some((a) => a === "--help" || a === "-h" || a === "--version" || a === "--get-yargs-completions");
 const small = other ? undefined : load(first === "psk-crack" ? "ikeprobe-psk-crack.cjs" : "ikeprobe-fast.cjs");
 const cli = small !== undefined && small.fastPathTakes(argv, process.env) ? small : load("ikeprobe.cjs");
 cli.main(argv).then((code) => {

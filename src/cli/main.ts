@@ -16,6 +16,7 @@ import { type ScanArgs, runScanCommand, scanOptions } from "./commands/scan.js";
 import { checkOptions, runCheckCommand } from "./commands/check.js";
 import { EXIT_CODES, type IO, helpWidth } from "./io.js";
 import { runCli } from "./run.js";
+import { COMPLETION_FLAG, completionScript } from "./completion.js";
 
 export { buildProbeOptions } from "./commands/probe-options.js";
 export { fastProbeArgs } from "./run.js";
@@ -54,6 +55,10 @@ async function runWithYargs(argv: string[], fullIo: IO, setJson: (json: boolean)
       setJson(a.json);
       code = await runCrackCommand(a as unknown as CrackArgs, fullIo);
     })
+    .command("completion [shell]", "print a shell completion script: ikeprobe completion >> ~/.bashrc (zsh: ikeprobe completion zsh >> ~/.zshrc)", (y: Argv) =>
+      y.positional("shell", { describe: "bash or zsh (default: from $SHELL)", choices: ["bash", "zsh"] as const }), (a) => {
+      fullIo.stdout(completionScript(a.shell ?? (/zsh/.test(fullIo.env.SHELL ?? "") ? "zsh" : "bash")));
+    })
     .example("$0 198.18.1.1 --ike aes256-sha256-modp2048 --ike 3des-sha1-modp1024 --psk-file psk.txt --id fqdn:client.example", "test two offers and the PSK")
     .example("$0 scan 198.18.1.1 --catalogue full --aggressive", "everything the gateway accepts, rated")
     .example("$0 check 198.18.1.1 --policy examples/policies/strict-modern.json --junit report.xml", "CI: pass or fail against a policy")
@@ -74,6 +79,13 @@ async function runWithYargs(argv: string[], fullIo: IO, setJson: (json: boolean)
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
+  // The completion scripts call back with the words typed so far; yargs knows the commands and options.
+  const ask = argv.indexOf(COMPLETION_FLAG);
+  if (ask >= 0) {
+    const words = await new Promise<string[]>((res) => void parser.getCompletion(argv.slice(ask + 1), (err, list) => res(err ? [] : [...(list ?? [])])));
+    fullIo.stdout(words.length > 0 ? `${words.join("\n")}\n` : "");
+    return ExitCode.OK;
+  }
   let helpShown = false;
   await parser.parseAsync(argv, {}, (err, _argv, output) => {
     if (output && !err) {

@@ -49,7 +49,7 @@ export async function runCli(argv: string[], io: Partial<IO> | undefined, yargsP
 /** A command other than probe, or help: yargs' to handle. */
 function otherCommandOrHelp(argv: readonly string[]): boolean {
   const first = argv.find((a) => !a.startsWith("-"));
-  return first === "scan" || first === "check" || first === "psk-crack" || argv.includes("--help") || argv.includes("-h");
+  return first === "scan" || first === "check" || first === "psk-crack" || first === "completion" || argv.includes("--help") || argv.includes("-h") || argv.includes("--get-yargs-completions");
 }
 
 /** The probe command's arguments as yargs would give them, or undefined for yargs to parse. */

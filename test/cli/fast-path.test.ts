@@ -158,13 +158,17 @@ test("the fast bundle leaves out what --json PSK probes never run: X.509, ECDSA,
 });
 
 test("what bin/ikeprobe.js sends to the full bundle without loading a small one, fastPathTakes would send there too", () => {
-  // The shim's rule (bin/ikeprobe.js): scan or check as the command, or --help, -h, --version anywhere.
+  // The shim's rule (bin/ikeprobe.js): scan, check or completion as the command, or --help, -h,
+  // --version or the completion script's callback anywhere.
   const shimSaysFull = (argv: string[]): boolean => {
     const first = argv.find((a) => !a.startsWith("-"));
-    return first === "scan" || first === "check" || argv.some((a) => a === "--help" || a === "-h" || a === "--version");
+    return first === "scan" || first === "check" || first === "completion" || argv.some((a) => a === "--help" || a === "-h" || a === "--version" || a === "--get-yargs-completions");
   };
   const shim = readFileSync(new URL("../../bin/ikeprobe.js", import.meta.url), "utf8");
-  assert.ok(shim.includes('first === "scan" || first === "check" || argv.some((a) => a === "--help" || a === "-h" || a === "--version")'), "the rule above is the shim's");
+  assert.ok(
+    shim.includes('first === "scan" || first === "check" || first === "completion" || argv.some((a) => a === "--help" || a === "-h" || a === "--version" || a === "--get-yargs-completions")'),
+    "the rule above is the shim's",
+  );
   assert.ok(shim.includes('load(first === "psk-crack" ? "ikeprobe-psk-crack.cjs" : "ikeprobe-fast.cjs")'), "psk-crack asks its own small bundle");
   const json = ["--json", "--psk-file", "/tmp/k", "--ike", "aes256-sha256-modp2048"];
   for (const argv of [
@@ -176,6 +180,9 @@ test("what bin/ikeprobe.js sends to the full bundle without loading a small one,
     ["198.18.1.1", ...json, "-h"],
     ["198.18.1.1", ...json, "--version"],
     ["probe", "198.18.1.1", ...json, "--help"],
+    ["completion"],
+    ["completion", "zsh"],
+    ["--get-yargs-completions", "ikeprobe", "198.18.1.1", ...json],
   ]) {
     assert.equal(shimSaysFull(argv), true, argv.join(" "));
     assert.equal(fastPathTakes(argv, {}), false, argv.join(" "));
