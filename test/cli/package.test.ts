@@ -1,14 +1,19 @@
 /**
  * The package as users get it: `npm pack` in a fresh checkout (no dist/) must build before packing,
- * and the tarball must install into an empty prefix and run. The checkout is a copy of the tracked
- * files (node_modules linked, for the build tools), so this repository's dist/ is not used.
+ * ship what a user runs and nothing else, and the tarball must install globally into an empty
+ * prefix (no dependency to fetch: everything is bundled) and run: --version, --help, the API by
+ * name, a probe by host name of a scripted peer and, as root with strongSwan, a JSON probe of the
+ * real lab gateway. The checkout is a copy of the tracked files (node_modules linked, for the build
+ * tools), so this repository's dist/ is not used.
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
+import { startLab } from "../lab/lab.ts";
+import { e2eSkipReason } from "../lab/require.ts";
 import { NotifyType } from "../../src/wire/v1/constants.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 import { startUdpPeer } from "../helpers/udp-peer.ts";
@@ -18,6 +23,8 @@ const root = new URL("../..", import.meta.url).pathname;
 describe("the packed package", () => {
   const work = mkdtempSync(join(tmpdir(), "ikeprobe-pack-"));
   after(() => rmSync(work, { recursive: true, force: true }));
+  /** The installed command, once the first test has installed it. */
+  let installedBin: string | undefined;
 
   test("npm pack in a checkout without dist/ builds it; the tarball installs into an empty prefix and probes", async () => {
     const checkout = join(work, "checkout");
@@ -41,6 +48,14 @@ describe("the packed package", () => {
     const packed = info[0]!.files.map((f) => f.path);
     for (const f of ["bin/ikeprobe.js", "dist/ikeprobe.cjs", "dist/ikeprobe.cjs.cache", "dist/ikeprobe-fast.cjs", "dist/ikeprobe-fast.cjs.cache", "dist/ikeprobe-psk-crack.cjs", "dist/ikeprobe-psk-crack.cjs.cache", "dist/ikeprobe-crack.json", "dist/ikeprobe-vendor-ids.json", "dist/index.js", "dist/index.d.ts", "README.md", "examples/report.schema.json"]) assert.ok(packed.includes(f), `${f} in the tarball`);
     assert.ok(!packed.some((f) => f.startsWith("test/") || f.startsWith("src/")), "no tests or sources in the tarball");
+    for (const f of ["LICENSE", "examples/scan.schema.json", "examples/policies/strict-modern.json"]) assert.ok(packed.includes(f), `${f} in the tarball`);
+    // Nothing a user does not run: no build scripts or test doubles, no source maps (their sources
+    // are not shipped), no tsc module but the declarations (the API is one bundled module), no lab.
+    const extra = packed.filter((f) => f.startsWith("dist/build/") || f.endsWith(".map") || (f.startsWith("dist/") && f.endsWith(".js") && f !== "dist/index.js") || /scripted|demo|lab-gateway/.test(f));
+    assert.deepEqual(extra, []);
+    const manifest = JSON.parse(readFileSync(join(checkout, "package.json"), "utf8")) as { dependencies?: Record<string, string>; description: string };
+    assert.deepEqual(manifest.dependencies ?? {}, {}, "every runtime package is bundled: nothing to install");
+    assert.doesNotMatch(manifest.description, /completes Main Mode with a pre-shared key$/);
 
     const prefix = join(work, "prefix");
     const install = spawnSync("npm", ["install", "--global", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", join(work, info[0]!.filename)], { encoding: "utf8" });
@@ -49,6 +64,12 @@ describe("the packed package", () => {
     const version = spawnSync(bin, ["--version"], { encoding: "utf8" });
     assert.equal(version.status, 0, version.stderr);
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    // Only the package itself is installed: no dependency comes with it.
+    assert.deepEqual(existsSync(join(prefix, "lib", "node_modules", "ikeprobe", "node_modules")) ? readdirSync(join(prefix, "lib", "node_modules", "ikeprobe", "node_modules")) : [], []);
+    const help = spawnSync(bin, ["--help"], { encoding: "utf8" });
+    assert.equal(help.status, 0, help.stderr);
+    for (const cmd of ["scan", "check", "psk-crack", "completion"]) assert.match(help.stdout, new RegExp(`ikeprobe ${cmd}`), `--help lists ${cmd}`);
+    installedBin = bin;
 
     // The API, imported by name from an installed package (package.json "exports").
     const consumer = join(work, "consumer");
@@ -78,5 +99,23 @@ describe("the packed package", () => {
     const doc = JSON.parse(probe.stdout);
     assert.equal(doc.phase1.offers[0].notify, "NO-PROPOSAL-CHOSEN");
     assert.equal(doc.target.host, "localhost");
+  });
+
+  test("the installed command probes the real lab gateway (strongSwan) and prints one JSON report", { skip: e2eSkipReason() }, async () => {
+    assert.ok(installedBin !== undefined, "installed by the test above");
+    const psk = "package-lab-secret-4Rw";
+    const lab = await startLab({ connections: [{ name: "pkg", proposals: ["aes256-sha256-modp2048"], psk, localId: "gw.lab.example", remoteId: "client.lab.example" }] });
+    try {
+      const argv = lab.clientExec([installedBin, lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--json"]);
+      const run = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", env: { ...process.env, IKEPROBE_PSK: psk } });
+      assert.equal(run.status, 0, run.stderr);
+      const doc = JSON.parse(run.stdout) as { identity: { status: string; remote: { value: string } }; phase1: { selected: { proposal: string } } };
+      assert.equal(doc.identity.status, "authenticated");
+      assert.equal(doc.identity.remote.value, "gw.lab.example");
+      assert.equal(doc.phase1.selected.proposal, "aes256-sha256-modp2048");
+      assert.ok(!run.stdout.includes(psk) && !run.stderr.includes(psk), "the PSK is never printed");
+    } finally {
+      await lab.stop();
+    }
   });
 });
