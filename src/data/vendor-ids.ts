@@ -1,6 +1,6 @@
 /**
  * Known Vendor ID payloads, written from public values (RFC 3947, RFC 3706, draft names hashed
- * with MD5, product strings; see shared/IKEV1.md §5). Matching: "exact" compares the whole body,
+ * with MD5, product strings). Matching: "exact" compares the whole body,
  * "prefix" the first bytes (the rest carries version or capability flags).
  */
 import { createHash } from "node:crypto";
@@ -48,6 +48,15 @@ const BUILTIN: VendorIdEntry[] = [
   { name: "GSS-API", hex: md5("A GSS-API Authentication Method for IKE"), match: "exact", category: "capability" },
   { name: "GSSAPI", hex: md5("GSSAPI"), match: "exact", category: "capability" },
   { name: "Heartbeat Notify", hex: Buffer.from("HeartBeat_Notify").toString("hex"), match: "prefix", category: "capability" },
+  // IKE Challenge/Response for Authenticated Cryptographic Keys (CRACK, draft-harkins-ipsra-crack-00 and
+  // its revision): the MD5 of the draft's title; implementations hashed it with and without a line end.
+  { name: "IKE Challenge/Response (CRACK)", hex: md5("IKE Challenge/Response for Authenticated Cryptographic Keys"), match: "exact", category: "capability" },
+  { name: "IKE Challenge/Response (CRACK)", hex: md5("IKE Challenge/Response for Authenticated Cryptographic Keys\n"), match: "exact", category: "capability" },
+  { name: "IKE Challenge/Response (CRACK, revised)", hex: md5("IKE Challenge/Response for Authenticated Cryptographic Keys (Revised)"), match: "exact", category: "capability" },
+  { name: "IKE Challenge/Response (CRACK, revised)", hex: md5("IKE Challenge/Response for Authenticated Cryptographic Keys (Revised)\n"), match: "exact", category: "capability" },
+  // draft-krywaniuk-ipsec-antireplay-00 (Using ISAKMP Message IDs for Replay Protection), §5: replay
+  // protection "may also be enabled in the short term by mutual exchange of the vendor id 0x325df29a2319f2dd".
+  { name: "draft-krywaniuk-ipsec-antireplay-00 (message ID replay protection)", hex: "325df29a2319f2dd", match: "exact", category: "capability" },
   { name: "strongSwan", hex: md5("strongSwan"), match: "exact", category: "product" },
   { name: "Libreswan", hex: Buffer.from("OE-Libreswan-").toString("hex"), match: "prefix", category: "product" },
   { name: "Cisco Unity", hex: "12f5f28c457168a9702d9fe274cc", match: "prefix", category: "product" },
@@ -289,7 +298,7 @@ export const NAT_T_VIDS = [
 ];
 export type NatTVariant = (typeof NAT_T_VIDS)[number]["variant"];
 
-/** IKE fragmentation (Cisco's, IKEV1.md §5) with capability 0x80000000: Main and Aggressive Mode messages may be fragmented. */
+/** IKE fragmentation (Cisco's, announced by the Vendor ID MD5("FRAGMENTATION") and its capability word) with capability 0x80000000: Main and Aggressive Mode messages may be fragmented. */
 export const FRAGMENTATION_VID = `${md5("FRAGMENTATION")}80000000`;
 
 export const DPD_VID = "afcad71368a1f1c96b8696fc77570100";

@@ -63,6 +63,15 @@ test("versions where the Vendor ID encodes them: strongSwan, SSH, Windows, Check
   assert.equal(nameVendorId(Buffer.from("dbfb81eb5760b0788562067da102d755", "hex")), "Netgear");
   assert.equal(nameVendorId(Buffer.from("4485152d18b6bbcc0be8a8469579ddcc", "hex")), "Avaya VSU");
   assert.equal(nameVendorId(Buffer.from("OE\x01\x02abcdefgh", "latin1")), undefined, "not pluto's: bytes outside its printable range");
+  // CRACK: the MD5 of the draft's title, with and without a line end (the four values documented for it),
+  // worked out here with node:crypto from the title, not taken from any list.
+  const title = "IKE Challenge/Response for Authenticated Cryptographic Keys";
+  for (const [text, name] of [[title, "IKE Challenge/Response (CRACK)"], [`${title}\n`, "IKE Challenge/Response (CRACK)"], [`${title} (Revised)`, "IKE Challenge/Response (CRACK, revised)"], [`${title} (Revised)\n`, "IKE Challenge/Response (CRACK, revised)"]]) {
+    assert.equal(nameVendorId(createHash("md5").update(text!).digest()), name, JSON.stringify(text));
+  }
+  // draft-krywaniuk-ipsec-antireplay-00 publishes its Vendor ID in its text: 0x325df29a2319f2dd.
+  assert.equal(nameVendorId(Buffer.from("325df29a2319f2dd", "hex")), "draft-krywaniuk-ipsec-antireplay-00 (message ID replay protection)");
+  assert.equal(nameVendorId(Buffer.from("325df29a2319f2de", "hex")), undefined, "one bit off is not it");
 });
 
 const IKE_SCAN_VIDS = "/usr/share/ike-scan/ike-vendor-ids";
@@ -100,10 +109,15 @@ test("against ike-scan's pattern list (read here to compare, never copied): most
   assert.ok(share >= 0.8, `${(share * 100).toFixed(1)} % named in the same family`);
   process.stderr.write(`vendor IDs: ${sameFamily} of ${total} ike-scan patterns named in the same family (${(share * 100).toFixed(1)} %)\n`);
   // The one family none of whose patterns we name: StoneGate (two observed values published only in
-  // GPL/NPSL lists).
+  // GPL/NPSL lists). CRACK and the antireplay draft are named from their drafts.
   const none = [...families].filter(([, f]) => f.named === 0).map(([name]) => name);
   assert.ok(none.every((f) => ["StoneGate", "Unknown"].includes(f)), JSON.stringify(none));
   for (const f of ["Testing", "Netgear", "avaya"]) assert.ok((families.get(f)?.named ?? 0) > 0, `${f} named`);
+  // Every one of ike-scan's CRACK and antireplay patterns is named, by our names for them.
+  for (const line of readFileSync(IKE_SCAN_VIDS, "utf8").split("\n").filter((l) => /^(IKE Challenge-Response|draft-krywaniuk-ipsec-antireplay)/.test(l))) {
+    const hex = line.split(/\t+/)[1]!.trim().replace(/^\^/, "");
+    assert.match(nameVendorId(Buffer.from(hex, "hex")) ?? "unnamed", /^(IKE Challenge\/Response \(CRACK|draft-krywaniuk-ipsec-antireplay-00)/, line);
+  }
   // Current products whose IDs ike-scan's list lacks: we name them, none of its patterns matches.
   const patterns = readFileSync(IKE_SCAN_VIDS, "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => new RegExp(l.split(/\t+/)[1]!.trim().replaceAll("[[:xdigit:]]", "[0-9a-f]"), "i"));
   const current = ["4f452d4c696272657377616e2d342e3130", Buffer.from("FLEXVPN-SUPPORTED").toString("hex"), Buffer.from("CISCO-DELETE-REASON").toString("hex"), "8299031757a36082c6a621de00000000", "fd808804df73b15150709d878044cde0ac1efcde", "f14b94b7bff1fef02773b8c49feded26"];
