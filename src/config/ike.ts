@@ -19,7 +19,7 @@ export const ENCRYPTION_TOKENS: Readonly<Record<string, Alg>> = Object.fromEntri
 
 export const HASH_TOKENS: Readonly<Record<string, number>> = Object.fromEntries(HASHES.filter((h) => h.ike !== null).flatMap((h) => h.tokens.map((t) => [t, h.ike!])));
 
-export const GROUP_TOKENS: Readonly<Record<string, number>> = Object.fromEntries(GROUPS.flatMap((g) => g.tokens.map((t) => [t, g.number])));
+export const GROUP_TOKENS: Readonly<Record<string, number>> = Object.fromEntries(GROUPS.filter((g) => g.ikev1 !== false).flatMap((g) => g.tokens.map((t) => [t, g.number])));
 
 export const AUTH_TOKENS: Readonly<Record<string, number>> = Object.fromEntries(AUTH_METHODS.flatMap((m) => m.tokens.map((t) => [t, m.number])));
 

@@ -1,9 +1,12 @@
 /**
- * Diffie-Hellman for IKEv1 groups (RFC 2409 §6, RFC 3526, RFC 5114, RFC 5903, RFC 8031 / strongSwan 31).
+ * Diffie-Hellman for both versions' groups (RFC 2409 §6, RFC 3526, RFC 5114, RFC 5903, RFC 6954,
+ * RFC 8031; IKEv1's 31 is strongSwan's private number for Curve25519, IKEv2's the registered one).
  *
  * Wire forms (RFC 7296 §3.4 for MODP, RFC 5903 §7 for ECP, RFC 8031 §3 for Curve25519/448): MODP
- * public values and g^xy are left-padded to the prime length; ECP public values are X|Y without the 0x04 prefix and g^xy is X only; Curve25519 is the raw
- * 32-byte key. Peer values of the wrong length are refused before they reach OpenSSL.
+ * public values and g^xy are left-padded to the prime length; ECP (NIST and Brainpool) public values
+ * are X|Y without the 0x04 prefix and g^xy is X only; Curve25519 and Curve448 are the raw 32- and
+ * 56-byte keys. Peer values of the wrong length are refused before they reach OpenSSL. ML-KEM has no
+ * implementation in Node 20's OpenSSL: its sizes are known (for offers), a key exchange is not.
  */
 import {
   type KeyObject,
@@ -19,7 +22,7 @@ import { GROUP_BY_NUMBER } from "../data/algorithms.js";
 
 export interface GroupInfo {
   number: number;
-  kind: "modp" | "ecp" | "curve25519";
+  kind: "modp" | "ecp" | "curve25519" | "curve448" | "mlkem";
   /** Bytes of the KE payload body. */
   keLength: number;
   /** Bits of security-relevant size (prime or curve). */
@@ -44,7 +47,7 @@ const RFC5114: Record<number, { p: string; g: string }> = {
 export function groupInfo(n: number): GroupInfo | undefined {
   const g = GROUP_BY_NUMBER.get(n);
   if (g === undefined) return undefined;
-  const keLength = g.kind === "ecp" ? 2 * Math.ceil(g.bits / 8) : g.kind === "curve25519" ? 32 : g.bits / 8;
+  const keLength = g.keLength ?? (g.kind === "ecp" ? 2 * Math.ceil(g.bits / 8) : g.kind === "curve25519" ? 32 : g.kind === "curve448" ? 56 : g.bits / 8);
   return { number: n, kind: g.kind, keLength, bits: g.bits };
 }
 
@@ -109,7 +112,14 @@ export function createKeyExchange(groupNumber: number): KeyExchange {
       },
     };
   }
-  const { publicKey, privateKey } = generateKeyPairSync("x25519");
+  if (group.kind === "mlkem") throw new UnsupportedError(`${GROUP_BY_NUMBER.get(groupNumber)?.tokens[0] ?? groupNumber}: ML-KEM is not in this Node's OpenSSL`);
+  return montgomery(group, group.kind === "curve448" ? "x448" : "x25519");
+}
+
+/** X25519 or X448 (RFC 7748): raw little-endian keys, the shared secret as OpenSSL derives it. */
+function montgomery(group: GroupInfo, curve: "x25519" | "x448"): KeyExchange {
+  const crv = curve === "x448" ? "X448" : "X25519";
+  const { publicKey, privateKey } = curve === "x448" ? generateKeyPairSync("x448") : generateKeyPairSync("x25519");
   const jwk = publicKey.export({ format: "jwk" });
   return {
     group,
@@ -118,10 +128,10 @@ export function createKeyExchange(groupNumber: number): KeyExchange {
       checkPeer(group, peer);
       let peerKey: KeyObject;
       try {
-        peerKey = createPublicKey({ key: { kty: "OKP", crv: "X25519", x: peer.toString("base64url") }, format: "jwk" });
+        peerKey = createPublicKey({ key: { kty: "OKP", crv, x: peer.toString("base64url") }, format: "jwk" });
         return diffieHellman({ privateKey, publicKey: peerKey });
       } catch (e) {
-        throw new ProtocolError("bad-ke", "the gateway's Curve25519 value was refused by OpenSSL", { cause: e });
+        throw new ProtocolError("bad-ke", `the gateway's ${curve === "x448" ? "Curve448" : "Curve25519"} value was refused by OpenSSL`, { cause: e });
       }
     },
   };

@@ -4,6 +4,9 @@
  * or a file of `--ike` proposals, one per line (`#` comments), optionally `proposal auth`.
  */
 import { readFileSync } from "node:fs";
+import { type V2Proposal, parseIkev2Proposal } from "../config/ikev2.js";
+import { ikev2Space, spaceOf } from "./ikev2-catalogue.js";
+import type { V2Space } from "./ikev2-search.js";
 import { AUTH_TOKENS, type Phase1Transform, parseIkeProposal, proposalToken, authToken } from "../config/ike.js";
 import { UsageError } from "../errors.js";
 
@@ -60,8 +63,11 @@ export function commonCatalogue(): CatalogueEntry[] {
   return COMMON_AUTH.flatMap((a) => COMMON_PROPOSALS.map((p) => entry(parseIkeProposal(p, AUTH_TOKENS[a]!, LIFETIME)[0]!)));
 }
 
-/** A file: one `--ike` proposal per line, optionally followed by auth methods (default: psk). */
-export function fileCatalogue(path: string): CatalogueEntry[] {
+/**
+ * A file: one `--ike` proposal per line, optionally followed by auth methods (default: psk), and IKEv2
+ * proposals as `ikev2 PROPOSAL` lines (strongSwan's IKEv2 syntax). Either part may be empty.
+ */
+export function fileCatalogues(path: string): Catalogues {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -69,10 +75,20 @@ export function fileCatalogue(path: string): CatalogueEntry[] {
     throw new UsageError(`--catalogue ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); use full, common or a file of proposals`, { cause: e });
   }
   const out: CatalogueEntry[] = [];
+  const v2: V2Proposal[] = [];
   text.split("\n").forEach((raw, i) => {
     const line = raw.replace(/#.*/, "").trim();
     if (line === "") return;
     const [proposal = "", ...auths] = line.split(/\s+/);
+    if (proposal.toLowerCase() === "ikev2") {
+      if (auths.length !== 1) throw new UsageError(`--catalogue ${path} line ${i + 1}: an IKEv2 line is "ikev2 PROPOSAL", e.g. ikev2 aes256-sha256-modp2048`);
+      try {
+        v2.push(parseIkev2Proposal(auths[0]!, "ikev2"));
+      } catch (e) {
+        throw new UsageError(`--catalogue ${path} line ${i + 1}: ${(e as Error).message}`, { cause: e });
+      }
+      return;
+    }
     for (const a of auths.length > 0 ? auths : ["psk"]) {
       const auth = AUTH_TOKENS[a];
       if (auth === undefined) throw new UsageError(`--catalogue ${path} line ${i + 1}: unknown auth method "${a}" (${Object.keys(AUTH_TOKENS).join(", ")})`);
@@ -83,12 +99,23 @@ export function fileCatalogue(path: string): CatalogueEntry[] {
       }
     }
   });
-  if (out.length === 0) throw new UsageError(`--catalogue ${path}: no proposals in it`);
-  return out;
+  if (out.length === 0 && v2.length === 0) throw new UsageError(`--catalogue ${path}: no proposals in it`);
+  return { ikev1: out, ikev2: v2.length > 0 ? spaceOf(v2) : null };
 }
 
+/** What a scan offers in each version; null: nothing for that version (the file named none). */
+export interface Catalogues {
+  ikev1: CatalogueEntry[];
+  ikev2: V2Space | null;
+}
+
+export function loadCatalogues(spec: string): Catalogues {
+  if (spec === "full") return { ikev1: fullCatalogue(), ikev2: ikev2Space("full") };
+  if (spec === "common") return { ikev1: commonCatalogue(), ikev2: ikev2Space("common") };
+  return fileCatalogues(spec);
+}
+
+/** The IKEv1 part alone (the API's `loadCatalogue`). */
 export function loadCatalogue(spec: string): CatalogueEntry[] {
-  if (spec === "full") return fullCatalogue();
-  if (spec === "common") return commonCatalogue();
-  return fileCatalogue(spec);
+  return loadCatalogues(spec).ikev1;
 }

@@ -1,6 +1,6 @@
 /**
- * The network side of a scan: Main Mode and Aggressive Mode message 1 with many transforms, and an
- * IKEv2 IKE_SA_INIT for detection. Each offer is its own exchange (fresh cookie) on one socket.
+ * The network side of the IKEv1 scan: Main Mode and Aggressive Mode message 1 with many transforms.
+ * Each offer is its own exchange (fresh cookie) on one socket.
  */
 import { randomBytes } from "node:crypto";
 import { createKeyExchange } from "../crypto/dh.js";
@@ -25,7 +25,6 @@ import { notifyName } from "../wire/v1/constants.js";
 import type { OfferAnswer, ScanPeer } from "./eliminate.js";
 import { RequestMachine, request } from "../exchanges/request.js";
 import { type Machine, type Step, drive } from "../exchanges/drive.js";
-import { type Ikev2Answer, Ikev2TransformType, decodeIkeSaInitAnswer, encodeIkeSaInit } from "../wire/v2/ike-sa-init.js";
 import { now } from "../util/clock.js";
 
 /** Vendor IDs we announce so the gateway answers with its own capabilities. */
@@ -288,50 +287,4 @@ export class AggressiveScanPeer extends Phase1ScanPeer {
       ...(this.certificateRequest ? [{ type: PayloadType.CR, body: encodeCertificateRequest({ certType: CertEncoding.X509_SIGNATURE, authority: Buffer.alloc(0) }) }] : []),
     ];
   }
-}
-
-export interface Ikev2Detection {
-  /** The gateway answered an IKEv2 IKE_SA_INIT. null: no answer (unknown). */
-  supported: boolean | null;
-  answer: string;
-}
-
-/** An IKEv2 IKE_SA_INIT (RFC 7296 §1.2): AES-CBC-256/128, HMAC-SHA2-256 and SHA1 as PRF and integrity, groups 14 and 19. */
-export function ikeSaInit(spi: Buffer): Buffer {
-  const { ENCR, PRF, INTEG, DH } = Ikev2TransformType;
-  return encodeIkeSaInit({
-    spi,
-    transforms: [
-      { type: ENCR, id: 12, keyLength: 256 },
-      { type: ENCR, id: 12, keyLength: 128 },
-      { type: PRF, id: 5 },
-      { type: PRF, id: 2 },
-      { type: INTEG, id: 12 },
-      { type: INTEG, id: 2 },
-      { type: DH, id: 14 },
-      { type: DH, id: 19 },
-    ],
-    group: 14,
-    keyExchangeData: createKeyExchange(14).publicValue,
-    nonce: randomBytes(32),
-  });
-}
-
-export async function detectIkev2(transport: IkeTransport, stats: PeerStats, timeoutMs?: number): Promise<Ikev2Detection & { halfOpen: boolean }> {
-  const spi = nonZeroRandom(8);
-  const machine = new RequestMachine(ikeSaInit(spi), spi, (d): Ikev2Detection & { halfOpen: boolean } => {
-    let answer: Ikev2Answer;
-    try {
-      answer = decodeIkeSaInitAnswer(d);
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      return { supported: true, answer: `IKE_SA_INIT answered with an unreadable message (${e.message})`, halfOpen: false };
-    }
-    if (answer.kind === "ikev1") return { supported: false, answer: `answered in ISAKMP version ${answer.version >> 4}.${answer.version & 15} (IKEv1 only)`, halfOpen: false };
-    if (answer.kind === "notify") return { supported: true, answer: `IKE_SA_INIT answered with notify ${answer.name}`, halfOpen: false };
-    if (answer.kind === "sa") return { supported: true, answer: "IKE_SA_INIT answered with an SA", halfOpen: true };
-    return { supported: true, answer: `IKE_SA_INIT answered (first payload ${answer.firstPayload})`, halfOpen: false };
-  }, "ike-sa-init");
-  const { answer } = await request(transport, machine, stats, timeoutMs);
-  return answer ?? { supported: null, answer: "no answer to IKE_SA_INIT", halfOpen: false };
 }

@@ -15,9 +15,12 @@ import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } f
 import type { Identification } from "../wire/v1/payloads/identification.js";
 import { type CatalogueEntry, commonCatalogue } from "./catalogue.js";
 import { type Clock, type EliminationResult, Pacer, type PacingOptions, type ScanPeer, chunk, eliminate, realClock } from "./eliminate.js";
-import { AggressiveScanPeer, MainModeScanPeer, detectIkev2, observeBackoff } from "./peers.js";
+import { AggressiveScanPeer, MainModeScanPeer, observeBackoff } from "./peers.js";
+import { auditIkev2 } from "./ikev2-audit.js";
+import type { V2Space } from "./ikev2-search.js";
+import { groupTokenV2 } from "../config/ikev2.js";
 import { matchBackoff } from "../data/backoff.js";
-import { type CertificateAuditInput, SCAN_CHECKS, runChecks } from "../checks/index.js";
+import { type CertificateAuditInput, IKEV2_CHECK_IDS, SCAN_CHECKS, runChecks } from "../checks/index.js";
 import { signatureMethod } from "../crypto/signature.js";
 import { certificateView } from "../report/build/certificates.js";
 import type { RatedTransform, ModeResult, TargetScan, ScanReport } from "../report/model/scan.js";
@@ -29,7 +32,13 @@ export interface ScanOptions {
   catalogue: CatalogueEntry[];
   catalogueName: string;
   aggressive: boolean;
+  /** Main Mode (and, with `aggressive`, Aggressive Mode); false: IKEv2 only (--no-ikev1). */
+  ikev1: boolean;
   ikev2: boolean;
+  /** What the IKEv2 audit asks about (ikev2-catalogue.ts). */
+  ikev2Space: V2Space;
+  /** The largest IKE_SA_INIT sent (RFC 7296 §2: every responder takes 1280 bytes). */
+  ikev2MaxMessage: number;
   /** End each accepted Main Mode exchange at once with a message 3 the gateway must refuse. */
   release: boolean;
   /** IP packet size limit; message 1 stays below it (no fragmentation). */
@@ -142,7 +151,7 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
   const result: TargetScan = {
     target: { host, port: opts.port, address: null, addresses: [] },
     status: "scanned",
-    mainMode: emptyMode(),
+    mainMode: opts.ikev1 ? emptyMode() : null,
     aggressiveMode: null,
     vendorIds: [],
     fingerprint: { implementation: null, evidence: [], basis: [] },
@@ -174,27 +183,35 @@ export async function scanTarget(host: string, opts: ScanOptions, limiter: RateL
     const mm = new MainModeScanPeer(transport);
     mm.releaseEnabled = opts.release;
     const mmPeer = limited(mm);
-    const chunks = chunk(common, (ts) => mm.message(ts).length, udpLimit);
-    const mmResult = await eliminate(chunks, mmPeer, pacer, {
-      timeoutMs: opts.timeoutMs,
-      onProgress: (done, total) => opts.onProgress?.(`${host}: Main Mode ${done}/${total} transforms`),
-      ...(signal !== undefined ? { signal } : {}),
-    });
-    result.mainMode = modeResult(mmResult, opts.catalogue);
-    result.stats.exchanges += mmResult.exchanges + mm.releases.sent;
-    result.stats.halfOpenReleased = mm.releases.confirmed;
-    result.stats.livenessChecks += mmResult.livenessChecks;
-    let interrupted = mmResult.interrupted;
-    const vids = new Map(mm.vendorIds);
-    const stats = [mm.stats];
-    // A transform Main Mode accepted tells whether the gateway still answers, in any mode.
-    const mmKnown = mmResult.accepted.at(-1);
-    const c: TargetContext = { host, opts, transport, pacer, limiter, limited, udpLimit, common, mm, mmPeer, mmKnown, result, vids, stats };
-
-    await scanBackoff(c);
+    const vids = new Map<string, Buffer>();
+    const stats: { packetsSent: number; packetsReceived: number }[] = [];
+    const c: TargetContext = { host, opts, transport, pacer, limiter, limited, udpLimit, common, mm, mmPeer, mmKnown: undefined, result, vids, stats };
+    let interrupted = false;
+    let mmAccepted: CatalogueEntry[] = [];
+    if (opts.ikev1) {
+      const chunks = chunk(common, (ts) => mm.message(ts).length, udpLimit);
+      const mmResult = await eliminate(chunks, mmPeer, pacer, {
+        timeoutMs: opts.timeoutMs,
+        onProgress: (done, total) => opts.onProgress?.(`${host}: Main Mode ${done}/${total} transforms`),
+        ...(signal !== undefined ? { signal } : {}),
+      });
+      result.mainMode = modeResult(mmResult, opts.catalogue);
+      result.stats.exchanges += mmResult.exchanges + mm.releases.sent;
+      result.stats.halfOpenReleased = mm.releases.confirmed;
+      result.stats.livenessChecks += mmResult.livenessChecks;
+      interrupted = mmResult.interrupted;
+      for (const [k, v] of mm.vendorIds) vids.set(k, v);
+      stats.push(mm.stats);
+      // A transform Main Mode accepted tells whether the gateway still answers, in any mode.
+      c.mmKnown = mmResult.accepted.at(-1);
+      mmAccepted = mmResult.accepted;
+      await scanBackoff(c);
+    } else {
+      result.mainMode = null;
+    }
     await scanIkev2(c);
-    if (opts.aggressive) interrupted = (await scanAggressive(c)) || interrupted;
-    if (opts.aggressive && !interrupted && signal?.aborted !== true) await scanCertificate(c, mmResult.accepted);
+    if (opts.ikev1 && opts.aggressive) interrupted = (await scanAggressive(c)) || interrupted;
+    if (opts.ikev1 && opts.aggressive && !interrupted && signal?.aborted !== true) await scanCertificate(c, mmAccepted);
     if (interrupted || signal?.aborted === true) result.warnings.push("interrupted (Ctrl-C): what was not asked yet is reported unknown");
 
     summarize(c);
@@ -252,21 +269,25 @@ async function scanBackoff(c: TargetContext): Promise<void> {
   }
 }
 
-/** One IKE_SA_INIT: does the gateway speak IKEv2? */
+/** The IKEv2 audit: the exact set of IKE_SA_INIT combinations accepted, the group order, the extensions. */
 async function scanIkev2(c: TargetContext): Promise<void> {
-  const { opts, transport, pacer, limiter, result, stats } = c;
-  const signal = opts.signal;
-  if (opts.ikev2 && signal?.aborted !== true) {
-    await pacer.beforeSend();
-    await limiter.take();
-    const v2stats = { packetsSent: 0, packetsReceived: 0 };
-    // A gateway that has answered IKEv1 answers IKE_SA_INIT as fast, if it speaks IKEv2.
-    const v2 = await detectIkev2(transport, v2stats, pacer.answerTimeoutMs(opts.timeoutMs));
-    if (v2.halfOpen) pacer.onHalfOpen();
-    stats.push(v2stats);
-    result.stats.exchanges++;
-    result.ikev2 = { supported: v2.supported, answer: v2.answer };
-  }
+  const { host, opts, transport, pacer, limiter, result, stats } = c;
+  if (!opts.ikev2 || opts.signal?.aborted === true) return;
+  const v2 = await auditIkev2(transport, {
+    space: opts.ikev2Space,
+    maxMessage: opts.ikev2MaxMessage,
+    timeoutMs: () => pacer.answerTimeoutMs(opts.timeoutMs),
+    beforeSend: async () => {
+      await pacer.beforeSend();
+      await limiter.take();
+    },
+    onHalfOpen: () => pacer.onHalfOpen(),
+    onProgress: (what) => opts.onProgress?.(`${host}: ${what}`),
+    ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+  });
+  stats.push(v2.stats);
+  result.stats.exchanges += v2.report.stats.exchanges;
+  result.ikev2 = v2.report;
 }
 
 /** Aggressive Mode, one DH group per exchange (the KE must match it); true when interrupted. */
@@ -359,14 +380,20 @@ function summarize(c: TargetContext): void {
   result.stats.packetsReceived = stats.reduce((n, s) => n + s.packetsReceived, 0);
   result.stats.waitedSeconds = Math.round(pacer.waitedMs / 100) / 10;
   const answered = result.stats.packetsReceived > 0;
-  const unknown = result.mainMode.unknown.length + (result.aggressiveMode?.unknown.length ?? 0);
-  result.status = !answered ? "no-answer" : unknown > 0 || result.mainMode.malformed.length > 0 || signal?.aborted === true ? "incomplete" : "scanned";
-  result.severity = [...result.mainMode.accepted, ...(result.aggressiveMode?.accepted ?? [])].reduce<Severity>((s, t) => worst(s, t.severity), "OK");
+  const mm = result.mainMode;
+  const unknown = (mm?.unknown.length ?? 0) + (result.aggressiveMode?.unknown.length ?? 0);
+  const v2 = result.ikev2;
+  const v2Incomplete = v2 !== null && v2.answered && !v2.complete;
+  result.status = !answered ? "no-answer" : unknown > 0 || (mm?.malformed.length ?? 0) > 0 || v2Incomplete || signal?.aborted === true ? "incomplete" : "scanned";
+  result.severity = [...(mm?.accepted ?? []), ...(result.aggressiveMode?.accepted ?? []), ...(v2?.accepted ?? [])].reduce<Severity>((s, t) => worst(s, t.severity), "OK");
   const accepted = [
-    ...result.mainMode.accepted.map((t) => ({ ...t, mode: "main" as const })),
+    ...(mm?.accepted ?? []).map((t) => ({ ...t, mode: "main" as const })),
     ...(result.aggressiveMode?.accepted ?? []).map((t) => ({ ...t, mode: "aggressive" as const })),
   ];
-  result.findings = runChecks(SCAN_CHECKS, { accepted, ...(c.certificates ?? { certificates: [], chain: null, remoteId: null, warnDays: 30 }) });
+  const ikev2 = v2 === null ? null : { answered: v2.answered, accepted: v2.accepted, groupNumbers: opts.ikev2Space.groups.filter((g) => v2.groups.includes(groupTokenV2(g))), fragmentation: v2.notifies?.fragmentation ?? null };
+  const ikev1Accepted = mm === null ? null : mm.accepted.length + (result.aggressiveMode?.accepted.length ?? 0);
+  result.findings = runChecks(SCAN_CHECKS, { accepted, ...(c.certificates ?? { certificates: [], chain: null, remoteId: null, warnDays: 30 }), ikev2, ikev1Accepted });
+  if (v2 !== null) v2.findings = result.findings.filter((f) => IKEV2_CHECK_IDS.has(f.id));
 }
 
 /** A best guess at the implementation from its vendor IDs, with the evidence. */

@@ -39,11 +39,15 @@ export interface EncodeOptions {
   fixLengths?: boolean;
 }
 
-/** A payload to encode: its type and body; `length` is used only with `fixLengths: false`. */
+/**
+ * A payload to encode: its type and body; `length` is used only with `fixLengths: false`. `flags`:
+ * the byte after Next Payload (reserved in IKEv1; IKEv2's critical bit is its first bit), 0 unless given.
+ */
 export interface OutgoingPayload {
   type: number;
   body: Buffer;
   length?: number;
+  flags?: number;
 }
 
 /** Encodes payloads in order, filling in each Next Payload field. Returns the first type too. */
@@ -52,7 +56,7 @@ export function encodeChain(payloads: readonly OutgoingPayload[], opts: EncodeOp
   payloads.forEach((p, i) => {
     const next = payloads[i + 1]?.type ?? NO_NEXT_PAYLOAD;
     if (p.body.length + 4 > 0xffff) throw new RangeError(`payload ${p.type} is too long`);
-    w.u8(next).u8(0).u16(opts.fixLengths === false && p.length !== undefined ? p.length : p.body.length + 4).bytes(p.body);
+    w.u8(next).u8(p.flags ?? 0).u16(opts.fixLengths === false && p.length !== undefined ? p.length : p.body.length + 4).bytes(p.body);
   });
   return { firstType: payloads[0]?.type ?? NO_NEXT_PAYLOAD, bytes: w.finish() };
 }
@@ -60,8 +64,11 @@ export function encodeChain(payloads: readonly OutgoingPayload[], opts: EncodeOp
 /**
  * Decodes a payload chain starting with `firstType`. Strict mode throws DecodeError on any
  * inconsistency; lenient mode stops at the first bad payload and reports it in `warnings`.
+ * `flagsAllowed`: the bits of the byte after Next Payload the version defines (0 for IKEv1, the
+ * critical bit for IKEv2); any other bit set is a warning. `endsChain`: payload types after which
+ * nothing follows (IKEv2's SK and SKF, whose Next Payload is the type of their first inner payload).
  */
-export function decodeChain(buf: Buffer, firstType: number, opts: { lenient?: boolean; baseOffset?: number } = {}): PayloadChain {
+export function decodeChain(buf: Buffer, firstType: number, opts: { lenient?: boolean; baseOffset?: number; flagsAllowed?: number; endsChain?: (type: number) => boolean } = {}): PayloadChain {
   const payloads: RawPayload[] = [];
   const warnings: string[] = [];
   const r = new Reader(buf);
@@ -76,9 +83,12 @@ export function decodeChain(buf: Buffer, firstType: number, opts: { lenient?: bo
       if (len - 4 > r.remaining) {
         throw new DecodeError("truncated", `payload length ${len} exceeds the ${r.remaining + 4} bytes left`, start + (opts.baseOffset ?? 0), type);
       }
-      if (reserved !== 0) warnings.push(`payload ${type} at offset ${start}: reserved byte is ${reserved}`);
+      // The byte's bits a version defines (IKEv2: the critical bit) are kept in `raw`; others are reported.
+      if ((reserved & ~(opts.flagsAllowed ?? 0)) !== 0) warnings.push(`payload ${type} at offset ${start}: reserved byte is ${reserved}`);
       const body = Buffer.from(r.bytes(len - 4, "payload body"));
       payloads.push({ type, body, raw: Buffer.from(buf.subarray(start, start + len)) });
+      // IKEv2's SK and SKF end the chain: their Next Payload names the first payload inside them.
+      if (opts.endsChain?.(type) === true) break;
       type = next;
     }
   } catch (e) {

@@ -9,7 +9,7 @@ const t = (proposal: string, auth = "psk", mode: "main" | "aggressive" = "main")
 };
 
 /** A probe or scan that met no certificate. */
-const NO_CERTIFICATES = { certificates: [], chain: null, remoteId: null, warnDays: 30 };
+const NO_CERTIFICATES = { certificates: [], chain: null, remoteId: null, warnDays: 30, ikev2: null, ikev1Accepted: null };
 
 test("every check has a unique id and a title; findings use one severity vocabulary", () => {
   assert.equal(new Set(CHECKS.map((c) => c.id)).size, CHECKS.length);

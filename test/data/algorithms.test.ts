@@ -7,7 +7,7 @@ import { ENCRYPTION_TOKENS, GROUP_TOKENS, HASH_TOKENS, encryptionToken, groupTok
 import { espEncryptionToken, integrityToken, keymatLengths, parsePhase2Proposal } from "../../src/config/esp.ts";
 import { cipherSpec } from "../../src/crypto/cipher.ts";
 import { groupInfo } from "../../src/crypto/dh.ts";
-import { GROUP_RATINGS, ratePhase1 } from "../../src/data/ratings.ts";
+import { GROUP_RATINGS, rateIkev2, ratePhase1 } from "../../src/data/ratings.ts";
 import { wiresharkEspAlgorithms } from "../../src/report/render/wireshark.ts";
 
 test("every Phase 1 token parses and names itself back (aliases to their canonical token)", () => {
@@ -70,7 +70,10 @@ test("ESP: tokens, KEYMAT lengths (RFC 4106 §8.1 salt 4, RFC 4309 §7.1 salt 3,
   const [tdes] = parsePhase2Proposal("esp", "3des-md5", base);
   assert.deepEqual(keymatLengths(tdes!), { enc: 24, integ: 16 });
   assert.equal(integrityToken(5), "sha256");
-  assert.equal(AEAD.length, 18);
+  // GCM and CCM with three ICVs and three key sizes, and ChaCha20-Poly1305 (RFC 7634 §2: a 32-byte key and a 4-byte salt).
+  assert.equal(AEAD.length, 19);
+  const [chacha] = parsePhase2Proposal("esp", "chacha20poly1305", base);
+  assert.deepEqual(keymatLengths(chacha!), { enc: 36, integ: 0 });
   assert.deepEqual(wiresharkEspAlgorithms("aes128gcm12", null), { enc: "AES-GCM with 12 octet ICV [RFC4106]", auth: "NULL" });
   assert.deepEqual(wiresharkEspAlgorithms("aes256", "sha512"), { enc: "AES-CBC [RFC3602]", auth: "HMAC-SHA-512-256 [RFC4868]" });
   assert.deepEqual(wiresharkEspAlgorithms("3des", "sha1"), { enc: "TripleDES-CBC [RFC2451]", auth: "HMAC-SHA-1-96 [RFC2404]" });
@@ -80,4 +83,25 @@ test("ratings come from the registry rows", () => {
   assert.equal(GROUP_RATINGS.modp1024?.severity, "HIGH");
   assert.deepEqual(ratePhase1({ encryption: "3des", hash: "md5", group: "modp768", auth: "xauth-psk" }).severity, "CRITICAL");
   assert.deepEqual(ratePhase1({ encryption: "aes256", hash: "sha256", group: "modp2048", auth: "psk" }), { severity: "OK", reasons: [] });
+});
+
+test("IKEv2 ratings by RFC 8247's levels: MUST NOT is CRITICAL or HIGH, SHOULD NOT and MUST- are MEDIUM or LOW, each with its section", () => {
+  const rate = (cipher: { id: number; keyLength?: number }, prf: number, integ: number | null, group: number) => rateIkev2({ cipher, prf, integ, group });
+  // AES-CBC-256, PRF/INTEG SHA2-256, group 14: RFC 8247 §3.1-§3.4 MUST.
+  assert.deepEqual(rate({ id: 12, keyLength: 256 }, 5, 12, 14), { severity: "OK", reasons: [] });
+  // AES-GCM-16 with a 128-bit key, ChaCha20-Poly1305, group 19 and Curve25519: nothing to say.
+  assert.deepEqual(rate({ id: 20, keyLength: 128 }, 7, null, 19), { severity: "OK", reasons: [] });
+  assert.deepEqual(rate({ id: 28 }, 5, null, 31), { severity: "OK", reasons: [] });
+  const des = rate({ id: 2 }, 1, 1, 1);
+  assert.equal(des.severity, "CRITICAL");
+  assert.ok(des.reasons.some((r) => /RFC 8247 §3\.1 MUST NOT/.test(r)));
+  assert.ok(des.reasons.some((r) => /RFC 8247 §3\.2 and §3\.3 MUST NOT/.test(r)), "MD5, once for PRF and integrity");
+  assert.ok(des.reasons.some((r) => /RFC 8247 §3\.4 MUST NOT/.test(r)));
+  const sha1 = rate({ id: 12, keyLength: 128 }, 2, 2, 5);
+  assert.equal(sha1.severity, "MEDIUM");
+  assert.equal(sha1.reasons.length, 2);
+  assert.ok(sha1.reasons[0]!.includes("RFC 8247 §3.2 and §3.3 MUST-") && sha1.reasons[1]!.includes("RFC 8247 §3.4 SHOULD NOT"), sha1.reasons.join(" | "));
+  assert.equal(rate({ id: 12, keyLength: 192 }, 5, 12, 14).severity, "INFO", "192-bit keys stay at MAY");
+  assert.equal(rate({ id: 18, keyLength: 128 }, 5, null, 14).severity, "INFO", "GCM with an 8-octet ICV is not listed");
+  assert.equal(rate({ id: 99 }, 5, 12, 14).reasons[0], "cipher 99: not in ikeprobe's registry");
 });

@@ -29,6 +29,8 @@ export interface LabConnection {
   name: string;
   /** strongSwan IKE proposals, e.g. "aes256-sha256-modp2048". */
   proposals: string[];
+  /** IKE version: 1 (the default here), 2, or 0 (either). */
+  version?: 0 | 1 | 2;
   psk: string;
   /** Gateway identity; default its address. */
   localId?: string;
@@ -163,7 +165,7 @@ function swanctlConf(conns: LabConnection[], gwAddrs: string, opts: Pick<LabOpti
     }`;
     return `
   ${c.name} {
-    version = 1
+    version = ${c.version ?? 1}
     local_addrs = ${c.localAddrs?.join(", ") ?? gwAddrs}
     proposals = ${c.proposals.join(", ")}
     rekey_time = ${c.rekeySeconds ?? 14400}s

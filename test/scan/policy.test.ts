@@ -2,16 +2,16 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { UsageError } from "../../src/errors.ts";
-import { commonCatalogue, fileCatalogue } from "../../src/scan/catalogue.ts";
+import { commonCatalogue, fileCatalogues } from "../../src/scan/catalogue.ts";
 import { type CheckReport, evaluate, junit, parsePolicy, requiredEntries } from "../../src/scan/policy.ts";
-import { type TargetScan, expandTargets } from "../../src/scan/scan.ts";
+import { type ModeResult, type TargetScan, expandTargets } from "../../src/scan/scan.ts";
 import { ratePhase1 } from "../../src/data/ratings.ts";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-function target(accepted: string[], extra: Partial<TargetScan> = {}): TargetScan {
-  return {
+function target(accepted: string[], extra: Partial<TargetScan> = {}): TargetScan & { mainMode: ModeResult } {
+  const t: TargetScan = {
     target: { host: "gw", port: 500, address: "198.18.1.1", addresses: ["198.18.1.1"] },
     status: "scanned",
     mainMode: {
@@ -40,6 +40,7 @@ function target(accepted: string[], extra: Partial<TargetScan> = {}): TargetScan
     stats: { exchanges: 1, packetsSent: 1, packetsReceived: 1, seconds: 1, waitedSeconds: 0, halfOpenReleased: 0, livenessChecks: 0 },
     ...extra,
   };
+  return t as TargetScan & { mainMode: ModeResult };
 }
 
 const strict = parsePolicy(readFileSync(new URL("../../examples/policies/strict-modern.json", import.meta.url), "utf8"), "strict-modern.json");
@@ -143,10 +144,10 @@ describe("targets and catalogues", () => {
     const dir = mkdtempSync(join(tmpdir(), "ikeprobe-cat-"));
     const f = join(dir, "cat.txt");
     writeFileSync(f, "# ours\naes256-sha256-modp2048 psk rsa\n3des-sha1-modp1024\n\naes128-aes256-sha1-ecp256   # two\n");
-    assert.deepEqual(fileCatalogue(f).map((e) => `${e.proposal}/${e.auth}`), ["aes256-sha256-modp2048/psk", "aes256-sha256-modp2048/rsa", "3des-sha1-modp1024/psk", "aes128-sha1-ecp256/psk", "aes256-sha1-ecp256/psk"]);
+    assert.deepEqual(fileCatalogues(f).ikev1.map((e) => `${e.proposal}/${e.auth}`), ["aes256-sha256-modp2048/psk", "aes256-sha256-modp2048/rsa", "3des-sha1-modp1024/psk", "aes128-sha1-ecp256/psk", "aes256-sha1-ecp256/psk"]);
     writeFileSync(f, "aes256-sha256-modp2048 kerberos\n");
-    assert.throws(() => fileCatalogue(f), /line 1: unknown auth method "kerberos"/);
-    assert.throws(() => fileCatalogue(join(dir, "none")), /cannot read it \(ENOENT\)/);
+    assert.throws(() => fileCatalogues(f), /line 1: unknown auth method "kerberos"/);
+    assert.throws(() => fileCatalogues(join(dir, "none")), /cannot read it \(ENOENT\)/);
     assert.ok(commonCatalogue().every((e) => e.proposal.split("-").length === 3));
   });
 });

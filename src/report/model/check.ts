@@ -17,13 +17,17 @@ export interface Policy {
   allowUnknown: boolean;
   /** The catalogue to scan with (default `full`). */
   catalogue: string;
+  /** "forbid": the gateway must not answer IKEv1 at all (no Main or Aggressive Mode transform accepted). */
+  ikev1: "forbid" | "allow";
+  /** IKEv2 rules: proposals (strongSwan's IKEv2 syntax) every combination of which must be accepted; algorithms or proposals that must be refused. */
+  ikev2: { require: string[]; forbid: string[] };
 }
 
 export interface Violation {
   rule: string;
   message: string;
   /** Which exchange the violation comes from; null for rules about the target as a whole. */
-  mode: "main" | "aggressive" | null;
+  mode: "main" | "aggressive" | "ikev2" | null;
 }
 
 export interface TargetCheck {

@@ -27,17 +27,68 @@ export interface ModeResult {
 
 import type { CertificateInfo } from "../../x509/certificate.js";
 
+/** One IKE_SA_INIT combination the gateway accepted on its own, rated by RFC 8247. */
+export interface RatedV2Combination {
+  /** strongSwan's proposal string of the one combination, e.g. "aes256-sha384-ecp384". */
+  proposal: string;
+  encryption: string;
+  prf: string;
+  /** null for an AEAD cipher (no integrity transform). */
+  integrity: string | null;
+  group: string;
+  severity: Severity;
+  reasons: string[];
+}
+
+/** The IKEv2 audit of a target (`ikeprobe scan`, unless --no-ikev2). */
+export interface Ikev2Scan {
+  /** The gateway answered IKE_SA_INIT in IKEv2. */
+  answered: boolean;
+  /** Every combination of the catalogue accepted, each proven on its own. */
+  accepted: RatedV2Combination[];
+  /** The accepted set as proposals a person would configure (strongSwan syntax). */
+  proposals: string[];
+  /** Accepted groups, the gateway's first choice first. */
+  groups: string[];
+  /** The extensions its SA answer announced; null: no SA answer was seen. */
+  notifies: {
+    fragmentation: boolean;
+    signatureHashAlgorithms: string[] | null;
+    redirect: boolean;
+    childless: boolean;
+    intermediateExchange: boolean;
+    usePpk: boolean;
+    natDetection: boolean;
+    multipleAuth: boolean;
+    other: string[];
+  } | null;
+  cookie: { required: boolean; count: number };
+  vendorIds: { hex: string; name?: string }[];
+  /** The IKEv2 findings (also in the target's findings). */
+  findings: Finding[];
+  /** false: a question went unanswered; what is listed was proven, the rest is unknown. */
+  complete: boolean;
+  /** true: every question was answered without leaving state (INVALID_KE_PAYLOAD or NO_PROPOSAL_CHOSEN). */
+  stateless: boolean;
+  /** Error notifies other than NO_PROPOSAL_CHOSEN and INVALID_KE_PAYLOAD, by name, with counts. */
+  errors: Record<string, number>;
+  notes: string[];
+  stats: { exchanges: number; packets: number; halfOpen: number; wallMs: number; questions: number; catalogue: number };
+}
+
 export interface TargetScan {
   target: { host: string; port: number; address: string | null; addresses: string[] };
   status: "scanned" | "incomplete" | "no-answer" | "error";
   error?: string;
-  mainMode: ModeResult;
+  /** null with --no-ikev1. */
+  mainMode: ModeResult | null;
   aggressiveMode: (ModeResult & { groupsAnswered: string[] }) | null;
   vendorIds: { hex: string; name?: string }[];
   /** `basis`: what the guess rests on; ["vendor-id"] alone means the vendor ID table is the whole evidence. */
   fingerprint: { implementation: string | null; evidence: string[]; basis: ("vendor-id" | "backoff")[] };
   capabilities: { natT: string | null; dpd: boolean; xauth: boolean; fragmentation: boolean; ciscoUnity: boolean };
-  ikev2: { supported: boolean | null; answer: string } | null;
+  /** The IKEv2 audit; null with --no-ikev2. */
+  ikev2: Ikev2Scan | null;
   /** With --backoff: the gateway's re-sends of message 2, and the pattern they match. */
   backoff: { intervals: number[]; packets: number; listenedSeconds: number; complete: boolean; match: BackoffMatch | null; note?: string } | null;
   /** The gateway's certificates as its Aggressive Mode answer to a signature method carried them (with --aggressive), end entity first. */
