@@ -6,6 +6,7 @@
  * FUZZ_SEED replays a run; FUZZ_ITERATIONS makes it longer (npm run fuzz).
  */
 import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
 import { describe, test } from "node:test";
 import { parseIdentity } from "../../src/config/identity.ts";
 import { parseIkeProposal } from "../../src/config/ike.ts";
@@ -24,6 +25,19 @@ import { decodeId } from "../../src/wire/v1/payloads/identification.ts";
 import { decodeNotification } from "../../src/wire/v1/payloads/notification.ts";
 import { decodeSa } from "../../src/wire/v1/payloads/sa.ts";
 import { Reader } from "../../src/wire/reader.ts";
+import { readSaInitAnswer } from "../../src/exchanges/v2/ike-sa-init.ts";
+import { decodeIkev2Message } from "../../src/wire/v2/message.ts";
+import { decodeAuth as decodeAuthV2 } from "../../src/wire/v2/payloads/auth.ts";
+import { decodeCert as decodeCertV2 } from "../../src/wire/v2/payloads/certificate.ts";
+import { decodeCp as decodeCpV2 } from "../../src/wire/v2/payloads/configuration.ts";
+import { decodeDelete as decodeDeleteV2 } from "../../src/wire/v2/payloads/delete.ts";
+import { decodeEap as decodeEapV2 } from "../../src/wire/v2/payloads/eap.ts";
+import { decodeSkf as decodeSkfV2 } from "../../src/wire/v2/payloads/encrypted.ts";
+import { decodeId as decodeIdV2 } from "../../src/wire/v2/payloads/identification.ts";
+import { decodeKe as decodeKeV2 } from "../../src/wire/v2/payloads/key-exchange.ts";
+import { decodeNotify as decodeNotifyV2 } from "../../src/wire/v2/payloads/notify.ts";
+import { decodeSa as decodeSaV2 } from "../../src/wire/v2/payloads/sa.ts";
+import { decodeTs as decodeTsV2 } from "../../src/wire/v2/payloads/traffic-selector.ts";
 import { ikeBytes, katFixtures } from "../helpers/fixtures.ts";
 import { ScriptedGateway } from "../helpers/scripted-gateway.ts";
 import { Rng, fuzzIterations, fuzzSeed, mutate } from "./mutate.ts";
@@ -84,6 +98,38 @@ describe(`fuzz: decoders and state machines (seed ${SEED}, ${N} cases per target
         for (const [name, dec] of [["SA", decodeSa], ["notification", decodeNotification], ["ID", decodeId], ["delete", decodeDelete], ["attributes", (b: Buffer) => decodeAttributes(new Reader(b))]] as const) {
           typedOnly(`${name}(${how})`, () => dec(body));
         }
+      }
+    });
+  });
+
+  test("IKEv2 decoders: every mutation of strongSwan's and libreswan's captured answers decodes or fails typed; the answer reader never throws", () => {
+    const rng = new Rng(SEED + 7);
+    const captures = readdirSync(new URL("../fixtures/", import.meta.url))
+      .filter((f) => f.startsWith("ikev2-") && f.endsWith(".hex"))
+      .map((f) => Buffer.from(readFileSync(new URL(`../fixtures/${f}`, import.meta.url), "utf8").trim(), "hex"));
+    assert.ok(captures.length >= 6);
+    const payloadDecoders: [string, (b: Buffer) => unknown][] = [
+      ["SA", (b) => decodeSaV2(b)],
+      ["SA lenient", (b) => decodeSaV2(b, { lenient: true })],
+      ["KE", decodeKeV2],
+      ["notify", decodeNotifyV2],
+      ["delete", decodeDeleteV2],
+      ["ID", (b) => decodeIdV2(b)],
+      ["AUTH", decodeAuthV2],
+      ["CERT", (b) => decodeCertV2(b)],
+      ["TS", (b) => decodeTsV2(b)],
+      ["CP", decodeCpV2],
+      ["EAP", decodeEapV2],
+      ["SKF", decodeSkfV2],
+    ];
+    bounded("IKEv2 decoders", () => {
+      for (let i = 0; i < N * 4; i++) {
+        const { bytes, how } = mutate(rng.pick(captures), rng);
+        for (const lenient of [false, true]) typedOnly(`decodeIkev2Message(${how}, lenient ${lenient})`, () => decodeIkev2Message(bytes, { lenient }));
+        const answer = readSaInitAnswer(bytes);
+        assert.ok(["invalid-ke", "no-proposal", "cookie", "error", "sa", "ikev1", "malformed"].includes(answer.kind), `${how}: ${answer.kind}`);
+        const body = bytes.subarray(32);
+        for (const [name, dec] of payloadDecoders) typedOnly(`IKEv2 ${name}(${how})`, () => dec(body));
       }
     });
   });
