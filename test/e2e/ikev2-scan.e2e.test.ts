@@ -78,6 +78,17 @@ describe("IKEv2 audit against strongSwan", { skip }, () => {
     assert.match(tb.stdout, /groups, the gateway's first choice first: curve25519, modp1536\n/);
   });
 
+  test("probe --ikev2: each offer one IKE_SA_INIT, INVALID_KE_PAYLOAD retried with the group strongSwan asks for, its choice by its own order", async () => {
+    const r = await spawnIkeprobe(lab, [lab.gwAddr, "--ikev2", "--ike", "aes256gcm16-prfsha512-modp1536-curve25519", "--ike", "aes128-sha256-modp2048", "--json"], {}).done;
+    assert.equal(r.code, 0, r.stderr);
+    const doc = r.json as { ikeVersion: number; ikeSa: { offers: { status: string; retriedWithGroup?: string; notify?: string }[]; selected: { proposal: string } }; cleanup: { halfOpenLeft: number } };
+    assert.equal(doc.ikeVersion, 2);
+    // The KE goes for modp1536 first; the configured proposal takes curve25519 only: strongSwan asks for it.
+    assert.deepEqual(doc.ikeSa.offers.map((o) => [o.status, o.retriedWithGroup ?? null, o.notify ?? null]), [["accepted", "curve25519", null], ["rejected", null, "NO_PROPOSAL_CHOSEN"]]);
+    assert.equal(doc.ikeSa.selected.proposal, "aes256gcm16-prfsha512-curve25519");
+    assert.equal(doc.cleanup.halfOpenLeft, 1);
+  });
+
   test("check with IKEv2 rules: a required proposal refused and a forbidden algorithm accepted are violations, in JUnit too", async () => {
     const policy = join(lab.dir, "v2-policy.json");
     writeFileSync(policy, JSON.stringify({ ikev1: "forbid", ikev2: { require: ["aes256gcm16-prfsha512-curve25519", "aes256-sha256-modp2048"], forbid: ["3des", "modp1536"] }, maxSeverity: "HIGH" }));
@@ -139,5 +150,15 @@ describe("IKEv2 audit against libreswan (pluto 4.10)", { skip: lsSkip }, () => {
     assert.equal(v2.complete, true);
     assert.ok(v2.stats.exchanges <= 60, `${v2.stats.exchanges} exchanges`);
     assert.ok(v2.notifies !== null && v2.notifies.fragmentation && v2.notifies.natDetection);
+  });
+
+  test("probe --ikev2: libreswan's choice, and its INVALID_KE_PAYLOAD answered with the group it wants", async () => {
+    const r = await spawnIkeprobe(lab, [lab.gwAddr, "--ikev2", "--ike", "aes128-sha1-curve25519-modp3072", "--json"], {}).done;
+    assert.equal(r.code, 0, r.stderr);
+    const doc = r.json as { ikeSa: { offers: { status: string; retriedWithGroup?: string }[]; selected: { proposal: string; severity: string } } };
+    // libreswan prefers its own first group of the proposal (modp3072) over our KE's curve25519.
+    assert.deepEqual(doc.ikeSa.offers.map((o) => [o.status, o.retriedWithGroup ?? null]), [["accepted", "modp3072"]]);
+    assert.equal(doc.ikeSa.selected.proposal, "aes128-sha1-modp3072");
+    assert.equal(doc.ikeSa.selected.severity, "LOW");
   });
 });

@@ -1,7 +1,7 @@
 /** Runs the built CLI inside the lab's client namespace, as a user would. */
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Lab } from "../lab/lab.ts";
-import { assertValidCrack, assertValidDiagnosis, assertValidReport, assertValidScan } from "./schema.ts";
+import { assertValidCrack, assertValidDiagnosis, assertValidReport, assertValidReportV2, assertValidScan } from "./schema.ts";
 
 export const BIN = new URL("../../bin/ikeprobe.js", import.meta.url).pathname;
 
@@ -33,6 +33,7 @@ export function spawnIkeprobe(lab: Lab, args: string[], env: NodeJS.ProcessEnv):
         else if (first === "check") void 0; // the check report's shape is asserted by the tests that read it
         else if (args.includes("--diagnose")) assertValidDiagnosis(json);
         else if (args.includes("psk-crack")) assertValidCrack(json);
+        else if (args.includes("--ikev2")) assertValidReportV2(json);
         else assertValidReport(json);
       }
       res({ code, stdout, stderr, json });

@@ -12,6 +12,7 @@ function validator(file: string, what: string): (doc: unknown) => void {
 }
 
 export const assertValidReport = validator("report.schema.json", "report");
+export const assertValidReportV2 = validator("report-ikev2.schema.json", "IKEv2 probe report");
 export const assertValidScan = validator("scan.schema.json", "scan report");
 export const assertValidDiagnosis = validator("diagnosis.schema.json", "diagnosis");
 export const assertValidCrack = validator("psk-crack.schema.json", "psk-crack report");

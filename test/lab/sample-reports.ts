@@ -28,6 +28,7 @@ try {
   );
   writeFileSync(`${out}sample-report-psk-mismatch.json`, run([lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--id", id, "--json"], "not-the-lab-secret"));
   writeFileSync(`${out}sample-scan.json`, run(["scan", lab.gwAddr, "--catalogue", "common", "--json"], ""));
+  writeFileSync(`${out}sample-report-ikev2.json`, run([lab.gwAddr, "--ikev2", "--ike", "aes256gcm16-prfsha384-ecp384", "--ike", "3des-sha1-modp1024", "--json"], ""));
   const hashFile = join(lab.dir, "branch.hash");
   writeFileSync(`${out}sample-report-aggressive.json`, run([lab.gwAddr, "--aggressive", "--ike", "3des-sha1-modp1024", "--id", `fqdn:${branch.remoteId}`, "--save-hash", hashFile, "--json"], "").replaceAll(lab.dir, "/tmp/lab"));
   const words = join(lab.dir, "words.txt");
@@ -43,7 +44,7 @@ try {
     `${out}sample-report-xauth.json`,
     run([def.options.gwExtraAddrs![0]!, "--auth", "xauth-psk", "--ike", "aes256-sha256-modp2048", "--id", `fqdn:${road.remoteId}`, "--xauth-user", alice.user, "--xauth-password-file", xauthFile, "--esp", "aes256-sha256", "--remote-ts", road.localTs!, "--dpd", "--json"], road.psk),
   );
-  console.log("wrote examples/sample-report.json, sample-report-psk-mismatch.json, sample-scan.json, sample-report-aggressive.json, sample-psk-crack.json, sample-diagnosis.json, sample-report-xauth.json");
+  console.log("wrote examples/sample-report.json, sample-report-psk-mismatch.json, sample-scan.json, sample-report-ikev2.json, sample-report-aggressive.json, sample-psk-crack.json, sample-diagnosis.json, sample-report-xauth.json");
 } finally {
   await lab.stop();
 }

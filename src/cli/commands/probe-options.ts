@@ -52,10 +52,12 @@ export interface ProbeArgs extends CertificateArgs {
   dpd: boolean;
   ipv4: boolean;
   ipv6: boolean;
+  ikev2: boolean;
 }
 
 /** Every option of the probe command, for yargs and for the fast path alike (cli/options.ts). */
 export const PROBE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  ikev2: { type: "boolean", default: false, describe: "IKEv2: one IKE_SA_INIT per --ike offer (strongSwan's IKEv2 syntax, e.g. aes256gcm16-prfsha256-ecp256), the transforms the gateway chose and the extensions it announces; IKE_AUTH is not run by this version" },
   ike: { type: "string", array: true, describe: "Phase 1 transform set(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (repeatable; several algorithms of one kind expand to every combination)" },
   trans: { type: "string", array: true, describe: "Phase 1 transform in ike-scan's numeric form enc[/bits],hash,auth,group, e.g. 7/256,4,1,14 = aes256-sha256-modp2048 with PSK (repeatable)" },
   auth: { type: "string", default: "psk", choices: Object.keys(AUTH_TOKENS), describe: "authentication method offered with --ike" },

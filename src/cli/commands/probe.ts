@@ -4,10 +4,12 @@ import type { ProbeArtifacts } from "../../probe/probe.js";
 import { fileSink, writePublicFile, writeSecretFile } from "../files.js";
 import { type IO, loadVendorIds, useColor, withSpinner } from "../io.js";
 import { runDiagnoseCommand } from "./diagnose.js";
+import { runProbeV2Command } from "./probe-ikev2.js";
 import { jsonRendererModule, probeModule } from "../lazy.js";
 import { type ProbeArgs, buildProbeOptions } from "./probe-options.js";
 
 export async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
+  if (a.ikev2) return runProbeV2Command(a, io);
   if (a.diagnose) return runDiagnoseCommand(a, io);
   const opts = buildProbeOptions(a, io);
   await loadVendorIds(a["vendor-ids"]);

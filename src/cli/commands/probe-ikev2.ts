@@ -1,0 +1,49 @@
+/** `ikeprobe probe --ikev2`: the offers checked for what IKE_SA_INIT alone can test, the IKEv2 probe, its report. */
+import { type V2Proposal, parseIkev2Proposal } from "../../config/ikev2.js";
+import { UsageError } from "../../errors.js";
+import { type IO, family, intOption, loadVendorIds, useColor, withSpinner } from "../io.js";
+import type { ProbeArgs } from "./probe-options.js";
+
+/** Modern defaults: an AEAD and a CBC offer with the groups RFC 8247 §3.4 names first. */
+const DEFAULT_V2_OFFERS = ["aes256gcm16-aes128gcm16-prfsha384-prfsha256-ecp384-ecp256-curve25519-modp3072-modp2048", "aes256-aes128-sha384-sha256-ecp384-ecp256-curve25519-modp3072-modp2048"];
+
+/** Options IKE_SA_INIT alone cannot serve, by the name the user gave. */
+function refuseOptions(a: ProbeArgs): void {
+  const set = (name: string, used: boolean): string[] => (used ? [name] : []);
+  const unused = [
+    ...set("--psk-file/--psk", a["psk-file"] !== undefined || a.psk !== undefined),
+    ...set("--cert/--key", a.cert !== undefined || a.key !== undefined),
+    ...set("--esp/--ah", (a.esp ?? []).length > 0 || (a.ah ?? []).length > 0),
+    ...set("--aggressive", a.aggressive),
+    ...set("--diagnose", a.diagnose),
+    ...set("--trans", (a.trans ?? []).length > 0),
+    ...set("--xauth-user", a["xauth-user"] !== undefined),
+    ...set("--mode-config", a["mode-config"]),
+    ...set("--dpd", a.dpd),
+    ...set("--hold", a.hold > 0),
+    ...set("--keys/--esp-keys", a.keys !== undefined || a["esp-keys"] !== undefined),
+    ...set("--save-hash", a["save-hash"] !== undefined),
+    ...set("--pcap", a.pcap !== undefined),
+  ];
+  if (unused.length > 0) throw new UsageError(`--ikev2 tests IKE_SA_INIT offers only in this version (IKE_AUTH is not run): drop ${unused.join(", ")}`);
+}
+
+export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
+  refuseOptions(a);
+  const timeout = a.timeout;
+  if (!(timeout > 0 && timeout <= 300)) throw new UsageError(`--timeout ${timeout}: must be more than 0 and at most 300 seconds`);
+  const offers: V2Proposal[] = (a.ike !== undefined && a.ike.length > 0 ? a.ike : DEFAULT_V2_OFFERS).map((p) => parseIkev2Proposal(p, "--ike"));
+  await loadVendorIds(a["vendor-ids"]);
+  const { runProbeV2 } = await import("../../probe/ikev2.js");
+  const { VERSION } = await import("../../version.js");
+  const fam = family(a);
+  const report = await withSpinner(io, !a.json, `probing ${a.host} (IKEv2)`, () =>
+    runProbeV2({ host: a.host, port: intOption("port", a.port, 1, 65535), offers, sourcePort: intOption("source-port", a["source-port"], 0, 65535), timeoutMs: timeout * 1000, retries: intOption("retries", a.retries, 0, 10), ...(fam !== undefined ? { family: fam } : {}) }, VERSION),
+  );
+  if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const { renderProbeV2Table } = await import("../../report/render/probe-v2.js");
+    io.stdout(renderProbeV2Table(report, useColor(a, io)));
+  }
+  return report.exitCode;
+}

@@ -1,0 +1,39 @@
+/** Terminal rendering of the IKEv2 probe's report (`ikeprobe probe --ikev2`). */
+import { Chalk } from "chalk";
+import type { ProbeV2Report } from "../model/probe-v2.js";
+import { findingsTable, fitLines, sevColor, table } from "./layout.js";
+
+export function renderProbeV2Table(r: ProbeV2Report, color: boolean): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const out: string[] = [];
+  const addr = r.target.address !== null && r.target.address !== r.target.host ? ` (${r.target.address})` : "";
+  out.push(c.bold(`ikeprobe ${r.tool.version}: ${r.target.host}${addr} port ${r.target.port}, IKEv2, from ${r.source.address ?? "?"} port ${r.source.port ?? "?"}`));
+  for (const w of r.warnings) out.push(c.yellow(`warning: ${w}`));
+  out.push("", c.bold("IKE_SA_INIT offers"));
+  const offers = table(c, ["#", "proposal", "status", "gateway said", "RTT"], color);
+  r.ikeSa.offers.forEach((o, i) => {
+    const status = o.status === "accepted" ? c.green(o.status) : o.status === "rejected" ? c.red(o.status) : c.yellow(o.status);
+    const said = [o.status === "accepted" ? "SA" : (o.notify ?? (o.status === "no-response" ? "nothing" : "")), o.retriedWithGroup !== undefined ? `after INVALID_KE_PAYLOAD: sent again with ${o.retriedWithGroup}` : "", o.cookies > 0 ? `${o.cookies} COOKIE${o.cookies === 1 ? "" : "s"} echoed` : "", o.error ?? ""].filter((x) => x !== "").join("; ");
+    offers.push([String(i + 1), o.proposal, status, said, o.rttMs !== undefined ? `${o.rttMs} ms` : "-"]);
+  });
+  out.push(offers.toString());
+  const s = r.ikeSa.selected;
+  if (s !== null) {
+    out.push("", c.bold("Selected transforms"));
+    const t = table(c, undefined, color);
+    t.push({ proposal: [s.proposal] }, { encryption: [s.encryption] }, { prf: [s.prf] }, { integrity: [s.integrity ?? "(in the AEAD cipher)"] }, { group: [s.group] }, { rating: [`${sevColor(c, s.severity)}${s.reasons.length > 0 ? ` ${s.reasons.join("; ")}` : ""}`] });
+    out.push(t.toString());
+  }
+  const n = r.ikeSa.notifies;
+  if (n !== null) {
+    const yes = (b: boolean): string => (b ? "yes" : "no");
+    out.push(`Extensions: fragmentation ${yes(n.fragmentation)}, signature hashes ${n.signatureHashAlgorithms?.join("/") ?? "none"}, childless ${yes(n.childless)}, multiple auth ${yes(n.multipleAuth)}, NAT detection ${yes(n.natDetection)}${n.other.length > 0 ? `; also ${n.other.join(", ")}` : ""}`);
+  }
+  const nat = r.ikeSa.natDetected;
+  if (nat !== null) out.push(`NAT: ${nat.local ? "we are behind a NAT (or the gateway claims so)" : "none on our side"}; ${nat.gateway ? "the gateway is behind a NAT (or claims to be)" : "none on the gateway's side"}`);
+  if (r.ikeSa.vendorIds.length > 0) out.push(`Vendor IDs: ${r.ikeSa.vendorIds.map((v) => v.name ?? v.hex).join(", ")}`);
+  out.push(`Identity: ${r.identity.status.toUpperCase()} (${r.identity.detail})`);
+  out.push(`Cleanup: ${r.cleanup.detail}`);
+  if (r.findings.length > 0) out.push("", c.bold("Findings"), findingsTable(r.findings, c, color));
+  return fitLines(`${out.join("\n")}\n`);
+}

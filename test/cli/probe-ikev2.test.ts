@@ -1,0 +1,74 @@
+/**
+ * `ikeprobe probe --ikev2` as a user runs it, against the scripted IKEv2 responder on loopback: one
+ * IKE_SA_INIT per offer, INVALID_KE_PAYLOAD answered by sending the offer again with the group asked
+ * for, a COOKIE echoed, the choice and extensions reported, exit codes 0, 1 and 3, the schema, and
+ * usage errors for what IKE_SA_INIT alone cannot do.
+ */
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { runCli } from "../helpers/cli.ts";
+import { type ScriptedResponder, startIkev2Responder } from "../helpers/ikev2-responder.ts";
+import { assertValidReportV2 } from "../helpers/schema.ts";
+
+describe("probe --ikev2", () => {
+  const open: ScriptedResponder[] = [];
+  after(() => {
+    for (const r of open) r.close();
+  });
+  const responder = async (b: Parameters<typeof startIkev2Responder>[0]): Promise<ScriptedResponder> => {
+    const r = await startIkev2Responder(b);
+    open.push(r);
+    return r;
+  };
+  const probe = (port: number, args: string[]) => runCli(["127.0.0.1", "--ikev2", "--port", String(port), "--timeout", "0.4", "--retries", "0", ...args]);
+
+  test("each offer its own IKE_SA_INIT; INVALID_KE_PAYLOAD retried with the group asked for; the choice rated", async () => {
+    const gw = await responder({ proposals: ["aes256-sha256-modp2048", "aes128gcm16-prfsha256-ecp256"] });
+    const r = await probe(gw.port, ["--ike", "aes256-sha256-ecp384-modp2048", "--ike", "3des-md5-modp1024", "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assertValidReportV2(doc);
+    assert.equal(doc.ikeVersion, 2);
+    assert.deepEqual(doc.ikeSa.offers.map((o: { status: string }) => o.status), ["accepted", "rejected"]);
+    assert.equal(doc.ikeSa.offers[0].retriedWithGroup, "modp2048", "the KE was for ecp384 first");
+    assert.equal(doc.ikeSa.offers[1].notify, "NO_PROPOSAL_CHOSEN");
+    assert.deepEqual(doc.ikeSa.selected, { proposal: "aes256-sha256-modp2048", encryption: "aes256", prf: "prfsha256", integrity: "sha256", group: "modp2048", severity: "OK", reasons: [] });
+    assert.equal(doc.ikeSa.notifies.fragmentation, true);
+    assert.equal(doc.cleanup.halfOpenLeft, 1);
+    assert.equal(doc.identity.status, "not-attempted");
+  });
+
+  test("a COOKIE is echoed and counted; a table on a terminal-less stdout names the retry", async () => {
+    const gw = await responder({ proposals: ["aes128gcm16-prfsha256-curve25519"], cookie: true });
+    const j = await probe(gw.port, ["--ike", "aes128gcm16-prfsha256-curve25519", "--json"]);
+    assert.equal(j.code, 0, j.stderr);
+    assert.equal(JSON.parse(j.stdout).ikeSa.offers[0].cookies, 1);
+    const t = await probe(gw.port, ["--ike", "aes128gcm16-prfsha256-ecp256-curve25519"]);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /after INVALID_KE_PAYLOAD: sent again with curve25519; 1 COOKIE echoed/);
+    assert.match(t.stdout, /aes128gcm16-prfsha256-curve25519/);
+  });
+
+  test("nothing accepted: exit 1; no answer: exit 3; both with a report", async () => {
+    const gw = await responder({ proposals: ["aes256-sha256-modp2048"] });
+    const none = await probe(gw.port, ["--ike", "3des-md5-modp1024", "--json"]);
+    assert.equal(none.code, 1);
+    assertValidReportV2(JSON.parse(none.stdout));
+    const silent = await responder({ proposals: ["aes256-sha256-modp2048"], silentAfter: 0 });
+    const s = await probe(silent.port, ["--ike", "aes256-sha256-modp2048", "--json"]);
+    assert.equal(s.code, 3);
+    assert.equal(JSON.parse(s.stdout).ikeSa.offers[0].status, "no-response");
+  });
+
+  test("what IKE_SA_INIT alone cannot do is a usage error naming the options; a bad proposal names its token", async () => {
+    const psk = await runCli(["127.0.0.1", "--ikev2", "--psk-file", "/dev/null", "--esp", "aes128-sha1"]);
+    assert.equal(psk.code, 2);
+    assert.match(psk.stderr, /--ikev2 tests IKE_SA_INIT offers only.*drop --psk-file\/--psk, --esp\/--ah/);
+    const bad = await runCli(["127.0.0.1", "--ikev2", "--ike", "aes256-sha256-nogroup"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown token "nogroup"/);
+    const mixed = await runCli(["127.0.0.1", "--ikev2", "--ike", "aes256-aes128gcm16-sha256-modp2048"]);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /AEAD and non-AEAD ciphers in one proposal/);
+  });
+});
