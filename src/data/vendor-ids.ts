@@ -63,6 +63,10 @@ const BUILTIN: VendorIdEntry[] = [
   { name: "Cisco VPN Concentrator (Altiga)", hex: "1f07f70eaa6514d3b0fa96542a50", match: "prefix", category: "product" },
   { name: "Cisco VPN 3000 client", hex: md5("ALTIGA NETWORKS"), match: "exact", category: "product" },
   { name: "Cisco FlexVPN", hex: Buffer.from("FLEXVPN-SUPPORTED").toString("hex"), match: "exact", category: "product" },
+  // Cisco IOS in IKEv2 sends its copyright line as text (the year varies with the release).
+  { name: "Cisco IOS (IKEv2)", hex: Buffer.from("CISCO(COPYRIGHT)").toString("hex"), match: "prefix", category: "product" },
+  // OpenIKED sends "OpenIKED-<version>" by default (its `set vendorid`).
+  { name: "OpenIKED", hex: Buffer.from("OpenIKED-").toString("hex"), match: "prefix", category: "product" },
   { name: "Cisco delete reason", hex: Buffer.from("CISCO-DELETE-REASON").toString("hex"), match: "exact", category: "product" },
   { name: "Cisco dynamic route", hex: Buffer.from("CISCO-DYNAMIC-ROUTE").toString("hex"), match: "exact", category: "product" },
   { name: "Cisco VPN rev 02", hex: Buffer.from("CISCOVPN-REV-02").toString("hex"), match: "exact", category: "product" },

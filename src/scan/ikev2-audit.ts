@@ -19,6 +19,7 @@ export interface Ikev2AuditOptions {
   timeoutMs: () => number;
   beforeSend: () => Promise<void>;
   onHalfOpen: () => void;
+  onLimit?: () => void;
   onProgress?: (what: string) => void;
   signal?: AbortSignal;
 }
@@ -42,7 +43,7 @@ const makeable = (g: number): boolean => {
 
 export async function auditIkev2(transport: IkeTransport, opts: Ikev2AuditOptions): Promise<{ report: Ikev2Scan; stats: { packetsSent: number; packetsReceived: number }; ikev1Answer: number | undefined }> {
   const t0 = Date.now();
-  const prober = new Ikev2Prober(transport, { maxMessage: opts.maxMessage, timeoutMs: opts.timeoutMs, beforeSend: opts.beforeSend, onHalfOpen: opts.onHalfOpen });
+  const prober = new Ikev2Prober(transport, { maxMessage: opts.maxMessage, timeoutMs: opts.timeoutMs, beforeSend: opts.beforeSend, onHalfOpen: opts.onHalfOpen, ...(opts.onLimit !== undefined ? { onLimit: opts.onLimit } : {}) });
   const ask: Parameters<typeof searchIkev2>[1] = async (q) => (opts.signal?.aborted === true ? { kind: "unknown", reason: "interrupted (Ctrl-C)" } : prober.ask(q));
   const search = await searchIkev2(opts.space, ask, (what) => opts.onProgress?.(`IKEv2 ${what}`));
   const report: Ikev2Scan = {

@@ -53,7 +53,12 @@ export interface Ikev2ProberOptions {
   /** Before every message: the rate limit and the pacing of half-open SAs. */
   beforeSend: () => Promise<void>;
   onHalfOpen: () => void;
+  /** Silence while half-open SAs of ours are pending: the gateway's limit (the pacer learns it and waits). */
+  onLimit?: () => void;
 }
+
+/** Below this many bytes, silence is not put down to the message's size. */
+const SMALL_MESSAGE = 600;
 
 /** Sends the search's questions as IKE_SA_INITs and reads the answers. */
 export class Ikev2Prober {
@@ -69,6 +74,10 @@ export class Ikev2Prober {
   private readonly transport: IkeTransport;
   private readonly opts: Ikev2ProberOptions;
   private readonly keys = new Map<number, Buffer>();
+  /** Whether silence to a large question was already put down to its size once. */
+  private sizeTried = false;
+  /** A silence after half-open SAs was taken for the gateway's limit: the next silence is not. */
+  private pendingLimit = false;
 
   constructor(transport: IkeTransport, opts: Ikev2ProberOptions) {
     this.transport = transport;
@@ -118,7 +127,9 @@ export class Ikev2Prober {
 
   /** The oracle: one question (split into several messages when too large for `maxMessage`). */
   async ask(q: V2Query): Promise<V2Verdict> {
-    if (this.size(q) > this.opts.maxMessage && (q.ciphers.length > 1 || q.groups.length > 1)) {
+    const splittable = q.ciphers.length > 1 || q.groups.length > 1;
+    const size = this.size(q);
+    if (size > this.opts.maxMessage && splittable) {
       const [a, b] = q.ciphers.length > 1 ? [{ ...q, ciphers: q.ciphers.slice(0, q.ciphers.length >> 1) }, { ...q, ciphers: q.ciphers.slice(q.ciphers.length >> 1) }] : [{ ...q, groups: q.groups.slice(0, q.groups.length >> 1) }, { ...q, groups: q.groups.slice(q.groups.length >> 1) }];
       const first = await this.ask(a);
       return first.kind === "no" ? this.ask(b) : first;
@@ -126,6 +137,22 @@ export class Ikev2Prober {
     for (let attempt = 0; ; attempt++) {
       const group = this.carrier(q);
       const answer = await this.exchange(queryProposals(q), group, this.keData(group));
+      if (answer === undefined && size > SMALL_MESSAGE && splittable && !this.sizeTried) {
+        // Silence to a large IKE_SA_INIT may be the size (a gateway or a path that drops big UDP
+        // datagrams or fragments): ask again in smaller messages, once, and say so if those are answered.
+        this.sizeTried = true;
+        this.opts.maxMessage = Math.max(SMALL_MESSAGE, size >> 1);
+        const v = await this.ask(q);
+        if (v.kind !== "unknown") this.notes.push(`the gateway did not answer an IKE_SA_INIT of ${size} bytes but answers smaller ones: questions were kept under ${this.opts.maxMessage} bytes`);
+        return v;
+      }
+      if (answer !== undefined && this.pendingLimit) this.pendingLimit = false;
+      if (answer === undefined && this.stats.halfOpen >= 2 && !this.pendingLimit) {
+        // Silence with half-open SAs of ours on the gateway: its limit; wait for them to expire and ask once more.
+        this.pendingLimit = true;
+        this.opts.onLimit?.();
+        continue;
+      }
       const v = this.verdict(answer, q);
       if (v !== "retry-in-offer") return v;
       if (attempt > 0 || !this.stateless) return { kind: "unknown", reason: "the gateway refused the question with the KE inside the offer too" };

@@ -282,6 +282,7 @@ async function scanIkev2(c: TargetContext): Promise<void> {
       await limiter.take();
     },
     onHalfOpen: () => pacer.onHalfOpen(),
+    onLimit: () => pacer.onLimit(),
     onProgress: (what) => opts.onProgress?.(`${host}: ${what}`),
     ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
   });

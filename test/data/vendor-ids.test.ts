@@ -69,6 +69,9 @@ test("versions where the Vendor ID encodes them: strongSwan, SSH, Windows, Check
   for (const [text, name] of [[title, "IKE Challenge/Response (CRACK)"], [`${title}\n`, "IKE Challenge/Response (CRACK)"], [`${title} (Revised)`, "IKE Challenge/Response (CRACK, revised)"], [`${title} (Revised)\n`, "IKE Challenge/Response (CRACK, revised)"]]) {
     assert.equal(nameVendorId(createHash("md5").update(text!).digest()), name, JSON.stringify(text));
   }
+  // IKEv2 gateways' text IDs: OpenIKED's own version string, Cisco IOS's copyright line.
+  assert.equal(nameVendorId(Buffer.from("OpenIKED-7.2")), "OpenIKED");
+  assert.equal(nameVendorId(Buffer.from("CISCO(COPYRIGHT)&Copyright (c) 2009 Cisco Systems, Inc.")), "Cisco IOS (IKEv2)");
   // draft-krywaniuk-ipsec-antireplay-00 publishes its Vendor ID in its text: 0x325df29a2319f2dd.
   assert.equal(nameVendorId(Buffer.from("325df29a2319f2dd", "hex")), "draft-krywaniuk-ipsec-antireplay-00 (message ID replay protection)");
   assert.equal(nameVendorId(Buffer.from("325df29a2319f2de", "hex")), undefined, "one bit off is not it");

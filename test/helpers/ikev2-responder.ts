@@ -29,6 +29,8 @@ export interface ResponderBehaviour {
   truncateSa?: boolean;
   /** Answer this many requests, then nothing. */
   silentAfter?: number;
+  /** Drop requests larger than this many bytes (a path or gateway that loses big datagrams). */
+  maxSize?: number;
 }
 
 export interface ScriptedResponder {
@@ -48,6 +50,7 @@ export async function startIkev2Responder(b: ResponderBehaviour): Promise<Script
   socket.on("message", (msg, from) => {
     state.requests++;
     if (b.silentAfter !== undefined && state.answered >= b.silentAfter) return;
+    if (b.maxSize !== undefined && msg.length > b.maxSize) return;
     let m;
     try {
       m = decodeIkev2Message(msg);

@@ -33,10 +33,10 @@ describe("IKEv2 audit against scripted responders", () => {
     for (const r of open) r.close();
   });
 
-  async function scan(b: Partial<ResponderBehaviour>, extra: string[] = []): Promise<{ code: number | null; v2: V2Report; status: string; responder: ScriptedResponder }> {
+  async function scan(b: Partial<ResponderBehaviour>, catalogue = "common"): Promise<{ code: number | null; v2: V2Report; status: string; responder: ScriptedResponder }> {
     const responder = await startIkev2Responder({ proposals: PROPOSALS, ...b });
     open.push(responder);
-    const r = await runCli(["scan", "127.0.0.1", "--port", String(responder.port), "--no-ikev1", "--catalogue", "common", "--json", "--timeout", "0.4", "--retries", "0", ...extra]);
+    const r = await runCli(["scan", "127.0.0.1", "--port", String(responder.port), "--no-ikev1", "--catalogue", catalogue, "--json", "--timeout", "0.4", "--retries", "0"]);
     assert.equal(r.stderr.includes("Error:"), false, r.stderr);
     const doc = JSON.parse(r.stdout);
     assertValidScan(doc);
@@ -90,6 +90,13 @@ describe("IKEv2 audit against scripted responders", () => {
     assert.equal(v2.complete, false);
     assert.ok(v2.accepted.every((a) => expected.includes(a.proposal)));
     assert.match(v2.notes.join(" "), /unanswered \(no answer to IKE_SA_INIT\)/);
+  });
+
+  test("large IKE_SA_INITs lost on the way: asked again in smaller messages, exact, and the report says which size went unanswered", async () => {
+    const { code, v2 } = await scan({ maxSize: 700 }, "full");
+    assert.equal(code, 0);
+    assert.deepEqual(v2.accepted.map((a) => a.proposal).sort(), expected);
+    assert.match(v2.notes.join(" "), /did not answer an IKE_SA_INIT of \d+ bytes but answers smaller ones: questions were kept under \d+ bytes/);
   });
 
   test("a truncated SA in the SA answer, and a proposal number out of order: reported, never a crash", async () => {
