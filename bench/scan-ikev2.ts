@@ -4,9 +4,10 @@
  * time, beside the catalogue's size, which is what one combination per packet would cost (the
  * method of scapy-based enumerators). That cost is measured in the same run: single-combination
  * IKE_SA_INITs sent one after another for BENCH_LOOP_SECONDS (default 5), projected to the catalogue.
- *   npm run bench:scan-ikev2   (root)
+ *   npm run bench:scan-ikev2   (root; npm run bench:scan runs it too, after the IKEv1 figures)
  */
 import { spawnSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import { combos, comboToken, parseIkev2Proposal } from "../src/config/ikev2.ts";
 import { startLab, type Lab } from "../test/lab/lab.ts";
 import { ensureLibreswan } from "../test/lab/libreswan.ts";
@@ -50,22 +51,27 @@ function scan(lab: Lab, name: string, configured: string[]): void {
   console.log(`  ratios: ${(v2.stats.catalogue / v2.stats.exchanges).toFixed(0)}x fewer exchanges, ${(projected / seconds).toFixed(0)}x less time`);
 }
 
-const sw = await startLab({
-  connections: [{ name: "bench", version: 2, proposals: ["aes256-sha384-ecp384", "aes256-sha256-modp2048", "aes128gcm16-prfsha256-ecp384", "chacha20poly1305-prfsha256-curve25519"], psk: "bench-ikev2-secret", localId: "gw.lab.example" }],
-  charonExtra: "block_threshold = 1000\n  cookie_threshold_ip = 1000",
-});
-try {
-  scan(sw, "strongSwan 5.9.8", ["aes256-sha384-ecp384", "aes256-sha256-modp2048", "aes128gcm16-prfsha256-ecp384", "chacha20poly1305-prfsha256-curve25519"]);
-} finally {
-  await sw.stop();
+/** Both lab gateways, one after the other; bench/scan.ts runs this after its IKEv1 figures. */
+export async function runIkev2ScanBench(): Promise<void> {
+  const sw = await startLab({
+    connections: [{ name: "bench", version: 2, proposals: ["aes256-sha384-ecp384", "aes256-sha256-modp2048", "aes128gcm16-prfsha256-ecp384", "chacha20poly1305-prfsha256-curve25519"], psk: "bench-ikev2-secret", localId: "gw.lab.example" }],
+    charonExtra: "block_threshold = 1000\n  cookie_threshold_ip = 1000",
+  });
+  try {
+    scan(sw, "strongSwan 5.9.8", ["aes256-sha384-ecp384", "aes256-sha256-modp2048", "aes128gcm16-prfsha256-ecp384", "chacha20poly1305-prfsha256-curve25519"]);
+  } finally {
+    await sw.stop();
+  }
+  ensureLibreswan();
+  const ls = await startLab({
+    connections: [],
+    libreswan: { conns: "conn lab\n    ikev2=yes\n    authby=secret\n    left=198.18.1.1\n    leftid=@gw.lab.example\n    right=%any\n    rightid=%any\n    ike=aes256-sha2_256;modp2048,aes_gcm256-sha2_256;dh19,aes128-sha1;modp3072+dh31\n    leftupdown=%disabled\n    auto=add\n", secrets: '@gw.lab.example %any : PSK "bench-ikev2-secret"\n' },
+  });
+  try {
+    scan(ls, "libreswan 4.10", ["aes256-sha256-modp2048", "aes256gcm16-prfsha256-ecp256", "aes128-sha1-modp3072-curve25519"]);
+  } finally {
+    await ls.stop();
+  }
 }
-ensureLibreswan();
-const ls = await startLab({
-  connections: [],
-  libreswan: { conns: "conn lab\n    ikev2=yes\n    authby=secret\n    left=198.18.1.1\n    leftid=@gw.lab.example\n    right=%any\n    rightid=%any\n    ike=aes256-sha2_256;modp2048,aes_gcm256-sha2_256;dh19,aes128-sha1;modp3072+dh31\n    leftupdown=%disabled\n    auto=add\n", secrets: '@gw.lab.example %any : PSK "bench-ikev2-secret"\n' },
-});
-try {
-  scan(ls, "libreswan 4.10", ["aes256-sha256-modp2048", "aes256gcm16-prfsha256-ecp256", "aes128-sha1-modp3072-curve25519"]);
-} finally {
-  await ls.stop();
-}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await runIkev2ScanBench();

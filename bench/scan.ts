@@ -1,5 +1,6 @@
 /**
- * Benchmark: `ikeprobe scan --catalogue full` against the lab strongSwan with default
+ * Benchmark: `ikeprobe scan --catalogue full` (IKEv1; the IKEv2 audit's figures follow, from
+ * scan-ikev2.ts) against the lab strongSwan with default
  * settings (half-open limit 5 per peer, 30 s), against an ike-scan loop with one transform per run
  * (iker's method) over the same catalogue on the same gateway. The loop is bounded in time
  * (BENCH_LOOP_SECONDS, default 60): we report what it found and project its full duration.
@@ -12,6 +13,7 @@ import { chunk } from "../src/scan/eliminate.ts";
 import { MainModeScanPeer } from "../src/scan/peers.ts";
 import type { IkeTransport } from "../src/transport/udp.ts";
 import { benchEnv, ensureTool } from "./lib.ts";
+import { runIkev2ScanBench } from "./scan-ikev2.ts";
 
 const LOOP_SECONDS = Number(process.env.BENCH_LOOP_SECONDS ?? 60);
 const bin = new URL("../bin/ikeprobe.js", import.meta.url).pathname;
@@ -92,3 +94,6 @@ try {
 } finally {
   await lab.stop();
 }
+
+// The IKEv2 audit's figures (bench/scan-ikev2.ts): its full catalogue against strongSwan and libreswan.
+await runIkev2ScanBench();

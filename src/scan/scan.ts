@@ -289,6 +289,8 @@ async function scanIkev2(c: TargetContext): Promise<void> {
   stats.push(v2.stats);
   result.stats.exchanges += v2.report.stats.exchanges;
   result.ikev2 = v2.report;
+  // Its vendor IDs name the implementation as IKEv1's do.
+  for (const v of v2.report.vendorIds) if (!c.vids.has(v.hex)) c.vids.set(v.hex, Buffer.from(v.hex, "hex"));
 }
 
 /** Aggressive Mode, one DH group per exchange (the KE must match it); true when interrupted. */
@@ -411,6 +413,11 @@ function fingerprint(products: string[], names: string[], r: TargetScan): Target
   if (set.has("XAUTH") && set.has("Dead Peer Detection v1.0") && unknownVids === 0 && [...set].every((n) => n === "XAUTH" || n.startsWith("Dead Peer") || /NAT-T|nat-t/.test(n) || n === "IKE Fragmentation")) {
     const agrees = b !== null && b.implementation.startsWith("strongSwan");
     return { implementation: "strongSwan (probable)", evidence: ["answers with the XAUTH and DPD vendor IDs and no product vendor ID, as charon does by default", ...backoffEvidence], basis: agrees ? ["vendor-id", "backoff"] : ["vendor-id"] };
+  }
+  // strongSwan in IKEv2 without send_vendor_id: MULTIPLE_AUTH_SUPPORTED and CHILDLESS_IKEV2_SUPPORTED in every SA answer, no vendor ID.
+  const n = r.ikev2?.notifies;
+  if (r.vendorIds.length === 0 && n !== null && n !== undefined && n.multipleAuth && n.childless) {
+    return { implementation: "strongSwan (probable)", evidence: ["answers IKE_SA_INIT with MULTIPLE_AUTH_SUPPORTED and CHILDLESS_IKEV2_SUPPORTED and no vendor ID, as charon does by default", ...backoffEvidence], basis: ["vendor-id"] };
   }
   if (b !== null && b.strength === "strong") return { implementation: `${b.implementation} (by back-off)`, evidence: [...backoffEvidence, ...(names.length > 0 ? [`vendor IDs: ${names.filter((n) => n !== "").join(", ") || "unknown ones only"}`] : [])], basis: ["backoff"] };
   return { implementation: null, evidence: [...(names.length > 0 ? [`vendor IDs: ${names.filter((n) => n !== "").join(", ") || "unknown ones only"}`] : []), ...backoffEvidence], basis: [] };

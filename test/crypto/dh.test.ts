@@ -7,7 +7,7 @@ import { hashAlg } from "../../src/crypto/prf.ts";
 import { ProtocolError, UnsupportedError } from "../../src/errors.ts";
 
 describe("key exchange", () => {
-  for (const g of [1, 2, 5, 14, 15, 16, 19, 20, 21, 22, 23, 24, 25, 26, 31]) {
+  for (const g of [1, 2, 5, 14, 15, 16, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32]) {
     test(`group ${g}: both sides agree, values have the wire length`, () => {
       const a = createKeyExchange(g);
       const b = createKeyExchange(g);
@@ -28,6 +28,14 @@ describe("key exchange", () => {
     assert.throws(() => a.computeSecret(one), /not a valid group 14 element/);
     assert.throws(() => createKeyExchange(19).computeSecret(Buffer.alloc(64, 7)), /not a point/);
     assert.throws(() => createKeyExchange(3), UnsupportedError);
+  });
+
+  test("the KE sizes of RFC 5903 §7, RFC 6954 §4 and RFC 8031 §3; ML-KEM's sizes known, its exchange refused here", () => {
+    // ECP: x|y, 66-byte coordinates for P-521; Brainpool likewise; Curve25519/448 raw 32/56 bytes.
+    assert.deepEqual([19, 20, 21, 27, 28, 29, 30, 31, 32].map((g) => groupInfo(g)!.keLength), [64, 96, 132, 56, 64, 96, 128, 32, 56]);
+    // FIPS 203: the encapsulation keys an initiator sends.
+    assert.deepEqual([35, 36, 37].map((g) => groupInfo(g)!.keLength), [800, 1184, 1568]);
+    assert.throws(() => createKeyExchange(36), /ML-KEM is not in this Node's OpenSSL/);
   });
 });
 

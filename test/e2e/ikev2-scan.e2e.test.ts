@@ -48,8 +48,10 @@ describe("IKEv2 audit against strongSwan", { skip }, () => {
   test("the full catalogue: exactly the configured combinations, the configured group order, at most 60 exchanges, one half-open SA", async () => {
     const r = await spawnIkeprobe(lab, ["scan", lab.gwAddr, "--no-ikev1", "--json"], {}).done;
     assert.equal(r.code, 0, r.stderr);
-    const t = (r.json as { targets: { ikev2: V2; mainMode: unknown; status: string }[] }).targets[0]!;
+    const t = (r.json as { targets: { ikev2: V2; mainMode: unknown; status: string; fingerprint: { implementation: string | null } }[] }).targets[0]!;
     assert.equal(t.mainMode, null, "--no-ikev1");
+    // IKEv2 alone still names it: charon's SA answers carry MULTIPLE_AUTH_SUPPORTED and CHILDLESS_IKEV2_SUPPORTED, no vendor ID.
+    assert.equal(t.fingerprint.implementation, "strongSwan (probable)");
     assert.equal(t.status, "scanned");
     const v2 = t.ikev2;
     assert.deepEqual(v2.accepted.map((a) => a.proposal).sort(), expected(PROPOSALS));

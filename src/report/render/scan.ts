@@ -1,7 +1,7 @@
 /** Terminal rendering of scan and check reports. */
 import { Chalk, type ChalkInstance } from "chalk";
 import type Table from "cli-table3";
-import { findingsTable, fitLines, sevColor, table } from "./layout.js";
+import { findingsTable, fitLines, sevColor, table, wrap } from "./layout.js";
 import { severityRank } from "../../data/ratings.js";
 import type { Ikev2Scan, ModeResult, ScanReport, TargetScan } from "../model/scan.js";
 import type { CheckReport } from "../model/check.js";
@@ -18,7 +18,7 @@ export function renderTarget(t: TargetScan, c: ChalkInstance, color: boolean): s
   if (t.status === "error") return out.join("\n");
   out.push(`  implementation: ${t.fingerprint.implementation ?? c.dim("unknown")}${t.fingerprint.evidence.length ? c.dim(` (${t.fingerprint.evidence.join("; ")})`) : ""}`);
   const cap = t.capabilities;
-  out.push(`  capabilities: NAT-T ${cap.natT ?? "no"}, DPD ${cap.dpd ? "yes" : "no"}, XAUTH ${cap.xauth ? "yes" : "no"}, IKE fragmentation ${cap.fragmentation ? "yes" : "no"}, Cisco Unity ${cap.ciscoUnity ? "yes" : "no"}`);
+  if (t.mainMode !== null) out.push(`  IKEv1 capabilities: NAT-T ${cap.natT ?? "no"}, DPD ${cap.dpd ? "yes" : "no"}, XAUTH ${cap.xauth ? "yes" : "no"}, IKE fragmentation ${cap.fragmentation ? "yes" : "no"}, Cisco Unity ${cap.ciscoUnity ? "yes" : "no"}`);
   if (t.backoff !== null) {
     const b = t.backoff;
     const series = b.packets === 0 ? "no answer" : b.intervals.length === 0 ? "message 2 never re-sent" : `message 2 re-sent after ${b.intervals.map((g) => `${g} s`).join(", ")}`;
@@ -77,10 +77,10 @@ function renderIkev2(v2: Ikev2Scan, c: ChalkInstance, color: boolean, out: strin
     const tokens = (p: string): Set<string> => new Set(p.split("-"));
     const proposals = v2.proposals.map((p) => ({ p, t: tokens(p) }));
     const under = (a: { proposal: string }): string => proposals.find(({ t }) => [...tokens(a.proposal)].every((x) => t.has(x)))?.p ?? a.proposal;
-    const tb = table(c, ["proposal", "severity", "combination", "why"], color, { wordWrap: true, colWidths: [34, 10, 34, 50] });
+    const tb = table(c, ["proposal", "severity", "combination", "why"], color);
     for (const p of [...new Set(v2.accepted.map(under))]) {
       const rows = v2.accepted.filter((a) => under(a) === p).sort((x, y) => severityRank(y.severity) - severityRank(x.severity));
-      rows.forEach((a, i) => tb.push([i === 0 ? p : "", sevColor(c, a.severity), a.proposal, a.reasons.join("; ") || c.dim("-")]));
+      rows.forEach((a, i) => tb.push([i === 0 ? p : "", sevColor(c, a.severity), a.proposal, wrap(a.reasons.join("; "), 50) || c.dim("-")]));
     }
     out.push(tb.toString());
   }
