@@ -12,7 +12,7 @@ import { rateIkev2 } from "../data/ratings.js";
 import { nameVendorId } from "../data/vendor-ids.js";
 
 import { RequestMachine, request } from "../exchanges/request.js";
-import { type SaInitAnswer, encodeSaInit, newSpi, readSaInitAnswer, signatureHashes } from "../exchanges/v2/ike-sa-init.js";
+import { type SaInitAnswer, encodeSaInit, extensionNotifies, newSpi, readSaInitAnswer, signatureHashes } from "../exchanges/v2/ike-sa-init.js";
 import type { ProbeV2Report, V2OfferReport } from "../report/model/probe-v2.js";
 import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "../transport/resolve.js";
 import { IkeTransport } from "../transport/udp.js";
@@ -20,7 +20,6 @@ import { ipToBytes } from "../wire/v1/payloads/identification.js";
 import { Ikev2Notify, ProtocolId, TransformType, ikev2NotifyName } from "../wire/v2/constants.js";
 import { type NotifyPayload, ikeNotify } from "../wire/v2/payloads/notify.js";
 import type { Ikev2Proposal, Ikev2Transform } from "../wire/v2/payloads/sa.js";
-import { extensionNotifies } from "../scan/ikev2.js";
 import { now } from "../util/clock.js";
 import { runChecks } from "../checks/index.js";
 import { weakIkev2Transform } from "../checks/ikev2.js";

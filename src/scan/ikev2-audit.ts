@@ -9,7 +9,8 @@ import { nameVendorId } from "../data/vendor-ids.js";
 import type { IkeTransport } from "../transport/udp.js";
 import type { Ikev2Scan, RatedV2Combination } from "../report/model/scan.js";
 import { type V2Space, searchIkev2 } from "./ikev2-search.js";
-import { Ikev2Prober, extensionNotifies } from "./ikev2.js";
+import { Ikev2Prober } from "./ikev2.js";
+import { extensionNotifies } from "../exchanges/v2/ike-sa-init.js";
 import { spaceSize } from "./ikev2-catalogue.js";
 
 export interface Ikev2AuditOptions {

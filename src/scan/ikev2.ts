@@ -18,7 +18,7 @@ import { RequestMachine, request } from "../exchanges/request.js";
 import { type SaInitAnswer, encodeSaInit, newSpi, readSaInitAnswer, signatureHashes } from "../exchanges/v2/ike-sa-init.js";
 import type { IkeTransport } from "../transport/udp.js";
 import { ipToBytes } from "../wire/v1/payloads/identification.js";
-import { Ikev2Notify, ProtocolId, SIGNATURE_HASH_NAMES, TransformType, ikev2NotifyName } from "../wire/v2/constants.js";
+import { Ikev2Notify, ProtocolId, TransformType } from "../wire/v2/constants.js";
 import type { NotifyPayload } from "../wire/v2/payloads/notify.js";
 import { ikeNotify } from "../wire/v2/payloads/notify.js";
 import type { Ikev2Proposal, Ikev2Transform } from "../wire/v2/payloads/sa.js";
@@ -223,46 +223,3 @@ export class Ikev2Prober {
     return answer;
   }
 }
-
-/** The extensions an SA answer announces, one key each; `other`: every other status notify by name. */
-export interface Ikev2Notifies {
-  fragmentation: boolean;
-  signatureHashAlgorithms: string[] | null;
-  redirect: boolean;
-  childless: boolean;
-  intermediateExchange: boolean;
-  usePpk: boolean;
-  natDetection: boolean;
-  multipleAuth: boolean;
-  other: string[];
-}
-
-export function extensionNotifies(notifies: readonly NotifyPayload[]): Ikev2Notifies {
-  const has = (t: number): boolean => notifies.some((n) => n.notifyType === t);
-  const sha = notifies.find((n) => n.notifyType === Ikev2Notify.SIGNATURE_HASH_ALGORITHMS);
-  const hashes: string[] = [];
-  if (sha !== undefined) for (let i = 0; i + 1 < sha.data.length; i += 2) hashes.push(SIGNATURE_HASH_NAMES[sha.data.readUInt16BE(i)] ?? `hash${sha.data.readUInt16BE(i)}`);
-  const known = new Set<number>([
-    Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED,
-    Ikev2Notify.SIGNATURE_HASH_ALGORITHMS,
-    Ikev2Notify.REDIRECT_SUPPORTED,
-    Ikev2Notify.CHILDLESS_IKEV2_SUPPORTED,
-    Ikev2Notify.INTERMEDIATE_EXCHANGE_SUPPORTED,
-    Ikev2Notify.USE_PPK,
-    Ikev2Notify.NAT_DETECTION_SOURCE_IP,
-    Ikev2Notify.NAT_DETECTION_DESTINATION_IP,
-    Ikev2Notify.MULTIPLE_AUTH_SUPPORTED,
-  ]);
-  return {
-    fragmentation: has(Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED),
-    signatureHashAlgorithms: sha !== undefined ? hashes : null,
-    redirect: has(Ikev2Notify.REDIRECT_SUPPORTED),
-    childless: has(Ikev2Notify.CHILDLESS_IKEV2_SUPPORTED),
-    intermediateExchange: has(Ikev2Notify.INTERMEDIATE_EXCHANGE_SUPPORTED),
-    usePpk: has(Ikev2Notify.USE_PPK),
-    natDetection: has(Ikev2Notify.NAT_DETECTION_SOURCE_IP) || has(Ikev2Notify.NAT_DETECTION_DESTINATION_IP),
-    multipleAuth: has(Ikev2Notify.MULTIPLE_AUTH_SUPPORTED),
-    other: [...new Set(notifies.filter((n) => !known.has(n.notifyType)).map((n) => ikev2NotifyName(n.notifyType)))],
-  };
-}
-

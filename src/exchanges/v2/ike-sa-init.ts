@@ -11,7 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { DecodeError } from "../../errors.js";
 import { Writer } from "../../wire/writer.js";
-import { Ikev2Exchange, Ikev2Flags, Ikev2Notify, Ikev2Payload, ikev2NotifyName, isErrorNotify } from "../../wire/v2/constants.js";
+import { Ikev2Exchange, Ikev2Flags, Ikev2Notify, Ikev2Payload, SIGNATURE_HASH_NAMES, ikev2NotifyName, isErrorNotify } from "../../wire/v2/constants.js";
 import { type Ikev2Message, decodeIkev2Message, encodeIkev2Message } from "../../wire/v2/message.js";
 import { type Ikev2Proposal, decodeSa, encodeSa } from "../../wire/v2/payloads/sa.js";
 import { type KePayload, decodeKe, encodeKe } from "../../wire/v2/payloads/key-exchange.js";
@@ -118,3 +118,46 @@ export function signatureHashes(ids: readonly number[]): Buffer {
   for (const id of ids) w.u16(id);
   return w.finish();
 }
+
+/** The extensions an SA answer announces, one key each; `other`: every other status notify by name. */
+export interface Ikev2Notifies {
+  fragmentation: boolean;
+  signatureHashAlgorithms: string[] | null;
+  redirect: boolean;
+  childless: boolean;
+  intermediateExchange: boolean;
+  usePpk: boolean;
+  natDetection: boolean;
+  multipleAuth: boolean;
+  other: string[];
+}
+
+export function extensionNotifies(notifies: readonly NotifyPayload[]): Ikev2Notifies {
+  const has = (t: number): boolean => notifies.some((n) => n.notifyType === t);
+  const sha = notifies.find((n) => n.notifyType === Ikev2Notify.SIGNATURE_HASH_ALGORITHMS);
+  const hashes: string[] = [];
+  if (sha !== undefined) for (let i = 0; i + 1 < sha.data.length; i += 2) hashes.push(SIGNATURE_HASH_NAMES[sha.data.readUInt16BE(i)] ?? `hash${sha.data.readUInt16BE(i)}`);
+  const known = new Set<number>([
+    Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED,
+    Ikev2Notify.SIGNATURE_HASH_ALGORITHMS,
+    Ikev2Notify.REDIRECT_SUPPORTED,
+    Ikev2Notify.CHILDLESS_IKEV2_SUPPORTED,
+    Ikev2Notify.INTERMEDIATE_EXCHANGE_SUPPORTED,
+    Ikev2Notify.USE_PPK,
+    Ikev2Notify.NAT_DETECTION_SOURCE_IP,
+    Ikev2Notify.NAT_DETECTION_DESTINATION_IP,
+    Ikev2Notify.MULTIPLE_AUTH_SUPPORTED,
+  ]);
+  return {
+    fragmentation: has(Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED),
+    signatureHashAlgorithms: sha !== undefined ? hashes : null,
+    redirect: has(Ikev2Notify.REDIRECT_SUPPORTED),
+    childless: has(Ikev2Notify.CHILDLESS_IKEV2_SUPPORTED),
+    intermediateExchange: has(Ikev2Notify.INTERMEDIATE_EXCHANGE_SUPPORTED),
+    usePpk: has(Ikev2Notify.USE_PPK),
+    natDetection: has(Ikev2Notify.NAT_DETECTION_SOURCE_IP) || has(Ikev2Notify.NAT_DETECTION_DESTINATION_IP),
+    multipleAuth: has(Ikev2Notify.MULTIPLE_AUTH_SUPPORTED),
+    other: [...new Set(notifies.filter((n) => !known.has(n.notifyType)).map((n) => ikev2NotifyName(n.notifyType)))],
+  };
+}
+
