@@ -54,6 +54,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   x509: ["wire", "wire/v1", "errors.ts"],
   crypto: ["data", "errors.ts"],
   "crypto/v1": ["crypto", "data", "errors.ts"],
+  "crypto/v2": ["crypto", "data", "wire", "wire/v2", "errors.ts"],
   transport: ["wire", "wire/v1", "errors.ts", "util"],
   exchanges: ["transport"],
   "exchanges/v1": ["exchanges", "wire", "wire/v1", "crypto", "crypto/v1", "data", "x509", "errors.ts", "util"],
