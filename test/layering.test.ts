@@ -58,7 +58,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   transport: ["wire", "wire/v1", "errors.ts", "util"],
   exchanges: ["transport"],
   "exchanges/v1": ["exchanges", "wire", "wire/v1", "crypto", "crypto/v1", "data", "x509", "errors.ts", "util"],
-  "exchanges/v2": ["exchanges", "wire", "wire/v2", "crypto", "data", "x509", "errors.ts", "util"],
+  "exchanges/v2": ["exchanges", "wire", "wire/v2", "crypto", "crypto/v2", "data", "x509", "errors.ts", "util"],
   config: ["exchanges/v1", "wire", "wire/v1", "crypto", "data", "errors.ts"],
   "report/model": ["checks", "data", "x509"],
   crack: ["report/model", "exchanges/v1", "data", "errors.ts", "util"],

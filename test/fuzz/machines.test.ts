@@ -26,6 +26,8 @@ import { decodeNotification } from "../../src/wire/v1/payloads/notification.ts";
 import { decodeSa } from "../../src/wire/v1/payloads/sa.ts";
 import { Reader } from "../../src/wire/reader.ts";
 import { readSaInitAnswer } from "../../src/exchanges/v2/ike-sa-init.ts";
+import { openProtected, readIkeAuthAnswer } from "../../src/exchanges/v2/ike-auth.ts";
+import { protectChain, unprotect } from "../../src/crypto/v2/sk.ts";
 import { decodeIkev2Message } from "../../src/wire/v2/message.ts";
 import { decodeAuth as decodeAuthV2 } from "../../src/wire/v2/payloads/auth.ts";
 import { decodeCert as decodeCertV2 } from "../../src/wire/v2/payloads/certificate.ts";
@@ -132,6 +134,40 @@ describe(`fuzz: decoders and state machines (seed ${SEED}, ${N} cases per target
         for (const [name, dec] of payloadDecoders) typedOnly(`IKEv2 ${name}(${how})`, () => dec(body));
       }
     });
+  });
+
+  test("IKE_AUTH answers: strongSwan's, mutated on the wire and inside SK (re-protected with its keys), are opened and read without an exception", () => {
+    const rng = new Rng(SEED + 11);
+    for (const name of ["cbc", "gcm"]) {
+      const k = JSON.parse(readFileSync(new URL(`../fixtures/strongswan-ikev2-${name}.json`, import.meta.url), "utf8")) as { spiI: string; spiR: string; gateway: Record<string, string | undefined>; messages: Record<string, string> };
+      const m4 = Buffer.from(k.messages.m4!, "hex");
+      const init = readSaInitAnswer(Buffer.from(k.messages.m2!, "hex"));
+      if (init.kind !== "sa") throw new Error(init.kind);
+      const encr = init.proposal.transforms.find((t) => t.type === 1)!;
+      const suite = { cipher: { id: encr.id, ...(encr.keyLength !== undefined ? { keyLength: encr.keyLength } : {}) }, integ: init.proposal.transforms.find((t) => t.type === 3)?.id ?? null };
+      const keys = { encKey: Buffer.from(k.gateway.skEr!, "hex"), integKey: Buffer.from(k.gateway.skAr ?? "", "hex") };
+      const expect = { spiI: Buffer.from(k.spiI, "hex"), spiR: Buffer.from(k.spiR, "hex"), exchangeType: 35, messageId: 1 };
+      const d = decodeIkev2Message(m4);
+      const plain = unprotect(m4, d.raw.length - d.payloads.at(-1)!.raw.length, suite, keys);
+      const kinds = new Set<string>();
+      bounded(`IKE_AUTH ${name}`, () => {
+        for (let i = 0; i < N; i++) {
+          const wire = mutate(m4, rng);
+          kinds.add(openProtected(wire.bytes, expect, suite, keys).kind);
+          // Inside SK: the inner chain mutated, then protected again so that it opens.
+          const inner = mutate(plain.chain, rng);
+          const o = openProtected(protectChain({ ...expect, flags: 0x20 }, { firstType: plain.firstType, bytes: inner.bytes }, suite, keys), expect, suite, keys);
+          kinds.add(o.kind);
+          if (o.kind === "opened") {
+            const a = readIkeAuthAnswer(o.inner);
+            kinds.add(a.auth !== null && a.idr !== null ? "read" : a.unreadable.length > 0 || a.unknownCritical.length > 0 ? "unreadable listed" : "partial");
+          }
+        }
+      });
+      // Both sides of each reader were exercised: answers opened and refused, payloads read and listed as unreadable.
+      for (const want of ["opened", "undecryptable", "read"]) assert.ok(kinds.has(want), `${name}: ${want} in ${[...kinds].join(", ")}`);
+      assert.ok(kinds.has("partial") || kinds.has("unreadable listed"), `${name}: no broken answer read in ${[...kinds].join(", ")}`);
+    }
   });
 
   for (const aggressive of [false, true]) {

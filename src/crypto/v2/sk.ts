@@ -64,8 +64,12 @@ export interface Ikev2Header {
 
 /** Encrypts `inner` into a whole IKEv2 message whose one payload is SK. `iv` is for tests (known-answer vectors). */
 export function protect(h: Ikev2Header, inner: readonly OutgoingPayload[], suite: SkSuite, keys: SkKeys, iv?: Buffer): Buffer {
+  return protectChain(h, encodeChain(inner), suite, keys, iv);
+}
+
+/** `protect` for an inner chain already encoded: `firstType` the type of its first payload. */
+export function protectChain(h: Ikev2Header, chain: { firstType: number; bytes: Buffer }, suite: SkSuite, keys: SkKeys, iv?: Buffer): Buffer {
   const mode = modeFor(suite);
-  const chain = encodeChain(inner);
   const skHeader = (bodyLength: number): Buffer => Buffer.from([chain.firstType, 0, (4 + bodyLength) >> 8, (4 + bodyLength) & 255]);
   const header = (total: number): Buffer => encodeHeader({ initiatorCookie: h.spiI, responderCookie: h.spiR, nextPayload: Ikev2Payload.SK, version: IKEV2_VERSION, exchangeType: h.exchangeType, flags: h.flags, messageId: h.messageId, length: total });
   if (mode.kind === "cbc") {
