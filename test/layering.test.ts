@@ -65,7 +65,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   checks: ["config", "crack", "exchanges/v1", "wire/v1", "data", "x509"],
   "report/build": ["report/model", "probe", "checks", "config", "crack", "crypto", "exchanges/v1", "wire/v1", "data", "x509", "util", "version.ts"],
   "report/render": ["report/model", "checks", "data", "wire"],
-  probe: ["report/build", "report/model", "report/render", "checks", "config", "crack", "crypto", "crypto/v1", "exchanges", "exchanges/v1", "exchanges/v2", "transport", "wire", "wire/v1", "wire/v2", "data", "x509", "errors.ts", "util", "version.ts"],
+  probe: ["report/build", "report/model", "report/render", "checks", "config", "crack", "crypto", "crypto/v1", "crypto/v2", "exchanges", "exchanges/v1", "exchanges/v2", "transport", "wire", "wire/v1", "wire/v2", "data", "x509", "errors.ts", "util", "version.ts"],
   scan: ["probe", "report/build", "report/model", "checks", "config", "crypto", "exchanges", "exchanges/v1", "exchanges/v2", "transport", "wire", "wire/v1", "wire/v2", "data", "errors.ts", "util"],
   diagnose: ["probe", "report/build", "report/model", "config", "crack", "exchanges/v1", "wire/v1", "x509"],
   "index.ts": ["probe", "scan", "diagnose", "crack", "report/model", "config", "transport"],

@@ -63,7 +63,8 @@ test("every relative link of the documents leads to a file of the repository", (
 
 /** GitHub's anchor for a heading: lower case, punctuation but hyphens dropped, spaces as hyphens. */
 function slug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, "").replace(/\s/g, "-");
+  // GitHub's slugs keep letters, digits, connector punctuation (the underscore) and hyphens.
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\p{Pc}\s-]/gu, "").replace(/\s/g, "-");
 }
 
 test("every link to a section of a document names a heading it has", () => {
@@ -80,6 +81,7 @@ test("every link to a section of a document names a heading it has", () => {
 
 test("the checks above see what they look for (on made-up text)", () => {
   assert.equal(slug("Debugging a PSK mismatch: `--diagnose`"), "debugging-a-psk-mismatch---diagnose");
+  assert.equal(slug("IKEv2: IKE_AUTH with a PSK"), "ikev2-ike_auth-with-a-psk");
   assert.equal(slug("Certificates: signature authentication and the gateway's certificate audited"), "certificates-signature-authentication-and-the-gateways-certificate-audited");
   assert.ok(OUTSIDE.some((n) => `see ${"IKEV1"}.md §3`.includes(n)));
   assert.ok(ISSUE.test(`(${"issue"} 11)`) && !ISSUE.test("the issues it finds"));

@@ -14,16 +14,16 @@ const TYPES: Record<string, number> = {
   keyid: IdType.KEY_ID,
 };
 
-export function parseIdentity(text: string): Identification {
+export function parseIdentity(text: string, option = "--id"): Identification {
   const i = text.indexOf(":");
   const type = i > 0 ? text.slice(0, i).toLowerCase() : "";
   const value = i > 0 ? text.slice(i + 1) : "";
   const idType = TYPES[type];
   if (idType === undefined || value === "") {
-    throw new UsageError(`--id ${text}: expected TYPE:VALUE with TYPE one of ipv4, ipv6, fqdn, user-fqdn, keyid (e.g. --id fqdn:client.example)`);
+    throw new UsageError(`${option} ${text}: expected TYPE:VALUE with TYPE one of ipv4, ipv6, fqdn, user-fqdn, keyid (e.g. ${option} fqdn:${option === "--id" ? "client" : "gw"}.example)`);
   }
-  if (idType === IdType.IPV4_ADDR && ipFamily(value) !== 4) throw new UsageError(`--id ${text}: "${value}" is not an IPv4 address`);
-  if (idType === IdType.IPV6_ADDR && ipFamily(value) !== 6) throw new UsageError(`--id ${text}: "${value}" is not an IPv6 address`);
+  if (idType === IdType.IPV4_ADDR && ipFamily(value) !== 4) throw new UsageError(`${option} ${text}: "${value}" is not an IPv4 address`);
+  if (idType === IdType.IPV6_ADDR && ipFamily(value) !== 6) throw new UsageError(`${option} ${text}: "${value}" is not an IPv6 address`);
   let data: Buffer;
   if (idType === IdType.IPV4_ADDR || idType === IdType.IPV6_ADDR) data = ipToBytes(value);
   else if (idType === IdType.KEY_ID && /^0x[0-9a-f]+$/i.test(value) && value.length % 2 === 0) data = Buffer.from(value.slice(2), "hex");

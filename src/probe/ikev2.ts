@@ -2,12 +2,13 @@
  * `ikeprobe probe --ikev2`: one IKE_SA_INIT per offer (RFC 7296 §1.2), each with a real KE for its
  * first group; INVALID_KE_PAYLOAD naming another group of the offer is answered by sending the offer
  * again with that group's KE (§1.3), a COOKIE by echoing it (§2.6). The first accepted offer gives
- * the selected transforms and the extensions the gateway announces. Each accepted offer leaves a
- * half-open IKE SA on the gateway until it drops it: IKE_AUTH is not run by this version.
+ * the selected transforms and the extensions the gateway announces. With a PSK, IKE_AUTH follows on
+ * the first accepted offer's IKE SA (probe/ikev2-auth.ts) and the IKE SA is deleted; every other
+ * accepted offer leaves a half-open IKE SA on the gateway until it drops it.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { type V2Proposal, cipherToken, comboToken, groupTokenV2, integToken, prfToken, v2ProposalToken } from "../config/ikev2.js";
-import { createKeyExchange, groupInfo } from "../crypto/dh.js";
+import { type KeyExchange, createKeyExchange, groupInfo } from "../crypto/dh.js";
 import { rateIkev2 } from "../data/ratings.js";
 import { nameVendorId } from "../data/vendor-ids.js";
 
@@ -23,6 +24,9 @@ import type { Ikev2Proposal, Ikev2Transform } from "../wire/v2/payloads/sa.js";
 import { now } from "../util/clock.js";
 import { runChecks } from "../checks/index.js";
 import { weakIkev2Transform } from "../checks/ikev2.js";
+import { type SaInitDone, authenticatePsk } from "./ikev2-auth.js";
+import type { IdPayload } from "../wire/v2/payloads/identification.js";
+import { Ikev2IdType } from "../wire/v2/constants.js";
 
 export interface ProbeV2Options {
   host: string;
@@ -33,6 +37,12 @@ export interface ProbeV2Options {
   retries: number;
   family?: AddressFamily;
   lookup?: Lookup;
+  /** Runs IKE_AUTH with this key on the first accepted offer. */
+  psk?: Buffer;
+  /** IDi; default our address. */
+  localId?: IdPayload;
+  /** IDr to ask for (--remote-id). */
+  remoteId?: IdPayload;
 }
 
 /** An offer as one IKE proposal (AEAD: no integrity transform, RFC 7296 §3.3). */
@@ -59,12 +69,18 @@ interface Sent {
   transmissions: number;
   cookies: number;
   spiI: Buffer;
+  /** The request the answer is to, the answer as received, our nonce and KE (for IKE_AUTH). */
+  request: Buffer;
+  response: Buffer | undefined;
+  nonce: Buffer;
+  ke: KeyExchange;
 }
 
 async function send(t: IkeTransport, proposal: Ikev2Proposal, group: number, timeoutMs: number, stats: { packetsSent: number; packetsReceived: number }): Promise<Sent> {
   const spiI = newSpi();
   const nonce = randomBytes(32);
-  const data = createKeyExchange(group).publicValue;
+  const ke = createKeyExchange(group);
+  const data = ke.publicValue;
   const notifies: NotifyPayload[] = [
     ikeNotify(Ikev2Notify.NAT_DETECTION_SOURCE_IP, natHash(spiI, Buffer.alloc(8), t.local.address, t.local.port)),
     ikeNotify(Ikev2Notify.NAT_DETECTION_DESTINATION_IP, natHash(spiI, Buffer.alloc(8), t.remote.address, t.remote.port)),
@@ -75,8 +91,13 @@ async function send(t: IkeTransport, proposal: Ikev2Proposal, group: number, tim
   let cookies = 0;
   for (;;) {
     const message = encodeSaInit({ spiI, proposals: [proposal], ke: { group, data }, nonce, notifies, ...(cookie !== undefined ? { cookie } : {}) });
-    const { answer, rt } = await request(t, new RequestMachine(message, spiI, (d) => readSaInitAnswer(d), "ike-sa-init"), stats, timeoutMs);
-    if (answer?.kind !== "cookie" || cookies >= 2) return { answer, ...(rt.answered ? { rttMs: Math.round(rt.rttMs * 100) / 100 } : {}), transmissions: rt.transmissions, cookies, spiI };
+    let response: Buffer | undefined;
+    const read = (d: Buffer): SaInitAnswer => {
+      response = d;
+      return readSaInitAnswer(d);
+    };
+    const { answer, rt } = await request(t, new RequestMachine(message, spiI, read, "ike-sa-init"), stats, timeoutMs);
+    if (answer?.kind !== "cookie" || cookies >= 2) return { answer, ...(rt.answered ? { rttMs: Math.round(rt.rttMs * 100) / 100 } : {}), transmissions: rt.transmissions, cookies, spiI, request: message, response, nonce, ke };
     cookies++;
     cookie = answer.cookie;
   }
@@ -91,8 +112,8 @@ export async function runProbeV2(opts: ProbeV2Options, version: string): Promise
     target: { host: opts.host, address: null, port: opts.port, addresses: [] },
     source: { address: null, port: null },
     ikeSa: { offers: [], selected: null, notifies: null, vendorIds: [], natDetected: null },
-    identity: { status: "not-attempted", detail: "IKE_AUTH is not run by this version: the offers were tested with IKE_SA_INIT only" },
-    cleanup: { halfOpenLeft: 0, detail: "" },
+    identity: { status: "not-attempted", cause: null, stage: null, local: null, requestedRemote: null, remote: null, detail: "no PSK given: the offers were tested with IKE_SA_INIT only (--psk-file runs IKE_AUTH)", evidence: null, gatewayAuth: null },
+    cleanup: { halfOpenLeft: 0, ikeSaDeleted: null, detail: "" },
     findings: [],
     warnings: [],
     timings: { totalMs: 0 },
@@ -100,6 +121,8 @@ export async function runProbeV2(opts: ProbeV2Options, version: string): Promise
   };
   const stats = { packetsSent: 0, packetsReceived: 0 };
   let transport: IkeTransport | undefined;
+  let established = false;
+  let authAnswered = false;
   try {
     const resolved = await resolveHost(opts.host, opts.family, opts.lookup);
     report.target.address = resolved.address;
@@ -108,24 +131,45 @@ export async function runProbeV2(opts: ProbeV2Options, version: string): Promise
     if (multiple !== undefined) report.warnings.push(multiple);
     transport = await IkeTransport.open({ address: resolved.address, port: opts.port }, { sourcePort: opts.sourcePort, timeoutMs: opts.timeoutMs, retries: opts.retries });
     report.source = { address: transport.local.address, port: transport.local.port };
-    for (const offer of opts.offers) await tryOffer(transport, offer, opts, report, stats);
+    let init: SaInitDone | undefined;
+    for (const offer of opts.offers) {
+      const done = await tryOffer(transport, offer, opts, report, stats);
+      init ??= done;
+    }
+    if (opts.psk !== undefined && init === undefined) report.identity.detail = "no offer was accepted: IKE_AUTH needs an IKE SA";
+    if (opts.psk !== undefined && init !== undefined) {
+      const localId = opts.localId ?? { idType: transport.local.address.includes(":") ? Ikev2IdType.IPV6_ADDR : Ikev2IdType.IPV4_ADDR, data: ipToBytes(transport.local.address) };
+      const outcome = await authenticatePsk(transport, init, { psk: opts.psk, localId, ...(opts.remoteId !== undefined ? { remoteId: opts.remoteId } : {}), timeoutMs: opts.timeoutMs }, stats);
+      report.identity = outcome.identity;
+      established = outcome.established;
+      authAnswered = outcome.identity.status !== "no-answer";
+      report.cleanup.ikeSaDeleted = outcome.deleted;
+    }
   } finally {
     transport?.close();
   }
   const accepted = report.ikeSa.offers.filter((o) => o.status === "accepted").length;
-  report.cleanup = {
-    halfOpenLeft: accepted,
-    detail: accepted === 0 ? "nothing was set up on the gateway" : `${accepted} accepted IKE_SA_INIT${accepted === 1 ? " stays" : "s stay"} half-open on the gateway until it drops them (IKE_AUTH is not run, so there is no IKE SA to delete)`,
-  };
+  // An IKE SA that went through IKE_AUTH is no longer half-open: established (and deleted), or dropped by the gateway on failure.
+  const halfOpen = accepted - (authAnswered ? 1 : 0);
+  const deleted = report.cleanup.ikeSaDeleted;
+  const parts = [
+    ...(established ? [deleted === true ? "the IKE SA was deleted (INFORMATIONAL DELETE answered)" : "the IKE SA was set up; our DELETE got no answer, so it may stay on the gateway until its dead-peer detection drops it"] : []),
+    ...(report.identity.status === "eap-required" ? ["the IKE SA whose IKE_AUTH the gateway answered with EAP stays on it until its EAP exchange times out (an IKE SA not yet authenticated cannot be deleted)"] : []),
+    ...(halfOpen > 0 ? [`${halfOpen} accepted IKE_SA_INIT${halfOpen === 1 ? " stays" : "s stay"} half-open on the gateway until it drops ${halfOpen === 1 ? "it" : "them"}${opts.psk === undefined ? " (no IKE_AUTH without a PSK, so no IKE SA to delete)" : ""}`] : []),
+  ];
+  report.cleanup.halfOpenLeft = halfOpen;
+  report.cleanup.detail = parts.length > 0 ? parts.join("; ") : accepted === 0 ? "nothing was set up on the gateway" : "nothing of ours is left on the gateway";
   report.timings.totalMs = Math.round((now() - t0) * 100) / 100;
   const offers = report.ikeSa.offers;
-  report.exitCode = accepted > 0 ? 0 : offers.every((o) => o.status === "no-response") ? 3 : 1;
+  const authOk = opts.psk === undefined || report.identity.status === "authenticated";
+  report.exitCode = accepted > 0 && authOk ? 0 : offers.every((o) => o.status === "no-response") ? 3 : 1;
   const sel = report.ikeSa.selected;
   report.findings = runChecks([weakIkev2Transform], { ikev2: { answered: true, accepted: sel !== null ? [sel] : [], groupNumbers: [], fragmentation: null }, ikev1Accepted: null });
   return report;
 }
 
-async function tryOffer(t: IkeTransport, offer: V2Proposal, opts: ProbeV2Options, report: ProbeV2Report, stats: { packetsSent: number; packetsReceived: number }): Promise<void> {
+/** Sends one offer; returns what IKE_AUTH needs when it is the first accepted one. */
+async function tryOffer(t: IkeTransport, offer: V2Proposal, opts: ProbeV2Options, report: ProbeV2Report, stats: { packetsSent: number; packetsReceived: number }): Promise<SaInitDone | undefined> {
   const proposal = offerProposal(offer);
   const makeable = offer.groups.filter((g) => groupInfo(g)?.kind !== "mlkem");
   const first = makeable[0];
@@ -134,7 +178,7 @@ async function tryOffer(t: IkeTransport, offer: V2Proposal, opts: ProbeV2Options
   if (first === undefined) {
     entry.status = "malformed";
     entry.error = "no group of this offer has a key exchange this machine can make (ML-KEM is not in Node 20's OpenSSL)";
-    return;
+    return undefined;
   }
   let sent = await send(t, proposal, first, opts.timeoutMs, stats);
   if (sent.answer?.kind === "invalid-ke" && sent.answer.group !== first && makeable.includes(sent.answer.group)) {
@@ -146,38 +190,40 @@ async function tryOffer(t: IkeTransport, offer: V2Proposal, opts: ProbeV2Options
   entry.cookies = sent.cookies;
   if (sent.rttMs !== undefined) entry.rttMs = sent.rttMs;
   const a = sent.answer;
-  if (a === undefined) return;
+  if (a === undefined) return undefined;
   switch (a.kind) {
     case "sa": {
       entry.status = "accepted";
-      if (report.ikeSa.selected === null) selected(a, sent.spiI, t, report);
-      return;
+      if (report.ikeSa.selected !== null) return undefined;
+      selected(a, sent.spiI, t, report);
+      return sent.response !== undefined ? { spiI: sent.spiI, answer: a, request: sent.request, response: sent.response, nonce: sent.nonce, ke: sent.ke } : undefined;
     }
     case "no-proposal":
       entry.status = "rejected";
       entry.notify = "NO_PROPOSAL_CHOSEN";
-      return;
+      return undefined;
     case "invalid-ke":
       entry.status = "rejected";
       entry.notify = "INVALID_KE_PAYLOAD";
       entry.error = `the gateway asks for group ${groupTokenV2(a.group)}${offer.groups.includes(a.group) ? ", whose key exchange this machine cannot make" : ", which this offer does not hold"}`;
-      return;
+      return undefined;
     case "error":
       entry.status = "rejected";
       entry.notify = a.name;
-      return;
+      return undefined;
     case "ikev1":
       entry.status = "malformed";
       entry.error = `answered in ISAKMP version ${a.version >> 4}.${a.version & 15}: the gateway speaks IKEv1 only`;
-      return;
+      return undefined;
     case "malformed":
       entry.status = "malformed";
       entry.error = a.detail;
-      return;
+      return undefined;
     case "cookie":
       entry.status = "malformed";
       entry.error = "a COOKIE again after echoing two";
   }
+  return undefined;
 }
 
 function selected(a: Extract<SaInitAnswer, { kind: "sa" }>, spiI: Buffer, t: IkeTransport, report: ProbeV2Report): void {

@@ -60,10 +60,50 @@ describe("probe --ikev2", () => {
     assert.equal(JSON.parse(s.stdout).ikeSa.offers[0].status, "no-response");
   });
 
+  test("IKE_AUTH against hostile and odd answers: each read as what it is, a report every time, never a crash", async () => {
+    const PSK = "scripted-auth-secret";
+    const cases: [NonNullable<Parameters<typeof startIkev2Responder>[0]["ikeAuth"]>, string | undefined, string, string | null, number][] = [
+      ["ok", PSK, "authenticated", "verified", 0],
+      ["ok", `${PSK}-gateway-side`, "psk-mismatch", "gateway-auth-mismatch", 1],
+      ["auth-failed", undefined, "psk-mismatch", "authentication-failed", 1],
+      ["eap", undefined, "eap-required", "eap-required", 1],
+      ["no-auth", undefined, "error", "no-auth", 1],
+      ["unknown-critical", undefined, "error", "unknown-critical-payload", 1],
+      ["bad-icv", undefined, "error", "undecryptable", 1],
+      ["truncated", undefined, "error", "malformed-answer", 1],
+      ["clear-notify", undefined, "error", "malformed-answer", 1],
+      ["fragment", undefined, "error", "fragmented-answer", 1],
+      ["silent", undefined, "no-answer", "ike-auth-timeout", 1],
+    ];
+    for (const [ikeAuth, psk, status, cause, code] of cases) {
+      for (const proposal of ["aes128gcm16-prfsha256-ecp256", "aes256-sha256-modp2048"]) {
+        const gw = await responder({ proposals: [proposal], ikeAuth, ...(psk !== undefined ? { psk } : {}) });
+        const r = await runCli(["127.0.0.1", "--ikev2", "--port", String(gw.port), "--timeout", "0.5", "--retries", "0", "--ike", proposal, "--id", "fqdn:client.example", "--json"], { IKEPROBE_PSK: PSK });
+        const what = `${ikeAuth} (${proposal})`;
+        assert.equal(r.code, code, `${what}: ${r.stderr}`);
+        assert.doesNotMatch(r.stdout + r.stderr, new RegExp(PSK), `${what}: the PSK is never printed`);
+        const doc = JSON.parse(r.stdout);
+        assertValidReportV2(doc);
+        assert.deepEqual([doc.identity.status, doc.identity.cause], [status, cause], `${what}: ${doc.identity.detail}`);
+        assert.equal(doc.cleanup.ikeSaDeleted, status === "authenticated" || cause === "gateway-auth-mismatch" ? true : null, what);
+        assert.equal(doc.cleanup.halfOpenLeft, ikeAuth === "silent" ? 1 : 0, what);
+      }
+    }
+  });
+
   test("what IKE_SA_INIT alone cannot do is a usage error naming the options; a bad proposal names its token", async () => {
-    const psk = await runCli(["127.0.0.1", "--ikev2", "--psk-file", "/dev/null", "--esp", "aes128-sha1"]);
-    assert.equal(psk.code, 2);
-    assert.match(psk.stderr, /--ikev2 tests IKE_SA_INIT offers only.*drop --psk-file\/--psk, --esp\/--ah/);
+    const esp = await runCli(["127.0.0.1", "--ikev2", "--esp", "aes128-sha1", "--dpd"]);
+    assert.equal(esp.code, 2);
+    assert.match(esp.stderr, /--ikev2 runs IKE_SA_INIT and, with a PSK, IKE_AUTH without a CHILD SA in this version: drop --esp\/--ah, --dpd/);
+    const id = await runCli(["127.0.0.1", "--ikev2", "--id", "fqdn:client.example"], { IKEPROBE_PSK: "" });
+    assert.equal(id.code, 2);
+    assert.match(id.stderr, /--id is sent in IKE_AUTH, which needs the PSK: add --psk-file/);
+    const rid = await runCli(["127.0.0.1", "--ikev2", "--remote-id", "gw.example"], { IKEPROBE_PSK: "not-used" });
+    assert.equal(rid.code, 2);
+    assert.match(rid.stderr, /--remote-id gw\.example: expected TYPE:VALUE .*e\.g\. --remote-id fqdn:gw\.example/);
+    const v1 = await runCli(["127.0.0.1", "--remote-id", "fqdn:gw.example"]);
+    assert.equal(v1.code, 2);
+    assert.match(v1.stderr, /--remote-id is IKEv2's IDr: add --ikev2/);
     const bad = await runCli(["127.0.0.1", "--ikev2", "--ike", "aes256-sha256-nogroup"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown token "nogroup"/);

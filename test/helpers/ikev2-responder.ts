@@ -6,7 +6,15 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { type Socket, createSocket } from "node:dgram";
-import { groupInfo } from "../../src/crypto/dh.ts";
+import { type KeyExchange, createKeyExchange, groupInfo } from "../../src/crypto/dh.ts";
+import { deriveIkev2Keys, encrKeyLength, integKeyLength } from "../../src/crypto/v2/keys.ts";
+import { prfById } from "../../src/crypto/v2/prf.ts";
+import { type SkKeys, type SkSuite, protect, unprotect } from "../../src/crypto/v2/sk.ts";
+import { sharedKeyAuth, signedOctets } from "../../src/exchanges/v2/ike-auth.ts";
+import { decodeChain } from "../../src/wire/chain.ts";
+import { encodeId } from "../../src/wire/v2/payloads/identification.ts";
+import { encodeAuth } from "../../src/wire/v2/payloads/auth.ts";
+import { encodeEap } from "../../src/wire/v2/payloads/eap.ts";
 import { Ikev2Exchange, Ikev2Flags, Ikev2Notify, Ikev2Payload, TransformType } from "../../src/wire/v2/constants.ts";
 import { decodeIkev2Message, encodeIkev2Message } from "../../src/wire/v2/message.ts";
 import { decodeKe, encodeKe } from "../../src/wire/v2/payloads/key-exchange.ts";
@@ -31,6 +39,25 @@ export interface ResponderBehaviour {
   silentAfter?: number;
   /** Drop requests larger than this many bytes (a path or gateway that loses big datagrams). */
   maxSize?: number;
+  /**
+   * How IKE_AUTH is answered (with real keys from a real KE): ok (AUTH with `psk`, a wrong `psk`
+   * makes a gateway AUTH that does not verify), auth-failed, eap, no-auth (SK with nothing in it),
+   * unknown-critical, bad-icv, truncated, clear-notify (INVALID_SYNTAX outside SK), fragment (an
+   * SKF), silent. INFORMATIONAL requests get an empty protected answer.
+   */
+  ikeAuth?: "ok" | "auth-failed" | "eap" | "no-auth" | "unknown-critical" | "bad-icv" | "truncated" | "clear-notify" | "fragment" | "silent";
+  psk?: string;
+}
+
+interface SaState {
+  spiR: Buffer;
+  suite: SkSuite;
+  i: SkKeys;
+  r: SkKeys;
+  response: Buffer;
+  ni: Buffer;
+  prf: ReturnType<typeof prfById>;
+  skPr: Buffer;
 }
 
 export interface ScriptedResponder {
@@ -47,6 +74,52 @@ export async function startIkev2Responder(b: ResponderBehaviour): Promise<Script
   const state: ScriptedResponder = { port: 0, requests: 0, answered: 0, close: () => socket.close() };
   const cookieFor = (spiI: Buffer, address: string): Buffer => createHash("sha256").update(Buffer.concat([spiI, Buffer.from(address), secret])).digest().subarray(0, 16);
 
+  const sas = new Map<string, SaState>();
+  const protectedAnswer = (m: ReturnType<typeof decodeIkev2Message>, from: { port: number; address: string }): void => {
+    const sa = sas.get(m.header.initiatorCookie.toString("hex"));
+    if (sa === undefined || b.ikeAuth === undefined || b.ikeAuth === "silent") return;
+    const last = m.payloads.at(-1)!;
+    try {
+      const p = unprotect(m.raw, m.raw.length - last.raw.length, sa.suite, sa.i);
+      decodeChain(p.chain, p.firstType, { flagsAllowed: 0x80 });
+    } catch {
+      return;
+    }
+    const h = { spiI: m.header.initiatorCookie, spiR: sa.spiR, exchangeType: m.header.exchangeType, flags: Ikev2Flags.RESPONSE, messageId: m.header.messageId };
+    const send = (d: Buffer): void => {
+      state.answered++;
+      socket.send(d, from.port, from.address);
+    };
+    if (m.header.exchangeType === Ikev2Exchange.INFORMATIONAL) return send(protect(h, [], sa.suite, sa.r));
+    const idr = encodeId({ idType: 2, data: Buffer.from("scripted.lab.example") });
+    const n = (type: number) => ({ type: Ikev2Payload.NOTIFY, body: encodeNotify(ikeNotify(type)) });
+    switch (b.ikeAuth) {
+      case "ok": {
+        const auth = sharedKeyAuth(sa.prf, Buffer.from(b.psk ?? ""), signedOctets(sa.prf, sa.response, sa.ni, sa.skPr, idr));
+        return send(protect(h, [{ type: Ikev2Payload.IDR, body: idr }, { type: Ikev2Payload.AUTH, body: encodeAuth({ method: 2, data: auth }) }], sa.suite, sa.r));
+      }
+      case "auth-failed":
+        return send(protect(h, [n(Ikev2Notify.AUTHENTICATION_FAILED)], sa.suite, sa.r));
+      case "eap":
+        return send(protect(h, [{ type: Ikev2Payload.IDR, body: idr }, { type: Ikev2Payload.EAP, body: encodeEap({ code: 1, identifier: 1, eapType: 1, data: Buffer.alloc(0) }) }], sa.suite, sa.r));
+      case "no-auth":
+        return send(protect(h, [], sa.suite, sa.r));
+      case "unknown-critical":
+        return send(protect(h, [{ type: 222, body: Buffer.from("?"), flags: 0x80 }, { type: Ikev2Payload.IDR, body: idr }], sa.suite, sa.r));
+      case "bad-icv": {
+        const d = protect(h, [n(Ikev2Notify.AUTHENTICATION_FAILED)], sa.suite, sa.r);
+        d[d.length - 1]! ^= 1;
+        return send(d);
+      }
+      case "truncated":
+        return send(protect(h, [{ type: Ikev2Payload.IDR, body: idr }], sa.suite, sa.r).subarray(0, 40));
+      case "clear-notify":
+        return send(encodeIkev2Message({ ...h, payloads: [n(Ikev2Notify.INVALID_SYNTAX)] }));
+      case "fragment":
+        return send(encodeIkev2Message({ ...h, payloads: [{ type: Ikev2Payload.SKF, body: Buffer.from([0, 1, 0, 2, ...randomBytes(40)]) }] }));
+    }
+  };
+
   socket.on("message", (msg, from) => {
     state.requests++;
     if (b.silentAfter !== undefined && state.answered >= b.silentAfter) return;
@@ -57,13 +130,17 @@ export async function startIkev2Responder(b: ResponderBehaviour): Promise<Script
     } catch {
       return;
     }
-    if (m.header.exchangeType !== Ikev2Exchange.IKE_SA_INIT || m.response) return;
+    if (m.response) return;
+    if (m.header.exchangeType === Ikev2Exchange.IKE_AUTH || m.header.exchangeType === Ikev2Exchange.INFORMATIONAL) return protectedAnswer(m, from);
+    if (m.header.exchangeType !== Ikev2Exchange.IKE_SA_INIT) return;
     const spiI = m.header.initiatorCookie;
-    const reply = (payloads: { type: number; body: Buffer }[], spiR = Buffer.alloc(8)): void => {
+    const reply = (payloads: { type: number; body: Buffer }[], spiR = Buffer.alloc(8)): Buffer => {
       state.answered++;
-      socket.send(encodeIkev2Message({ spiI, spiR, exchangeType: Ikev2Exchange.IKE_SA_INIT, flags: Ikev2Flags.RESPONSE, messageId: 0, payloads }), from.port, from.address);
+      const out = encodeIkev2Message({ spiI, spiR, exchangeType: Ikev2Exchange.IKE_SA_INIT, flags: Ikev2Flags.RESPONSE, messageId: 0, payloads });
+      socket.send(out, from.port, from.address);
+      return out;
     };
-    const notify = (type: number, data: Buffer = Buffer.alloc(0)): void => reply([{ type: Ikev2Payload.NOTIFY, body: encodeNotify(ikeNotify(type, data)) }]);
+    const notify = (type: number, data: Buffer = Buffer.alloc(0)): void => void reply([{ type: Ikev2Payload.NOTIFY, body: encodeNotify(ikeNotify(type, data)) }]);
     const notifies = m.payloads.filter((p) => p.type === Ikev2Payload.NOTIFY).map((p) => decodeNotify(p.body));
     if (b.cookie === true) {
       // RFC 7296 §2.6: the cookie must come first.
@@ -88,18 +165,29 @@ export async function startIkev2Responder(b: ResponderBehaviour): Promise<Script
     let sa: Buffer = encodeSa({ proposals: [{ number: b.proposalNumber ?? 1, protocolId: 1, spi: Buffer.alloc(0), transforms }] });
     if (b.truncateSa === true) sa = sa.subarray(0, sa.length - 6);
     const wanted = (t: number): boolean => notifies.some((n) => n.notifyType === t);
-    reply(
+    // With IKE_AUTH scripted, a real KE and the keys of the IKE SA; else any bytes of the right size.
+    const realKe: KeyExchange | undefined = b.ikeAuth !== undefined ? createKeyExchange(a.group) : undefined;
+    const nr = randomBytes(32);
+    const spiR = randomBytes(8);
+    const response = reply(
       [
         { type: Ikev2Payload.SA, body: sa },
-        { type: Ikev2Payload.KE, body: encodeKe({ group: a.group, data: randomBytes(groupInfo(a.group)?.keLength ?? 32) }) },
-        { type: Ikev2Payload.NONCE, body: randomBytes(32) },
+        { type: Ikev2Payload.KE, body: encodeKe({ group: a.group, data: realKe?.publicValue ?? randomBytes(groupInfo(a.group)?.keLength ?? 32) }) },
+        { type: Ikev2Payload.NONCE, body: nr },
         ...(wanted(Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED) ? [{ type: Ikev2Payload.NOTIFY, body: encodeNotify(ikeNotify(Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED)) }] : []),
         { type: Ikev2Payload.NOTIFY, body: encodeNotify(ikeNotify(Ikev2Notify.CHILDLESS_IKEV2_SUPPORTED)) },
         { type: Ikev2Payload.NOTIFY, body: encodeNotify(ikeNotify(50000)) },
         { type: Ikev2Payload.VENDOR_ID, body: Buffer.from("scripted-responder") },
       ],
-      randomBytes(8),
+      spiR,
     );
+    if (realKe !== undefined) {
+      const ni = m.payloads.find((p) => p.type === Ikev2Payload.NONCE)!.body;
+      const prf = prfById(a.prf);
+      const cipher = { id: a.encr.id, ...(a.encr.keyLength !== undefined ? { keyLength: a.encr.keyLength } : {}) };
+      const k = deriveIkev2Keys({ prf, encrKeyLength: encrKeyLength(cipher), integKeyLength: integKeyLength(a.integ), ni, nr, gir: realKe.computeSecret(ke.data), spiI, spiR });
+      sas.set(spiI.toString("hex"), { spiR, suite: { cipher, integ: a.integ }, i: { encKey: k.skEi, integKey: k.skAi }, r: { encKey: k.skEr, integKey: k.skAr }, response, ni, prf, skPr: k.skPr });
+    }
   });
   await new Promise<void>((res) => socket.bind(0, "127.0.0.1", () => res()));
   state.port = socket.address().port;

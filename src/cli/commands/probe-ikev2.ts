@@ -2,7 +2,8 @@
 import { type V2Proposal, parseIkev2Proposal } from "../../config/ikev2.js";
 import { UsageError } from "../../errors.js";
 import { type IO, family, intOption, loadVendorIds, useColor, withSpinner } from "../io.js";
-import type { ProbeArgs } from "./probe-options.js";
+import { type ProbeArgs, readPsk } from "./probe-options.js";
+import { parseIdentity } from "../../config/identity.js";
 
 /** Modern defaults: an AEAD and a CBC offer with the groups RFC 8247 §3.4 names first. */
 const DEFAULT_V2_OFFERS = ["aes256gcm16-aes128gcm16-prfsha384-prfsha256-ecp384-ecp256-curve25519-modp3072-modp2048", "aes256-aes128-sha384-sha256-ecp384-ecp256-curve25519-modp3072-modp2048"];
@@ -11,7 +12,6 @@ const DEFAULT_V2_OFFERS = ["aes256gcm16-aes128gcm16-prfsha384-prfsha256-ecp384-e
 function refuseOptions(a: ProbeArgs): void {
   const set = (name: string, used: boolean): string[] => (used ? [name] : []);
   const unused = [
-    ...set("--psk-file/--psk", a["psk-file"] !== undefined || a.psk !== undefined),
     ...set("--cert/--key", a.cert !== undefined || a.key !== undefined),
     ...set("--esp/--ah", (a.esp ?? []).length > 0 || (a.ah ?? []).length > 0),
     ...set("--aggressive", a.aggressive),
@@ -25,7 +25,8 @@ function refuseOptions(a: ProbeArgs): void {
     ...set("--save-hash", a["save-hash"] !== undefined),
     ...set("--pcap", a.pcap !== undefined),
   ];
-  if (unused.length > 0) throw new UsageError(`--ikev2 tests IKE_SA_INIT offers only in this version (IKE_AUTH is not run): drop ${unused.join(", ")}`);
+  if (unused.length > 0) throw new UsageError(`--ikev2 runs IKE_SA_INIT and, with a PSK, IKE_AUTH without a CHILD SA in this version: drop ${unused.join(", ")}`);
+  if ((a.id ?? []).length > 1) throw new UsageError("--id given more than once: give one identity with --ikev2");
 }
 
 export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
@@ -33,12 +34,17 @@ export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
   const timeout = a.timeout;
   if (!(timeout > 0 && timeout <= 300)) throw new UsageError(`--timeout ${timeout}: must be more than 0 and at most 300 seconds`);
   const offers: V2Proposal[] = (a.ike !== undefined && a.ike.length > 0 ? a.ike : DEFAULT_V2_OFFERS).map((p) => parseIkev2Proposal(p, "--ike"));
+  const psk = readPsk(a, io);
+  // IKEv1 and IKEv2 number the ID types used here alike (RFC 2407 §4.6.2.1, RFC 7296 §3.5).
+  const id = a.id?.[0] !== undefined ? parseIdentity(a.id[0]) : undefined;
+  const remoteId = a["remote-id"] !== undefined ? parseIdentity(a["remote-id"], "--remote-id") : undefined;
+  if (psk === undefined && (id !== undefined || remoteId !== undefined)) throw new UsageError(`${id !== undefined ? "--id" : "--remote-id"} is sent in IKE_AUTH, which needs the PSK: add --psk-file FILE (or IKEPROBE_PSK)`);
   await loadVendorIds(a["vendor-ids"]);
   const { runProbeV2 } = await import("../../probe/ikev2.js");
   const { VERSION } = await import("../../version.js");
   const fam = family(a);
   const report = await withSpinner(io, !a.json, `probing ${a.host} (IKEv2)`, () =>
-    runProbeV2({ host: a.host, port: intOption("port", a.port, 1, 65535), offers, sourcePort: intOption("source-port", a["source-port"], 0, 65535), timeoutMs: timeout * 1000, retries: intOption("retries", a.retries, 0, 10), ...(fam !== undefined ? { family: fam } : {}) }, VERSION),
+    runProbeV2({ host: a.host, port: intOption("port", a.port, 1, 65535), offers, sourcePort: intOption("source-port", a["source-port"], 0, 65535), timeoutMs: timeout * 1000, retries: intOption("retries", a.retries, 0, 10), ...(fam !== undefined ? { family: fam } : {}), ...(psk !== undefined ? { psk } : {}), ...(id !== undefined ? { localId: { idType: id.idType, data: id.data } } : {}), ...(remoteId !== undefined ? { remoteId: { idType: remoteId.idType, data: remoteId.data } } : {}) }, VERSION),
   );
   if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {

@@ -22,6 +22,7 @@ export interface ProbeArgs extends CertificateArgs {
   "psk-file"?: string;
   psk?: string;
   id?: string[];
+  "remote-id"?: string;
   diagnose: boolean;
   pace: number;
   "nat-t": "auto" | "force" | "off";
@@ -57,7 +58,7 @@ export interface ProbeArgs extends CertificateArgs {
 
 /** Every option of the probe command, for yargs and for the fast path alike (cli/options.ts). */
 export const PROBE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  ikev2: { type: "boolean", default: false, describe: "IKEv2: one IKE_SA_INIT per --ike offer (strongSwan's IKEv2 syntax, e.g. aes256gcm16-prfsha256-ecp256), the transforms the gateway chose and the extensions it announces; IKE_AUTH is not run by this version" },
+  ikev2: { type: "boolean", default: false, describe: "IKEv2: one IKE_SA_INIT per --ike offer (strongSwan's IKEv2 syntax, e.g. aes256gcm16-prfsha256-ecp256), the transforms the gateway chose and the extensions it announces; with a PSK, IKE_AUTH on the first accepted offer, then DELETE" },
   ike: { type: "string", array: true, describe: "Phase 1 transform set(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (repeatable; several algorithms of one kind expand to every combination)" },
   trans: { type: "string", array: true, describe: "Phase 1 transform in ike-scan's numeric form enc[/bits],hash,auth,group, e.g. 7/256,4,1,14 = aes256-sha256-modp2048 with PSK (repeatable)" },
   auth: { type: "string", default: "psk", choices: Object.keys(AUTH_TOKENS), describe: "authentication method offered with --ike" },
@@ -65,6 +66,7 @@ export const PROBE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "psk-file": { type: "string", describe: "file holding the pre-shared key (first line); or set IKEPROBE_PSK" },
   psk: { type: "string", describe: "the pre-shared key itself (discouraged: visible in the process list)" },
   id: { type: "string", array: true, describe: "our identity TYPE:VALUE, TYPE one of ipv4, ipv6, fqdn, user-fqdn, keyid (default: our IP address; with --cert, its subject DN); repeatable with --diagnose" },
+  "remote-id": { type: "string", describe: "IKEv2: the gateway's identity TYPE:VALUE sent as IDr, which many gateways need to pick the connection (TYPE as for --id)" },
   diagnose: { type: "boolean", default: false, describe: "explain a failing identity exchange step by step: tries each --id and each PSK in --psk-file (one per line), and with --aggressive tests them against the gateway's Aggressive Mode hash" },
   pace: { type: "number", default: 1, describe: "--diagnose: seconds between its probes" },
   "nat-t": { type: "string", default: "auto", choices: ["auto", "force", "off"] as const, describe: "NAT-Traversal: float to UDP 4500 when a NAT is detected (auto), always (force), never (off)" },
@@ -142,6 +144,7 @@ export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
   // What the steps under an authenticated Phase 1 need: a PSK, or our certificate and key.
   const credentials = opts.psk !== undefined || opts.certificates?.key !== undefined;
   const needCredentials = opts.certificates !== undefined ? "give our certificate and key with --cert and --key" : "give the PSK with --psk-file (or IKEPROBE_PSK)";
+  if (a["remote-id"] !== undefined) throw new UsageError("--remote-id is IKEv2's IDr: add --ikev2 (IKEv1's Main and Aggressive Mode send no responder ID)");
   const ids = a.id ?? [];
   if (ids.length > 1 && !a.diagnose) throw new UsageError("--id given more than once: several identities are tried only with --diagnose");
   if (ids[0] !== undefined) opts.localId = parseIdentity(ids[0]);

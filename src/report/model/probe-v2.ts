@@ -35,6 +35,32 @@ export interface V2SelectedReport {
   reasons: string[];
 }
 
+/**
+ * The IKE_AUTH result, in IKEv1's vocabulary where the meaning is the same (see docs/cli.md):
+ * authenticated, psk-mismatch (AUTHENTICATION_FAILED to our PSK AUTH, or the gateway's AUTH does not
+ * verify with our PSK), eap-required, rejected (another error notify), no-answer, error (an answer
+ * that could not be read), not-attempted (no PSK given, or no offer accepted).
+ */
+export interface V2IdentityReport {
+  status: "authenticated" | "psk-mismatch" | "eap-required" | "rejected" | "no-answer" | "error" | "not-attempted";
+  /** A stable code for why: authentication-failed, gateway-auth-mismatch, ike-auth-timeout, undecryptable, … ; null when not attempted. */
+  cause: string | null;
+  /** The exchange the status comes from; null when not attempted. */
+  stage: "IKE_AUTH" | null;
+  /** IDi as sent. */
+  local: { type: string; value: string } | null;
+  /** IDr as sent (--remote-id); null when left to the gateway. */
+  requestedRemote: { type: string; value: string } | null;
+  /** The gateway's IDr from its answer. */
+  remote: { type: string; value: string } | null;
+  detail: string;
+  /** What the conclusion rests on (the notify, the AUTH check), null when not attempted. */
+  evidence: string | null;
+  notify?: string;
+  /** The gateway's own AUTH: its method and whether it verified (null: a signature, not checked by this version). */
+  gatewayAuth: { method: string; verified: boolean | null } | null;
+}
+
 export interface ProbeV2Report {
   ikeVersion: 2;
   tool: { name: "ikeprobe"; version: string };
@@ -50,9 +76,9 @@ export interface ProbeV2Report {
     /** Whether the gateway claims a NAT between us (its NAT_DETECTION notifies against our addresses); null: none sent. */
     natDetected: { local: boolean; gateway: boolean } | null;
   };
-  /** IKE_AUTH is not run by this version: the identity exchange is not attempted. */
-  identity: { status: "not-attempted"; detail: string };
-  cleanup: { halfOpenLeft: number; detail: string };
+  identity: V2IdentityReport;
+  /** halfOpenLeft: accepted IKE_SA_INITs left without IKE_AUTH; ikeSaDeleted: our DELETE answered (null: no IKE SA). */
+  cleanup: { halfOpenLeft: number; ikeSaDeleted: boolean | null; detail: string };
   findings: Finding[];
   warnings: string[];
   timings: { totalMs: number };

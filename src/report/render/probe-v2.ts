@@ -32,7 +32,24 @@ export function renderProbeV2Table(r: ProbeV2Report, color: boolean): string {
   const nat = r.ikeSa.natDetected;
   if (nat !== null) out.push(`NAT: ${nat.local ? "we are behind a NAT (or the gateway claims so)" : "none on our side"}; ${nat.gateway ? "the gateway is behind a NAT (or claims to be)" : "none on the gateway's side"}`);
   if (r.ikeSa.vendorIds.length > 0) out.push(`Vendor IDs: ${r.ikeSa.vendorIds.map((v) => v.name ?? v.hex).join(", ")}`);
-  out.push(`Identity: ${r.identity.status.toUpperCase()} (${r.identity.detail})`);
+  const id = r.identity;
+  const idColor = id.status === "authenticated" ? c.green : id.status === "not-attempted" ? (x: string) => x : c.red;
+  if (id.stage === null) out.push(`Identity: ${id.status.toUpperCase()} (${id.detail})`);
+  else {
+    out.push("", c.bold("IKE_AUTH"));
+    const t = table(c, undefined, color);
+    const name = (x: { type: string; value: string } | null, none: string): string => (x !== null ? `${x.type}:${x.value}` : none);
+    t.push(
+      { result: [idColor(id.status.toUpperCase())] },
+      { why: [id.detail] },
+      { "our ID (IDi)": [name(id.local, "-")] },
+      { "IDr asked for": [name(id.requestedRemote, "none (the gateway picks)")] },
+      { "gateway's ID": [name(id.remote, "-")] },
+      ...(id.gatewayAuth !== null ? [{ "gateway's AUTH": [`${id.gatewayAuth.method}: ${id.gatewayAuth.verified === null ? "not checked" : id.gatewayAuth.verified ? c.green("verified") : c.red("does not verify")}`] }] : []),
+      ...(id.evidence !== null && id.evidence !== "" ? [{ evidence: [id.evidence] }] : []),
+    );
+    out.push(t.toString());
+  }
   out.push(`Cleanup: ${r.cleanup.detail}`);
   if (r.findings.length > 0) out.push("", c.bold("Findings"), findingsTable(r.findings, c, color));
   return fitLines(`${out.join("\n")}\n`);

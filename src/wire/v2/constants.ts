@@ -180,6 +180,12 @@ export const Ikev2IdType = { IPV4_ADDR: 1, FQDN: 2, RFC822_ADDR: 3, IPV6_ADDR: 5
 /** Authentication methods (RFC 7296 §3.8; 9-11 RFC 4754, 12 RFC 6467, 13 RFC 7619, 14 RFC 7427). */
 export const AuthMethod = { RSA: 1, SHARED_KEY: 2, DSS: 3, ECDSA_256: 9, ECDSA_384: 10, ECDSA_521: 11, GENERIC_SECURE_PASSWORD: 12, NULL: 13, DIGITAL_SIGNATURE: 14 } as const;
 
+const AUTH_METHOD_NAMES: Readonly<Record<number, string>> = { 1: "RSA signature", 2: "shared key", 3: "DSS signature", 9: "ECDSA P-256", 10: "ECDSA P-384", 11: "ECDSA P-521", 12: "generic secure password", 13: "NULL", 14: "digital signature (RFC 7427)" };
+
+export function authMethodName(method: number): string {
+  return AUTH_METHOD_NAMES[method] ?? `method ${method}`;
+}
+
 /** Hash algorithms of SIGNATURE_HASH_ALGORITHMS (RFC 7427 §7, the IANA registry). */
 export const SIGNATURE_HASH_NAMES: Readonly<Record<number, string>> = { 1: "sha1", 2: "sha256", 3: "sha384", 4: "sha512", 5: "identity", 6: "streebog256", 7: "streebog512" };
 

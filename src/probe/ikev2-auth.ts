@@ -1,0 +1,182 @@
+/**
+ * The IKEv2 probe's IKE_AUTH with a pre-shared key (RFC 7296 §1.2, §2.15) after an accepted
+ * IKE_SA_INIT, the check of the gateway's own AUTH, and the DELETE of the IKE SA (§1.4.1).
+ *
+ * No INITIAL_CONTACT is sent: it would make the gateway drop every other SA of our ID, a real
+ * client's too. No CHILD SA is asked for in this version (RFC 6023 childless IKE_AUTH); a gateway
+ * that insists on one answers with an error notify, which is reported.
+ */
+import type { KeyExchange } from "../crypto/dh.js";
+import { deriveIkev2Keys, encrKeyLength, integKeyLength } from "../crypto/v2/keys.js";
+import { prfById } from "../crypto/v2/prf.js";
+import type { SkKeys, SkSuite } from "../crypto/v2/sk.js";
+import type { DriveStats } from "../exchanges/drive.js";
+import { RequestMachine, request } from "../exchanges/request.js";
+import { type IkeAuthAnswer, type Opened, encodeIkeAuth, encodeInformational, openProtected, readIkeAuthAnswer, sharedKeyAuth, signedOctets } from "../exchanges/v2/ike-auth.js";
+import type { SaInitAnswer } from "../exchanges/v2/ike-sa-init.js";
+import type { V2IdentityReport } from "../report/model/probe-v2.js";
+import type { IkeTransport } from "../transport/udp.js";
+import { IkeprobeError } from "../errors.js";
+import { describeIdentity } from "../x509/identity.js";
+import { AuthMethod, Ikev2Exchange, Ikev2Notify, Ikev2Payload, TransformType, authMethodName, ikev2NotifyName } from "../wire/v2/constants.js";
+import { EAP_TYPE_NAMES } from "../wire/v2/payloads/eap.js";
+import { type IdPayload, encodeId } from "../wire/v2/payloads/identification.js";
+
+/** What IKE_SA_INIT left for IKE_AUTH: both messages as sent and received, our nonce and KE. */
+export interface SaInitDone {
+  spiI: Buffer;
+  answer: Extract<SaInitAnswer, { kind: "sa" }>;
+  /** Our IKE_SA_INIT request as the gateway answered it (with the COOKIE when one was echoed). */
+  request: Buffer;
+  /** The gateway's answer as received. */
+  response: Buffer;
+  nonce: Buffer;
+  ke: KeyExchange;
+}
+
+export interface AuthOptions {
+  psk: Buffer;
+  localId: IdPayload;
+  remoteId?: IdPayload;
+  timeoutMs: number;
+}
+
+export interface AuthOutcome {
+  identity: V2IdentityReport;
+  /** The IKE SA exists on the gateway (it accepted our AUTH). */
+  established: boolean;
+  /** Our DELETE was answered; null when there was no IKE SA to delete. */
+  deleted: boolean | null;
+}
+
+const described = (id: IdPayload): { type: string; value: string } => describeIdentity({ idType: id.idType, protocolId: 0, port: 0, data: id.data });
+
+/** Runs IKE_AUTH with the PSK; never throws for what the gateway sends. */
+export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: AuthOptions, stats: DriveStats): Promise<AuthOutcome> {
+  const identity: V2IdentityReport = {
+    status: "error",
+    cause: null,
+    stage: "IKE_AUTH",
+    local: described(opts.localId),
+    requestedRemote: opts.remoteId !== undefined ? described(opts.remoteId) : null,
+    remote: null,
+    detail: "",
+    evidence: null,
+    gatewayAuth: null,
+  };
+  const fail = (status: V2IdentityReport["status"], cause: string, detail: string, evidence: string | null = null): AuthOutcome => {
+    Object.assign(identity, { status, cause, detail, evidence });
+    return { identity, established: false, deleted: null };
+  };
+  const a = init.answer;
+  const of = (type: number) => a.proposal.transforms.find((x) => x.type === type);
+  const encr = of(TransformType.ENCR);
+  const prfT = of(TransformType.PRF);
+  const integT = of(TransformType.INTEG);
+  if (encr === undefined || prfT === undefined || a.ke === null || a.nonce === null) return fail("error", "incomplete-sa-init", "the gateway's IKE_SA_INIT answer lacks a transform, its KE or its nonce: no keys can be made");
+  let suite: SkSuite;
+  let keys: ReturnType<typeof deriveIkev2Keys>;
+  let prf: ReturnType<typeof prfById>;
+  try {
+    prf = prfById(prfT.id);
+    const cipher = { id: encr.id, ...(encr.keyLength !== undefined ? { keyLength: encr.keyLength } : {}) };
+    const integ = integT === undefined || integT.id === 0 ? null : integT.id;
+    suite = { cipher, integ };
+    const gir = init.ke.computeSecret(a.ke.data);
+    keys = deriveIkev2Keys({ prf, encrKeyLength: encrKeyLength(cipher), integKeyLength: integKeyLength(integ), ni: init.nonce, nr: a.nonce, gir, spiI: init.spiI, spiR: a.spiR });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return fail("error", "no-keys", `the IKE SA's keys cannot be made: ${why}`);
+  }
+  const out: SkKeys = { encKey: keys.skEi, integKey: keys.skAi };
+  const back: SkKeys = { encKey: keys.skEr, integKey: keys.skAr };
+  const auth = sharedKeyAuth(prf, opts.psk, signedOctets(prf, init.request, a.nonce, keys.skPi, encodeId(opts.localId)));
+  const m3 = encodeIkeAuth({ spiI: init.spiI, spiR: a.spiR, messageId: 1, idi: opts.localId, ...(opts.remoteId !== undefined ? { idr: opts.remoteId } : {}), auth: { method: AuthMethod.SHARED_KEY, data: auth } }, suite, out);
+  const expect = { spiI: init.spiI, spiR: a.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, messageId: 1 };
+  const got = await ask(t, m3, expect, suite, back, stats, opts.timeoutMs);
+  if (got.opened === undefined) {
+    return fail("no-answer", "ike-auth-timeout", `no answer to IKE_AUTH after ${got.transmissions} transmissions: some gateways drop an IKE_AUTH they refuse without a word, and an answer with certificates may have been lost to IP fragmentation`);
+  }
+  const o = got.opened;
+  if (o.kind === "fragment") return fail("error", "fragmented-answer", `the gateway answered in IKE fragments (RFC 7383, fragment ${o.number} of ${o.total}), which this version does not reassemble`);
+  if (o.kind === "undecryptable") return fail("error", "undecryptable", `the gateway's IKE_AUTH answer does not open with the keys of this IKE SA: ${o.detail}`, o.code);
+  if (o.kind === "malformed") return fail("error", "malformed-answer", `the gateway's IKE_AUTH answer cannot be read: ${o.detail}`);
+  const r = readIkeAuthAnswer(o.inner);
+  if (r.idr !== null) identity.remote = described(r.idr);
+  return conclude(identity, r, { prf, psk: opts.psk, response: init.response, ni: init.nonce, skPr: keys.skPr, idrBody: o.inner.find((p) => p.type === Ikev2Payload.IDR)?.body }, async () => {
+    const del = encodeInformational({ spiI: init.spiI, spiR: a.spiR, messageId: 2 }, suite, out, { deleteIkeSa: true });
+    const d = await ask(t, del, { ...expect, exchangeType: Ikev2Exchange.INFORMATIONAL, messageId: 2 }, suite, back, stats, opts.timeoutMs);
+    return d.opened?.kind === "opened";
+  });
+}
+
+async function ask(t: IkeTransport, message: Buffer, expect: { spiI: Buffer; spiR: Buffer; exchangeType: number; messageId: number }, suite: SkSuite, keys: SkKeys, stats: DriveStats, timeoutMs: number): Promise<{ opened: Opened | undefined; transmissions: number }> {
+  // An answer to another message of this SA (a retransmitted IKE_SA_INIT answer) is not this one's.
+  const read = (d: Buffer): Opened | undefined => (d.length >= 28 && d[18] === expect.exchangeType && d.readUInt32BE(20) === expect.messageId ? openProtected(d, expect, suite, keys) : undefined);
+  try {
+    const { answer, rt } = await request(t, new RequestMachine(message, expect.spiI, read, expect.exchangeType === Ikev2Exchange.IKE_AUTH ? "ike-auth" : "informational"), stats, timeoutMs);
+    return { opened: answer, transmissions: rt.transmissions };
+  } catch (e) {
+    if (e instanceof IkeprobeError) return { opened: { kind: "malformed", detail: e.message }, transmissions: 0 };
+    throw e;
+  }
+}
+
+interface GatewayProof {
+  prf: ReturnType<typeof prfById>;
+  psk: Buffer;
+  response: Buffer;
+  ni: Buffer;
+  skPr: Buffer;
+  idrBody: Buffer | undefined;
+}
+
+async function conclude(identity: V2IdentityReport, r: IkeAuthAnswer, proof: GatewayProof, deleteSa: () => Promise<boolean>): Promise<AuthOutcome> {
+  const set = (status: V2IdentityReport["status"], cause: string, detail: string, evidence: string): void => {
+    Object.assign(identity, { status, cause, detail, evidence });
+  };
+  const errorNames = r.errors.map((n) => ikev2NotifyName(n.notifyType));
+  if (r.unknownCritical.length > 0) {
+    set("error", "unknown-critical-payload", `the answer carries critical payload${r.unknownCritical.length > 1 ? "s" : ""} of unknown type ${r.unknownCritical.join(", ")}, which must be refused (RFC 7296 §2.5)`, "");
+    return { identity, established: false, deleted: null };
+  }
+  if (r.errors.some((n) => n.notifyType === Ikev2Notify.AUTHENTICATION_FAILED)) {
+    identity.notify = "AUTHENTICATION_FAILED";
+    set(
+      "psk-mismatch",
+      "authentication-failed",
+      `the gateway refused our AUTH. In IKEv2 it looks the PSK up by our ID (${identity.local?.type}:${identity.local?.value}${identity.requestedRemote !== null ? ` and its own, ${identity.requestedRemote.type}:${identity.requestedRemote.value}` : ""}), so a wrong PSK, an ID it has no PSK for and a connection it cannot find read the same: check the PSK, then --id and --remote-id against the gateway's configuration`,
+      "N(AUTHENTICATION_FAILED) in the IKE_AUTH answer",
+    );
+    return { identity, established: false, deleted: null };
+  }
+  if (r.auth === null) {
+    if (r.eap !== null) {
+      const method = r.eap.eapType !== undefined ? (EAP_TYPE_NAMES[r.eap.eapType] ?? `type ${r.eap.eapType}`) : "without a type";
+      set("eap-required", "eap-required", `the gateway answered our PSK AUTH with EAP (first method asked for: ${method}): it authenticates clients with EAP, not with a PSK`, `EAP ${r.eap.code === 1 ? "request" : "message"} (${method}) in the IKE_AUTH answer`);
+      return { identity, established: false, deleted: null };
+    }
+    if (errorNames.length > 0) {
+      identity.notify = errorNames[0]!;
+      set("rejected", "notify", `the gateway refused IKE_AUTH with ${errorNames.join(", ")}`, `N(${errorNames.join("), N(")}) in the IKE_AUTH answer`);
+    } else {
+      set("error", "no-auth", `the IKE_AUTH answer has neither AUTH nor an error notify${r.unreadable.length > 0 ? ` (unreadable: ${r.unreadable.join("; ")})` : ""}`, "");
+    }
+    return { identity, established: false, deleted: null };
+  }
+  // The gateway accepted us and proves itself: the IKE SA exists on its side.
+  const deleted = await deleteSa();
+  const method = authMethodName(r.auth.method);
+  if (r.auth.method !== AuthMethod.SHARED_KEY || proof.idrBody === undefined) {
+    identity.gatewayAuth = { method, verified: null };
+    set("authenticated", "accepted", `the gateway accepted our PSK AUTH and proved itself with ${method}${proof.idrBody === undefined ? " but sent no IDr" : ""}; its signature is not checked by this version`, `AUTH (${method}) in the IKE_AUTH answer`);
+    return { identity, established: true, deleted };
+  }
+  const want = sharedKeyAuth(proof.prf, proof.psk, signedOctets(proof.prf, proof.response, proof.ni, proof.skPr, proof.idrBody));
+  const verified = want.equals(r.auth.data);
+  identity.gatewayAuth = { method, verified };
+  const childNote = errorNames.length > 0 ? `; beside it the gateway sent ${errorNames.join(", ")}` : "";
+  if (verified) set("authenticated", "verified", `the gateway accepted our PSK and proved the same key in its own AUTH${childNote}`, "the gateway's AUTH equals prf(prf(PSK, \"Key Pad for IKEv2\"), its IKE_SA_INIT | Ni | prf(SK_pr, IDr)) (RFC 7296 §2.15)");
+  else set("psk-mismatch", "gateway-auth-mismatch", `the gateway accepted our AUTH, but its own AUTH does not verify with our PSK: it uses a different key for its side (a PSK per direction) or computes AUTH wrongly${childNote}`, "the gateway's shared-key AUTH differs from the one our PSK gives");
+  return { identity, established: true, deleted };
+}

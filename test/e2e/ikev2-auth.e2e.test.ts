@@ -1,0 +1,122 @@
+/**
+ * The IKEv2 probe's IKE_AUTH with a PSK against real responders (strongSwan and libreswan in the
+ * lab): the right PSK authenticates both ways and the IKE SA is deleted (the gateway's own SA list
+ * is empty afterwards); a wrong PSK and an unknown ID read as a PSK mismatch from
+ * AUTHENTICATION_FAILED; the PSK never appears in the output.
+ */
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { type Lab, startLab } from "../lab/lab.ts";
+import { E2E_REQUIRED, e2eSkipReason } from "../lab/require.ts";
+import { ensureLibreswan } from "../lab/libreswan.ts";
+import { spawnIkeprobe } from "../helpers/e2e.ts";
+
+const PSK = "ikev2-auth-lab-secret";
+
+interface Doc {
+  identity: { status: string; cause: string | null; remote: { type: string; value: string } | null; gatewayAuth: { method: string; verified: boolean | null } | null; notify?: string; detail: string };
+  cleanup: { halfOpenLeft: number; ikeSaDeleted: boolean | null };
+}
+
+async function probe(lab: Lab, psk: string, args: string[]): Promise<{ code: number | null; doc: Doc; out: string }> {
+  const file = join(lab.dir, `psk-${Math.random().toString(36).slice(2)}.txt`);
+  writeFileSync(file, `${psk}\n`, { mode: 0o600 });
+  const r = await spawnIkeprobe(lab, [lab.gwAddr, "--ikev2", "--psk-file", file, ...args, "--json"], {}).done;
+  const t = await spawnIkeprobe(lab, [lab.gwAddr, "--ikev2", "--psk-file", file, ...args], {}).done;
+  assert.ok(!r.stdout.includes(psk) && !r.stderr.includes(psk) && !t.stdout.includes(psk) && !t.stderr.includes(psk), "the PSK is never printed");
+  assert.equal(t.code, r.code, "the table and the JSON run end alike");
+  return { code: r.code, doc: r.json as Doc, out: t.stdout };
+}
+
+const skip = e2eSkipReason();
+
+describe("IKEv2 IKE_AUTH with a PSK against strongSwan", { skip }, () => {
+  let lab: Lab;
+  before(async () => {
+    lab = await startLab({ connections: [{ name: "v2", version: 2, proposals: ["aes256gcm16-prfsha384-ecp384", "aes256-sha256-modp2048"], psk: PSK, localId: "gw.lab.example", remoteId: "client.lab.example" }] });
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  test("the right PSK: authenticated, the gateway's AUTH verified, the IKE SA deleted and gone from the gateway", async () => {
+    const r = await probe(lab, PSK, ["--ike", "aes256gcm16-prfsha384-ecp384", "--id", "fqdn:client.lab.example"]);
+    assert.equal(r.code, 0);
+    assert.equal(r.doc.identity.status, "authenticated");
+    assert.deepEqual(r.doc.identity.gatewayAuth, { method: "shared key", verified: true });
+    assert.deepEqual(r.doc.identity.remote, { type: "fqdn", value: "gw.lab.example" });
+    assert.deepEqual(r.doc.cleanup, { ...r.doc.cleanup, halfOpenLeft: 0, ikeSaDeleted: true });
+    assert.match(r.out, /IKE_AUTH[\s\S]*AUTHENTICATED[\s\S]*shared key: verified/);
+    assert.match(lab.log(), /IKE_SA v2\[\d+\] established between 198\.18\.1\.1\[gw\.lab\.example\]\.\.\.198\.18\.1\.2\[client\.lab\.example\]/);
+    assert.equal(lab.swanctl(["--list-sas"]).trim(), "", "nothing of ours is left on the gateway");
+  });
+
+  test("CBC with HMAC: the same, with the other proposal", async () => {
+    const r = await probe(lab, PSK, ["--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example"]);
+    assert.equal(r.doc.identity.status, "authenticated");
+    assert.equal(r.doc.identity.gatewayAuth?.verified, true);
+  });
+
+  test("a wrong PSK and an unknown ID: AUTHENTICATION_FAILED, a PSK mismatch that names the ID lookup; exit 1", async () => {
+    for (const [psk, id] of [[`${PSK}-wrong`, "fqdn:client.lab.example"], [PSK, "fqdn:stranger.lab.example"]] as const) {
+      const r = await probe(lab, psk, ["--ike", "aes256gcm16-prfsha384-ecp384", "--id", id]);
+      assert.equal(r.code, 1);
+      assert.equal(r.doc.identity.status, "psk-mismatch");
+      assert.equal(r.doc.identity.cause, "authentication-failed");
+      assert.equal(r.doc.identity.notify, "AUTHENTICATION_FAILED");
+      assert.match(r.doc.identity.detail, /looks the PSK up by our ID \(fqdn:/);
+      assert.equal(r.doc.cleanup.ikeSaDeleted, null);
+    }
+    assert.equal(lab.swanctl(["--list-sas"]).trim(), "");
+  });
+});
+
+let lsSkip = skip;
+if (lsSkip === undefined) {
+  try {
+    ensureLibreswan();
+  } catch (e) {
+    if (E2E_REQUIRED) throw e;
+    lsSkip = `libreswan could not be unpacked: ${(e as Error).message}`;
+  }
+}
+
+describe("IKEv2 IKE_AUTH with a PSK against libreswan (pluto 4.10)", { skip: lsSkip }, () => {
+  let lab: Lab;
+  before(async () => {
+    lab = await startLab({
+      connections: [],
+      libreswan: {
+        conns: `conn lab
+    ikev2=yes
+    authby=secret
+    left=198.18.1.1
+    leftid=@gw.lab.example
+    right=%any
+    rightid=@client.lab.example
+    ike=aes256-sha2_256;modp2048
+    esp=aes128-sha2_256
+    leftupdown=%disabled
+    auto=add
+`,
+        secrets: `@gw.lab.example @client.lab.example : PSK "${PSK}"\n`,
+      },
+    });
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  test("the right PSK: authenticated both ways; a wrong one: a PSK mismatch", async () => {
+    const ok = await probe(lab, PSK, ["--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example"]);
+    assert.equal(ok.doc.identity.status, "authenticated", ok.doc.identity.detail);
+    assert.deepEqual(ok.doc.identity.gatewayAuth, { method: "shared key", verified: true });
+    assert.deepEqual(ok.doc.identity.remote, { type: "fqdn", value: "gw.lab.example" });
+    assert.equal(ok.doc.cleanup.ikeSaDeleted, true, "pluto answered our DELETE");
+    const bad = await probe(lab, `${PSK}-wrong`, ["--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example"]);
+    assert.equal(bad.doc.identity.status, "psk-mismatch", bad.doc.identity.detail);
+    assert.equal(bad.code, 1);
+  });
+});
