@@ -4,13 +4,16 @@ import { join } from "node:path";
 import { type Lab, startLab } from "../test/lab/lab.ts";
 
 /**
- * strongSwan with one PSK connection for aes256-sha256-modp2048, and the file holding its key.
+ * strongSwan with a PSK connection for aes256-sha256-modp2048 in IKEv1 and one in IKEv2, and the file holding their key.
  * ike-scan stops after message 2 and leaves a half-open SA each time: charon's per-peer limit of 5
  * is lifted so that every run is answered (TESTBED §6).
  */
 export async function startProbeLab(): Promise<{ lab: Lab; psk: string }> {
   const lab = await startLab({
-    connections: [{ name: "bench", proposals: ["aes256-sha256-modp2048"], psk: "bench-secret", localId: "gw.lab.example" }],
+    connections: [
+      { name: "bench", proposals: ["aes256-sha256-modp2048"], psk: "bench-secret", localId: "gw.lab.example" },
+      { name: "bench2", version: 2, proposals: ["aes256-sha256-modp2048"], psk: "bench-secret", localId: "gw.lab.example" },
+    ],
     charonExtra: "block_threshold = 10000\n  init_limit_half_open = 10000",
   });
   const psk = join(lab.dir, "psk.txt");

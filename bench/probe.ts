@@ -1,7 +1,8 @@
 /**
  * Benchmark: whole-process wall time of `ikeprobe probe` (one accepted offer, messages 1-6
- * and the DELETE) against the lab strongSwan, as ratios against bare `node -e 0` and `ike-scan -M`
- * (messages 1-2 only) on the same gateway. Every command runs through `ip netns exec` in the client
+ * and the DELETE) and of `ikeprobe probe --ikev2` with the PSK (IKE_SA_INIT, IKE_AUTH, DELETE: two
+ * round trips and the DELETE where Main Mode needs three) against the lab strongSwan, as ratios
+ * against bare `node -e 0`, `ike-scan -M` (messages 1-2 only) and the IKEv1 probe on the same gateway. Every command runs through `ip netns exec` in the client
  * namespace, so that cost is in all of them.   npm run bench   (root; BENCH_RUNS=30 for more runs)
  */
 import { startProbeLab } from "./probe-lab.ts";
@@ -25,6 +26,10 @@ try {
         argv: lab.clientExec([process.execPath, bin, lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--psk-file", psk, "--json"]),
         check: (o, c) => c === 0 && o.includes('"status": "authenticated"'),
       },
+      "ikeprobe probe --ikev2 (SA_INIT + AUTH + DELETE)": {
+        argv: lab.clientExec([process.execPath, bin, lab.gwAddr, "--ikev2", "--ike", "aes256-sha256-modp2048", "--psk-file", psk, "--json"]),
+        check: (o, c) => c === 0 && o.includes('"status": "authenticated"'),
+      },
       ...(baseline !== undefined
         ? {
             "baseline build, same probe": {
@@ -36,7 +41,7 @@ try {
     },
     RUNS,
   );
-  report(times, ["node -e 0", "ike-scan -M", "floor (bench/floor.cjs: MM1-MM6 + DELETE)", ...(baseline !== undefined ? ["baseline build, same probe"] : [])]);
+  report(times, ["node -e 0", "ike-scan -M", "floor (bench/floor.cjs: MM1-MM6 + DELETE)", "ikeprobe probe (MM1-MM6 + DELETE)", ...(baseline !== undefined ? ["baseline build, same probe"] : [])]);
 } finally {
   await lab.stop();
 }

@@ -53,7 +53,7 @@ const vendorIdDigests: Plugin = {
  * any certificate it cannot parse.
  */
 const FAST_STUB_PACKAGES = /^(@peculiar\/asn1-schema|@peculiar\/asn1-x509|@noble\/curves\/.*|ora|chalk|cli-table3)$/;
-const FAST_STUB_MODULES = /[\\/]src[\\/](cli[\\/]commands[\\/](diagnose|probe-ikev2)|report[\\/]render[\\/](table|layout))\.ts$/;
+const FAST_STUB_MODULES = /[\\/]src[\\/](cli[\\/]commands[\\/]diagnose|report[\\/]render[\\/](table|layout))\.ts$/;
 const stubSource = (what: string, bundleName: string): string => `const unavailable = () => { throw new Error(${JSON.stringify(`${what} is not in ${bundleName}; bin/ikeprobe.js should have loaded dist/ikeprobe.cjs`)}); };
 module.exports = new Proxy({}, { get: (_t, k) => (k === "__esModule" ? false : unavailable) });`;
 /**

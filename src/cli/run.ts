@@ -83,11 +83,11 @@ const fastPathArgs = parsedOnce((argv, env): ProbeArgs | undefined => (env.IKEPR
 /**
  * Whether `main` of the fast bundle can run this command line (bin/ikeprobe.js asks first): a
  * well-formed PSK probe with --json, the one scripts run over and over. Tables, the spinner,
- * --diagnose, --ikev2 and certificates are the full bundle's (which still skips yargs for a well-formed
+ * --diagnose and certificates are the full bundle's (which still skips yargs for a well-formed
  * command line; a person at a terminal does not notice its ~20 ms more).
  */
 export function fastPathTakes(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   if (argv.includes("--version")) return false;
   const a = fastPathArgs.ask(argv, env);
-  return a !== undefined && a.json && !a.diagnose && !a.ikev2 && !usesCertificates(a);
+  return a !== undefined && a.json && !a.diagnose && !usesCertificates(a);
 }

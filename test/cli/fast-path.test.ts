@@ -32,6 +32,7 @@ const WELL_FORMED: string[][] = [
   ["198.18.1.1", "--timeout", "2.5", "--retries", "0", "--no-color", "--show-keys", "--keys", "k.txt", "--pcap", "p.pcap", "-4"],
   ["198.18.1.1", "--esp", "aes128gcm16", "--ah", "sha256", "--esp-lifetime", "1h/4000", "--mode", "transport", "--local-ts", "10.0.0.0/8", "--remote-ts", "10.1.0.0/16", "--esp-keys", "e.txt", "--hold", "3"],
   ["198.18.1.1", "--aggressive", "--am3-clear", "--save-hash", "h.txt", "--xauth-user", "alice", "--xauth-password-file", "pw", "--mode-config", "--dpd", "--vendor-ids", "v.txt", "-6"],
+  ["198.18.1.1", "--ikev2", "--ike", "aes256gcm16-prfsha256-ecp256", "--psk-file", "psk.txt", "--id", "fqdn:a.example", "--remote-id", "fqdn:gw.example"],
   ["198.18.1.1", "--diagnose", "--pace", "0.5", "--id", "fqdn:a.example", "--id", "ipv4:198.18.1.2"],
   ["198.18.1.1", "--auth", "rsa", "--cert", "c.pem", "--key", "k.pem", "--key-passphrase-file", "p", "--ca", "ca.pem", "--gateway-cert", "g.pem", "--show-certs", "--save-certs", "s.pem", "--cert-warn-days", "10", "--fragmentation", "force", "--fragment-size", "600"],
 ];
