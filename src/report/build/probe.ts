@@ -171,6 +171,7 @@ export function probeReport(s: ProbeState, localId: Identification, target: Repo
   const findings: Report["findings"] = [];
   findings.push(...probeFindings(s, localId, certs.audit));
   const report: Report = {
+    ikeVersion: 1,
     tool: { name: "ikeprobe", version: VERSION },
     startedAt,
     target,

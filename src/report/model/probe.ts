@@ -200,6 +200,8 @@ export interface DpdReport {
 }
 
 export interface Report {
+  /** The IKE version of the exchange (the IKEv2 probe's report has 2). */
+  ikeVersion: 1;
   tool: { name: "ikeprobe"; version: string };
   startedAt: string;
   /** `host` as given, `address` the one probed, `addresses` every address the name has (the probed one first). */
