@@ -11,8 +11,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { combos, comboToken, parseIkev2Proposal } from "../../src/config/ikev2.ts";
 import { type Lab, startLab } from "../lab/lab.ts";
-import { E2E_REQUIRED, e2eSkipReason } from "../lab/require.ts";
-import { ensureLibreswan } from "../lab/libreswan.ts";
+import { e2eSkipReason } from "../lab/require.ts";
+import { libreswanSkipReason } from "../lab/libreswan.ts";
+import { libreswanPsk } from "../lab/libreswan-conn.ts";
 import { spawnIkeprobe } from "../helpers/e2e.ts";
 
 const expected = (proposals: string[]): string[] => [...new Set(proposals.flatMap((p) => combos(parseIkev2Proposal(p)).map(comboToken)))].sort();
@@ -104,36 +105,14 @@ describe("IKEv2 audit against strongSwan", { skip }, () => {
   });
 });
 
-let lsSkip = skip;
-if (lsSkip === undefined) {
-  try {
-    ensureLibreswan();
-  } catch (e) {
-    if (E2E_REQUIRED) throw e;
-    lsSkip = `libreswan could not be unpacked: ${(e as Error).message}`;
-  }
-}
+const lsSkip = libreswanSkipReason();
 
 describe("IKEv2 audit against libreswan (pluto 4.10)", { skip: lsSkip }, () => {
   let lab: Lab;
   before(async () => {
     lab = await startLab({
       connections: [],
-      libreswan: {
-        conns: `conn lab
-    ikev2=yes
-    authby=secret
-    left=198.18.1.1
-    leftid=@gw.lab.example
-    right=%any
-    rightid=%any
-    ike=aes256-sha2_256;modp2048,aes_gcm256-sha2_256;dh19,aes128-sha1;modp3072+dh31
-    esp=aes128-sha2_256
-    leftupdown=%disabled
-    auto=add
-`,
-        secrets: '@gw.lab.example %any : PSK "ikev2-scan-lab-secret"\n',
-      },
+      libreswan: libreswanPsk({ ikev2: true, ike: "aes256-sha2_256;modp2048,aes_gcm256-sha2_256;dh19,aes128-sha1;modp3072+dh31", psk: "ikev2-scan-lab-secret", extra: ["esp=aes128-sha2_256"] }),
     });
   });
   after(async () => {

@@ -7,8 +7,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
-import { ensureLibreswan } from "../lab/libreswan.ts";
-import { E2E_REQUIRED, e2eSkipReason, packageSkipReason } from "../lab/require.ts";
+import { libreswanSkipReason } from "../lab/libreswan.ts";
+import { libreswanPsk } from "../lab/libreswan-conn.ts";
+import { e2eSkipReason, packageSkipReason } from "../lab/require.ts";
 import { type Issued, issue, makeCa } from "../lab/pki.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,15 +18,7 @@ import { BIN, spawnIkeprobe } from "../helpers/e2e.ts";
 import { assertValidScan } from "../helpers/schema.ts";
 import { spawnSync } from "node:child_process";
 
-let skip = e2eSkipReason();
-if (skip === undefined) {
-  try {
-    ensureLibreswan();
-  } catch (e) {
-    if (E2E_REQUIRED) throw e;
-    skip = `libreswan could not be unpacked: ${(e as Error).message}`;
-  }
-}
+const skip = libreswanSkipReason();
 const PSK = "libreswan-lab-secret-9";
 
 describe("Main Mode against libreswan (pluto 4.10)", { skip }, () => {
@@ -33,21 +26,7 @@ describe("Main Mode against libreswan (pluto 4.10)", { skip }, () => {
   before(async () => {
     lab = await startLab({
       connections: [],
-      libreswan: {
-        conns: `conn lab
-    ikev2=no
-    authby=secret
-    left=198.18.1.1
-    leftid=@gw.lab.example
-    right=%any
-    rightid=%any
-    ike=aes256-sha2_256;modp2048,aes128-sha1;modp1536
-    phase2alg=aes128-sha1
-    leftupdown=%disabled
-    auto=add
-`,
-        secrets: `@gw.lab.example %any : PSK "${PSK}"\n`,
-      },
+      libreswan: libreswanPsk({ ikev2: false, ike: "aes256-sha2_256;modp2048,aes128-sha1;modp1536", psk: PSK, extra: ["phase2alg=aes128-sha1"] }),
     });
   });
   after(async () => {
@@ -127,22 +106,7 @@ describe("Aggressive Mode against libreswan (pluto 4.10)", { skip: skip ?? e2eSk
   before(async () => {
     lab = await startLab({
       connections: [],
-      libreswan: {
-        conns: `conn branch
-    ikev2=no
-    aggressive=yes
-    authby=secret
-    left=198.18.1.1
-    leftid=@gw.lab.example
-    right=%any
-    rightid=@branch.lab.example
-    ike=aes256-sha1;modp2048
-    phase2alg=aes128-sha1;modp2048
-    leftupdown=%disabled
-    auto=add
-`,
-        secrets: `@gw.lab.example @branch.lab.example : PSK "${AM_PSK}"\n`,
-      },
+      libreswan: libreswanPsk({ name: "branch", ikev2: false, ike: "aes256-sha1;modp2048", rightid: "@branch.lab.example", psk: AM_PSK, extra: ["aggressive=yes", "phase2alg=aes128-sha1;modp2048"] }),
     });
   });
   after(async () => {

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { killChild, stopChild } from "./process.ts";
+import { E2E_REQUIRED, e2eSkipReason } from "./require.ts";
 
 export const LIBRESWAN_TREE = join(tmpdir(), "ikeprobe-libreswan-4");
 const PACKAGES = ["libreswan", "libldns3", "libevent-pthreads-2.1-7"];
@@ -117,4 +118,17 @@ export async function startPluto(ns: string, dir: string, ipsecConf: string, sec
     stop,
     kill: () => killChild(pluto),
   };
+}
+
+/** Why libreswan's end-to-end tests are skipped (the lab's reason, or a tree that cannot be unpacked); undefined to run them. With IKEPROBE_REQUIRE_E2E=1 a failure to unpack throws. */
+export function libreswanSkipReason(): string | undefined {
+  const skip = e2eSkipReason();
+  if (skip !== undefined) return skip;
+  try {
+    ensureLibreswan();
+    return undefined;
+  } catch (e) {
+    if (E2E_REQUIRED) throw e;
+    return `libreswan could not be unpacked: ${(e as Error).message}`;
+  }
 }
