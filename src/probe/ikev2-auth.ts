@@ -15,6 +15,7 @@ import { RequestMachine, request } from "../exchanges/request.js";
 import { type IkeAuthAnswer, type Opened, encodeIkeAuth, encodeInformational, openProtected, readIkeAuthAnswer, sharedKeyAuth, signedOctets } from "../exchanges/v2/ike-auth.js";
 import type { SaInitAnswer } from "../exchanges/v2/ike-sa-init.js";
 import type { V2IdentityReport } from "../report/model/probe-v2.js";
+import type { Ikev2SaKeys } from "../report/render/wireshark.js";
 import type { IkeTransport } from "../transport/udp.js";
 import { IkeprobeError } from "../errors.js";
 import { describeIdentity } from "../x509/identity.js";
@@ -43,6 +44,8 @@ export interface AuthOptions {
 
 export interface AuthOutcome {
   identity: V2IdentityReport;
+  /** The IKE SA's keys (for --keys), once made: they do not depend on the PSK, so a failed AUTH's exchange decrypts too. */
+  keys?: Ikev2SaKeys;
   /** The IKE SA exists on the gateway (it accepted our AUTH). */
   established: boolean;
   /** Our DELETE was answered; null when there was no IKE SA to delete. */
@@ -88,6 +91,8 @@ export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: A
     const why = e instanceof Error ? e.message : String(e);
     return fail("error", "no-keys", `the IKE SA's keys cannot be made: ${why}`);
   }
+  const saKeys: Ikev2SaKeys = { spiI: init.spiI.toString("hex"), spiR: a.spiR.toString("hex"), cipher: suite.cipher, integ: suite.integ, skEi: keys.skEi.toString("hex"), skEr: keys.skEr.toString("hex"), skAi: keys.skAi.toString("hex"), skAr: keys.skAr.toString("hex") };
+  const withKeys = (o: AuthOutcome): AuthOutcome => ({ ...o, keys: saKeys });
   const out: SkKeys = { encKey: keys.skEi, integKey: keys.skAi };
   const back: SkKeys = { encKey: keys.skEr, integKey: keys.skAr };
   const auth = sharedKeyAuth(prf, opts.psk, signedOctets(prf, init.request, a.nonce, keys.skPi, encodeId(opts.localId)));
@@ -95,19 +100,21 @@ export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: A
   const expect = { spiI: init.spiI, spiR: a.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, messageId: 1 };
   const got = await ask(t, m3, expect, suite, back, stats, opts.timeoutMs);
   if (got.opened === undefined) {
-    return fail("no-answer", "ike-auth-timeout", `no answer to IKE_AUTH after ${got.transmissions} transmissions: some gateways drop an IKE_AUTH they refuse without a word, and an answer with certificates may have been lost to IP fragmentation`);
+    return withKeys(fail("no-answer", "ike-auth-timeout", `no answer to IKE_AUTH after ${got.transmissions} transmissions: some gateways drop an IKE_AUTH they refuse without a word, and an answer with certificates may have been lost to IP fragmentation`));
   }
   const o = got.opened;
-  if (o.kind === "fragment") return fail("error", "fragmented-answer", `the gateway answered in IKE fragments (RFC 7383, fragment ${o.number} of ${o.total}), which this version does not reassemble`);
-  if (o.kind === "undecryptable") return fail("error", "undecryptable", `the gateway's IKE_AUTH answer does not open with the keys of this IKE SA: ${o.detail}`, o.code);
-  if (o.kind === "malformed") return fail("error", "malformed-answer", `the gateway's IKE_AUTH answer cannot be read: ${o.detail}`);
+  if (o.kind === "fragment") return withKeys(fail("error", "fragmented-answer", `the gateway answered in IKE fragments (RFC 7383, fragment ${o.number} of ${o.total}), which this version does not reassemble`));
+  if (o.kind === "undecryptable") return withKeys(fail("error", "undecryptable", `the gateway's IKE_AUTH answer does not open with the keys of this IKE SA: ${o.detail}`, o.code));
+  if (o.kind === "malformed") return withKeys(fail("error", "malformed-answer", `the gateway's IKE_AUTH answer cannot be read: ${o.detail}`));
   const r = readIkeAuthAnswer(o.inner);
   if (r.idr !== null) identity.remote = described(r.idr);
-  return conclude(identity, r, { prf, psk: opts.psk, response: init.response, ni: init.nonce, skPr: keys.skPr, idrBody: o.inner.find((p) => p.type === Ikev2Payload.IDR)?.body }, async () => {
+  return withKeys(
+    await conclude(identity, r, { prf, psk: opts.psk, response: init.response, ni: init.nonce, skPr: keys.skPr, idrBody: o.inner.find((p) => p.type === Ikev2Payload.IDR)?.body }, async () => {
     const del = encodeInformational({ spiI: init.spiI, spiR: a.spiR, messageId: 2 }, suite, out, { deleteIkeSa: true });
     const d = await ask(t, del, { ...expect, exchangeType: Ikev2Exchange.INFORMATIONAL, messageId: 2 }, suite, back, stats, opts.timeoutMs);
     return d.opened?.kind === "opened";
-  });
+  }),
+  );
 }
 
 async function ask(t: IkeTransport, message: Buffer, expect: { spiI: Buffer; spiR: Buffer; exchangeType: number; messageId: number }, suite: SkSuite, keys: SkKeys, stats: DriveStats, timeoutMs: number): Promise<{ opened: Opened | undefined; transmissions: number }> {

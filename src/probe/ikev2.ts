@@ -17,6 +17,8 @@ import { type SaInitAnswer, encodeSaInit, extensionNotifies, newSpi, readSaInitA
 import type { ProbeV2Report, V2OfferReport } from "../report/model/probe-v2.js";
 import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "../transport/resolve.js";
 import { IkeTransport } from "../transport/udp.js";
+import { type ByteSink, PcapWriter } from "../transport/pcap.js";
+import { ikev2DecryptionTable } from "../report/render/wireshark.js";
 import { ipToBytes } from "../wire/v1/payloads/identification.js";
 import { Ikev2Notify, ProtocolId, TransformType, ikev2NotifyName } from "../wire/v2/constants.js";
 import { type NotifyPayload, ikeNotify } from "../wire/v2/payloads/notify.js";
@@ -43,6 +45,8 @@ export interface ProbeV2Options {
   localId?: IdPayload;
   /** IDr to ask for (--remote-id). */
   remoteId?: IdPayload;
+  /** Every datagram sent and received, as pcap (--pcap). */
+  pcap?: ByteSink;
 }
 
 /** An offer as one IKE proposal (AEAD: no integrity transform, RFC 7296 §3.3). */
@@ -104,6 +108,12 @@ async function send(t: IkeTransport, proposal: Ikev2Proposal, group: number, tim
 }
 
 export async function runProbeV2(opts: ProbeV2Options, version: string): Promise<ProbeV2Report> {
+  return (await runProbeV2WithArtifacts(opts, version)).report;
+}
+
+/** The report, and Wireshark's IKEv2 decryption table for the IKE SA that got keys (null: none did). */
+export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: string): Promise<{ report: ProbeV2Report; ikeKeys: string | null }> {
+  let ikeKeys: string | null = null;
   const t0 = now();
   const report: ProbeV2Report = {
     ikeVersion: 2,
@@ -121,6 +131,7 @@ export async function runProbeV2(opts: ProbeV2Options, version: string): Promise
   };
   const stats = { packetsSent: 0, packetsReceived: 0 };
   let transport: IkeTransport | undefined;
+  const pcap = opts.pcap !== undefined ? new PcapWriter(opts.pcap) : undefined;
   let established = false;
   let authAnswered = false;
   try {
@@ -129,7 +140,7 @@ export async function runProbeV2(opts: ProbeV2Options, version: string): Promise
     report.target.addresses = resolved.addresses;
     const multiple = multipleAddressesNote(opts.host, resolved);
     if (multiple !== undefined) report.warnings.push(multiple);
-    transport = await IkeTransport.open({ address: resolved.address, port: opts.port }, { sourcePort: opts.sourcePort, timeoutMs: opts.timeoutMs, retries: opts.retries });
+    transport = await IkeTransport.open({ address: resolved.address, port: opts.port }, { sourcePort: opts.sourcePort, timeoutMs: opts.timeoutMs, retries: opts.retries, ...(pcap !== undefined ? { pcap } : {}) });
     report.source = { address: transport.local.address, port: transport.local.port };
     let init: SaInitDone | undefined;
     for (const offer of opts.offers) {
@@ -144,9 +155,17 @@ export async function runProbeV2(opts: ProbeV2Options, version: string): Promise
       established = outcome.established;
       authAnswered = outcome.identity.status !== "no-answer";
       report.cleanup.ikeSaDeleted = outcome.deleted;
+      if (outcome.keys !== undefined) {
+        ikeKeys = ikev2DecryptionTable([outcome.keys]);
+        if (ikeKeys === "") {
+          ikeKeys = null;
+          report.warnings.push("the IKE SA's cipher or integrity algorithm is not in Wireshark's IKEv2 decryption table: no key line for it");
+        }
+      }
     }
   } finally {
     transport?.close();
+    pcap?.close();
   }
   const accepted = report.ikeSa.offers.filter((o) => o.status === "accepted").length;
   // An IKE SA that went through IKE_AUTH is no longer half-open: established (and deleted), or dropped by the gateway on failure.
@@ -165,7 +184,7 @@ export async function runProbeV2(opts: ProbeV2Options, version: string): Promise
   report.exitCode = accepted > 0 && authOk ? 0 : offers.every((o) => o.status === "no-response") ? 3 : 1;
   const sel = report.ikeSa.selected;
   report.findings = runChecks([weakIkev2Transform], { ikev2: { answered: true, accepted: sel !== null ? [sel] : [], groupNumbers: [], fragmentation: null }, ikev1Accepted: null });
-  return report;
+  return { report, ikeKeys };
 }
 
 /** Sends one offer; returns what IKE_AUTH needs when it is the first accepted one. */

@@ -5,12 +5,14 @@
  * AUTHENTICATION_FAILED; the PSK never appears in the output.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { tsharkWithLines, tsharkWithProfile } from "../helpers/tshark.ts";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
-import { E2E_REQUIRED, e2eSkipReason } from "../lab/require.ts";
-import { ensureLibreswan } from "../lab/libreswan.ts";
+import { e2eSkipReason } from "../lab/require.ts";
+import { libreswanSkipReason } from "../lab/libreswan.ts";
+import { libreswanPsk } from "../lab/libreswan-conn.ts";
 import { spawnIkeprobe } from "../helpers/e2e.ts";
 
 const PSK = "ikev2-auth-lab-secret";
@@ -30,7 +32,7 @@ async function probe(lab: Lab, psk: string, args: string[]): Promise<{ code: num
   return { code: r.code, doc: r.json as Doc, out: t.stdout };
 }
 
-const skip = e2eSkipReason();
+const skip = e2eSkipReason([{ pkg: "tshark", binary: "tshark" }]);
 
 describe("IKEv2 IKE_AUTH with a PSK against strongSwan", { skip }, () => {
   let lab: Lab;
@@ -53,6 +55,28 @@ describe("IKEv2 IKE_AUTH with a PSK against strongSwan", { skip }, () => {
     assert.equal(lab.swanctl(["--list-sas"]).trim(), "", "nothing of ours is left on the gateway");
   });
 
+  test("tshark decrypts our IKE_AUTH, the gateway's answer and the DELETE with our --keys file, as a profile file and line by line; the PSK is in neither file", async () => {
+    for (const ike of ["aes256gcm16-prfsha384-ecp384", "aes256-sha256-modp2048"]) {
+      const pcap = join(lab.dir, `v2-${ike}.pcap`);
+      const keys = join(lab.dir, `v2-${ike}.keys`);
+      const r = await probe(lab, PSK, ["--ike", ike, "--id", "fqdn:client.lab.example", "--pcap", pcap, "--keys", keys]);
+      assert.equal(r.code, 0);
+      const line = readFileSync(keys, "utf8");
+      assert.match(line, ike.includes("gcm") ? /^[0-9a-f]{16},[0-9a-f]{16},[0-9a-f]{72},[0-9a-f]{72},"AES-GCM-256 with 16 octet ICV \[RFC5282\]",,,"NONE \[RFC4306\]"\n$/ : /^[0-9a-f]{16},[0-9a-f]{16},[0-9a-f]{64},[0-9a-f]{64},"AES-CBC-256 \[RFC3602\]",[0-9a-f]{64},[0-9a-f]{64},"HMAC_SHA2_256_128 \[RFC4868\]"\n$/);
+      assert.equal(statSync(keys).mode & 0o777, 0o600);
+      for (const f of [keys, pcap]) assert.ok(!readFileSync(f).includes(Buffer.from(PSK)), `${f}: no PSK`);
+      for (const t of [tsharkWithProfile(pcap, { ikev2: keys }), tsharkWithLines(pcap, { ikev2: keys })]) {
+        assert.equal(t.status, 0, t.stderr);
+        assert.doesNotMatch(t.stderr, /error|invalid/i);
+        // Decrypted: our IDi and the gateway's IDr, its AUTH, and the Delete payload of the INFORMATIONAL.
+        assert.match(t.stdout, /Identification Data:client\.lab\.example/);
+        assert.match(t.stdout, /Identification Data:gw\.lab\.example/);
+        assert.match(t.stdout, /Authentication Method: Shared Key Message Integrity Code \(2\)/);
+        assert.match(t.stdout, /Payload: Delete \(42\)/);
+      }
+    }
+  });
+
   test("CBC with HMAC: the same, with the other proposal", async () => {
     const r = await probe(lab, PSK, ["--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example"]);
     assert.equal(r.doc.identity.status, "authenticated");
@@ -73,36 +97,14 @@ describe("IKEv2 IKE_AUTH with a PSK against strongSwan", { skip }, () => {
   });
 });
 
-let lsSkip = skip;
-if (lsSkip === undefined) {
-  try {
-    ensureLibreswan();
-  } catch (e) {
-    if (E2E_REQUIRED) throw e;
-    lsSkip = `libreswan could not be unpacked: ${(e as Error).message}`;
-  }
-}
+const lsSkip = libreswanSkipReason();
 
 describe("IKEv2 IKE_AUTH with a PSK against libreswan (pluto 4.10)", { skip: lsSkip }, () => {
   let lab: Lab;
   before(async () => {
     lab = await startLab({
       connections: [],
-      libreswan: {
-        conns: `conn lab
-    ikev2=yes
-    authby=secret
-    left=198.18.1.1
-    leftid=@gw.lab.example
-    right=%any
-    rightid=@client.lab.example
-    ike=aes256-sha2_256;modp2048
-    esp=aes128-sha2_256
-    leftupdown=%disabled
-    auto=add
-`,
-        secrets: `@gw.lab.example @client.lab.example : PSK "${PSK}"\n`,
-      },
+      libreswan: libreswanPsk({ ikev2: true, ike: "aes256-sha2_256;modp2048", rightid: "@client.lab.example", psk: PSK, extra: ["esp=aes128-sha2_256"] }),
     });
   });
   after(async () => {

@@ -12,6 +12,8 @@ export interface KeyFiles {
   ikev1?: string;
   /** Our --esp-keys file (Wireshark's esp_sa). */
   espSa?: string;
+  /** Our --ikev2 --keys file (Wireshark's ikev2_decryption_table). */
+  ikev2?: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export function tsharkWithProfile(pcap: string, files: KeyFiles): { status: numb
     const conf = join(home, "wireshark");
     mkdirSync(conf, { recursive: true });
     if (files.ikev1 !== undefined) copyFileSync(files.ikev1, join(conf, "ikev1_decryption_table"));
+    if (files.ikev2 !== undefined) copyFileSync(files.ikev2, join(conf, "ikev2_decryption_table"));
     if (files.espSa !== undefined) {
       copyFileSync(files.espSa, join(conf, "esp_sa"));
       writeFileSync(join(conf, "preferences"), "esp.enable_encryption_decode: TRUE\n");
@@ -41,6 +44,7 @@ export function tsharkWithLines(pcap: string, files: KeyFiles): { status: number
   const esp = lines(files.espSa);
   const args = [
     ...lines(files.ikev1).flatMap((l) => ["-o", `uat:ikev1_decryption_table:${l}`]),
+    ...lines(files.ikev2).flatMap((l) => ["-o", `uat:ikev2_decryption_table:${l}`]),
     ...esp.flatMap((l) => ["-o", `uat:esp_sa:${l}`]),
     ...(esp.length > 0 ? ["-o", "esp.enable_encryption_decode:TRUE"] : []),
   ];

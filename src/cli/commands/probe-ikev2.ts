@@ -4,6 +4,7 @@ import { UsageError } from "../../errors.js";
 import { type IO, family, intOption, loadVendorIds, useColor, withSpinner } from "../io.js";
 import { type ProbeArgs, readPsk } from "./probe-options.js";
 import { parseIdentity } from "../../config/identity.js";
+import { fileSink, writeSecretFile } from "../files.js";
 
 /** Modern defaults: an AEAD and a CBC offer with the groups RFC 8247 §3.4 names first. */
 const DEFAULT_V2_OFFERS = ["aes256gcm16-aes128gcm16-prfsha384-prfsha256-ecp384-ecp256-curve25519-modp3072-modp2048", "aes256-aes128-sha384-sha256-ecp384-ecp256-curve25519-modp3072-modp2048"];
@@ -21,9 +22,8 @@ function refuseOptions(a: ProbeArgs): void {
     ...set("--mode-config", a["mode-config"]),
     ...set("--dpd", a.dpd),
     ...set("--hold", a.hold > 0),
-    ...set("--keys/--esp-keys", a.keys !== undefined || a["esp-keys"] !== undefined),
+    ...set("--esp-keys", a["esp-keys"] !== undefined),
     ...set("--save-hash", a["save-hash"] !== undefined),
-    ...set("--pcap", a.pcap !== undefined),
   ];
   if (unused.length > 0) throw new UsageError(`--ikev2 runs IKE_SA_INIT and, with a PSK, IKE_AUTH without a CHILD SA in this version: drop ${unused.join(", ")}`);
   if ((a.id ?? []).length > 1) throw new UsageError("--id given more than once: give one identity with --ikev2");
@@ -40,12 +40,18 @@ export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
   const remoteId = a["remote-id"] !== undefined ? parseIdentity(a["remote-id"], "--remote-id") : undefined;
   if (psk === undefined && (id !== undefined || remoteId !== undefined)) throw new UsageError(`${id !== undefined ? "--id" : "--remote-id"} is sent in IKE_AUTH, which needs the PSK: add --psk-file FILE (or IKEPROBE_PSK)`);
   await loadVendorIds(a["vendor-ids"]);
-  const { runProbeV2 } = await import("../../probe/ikev2.js");
+  const { runProbeV2WithArtifacts } = await import("../../probe/ikev2.js");
+  if (a.keys !== undefined && psk === undefined) throw new UsageError("--keys holds the keys of the IKE SA, made in IKE_AUTH: add --psk-file FILE (or IKEPROBE_PSK)");
   const { VERSION } = await import("../../version.js");
   const fam = family(a);
-  const report = await withSpinner(io, !a.json, `probing ${a.host} (IKEv2)`, () =>
-    runProbeV2({ host: a.host, port: intOption("port", a.port, 1, 65535), offers, sourcePort: intOption("source-port", a["source-port"], 0, 65535), timeoutMs: timeout * 1000, retries: intOption("retries", a.retries, 0, 10), ...(fam !== undefined ? { family: fam } : {}), ...(psk !== undefined ? { psk } : {}), ...(id !== undefined ? { localId: { idType: id.idType, data: id.data } } : {}), ...(remoteId !== undefined ? { remoteId: { idType: remoteId.idType, data: remoteId.data } } : {}) }, VERSION),
+  const run = await withSpinner(io, !a.json, `probing ${a.host} (IKEv2)`, () =>
+    runProbeV2WithArtifacts({ host: a.host, port: intOption("port", a.port, 1, 65535), offers, sourcePort: intOption("source-port", a["source-port"], 0, 65535), timeoutMs: timeout * 1000, retries: intOption("retries", a.retries, 0, 10), ...(fam !== undefined ? { family: fam } : {}), ...(psk !== undefined ? { psk } : {}), ...(id !== undefined ? { localId: { idType: id.idType, data: id.data } } : {}), ...(remoteId !== undefined ? { remoteId: { idType: remoteId.idType, data: remoteId.data } } : {}), ...(a.pcap !== undefined ? { pcap: fileSink("--pcap", a.pcap) } : {}) }, VERSION),
   );
+  const report = run.report;
+  if (a.keys !== undefined) {
+    if (run.ikeKeys === null) report.warnings.push(`--keys ${a.keys}: nothing written, no IKE SA got keys Wireshark can use`);
+    else writeSecretFile("--keys", a.keys, run.ikeKeys, report.warnings);
+  }
   if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
     const { renderProbeV2Table } = await import("../../report/render/probe-v2.js");

@@ -77,7 +77,7 @@ export const PROBE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   json: { type: "boolean", default: false, describe: "print one JSON document on stdout instead of tables" },
   color: { type: "boolean", default: true, describe: "color the tables (--no-color or NO_COLOR turns it off)" },
   "show-keys": { type: "boolean", default: false, describe: "include the Phase 1 keys (SKEYID family, encryption key) in the report" },
-  keys: { type: "string", describe: "write the ISAKMP SA's key as Wireshark's ikev1_decryption_table file (a profile's file as is; each line also works as -o uat:ikev1_decryption_table:LINE)" },
+  keys: { type: "string", describe: "write the ISAKMP SA's key as Wireshark's ikev1_decryption_table file, with --ikev2 the IKE SA's keys as its ikev2_decryption_table (a profile's file as is; each line also works as -o uat:TABLE:LINE)" },
   "esp-keys": { type: "string", describe: "write the ESP SAs' keys (both directions) as Wireshark's esp_sa file, for decrypting captured ESP" },
   pcap: { type: "string", describe: "write every packet sent and received to this pcap file" },
   esp: { type: "string", array: true, describe: "Quick Mode ESP proposal(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (PFS), aes128-sha1, aes128gcm16, null-sha256 (repeatable; each in its own Quick Mode)" },
