@@ -37,6 +37,8 @@ try {
   };
   const branchPskFile = secret("branch-psk.txt", branch.psk);
   const roadPskFile = secret("road-psk.txt", road.psk);
+  const modern = def.connections.find((c) => c.name === "modern")!;
+  const modernPskFile = secret("modern-psk.txt", modern.psk);
   const xauthFile = secret("alice.txt", alice.password);
   const hashFile = join(lab.dir, "branch.hash");
   const wordsFile = secret("words.txt", ["password", "123456", "letmein", "qwerty", "vpn", "cisco", "sunshine", "welcome"].join("\n"));
@@ -46,6 +48,10 @@ try {
       ["--ike", "aes256-sha256-modp2048", "--ike", "des-md5-modp1024", "--psk-file", pskFile, "--id", `fqdn:${conn.remoteId}`, "--esp", "aes256-sha256-modp2048", "--esp", "aes128-sha1", "--local-ts", conn.remoteTs!, "--remote-ts", conn.localTs!],
     ],
     ["the same with a wrong PSK: what does a mismatch look like?", ["--ike", "aes256-sha256-modp2048", "--psk-file", wrongFile, "--id", `fqdn:${conn.remoteId}`]],
+    [
+      "IKEv2: which offer does the gateway choose, does our PSK authenticate both ways (IKE_AUTH), and is the IKE SA deleted afterwards?",
+      ["--ikev2", "--ike", "aes256gcm16-prfsha384-ecp384-curve25519", "--ike", "3des-sha1-modp1024", "--psk-file", modernPskFile, "--id", `fqdn:${modern.remoteId}`, "--remote-id", "fqdn:gw.lab.example"],
+    ],
     ["audit: everything the gateway accepts from the common catalogue, rated", ["scan", "--catalogue", "common"]],
     [
       "Aggressive Mode without any PSK: does the gateway hand out a crackable hash? (saved for psk-crack)",
