@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 import { type Plugin, build } from "esbuild";
 import { ScriptedGateway } from "./scripted-gateway.js";
+import { ScriptedIkev2 } from "./scripted-ikev2.js";
 import { crackEngine } from "../crack/engine.js";
 import { versionedIdTable } from "../data/vendor-ids.js";
 
@@ -140,12 +141,18 @@ function crackWarmUp(dir: string): { md5: string; sha1: string; words: string } 
   return out;
 }
 
-/** A loopback responder for the warm-up: Main Mode answered by ScriptedGateway, everything else (the DELETE) unanswered. */
+/** A loopback responder for the warm-up: Main Mode answered by ScriptedGateway, IKEv2 by ScriptedIkev2, everything else (the DELETEs) unanswered. */
 async function responder(psk: string): Promise<{ port: number; close: () => void }> {
   const socket = createSocket("udp4");
   const byCookie = new Map<string, ScriptedGateway>();
+  const v2 = new ScriptedIkev2(psk);
   socket.on("message", (msg, from) => {
     const reply = (b: Buffer): void => void socket.send(b, from.port, from.address);
+    if (msg.length >= 28 && msg[17] === 0x20) {
+      const a = v2.answer(msg);
+      if (a !== undefined) reply(a);
+      return;
+    }
     const cookie = msg.subarray(0, 8).toString("hex");
     if (msg.length < 28 || msg[18] !== 2) return;
     let gw = byCookie.get(cookie);
@@ -201,6 +208,7 @@ const probe = (extra: string[]): string[] => ["127.0.0.1", "--port", String(gw.p
 try {
   await bundle("fast.ts", join(root, "dist", "ikeprobe-fast.cjs"), async (main) => {
     for (let i = 0; i < 4; i++) await main(probe(["--json"]), io);
+    for (const ike of ["aes256-sha256-modp2048", "aes256gcm16-prfsha384-ecp384"]) await main(["127.0.0.1", "--ikev2", "--port", String(gw.port), "--ike", ike, "--psk-file", pskFile, "--timeout", "0.5", "--retries", "0", "--json"], io);
   }, [fastStubs(true, "the fast bundle (dist/ikeprobe-fast.cjs runs --json PSK probes only)")]);
   await bundle("fast-crack.ts", join(root, "dist", "ikeprobe-psk-crack.cjs"), async (main) => {
     for (let i = 0; i < 3; i++) for (const h of ["md5", "sha1"] as const) await main(["psk-crack", crackFiles[h], "--wordlist", crackFiles.words, "--json"], io);
