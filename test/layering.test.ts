@@ -70,7 +70,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   diagnose: ["probe", "report/build", "report/model", "config", "crack", "exchanges/v1", "wire/v1", "x509"],
   "index.ts": ["probe", "scan", "diagnose", "crack", "report/model", "config", "transport"],
   cli: ["probe", "scan", "diagnose", "crack", "report/model", "report/render", "config", "crypto", "data", "transport", "x509", "errors.ts", "version.ts"],
-  build: ["crack", "crypto", "crypto/v1", "crypto/v2", "data", "exchanges/v1", "exchanges/v2", "wire/v1", "wire/v2"],
+  build: ["crack", "crypto", "crypto/v1", "crypto/v2", "data", "exchanges/v1", "exchanges/v2", "wire", "wire/v1", "wire/v2"],
 };
 
 /** Renderers an engine may call: they format text for files the API hands back, without chalk or cli-table3. */

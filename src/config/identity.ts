@@ -1,8 +1,8 @@
 /** `--id TYPE:VALUE` -> an Identification payload (RFC 2407 §4.6.2.1). */
-import { ipFamily } from "../wire/ip.js";
+import { ipFamily, ipToBytes } from "../wire/ip.js";
 import { UsageError } from "../errors.js";
 import { IdType } from "../wire/v1/constants.js";
-import { type Identification, ipToBytes } from "../wire/v1/payloads/identification.js";
+import { type Identification } from "../wire/v1/payloads/identification.js";
 
 const TYPES: Record<string, number> = {
   ipv4: IdType.IPV4_ADDR,

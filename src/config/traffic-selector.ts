@@ -3,13 +3,12 @@
  * `10.0.0.1-10.0.0.9`, IPv6 alike, optionally `[tcp/443]`, `[udp]`, `[17/500]` as strongSwan writes
  * them. Carried as IDci/IDcr (RFC 2409 §5.5) with the IPsec DOI ID types (RFC 2407 §4.6.2.1).
  */
-import { ipFamily } from "../wire/ip.js";
+import { ipFamily, ipToBytes } from "../wire/ip.js";
 import { UsageError } from "../errors.js";
 import { IdType } from "../wire/v1/constants.js";
 import { PROTOCOLS, type TrafficSelector, describeSelector } from "../exchanges/v1/selector.js";
 
 export { type TrafficSelector, describeSelector, selectorId } from "../exchanges/v1/selector.js";
-import { ipToBytes } from "../wire/v1/payloads/identification.js";
 
 const PORTS: Record<string, number> = { any: 0, http: 80, https: 443, domain: 53, dns: 53, ssh: 22, isakmp: 500, "ipsec-nat-t": 4500, smtp: 25, ntp: 123, snmp: 161 };
 

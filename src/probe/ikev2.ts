@@ -6,20 +6,20 @@
  * the first accepted offer's IKE SA (probe/ikev2-auth.ts) and the IKE SA is deleted; every other
  * accepted offer leaves a half-open IKE SA on the gateway until it drops it.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { type V2Proposal, cipherToken, comboToken, groupTokenV2, integToken, prfToken, v2ProposalToken } from "../config/ikev2.js";
 import { type KeyExchange, createKeyExchange, groupInfo } from "../crypto/dh.js";
 import { rateIkev2 } from "../data/ratings.js";
 import { nameVendorId } from "../data/vendor-ids.js";
 
 import { RequestMachine, request } from "../exchanges/request.js";
-import { type SaInitAnswer, encodeSaInit, extensionNotifies, newSpi, readSaInitAnswer, signatureHashes } from "../exchanges/v2/ike-sa-init.js";
+import { type SaInitAnswer, encodeSaInit, extensionNotifies, natDetectionHash, natDetectionNotifies, newSpi, readSaInitAnswer, signatureHashes } from "../exchanges/v2/ike-sa-init.js";
 import type { ProbeV2Report, V2OfferReport } from "../report/model/probe-v2.js";
 import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "../transport/resolve.js";
 import { IkeTransport } from "../transport/udp.js";
 import { type ByteSink, PcapWriter } from "../transport/pcap.js";
 import { ikev2DecryptionTable } from "../report/render/wireshark.js";
-import { ipToBytes } from "../wire/v1/payloads/identification.js";
+import { ipToBytes } from "../wire/ip.js";
 import { Ikev2Notify, ProtocolId, TransformType, ikev2NotifyName } from "../wire/v2/constants.js";
 import { type NotifyPayload, ikeNotify } from "../wire/v2/payloads/notify.js";
 import type { Ikev2Proposal, Ikev2Transform } from "../wire/v2/payloads/sa.js";
@@ -60,13 +60,6 @@ export function offerProposal(p: V2Proposal): Ikev2Proposal {
   return { number: 1, protocolId: ProtocolId.IKE, spi: Buffer.alloc(0), transforms };
 }
 
-/** NAT detection data (RFC 7296 §2.23): SHA-1(SPIi | SPIr | IP | port). */
-function natHash(spiI: Buffer, spiR: Buffer, address: string, port: number): Buffer {
-  const p = Buffer.alloc(2);
-  p.writeUInt16BE(port);
-  return createHash("sha1").update(Buffer.concat([spiI, spiR, ipToBytes(address), p])).digest();
-}
-
 interface Sent {
   answer: SaInitAnswer | undefined;
   rttMs?: number;
@@ -86,8 +79,7 @@ async function send(t: IkeTransport, proposal: Ikev2Proposal, group: number, tim
   const ke = createKeyExchange(group);
   const data = ke.publicValue;
   const notifies: NotifyPayload[] = [
-    ikeNotify(Ikev2Notify.NAT_DETECTION_SOURCE_IP, natHash(spiI, Buffer.alloc(8), t.local.address, t.local.port)),
-    ikeNotify(Ikev2Notify.NAT_DETECTION_DESTINATION_IP, natHash(spiI, Buffer.alloc(8), t.remote.address, t.remote.port)),
+    ...natDetectionNotifies(spiI, t.local, t.remote),
     ikeNotify(Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED),
     ikeNotify(Ikev2Notify.SIGNATURE_HASH_ALGORITHMS, signatureHashes([2, 3, 4])),
   ];
@@ -270,8 +262,8 @@ function selected(a: Extract<SaInitAnswer, { kind: "sa" }>, spiI: Buffer, t: Ike
   const dst = a.notifies.find((n) => n.notifyType === Ikev2Notify.NAT_DETECTION_DESTINATION_IP);
   if (src !== undefined && dst !== undefined) {
     report.ikeSa.natDetected = {
-      gateway: !src.data.equals(natHash(spiI, a.spiR, t.remote.address, t.remote.port)),
-      local: !dst.data.equals(natHash(spiI, a.spiR, t.local.address, t.local.port)),
+      gateway: !src.data.equals(natDetectionHash(spiI, a.spiR, t.remote.address, t.remote.port)),
+      local: !dst.data.equals(natDetectionHash(spiI, a.spiR, t.local.address, t.local.port)),
     };
   }
   for (const w of a.warnings) report.warnings.push(`the accepted answer: ${w}`);

@@ -10,14 +10,13 @@
  * first group and every extension notify an initiator sends is answered with an SA: its notifies and
  * vendor IDs are the extensions reported (that one exchange stays half-open until the gateway drops it).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { V2Cipher, V2Combo } from "../config/ikev2.js";
 import { createKeyExchange, groupInfo } from "../crypto/dh.js";
 import type { DriveStats } from "../exchanges/drive.js";
 import { RequestMachine, request } from "../exchanges/request.js";
-import { type SaInitAnswer, encodeSaInit, newSpi, readSaInitAnswer, signatureHashes } from "../exchanges/v2/ike-sa-init.js";
+import { type SaInitAnswer, encodeSaInit, natDetectionNotifies, newSpi, readSaInitAnswer, signatureHashes } from "../exchanges/v2/ike-sa-init.js";
 import type { IkeTransport } from "../transport/udp.js";
-import { ipToBytes } from "../wire/v1/payloads/identification.js";
 import { Ikev2Notify, ProtocolId, TransformType } from "../wire/v2/constants.js";
 import type { NotifyPayload } from "../wire/v2/payloads/notify.js";
 import { ikeNotify } from "../wire/v2/payloads/notify.js";
@@ -188,20 +187,11 @@ export class Ikev2Prober {
     }
   }
 
-  /** NAT detection data (RFC 7296 §2.23): SHA-1(SPIi | SPIr | IP | port). */
-  private natHash(spiI: Buffer, address: string, port: number): Buffer {
-    const p = Buffer.alloc(2);
-    p.writeUInt16BE(port);
-    return createHash("sha1").update(Buffer.concat([spiI, Buffer.alloc(8), ipToBytes(address), p])).digest();
-  }
-
   /**
    * The extensions: one IKE_SA_INIT with a real KE for `combo`'s group and every notify an initiator
    * sends, answered with an SA. Returns the answer (undefined: none).
    */
   async extensions(combo: V2Combo): Promise<SaInitAnswer | undefined> {
-    const local = this.transport.local;
-    const remote = this.transport.remote;
     const notifies = [
       ikeNotify(Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED),
       ikeNotify(Ikev2Notify.SIGNATURE_HASH_ALGORITHMS, signatureHashes([2, 3, 4])),
@@ -214,7 +204,7 @@ export class Ikev2Prober {
     const q: V2Query = { ciphers: [combo.cipher], prfs: [combo.prf], integs: [combo.integ], groups: [combo.group] };
     // NAT detection hashes the SPI, so it is made here.
     const spiProbe = newSpi();
-    const nat = [ikeNotify(Ikev2Notify.NAT_DETECTION_SOURCE_IP, this.natHash(spiProbe, local.address, local.port)), ikeNotify(Ikev2Notify.NAT_DETECTION_DESTINATION_IP, this.natHash(spiProbe, remote.address, remote.port))];
+    const nat = natDetectionNotifies(spiProbe, this.transport.local, this.transport.remote);
     const answer = await this.exchange(queryProposals(q), combo.group, this.keData(combo.group), [...nat, ...notifies], spiProbe);
     if (answer?.kind === "sa") {
       this.stats.halfOpen++;

@@ -2,8 +2,7 @@
  * Minimal pcap writer (the classic libpcap format, LINKTYPE_RAW = 101: each record is an IP packet).
  * IP and UDP headers are synthesized around each IKE datagram so tshark and Wireshark decode it.
  */
-import { ipFamily } from "../wire/ip.js";
-import { ipToBytes } from "../wire/v1/payloads/identification.js";
+import { ipFamily, ipToBytes } from "../wire/ip.js";
 
 export interface PcapEndpoint {
   address: string;

@@ -92,3 +92,25 @@ export function ipFamily(s: string): 0 | 4 | 6 {
   if (isIPv4At(s, 0, s.length)) return 4;
   return isIPv6(s) ? 6 : 0;
 }
+
+/** An IPv4 or IPv6 address in network byte order (4 or 16 bytes); a RangeError for anything else. */
+export function ipToBytes(ip: string): Buffer {
+  const fam = ipFamily(ip);
+  if (fam === 4) return Buffer.from(ip.split(".").map((x) => Number(x)));
+  if (fam === 6) {
+    let s = ip;
+    const last = s.lastIndexOf(":");
+    if (s.slice(last + 1).includes(".")) {
+      const v4 = ipToBytes(s.slice(last + 1));
+      s = `${s.slice(0, last + 1)}${v4.readUInt16BE(0).toString(16)}:${v4.readUInt16BE(2).toString(16)}`;
+    }
+    const [head = "", tail] = s.split("::");
+    const h = head === "" ? [] : head.split(":");
+    const t = tail === undefined || tail === "" ? [] : tail.split(":");
+    const groups = tail === undefined ? h : [...h, ...new Array<string>(8 - h.length - t.length).fill("0"), ...t];
+    const b = Buffer.alloc(16);
+    groups.forEach((g, i) => b.writeUInt16BE(parseInt(g, 16), i * 2));
+    return b;
+  }
+  throw new RangeError(`not an IP address: ${ip}`);
+}

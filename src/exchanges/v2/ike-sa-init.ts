@@ -8,9 +8,10 @@
  *  - another error notify (INVALID_SYNTAX, …);
  *  - SA, KE, Nr and status notifies: the gateway chose, and keeps a half-open IKE SA.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { DecodeError } from "../../errors.js";
 import { Writer } from "../../wire/writer.js";
+import { ipToBytes } from "../../wire/ip.js";
 import { Ikev2Exchange, Ikev2Flags, Ikev2Notify, Ikev2Payload, SIGNATURE_HASH_NAMES, ikev2NotifyName, isErrorNotify } from "../../wire/v2/constants.js";
 import { type Ikev2Message, decodeIkev2Message, encodeIkev2Message } from "../../wire/v2/message.js";
 import { type Ikev2Proposal, decodeSa, encodeSa } from "../../wire/v2/payloads/sa.js";
@@ -110,6 +111,19 @@ export function readSaInitAnswer(datagram: Buffer): SaInitAnswer {
     if (e instanceof DecodeError) return { kind: "malformed", detail: `the SA payload: ${e.message}` };
     throw e;
   }
+}
+
+/** NAT detection data (RFC 7296 §2.23): SHA-1(SPIi | SPIr | IP | port); SPIr is zero in the request. */
+export function natDetectionHash(spiI: Buffer, spiR: Buffer, address: string, port: number): Buffer {
+  const p = Buffer.alloc(2);
+  p.writeUInt16BE(port);
+  return createHash("sha1").update(Buffer.concat([spiI, spiR, ipToBytes(address), p])).digest();
+}
+
+/** The request's NAT_DETECTION_SOURCE_IP (our end) and NAT_DETECTION_DESTINATION_IP (the gateway's). */
+export function natDetectionNotifies(spiI: Buffer, local: { address: string; port: number }, remote: { address: string; port: number }): NotifyPayload[] {
+  const zero = Buffer.alloc(8);
+  return [ikeNotify(Ikev2Notify.NAT_DETECTION_SOURCE_IP, natDetectionHash(spiI, zero, local.address, local.port)), ikeNotify(Ikev2Notify.NAT_DETECTION_DESTINATION_IP, natDetectionHash(spiI, zero, remote.address, remote.port))];
 }
 
 /** SIGNATURE_HASH_ALGORITHMS' data (RFC 7427 §4): 2-byte hash algorithm numbers. */

@@ -8,7 +8,7 @@ import type { HashAlg } from "../../../crypto/prf.js";
 import { NAT_T_VIDS, type NatTVariant } from "../../../data/vendor-ids.js";
 import { PayloadType } from "../../../wire/v1/constants.js";
 import type { OutgoingPayload, RawPayload } from "../../../wire/v1/message.js";
-import { ipToBytes } from "../../../wire/v1/payloads/identification.js";
+import { ipToBytes } from "../../../wire/ip.js";
 import { isNatD } from "../../../wire/v1/payloads/nat-d.js";
 import type { Endpoint, NatTResult, Phase1Config } from "./types.js";
 

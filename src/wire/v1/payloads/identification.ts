@@ -6,7 +6,6 @@
  * Phase 1 IDs normally carry protocol 0 / port 0; some stacks send 17/500. Hashes cover the body
  * exactly as received, so `raw` is kept.
  */
-import { ipFamily } from "../../ip.js";
 import { DecodeError } from "../../../errors.js";
 import { IdType, PayloadType } from "../constants.js";
 import { Reader } from "../../reader.js";
@@ -27,27 +26,6 @@ export function encodeId(id: Identification): Buffer {
 export function decodeId(body: Buffer): Identification {
   const r = new Reader(body, 0, body.length, PayloadType.ID);
   return { idType: r.u8("ID type"), protocolId: r.u8("protocol id"), port: r.u16("port"), data: Buffer.from(r.rest()), raw: body };
-}
-
-export function ipToBytes(ip: string): Buffer {
-  const fam = ipFamily(ip);
-  if (fam === 4) return Buffer.from(ip.split(".").map((x) => Number(x)));
-  if (fam === 6) {
-    let s = ip;
-    const last = s.lastIndexOf(":");
-    if (s.slice(last + 1).includes(".")) {
-      const v4 = ipToBytes(s.slice(last + 1));
-      s = `${s.slice(0, last + 1)}${v4.readUInt16BE(0).toString(16)}:${v4.readUInt16BE(2).toString(16)}`;
-    }
-    const [head = "", tail] = s.split("::");
-    const h = head === "" ? [] : head.split(":");
-    const t = tail === undefined || tail === "" ? [] : tail.split(":");
-    const groups = tail === undefined ? h : [...h, ...new Array<string>(8 - h.length - t.length).fill("0"), ...t];
-    const b = Buffer.alloc(16);
-    groups.forEach((g, i) => b.writeUInt16BE(parseInt(g, 16), i * 2));
-    return b;
-  }
-  throw new RangeError(`not an IP address: ${ip}`);
 }
 
 export function bytesToIp(b: Buffer): string {
