@@ -2,13 +2,14 @@
  * An IKEv2 responder for the build's warm-up only (src/build/bundle.ts): it answers IKE_SA_INIT by
  * choosing the first transform of each type of the first proposal with a real KE, and IKE_AUTH with
  * its ID and a shared-key AUTH, so that the fast bundle's code cache covers `probe --ikev2 --json`
- * with a PSK. Anything else (the DELETE) goes unanswered.
+ * with a PSK. Anything else (the DELETE) goes unanswered. Its responder-side SA (responderSa) and
+ * accepting answer (sharedKeyAnswer) also serve the tests' scripted IKEv2 responder.
  */
 import { randomBytes } from "node:crypto";
 import { type KeyExchange, createKeyExchange } from "../crypto/dh.js";
 import { deriveIkev2Keys, encrKeyLength, integKeyLength } from "../crypto/v2/keys.js";
 import { prfById } from "../crypto/v2/prf.js";
-import { type SkSuite, protect } from "../crypto/v2/sk.js";
+import { type SkKeys, type SkSuite, protect } from "../crypto/v2/sk.js";
 import { sharedKeyAuth, signedOctets } from "../exchanges/v2/ike-auth.js";
 import { Ikev2Exchange, Ikev2Flags, Ikev2Payload, TransformType } from "../wire/v2/constants.js";
 import { decodeIkev2Message, encodeIkev2Message } from "../wire/v2/message.js";
@@ -17,17 +18,38 @@ import { encodeId } from "../wire/v2/payloads/identification.js";
 import { decodeKe, encodeKe } from "../wire/v2/payloads/key-exchange.js";
 import { decodeSa, encodeSa } from "../wire/v2/payloads/sa.js";
 
-interface Sa {
+/** A responder's side of an IKE SA after IKE_SA_INIT: what it needs to open IKE_AUTH and answer it. */
+export interface ResponderSa {
   spiR: Buffer;
   suite: SkSuite;
-  keys: ReturnType<typeof deriveIkev2Keys>;
+  /** The initiator's keys (to open its messages) and ours (to protect answers). */
+  i: SkKeys;
+  r: SkKeys;
   prf: ReturnType<typeof prfById>;
+  skPr: Buffer;
+  /** Our IKE_SA_INIT answer as sent and the initiator's nonce: what our AUTH signs (RFC 7296 §2.15). */
   response: Buffer;
   ni: Buffer;
 }
 
+/** The responder's keys from both IKE_SA_INIT messages, the chosen transforms and its own KE. */
+export function responderSa(p: { spiI: Buffer; spiR: Buffer; ni: Buffer; nr: Buffer; response: Buffer; encr: { id: number; keyLength?: number }; prf: number; integ: number | null; ours: KeyExchange; theirs: Buffer }): ResponderSa {
+  const prf = prfById(p.prf);
+  const cipher = { id: p.encr.id, ...(p.encr.keyLength !== undefined ? { keyLength: p.encr.keyLength } : {}) };
+  const k = deriveIkev2Keys({ prf, encrKeyLength: encrKeyLength(cipher), integKeyLength: integKeyLength(p.integ), ni: p.ni, nr: p.nr, gir: p.ours.computeSecret(p.theirs), spiI: p.spiI, spiR: p.spiR });
+  return { spiR: p.spiR, suite: { cipher, integ: p.integ }, i: { encKey: k.skEi, integKey: k.skAi }, r: { encKey: k.skEr, integKey: k.skAr }, prf, skPr: k.skPr, response: p.response, ni: p.ni };
+}
+
+/** The IKE_AUTH answer of a responder that accepts: IDr (an FQDN) and its shared-key AUTH with `psk`. */
+export function sharedKeyAnswer(sa: ResponderSa, spiI: Buffer, messageId: number, psk: string, fqdn: string): Buffer {
+  const idr = encodeId({ idType: 2, data: Buffer.from(fqdn) });
+  const auth = sharedKeyAuth(sa.prf, Buffer.from(psk), signedOctets(sa.prf, sa.response, sa.ni, sa.skPr, idr));
+  const h = { spiI, spiR: sa.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, flags: Ikev2Flags.RESPONSE, messageId };
+  return protect(h, [{ type: Ikev2Payload.IDR, body: idr }, { type: Ikev2Payload.AUTH, body: encodeAuth({ method: 2, data: auth }) }], sa.suite, sa.r);
+}
+
 export class ScriptedIkev2 {
-  private readonly sas = new Map<string, Sa>();
+  private readonly sas = new Map<string, ResponderSa>();
   private readonly psk: string;
   constructor(psk: string) {
     this.psk = psk;
@@ -61,18 +83,11 @@ export class ScriptedIkev2 {
         ],
       });
       const ni = m.payloads.find((p) => p.type === Ikev2Payload.NONCE)!.body;
-      const prf = prfById(prfT.id);
-      const cipher = { id: encr.id, ...(encr.keyLength !== undefined ? { keyLength: encr.keyLength } : {}) };
-      const integ = integT?.id ?? null;
-      const keys = deriveIkev2Keys({ prf, encrKeyLength: encrKeyLength(cipher), integKeyLength: integKeyLength(integ), ni, nr, gir: ours.computeSecret(ke.data), spiI, spiR });
-      this.sas.set(spiI.toString("hex"), { spiR, suite: { cipher, integ }, keys, prf, response, ni });
+      this.sas.set(spiI.toString("hex"), responderSa({ spiI, spiR, ni, nr, response, encr, prf: prfT.id, integ: integT?.id ?? null, ours, theirs: ke.data }));
       return response;
     }
     const sa = this.sas.get(spiI.toString("hex"));
     if (sa === undefined || m.header.exchangeType !== Ikev2Exchange.IKE_AUTH) return undefined;
-    const idr = encodeId({ idType: 2, data: Buffer.from("warm-up.invalid") });
-    const auth = sharedKeyAuth(sa.prf, Buffer.from(this.psk), signedOctets(sa.prf, sa.response, sa.ni, sa.keys.skPr, idr));
-    const h = { spiI, spiR: sa.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, flags: Ikev2Flags.RESPONSE, messageId: m.header.messageId };
-    return protect(h, [{ type: Ikev2Payload.IDR, body: idr }, { type: Ikev2Payload.AUTH, body: encodeAuth({ method: 2, data: auth }) }], sa.suite, { encKey: sa.keys.skEr, integKey: sa.keys.skAr });
+    return sharedKeyAnswer(sa, spiI, m.header.messageId, this.psk, "warm-up.invalid");
   }
 }

@@ -7,13 +7,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { type Socket, createSocket } from "node:dgram";
 import { type KeyExchange, createKeyExchange, groupInfo } from "../../src/crypto/dh.ts";
-import { deriveIkev2Keys, encrKeyLength, integKeyLength } from "../../src/crypto/v2/keys.ts";
-import { prfById } from "../../src/crypto/v2/prf.ts";
-import { type SkKeys, type SkSuite, protect, unprotect } from "../../src/crypto/v2/sk.ts";
-import { sharedKeyAuth, signedOctets } from "../../src/exchanges/v2/ike-auth.ts";
+import { protect, unprotect } from "../../src/crypto/v2/sk.ts";
+import { type ResponderSa, responderSa, sharedKeyAnswer } from "../../src/build/scripted-ikev2.ts";
 import { decodeChain } from "../../src/wire/chain.ts";
 import { encodeId } from "../../src/wire/v2/payloads/identification.ts";
-import { encodeAuth } from "../../src/wire/v2/payloads/auth.ts";
 import { encodeEap } from "../../src/wire/v2/payloads/eap.ts";
 import { Ikev2Exchange, Ikev2Flags, Ikev2Notify, Ikev2Payload, TransformType } from "../../src/wire/v2/constants.ts";
 import { decodeIkev2Message, encodeIkev2Message } from "../../src/wire/v2/message.ts";
@@ -49,16 +46,6 @@ export interface ResponderBehaviour {
   psk?: string;
 }
 
-interface SaState {
-  spiR: Buffer;
-  suite: SkSuite;
-  i: SkKeys;
-  r: SkKeys;
-  response: Buffer;
-  ni: Buffer;
-  prf: ReturnType<typeof prfById>;
-  skPr: Buffer;
-}
 
 export interface ScriptedResponder {
   port: number;
@@ -74,7 +61,7 @@ export async function startIkev2Responder(b: ResponderBehaviour): Promise<Script
   const state: ScriptedResponder = { port: 0, requests: 0, answered: 0, close: () => socket.close() };
   const cookieFor = (spiI: Buffer, address: string): Buffer => createHash("sha256").update(Buffer.concat([spiI, Buffer.from(address), secret])).digest().subarray(0, 16);
 
-  const sas = new Map<string, SaState>();
+  const sas = new Map<string, ResponderSa>();
   const protectedAnswer = (m: ReturnType<typeof decodeIkev2Message>, from: { port: number; address: string }): void => {
     const sa = sas.get(m.header.initiatorCookie.toString("hex"));
     if (sa === undefined || b.ikeAuth === undefined || b.ikeAuth === "silent") return;
@@ -94,10 +81,8 @@ export async function startIkev2Responder(b: ResponderBehaviour): Promise<Script
     const idr = encodeId({ idType: 2, data: Buffer.from("scripted.lab.example") });
     const n = (type: number) => ({ type: Ikev2Payload.NOTIFY, body: encodeNotify(ikeNotify(type)) });
     switch (b.ikeAuth) {
-      case "ok": {
-        const auth = sharedKeyAuth(sa.prf, Buffer.from(b.psk ?? ""), signedOctets(sa.prf, sa.response, sa.ni, sa.skPr, idr));
-        return send(protect(h, [{ type: Ikev2Payload.IDR, body: idr }, { type: Ikev2Payload.AUTH, body: encodeAuth({ method: 2, data: auth }) }], sa.suite, sa.r));
-      }
+      case "ok":
+        return send(sharedKeyAnswer(sa, h.spiI, h.messageId, b.psk ?? "", "scripted.lab.example"));
       case "auth-failed":
         return send(protect(h, [n(Ikev2Notify.AUTHENTICATION_FAILED)], sa.suite, sa.r));
       case "eap":
@@ -183,10 +168,7 @@ export async function startIkev2Responder(b: ResponderBehaviour): Promise<Script
     );
     if (realKe !== undefined) {
       const ni = m.payloads.find((p) => p.type === Ikev2Payload.NONCE)!.body;
-      const prf = prfById(a.prf);
-      const cipher = { id: a.encr.id, ...(a.encr.keyLength !== undefined ? { keyLength: a.encr.keyLength } : {}) };
-      const k = deriveIkev2Keys({ prf, encrKeyLength: encrKeyLength(cipher), integKeyLength: integKeyLength(a.integ), ni, nr, gir: realKe.computeSecret(ke.data), spiI, spiR });
-      sas.set(spiI.toString("hex"), { spiR, suite: { cipher, integ: a.integ }, i: { encKey: k.skEi, integKey: k.skAi }, r: { encKey: k.skEr, integKey: k.skAr }, response, ni, prf, skPr: k.skPr });
+      sas.set(spiI.toString("hex"), responderSa({ spiI, spiR, ni, nr, response, encr: a.encr, prf: a.prf, integ: a.integ, ours: realKe, theirs: ke.data }));
     }
   });
   await new Promise<void>((res) => socket.bind(0, "127.0.0.1", () => res()));
