@@ -7,8 +7,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { type KeyExchange, createKeyExchange } from "../crypto/dh.js";
-import { deriveIkev2Keys, encrKeyLength, integKeyLength } from "../crypto/v2/keys.js";
-import { prfById } from "../crypto/v2/prf.js";
+import { ikeSaKeys } from "../crypto/v2/keys.js";
+import type { Prf } from "../crypto/v2/prf.js";
 import { type SkKeys, type SkSuite, protect } from "../crypto/v2/sk.js";
 import { sharedKeyAuth, signedOctets } from "../exchanges/v2/ike-auth.js";
 import { Ikev2Exchange, Ikev2Flags, Ikev2Payload, TransformType } from "../wire/v2/constants.js";
@@ -25,7 +25,7 @@ export interface ResponderSa {
   /** The initiator's keys (to open its messages) and ours (to protect answers). */
   i: SkKeys;
   r: SkKeys;
-  prf: ReturnType<typeof prfById>;
+  prf: Prf;
   skPr: Buffer;
   /** Our IKE_SA_INIT answer as sent and the initiator's nonce: what our AUTH signs (RFC 7296 §2.15). */
   response: Buffer;
@@ -34,10 +34,8 @@ export interface ResponderSa {
 
 /** The responder's keys from both IKE_SA_INIT messages, the chosen transforms and its own KE. */
 export function responderSa(p: { spiI: Buffer; spiR: Buffer; ni: Buffer; nr: Buffer; response: Buffer; encr: { id: number; keyLength?: number }; prf: number; integ: number | null; ours: KeyExchange; theirs: Buffer }): ResponderSa {
-  const prf = prfById(p.prf);
-  const cipher = { id: p.encr.id, ...(p.encr.keyLength !== undefined ? { keyLength: p.encr.keyLength } : {}) };
-  const k = deriveIkev2Keys({ prf, encrKeyLength: encrKeyLength(cipher), integKeyLength: integKeyLength(p.integ), ni: p.ni, nr: p.nr, gir: p.ours.computeSecret(p.theirs), spiI: p.spiI, spiR: p.spiR });
-  return { spiR: p.spiR, suite: { cipher, integ: p.integ }, i: { encKey: k.skEi, integKey: k.skAi }, r: { encKey: k.skEr, integKey: k.skAr }, prf, skPr: k.skPr, response: p.response, ni: p.ni };
+  const { prf, suite, keys: k } = ikeSaKeys(p, { ni: p.ni, nr: p.nr, gir: p.ours.computeSecret(p.theirs), spiI: p.spiI, spiR: p.spiR });
+  return { spiR: p.spiR, suite, i: { encKey: k.skEi, integKey: k.skAi }, r: { encKey: k.skEr, integKey: k.skAr }, prf, skPr: k.skPr, response: p.response, ni: p.ni };
 }
 
 /** The IKE_AUTH answer of a responder that accepts: IDr (an FQDN) and its shared-key AUTH with `psk`. */

@@ -7,8 +7,8 @@
  * that insists on one answers with an error notify, which is reported.
  */
 import type { KeyExchange } from "../crypto/dh.js";
-import { deriveIkev2Keys, encrKeyLength, integKeyLength } from "../crypto/v2/keys.js";
-import { prfById } from "../crypto/v2/prf.js";
+import { ikeSaKeys } from "../crypto/v2/keys.js";
+import type { Prf } from "../crypto/v2/prf.js";
 import type { SkKeys, SkSuite } from "../crypto/v2/sk.js";
 import type { DriveStats } from "../exchanges/drive.js";
 import { RequestMachine, request } from "../exchanges/request.js";
@@ -67,9 +67,11 @@ export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: A
     evidence: null,
     gatewayAuth: null,
   };
+  // Once made, the keys go with every outcome (--keys): they do not depend on the PSK.
+  const made: { keys?: Ikev2SaKeys } = {};
   const fail = (status: V2IdentityReport["status"], cause: string, detail: string, evidence: string | null = null): AuthOutcome => {
     Object.assign(identity, { status, cause, detail, evidence });
-    return { identity, established: false, deleted: null };
+    return { identity, established: false, deleted: null, ...made };
   };
   const a = init.answer;
   const of = (type: number) => a.proposal.transforms.find((x) => x.type === type);
@@ -77,22 +79,15 @@ export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: A
   const prfT = of(TransformType.PRF);
   const integT = of(TransformType.INTEG);
   if (encr === undefined || prfT === undefined || a.ke === null || a.nonce === null) return fail("error", "incomplete-sa-init", "the gateway's IKE_SA_INIT answer lacks a transform, its KE or its nonce: no keys can be made");
-  let suite: SkSuite;
-  let keys: ReturnType<typeof deriveIkev2Keys>;
-  let prf: ReturnType<typeof prfById>;
+  let sa: ReturnType<typeof ikeSaKeys>;
   try {
-    prf = prfById(prfT.id);
-    const cipher = { id: encr.id, ...(encr.keyLength !== undefined ? { keyLength: encr.keyLength } : {}) };
-    const integ = integT === undefined || integT.id === 0 ? null : integT.id;
-    suite = { cipher, integ };
-    const gir = init.ke.computeSecret(a.ke.data);
-    keys = deriveIkev2Keys({ prf, encrKeyLength: encrKeyLength(cipher), integKeyLength: integKeyLength(integ), ni: init.nonce, nr: a.nonce, gir, spiI: init.spiI, spiR: a.spiR });
+    sa = ikeSaKeys({ encr, prf: prfT.id, integ: integT?.id ?? null }, { ni: init.nonce, nr: a.nonce, gir: init.ke.computeSecret(a.ke.data), spiI: init.spiI, spiR: a.spiR });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return fail("error", "no-keys", `the IKE SA's keys cannot be made: ${why}`);
   }
-  const saKeys: Ikev2SaKeys = { spiI: init.spiI.toString("hex"), spiR: a.spiR.toString("hex"), cipher: suite.cipher, integ: suite.integ, skEi: keys.skEi.toString("hex"), skEr: keys.skEr.toString("hex"), skAi: keys.skAi.toString("hex"), skAr: keys.skAr.toString("hex") };
-  const withKeys = (o: AuthOutcome): AuthOutcome => ({ ...o, keys: saKeys });
+  const { prf, suite, keys } = sa;
+  made.keys = { spiI: init.spiI.toString("hex"), spiR: a.spiR.toString("hex"), cipher: suite.cipher, integ: suite.integ, skEi: keys.skEi.toString("hex"), skEr: keys.skEr.toString("hex"), skAi: keys.skAi.toString("hex"), skAr: keys.skAr.toString("hex") };
   const out: SkKeys = { encKey: keys.skEi, integKey: keys.skAi };
   const back: SkKeys = { encKey: keys.skEr, integKey: keys.skAr };
   const auth = sharedKeyAuth(prf, opts.psk, signedOctets(prf, init.request, a.nonce, keys.skPi, encodeId(opts.localId)));
@@ -100,21 +95,20 @@ export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: A
   const expect = { spiI: init.spiI, spiR: a.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, messageId: 1 };
   const got = await ask(t, m3, expect, suite, back, stats, opts.timeoutMs);
   if (got.opened === undefined) {
-    return withKeys(fail("no-answer", "ike-auth-timeout", `no answer to IKE_AUTH after ${got.transmissions} transmissions: some gateways drop an IKE_AUTH they refuse without a word, and an answer with certificates may have been lost to IP fragmentation`));
+    return fail("no-answer", "ike-auth-timeout", `no answer to IKE_AUTH after ${got.transmissions} transmissions: some gateways drop an IKE_AUTH they refuse without a word, and an answer with certificates may have been lost to IP fragmentation`);
   }
   const o = got.opened;
-  if (o.kind === "fragment") return withKeys(fail("error", "fragmented-answer", `the gateway answered in IKE fragments (RFC 7383, fragment ${o.number} of ${o.total}), which this version does not reassemble`));
-  if (o.kind === "undecryptable") return withKeys(fail("error", "undecryptable", `the gateway's IKE_AUTH answer does not open with the keys of this IKE SA: ${o.detail}`, o.code));
-  if (o.kind === "malformed") return withKeys(fail("error", "malformed-answer", `the gateway's IKE_AUTH answer cannot be read: ${o.detail}`));
+  if (o.kind === "fragment") return fail("error", "fragmented-answer", `the gateway answered in IKE fragments (RFC 7383, fragment ${o.number} of ${o.total}), which this version does not reassemble`);
+  if (o.kind === "undecryptable") return fail("error", "undecryptable", `the gateway's IKE_AUTH answer does not open with the keys of this IKE SA: ${o.detail}`, o.code);
+  if (o.kind === "malformed") return fail("error", "malformed-answer", `the gateway's IKE_AUTH answer cannot be read: ${o.detail}`);
   const r = readIkeAuthAnswer(o.inner);
   if (r.idr !== null) identity.remote = described(r.idr);
-  return withKeys(
-    await conclude(identity, r, { prf, psk: opts.psk, response: init.response, ni: init.nonce, skPr: keys.skPr, idrBody: o.inner.find((p) => p.type === Ikev2Payload.IDR)?.body }, async () => {
+  const concluded = await conclude(identity, r, { prf, psk: opts.psk, response: init.response, ni: init.nonce, skPr: keys.skPr, idrBody: o.inner.find((p) => p.type === Ikev2Payload.IDR)?.body }, async () => {
     const del = encodeInformational({ spiI: init.spiI, spiR: a.spiR, messageId: 2 }, suite, out, { deleteIkeSa: true });
     const d = await ask(t, del, { ...expect, exchangeType: Ikev2Exchange.INFORMATIONAL, messageId: 2 }, suite, back, stats, opts.timeoutMs);
     return d.opened?.kind === "opened";
-  }),
-  );
+  });
+  return { ...concluded, ...made };
 }
 
 async function ask(t: IkeTransport, message: Buffer, expect: { spiI: Buffer; spiR: Buffer; exchangeType: number; messageId: number }, suite: SkSuite, keys: SkKeys, stats: DriveStats, timeoutMs: number): Promise<{ opened: Opened | undefined; transmissions: number }> {
@@ -130,7 +124,7 @@ async function ask(t: IkeTransport, message: Buffer, expect: { spiI: Buffer; spi
 }
 
 interface GatewayProof {
-  prf: ReturnType<typeof prfById>;
+  prf: Prf;
   psk: Buffer;
   response: Buffer;
   ni: Buffer;

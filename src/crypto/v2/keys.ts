@@ -7,7 +7,7 @@
  */
 import { AEAD, ENCRYPTION, HASHES } from "../../data/algorithms.js";
 import { UnsupportedError } from "../../errors.js";
-import { type Prf, prfPlus } from "./prf.js";
+import { type Prf, prfById, prfPlus } from "./prf.js";
 
 export interface Ikev2Keys {
   skeyseed: Buffer;
@@ -55,6 +55,17 @@ export function deriveIkev2Keys(p: { prf: Prf; encrKeyLength: number; integKeyLe
     return out;
   };
   return { skeyseed, skD: take(d), skAi: take(a), skAr: take(a), skEi: take(e), skEr: take(e), skPi: take(d), skPr: take(d) };
+}
+
+/**
+ * An IKE SA's PRF, SK suite and keys from the transforms chosen in IKE_SA_INIT (an INTEG of 0 is
+ * none). Throws UnsupportedError for an algorithm ikeprobe lacks.
+ */
+export function ikeSaKeys(chosen: { encr: { id: number; keyLength?: number }; prf: number; integ: number | null }, p: { ni: Buffer; nr: Buffer; gir: Buffer; spiI: Buffer; spiR: Buffer }): { prf: Prf; suite: { cipher: { id: number; keyLength?: number }; integ: number | null }; keys: Ikev2Keys } {
+  const prf = prfById(chosen.prf);
+  const cipher = { id: chosen.encr.id, ...(chosen.encr.keyLength !== undefined ? { keyLength: chosen.encr.keyLength } : {}) };
+  const integ = chosen.integ === 0 ? null : chosen.integ;
+  return { prf, suite: { cipher, integ }, keys: deriveIkev2Keys({ prf, encrKeyLength: encrKeyLength(cipher), integKeyLength: integKeyLength(integ), ...p }) };
 }
 
 /** A CHILD SA's KEYMAT (RFC 7296 §2.17): encryption then integrity key, initiator to responder first. */
