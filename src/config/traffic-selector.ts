@@ -3,10 +3,10 @@
  * `10.0.0.1-10.0.0.9`, IPv6 alike, optionally `[tcp/443]`, `[udp]`, `[17/500]` as strongSwan writes
  * them. Carried as IDci/IDcr (RFC 2409 §5.5) with the IPsec DOI ID types (RFC 2407 §4.6.2.1).
  */
-import { ipFamily, ipToBytes } from "../wire/ip.js";
+import { PROTOCOLS, ipFamily, ipToBytes } from "../wire/ip.js";
 import { UsageError } from "../errors.js";
 import { IdType } from "../wire/v1/constants.js";
-import { PROTOCOLS, type TrafficSelector, describeSelector } from "../exchanges/v1/selector.js";
+import { type TrafficSelector, describeSelector } from "../exchanges/v1/selector.js";
 
 export { type TrafficSelector, describeSelector, selectorId } from "../exchanges/v1/selector.js";
 

@@ -13,6 +13,7 @@
  *   least one group; eight groups without it, at most seven with it; the last two groups may be an
  *   IPv4 address; then optionally a zone: "%" and one or more of letters, digits, "-", "." and ":".
  */
+import { DecodeError } from "../errors.js";
 
 const DOT = 0x2e;
 const COLON = 0x3a;
@@ -114,3 +115,27 @@ export function ipToBytes(ip: string): Buffer {
   }
   throw new RangeError(`not an IP address: ${ip}`);
 }
+
+/** An address from its 4 or 16 bytes, IPv6 compressed as RFC 5952 writes it. */
+export function bytesToIp(b: Buffer, payloadType?: number): string {
+  if (b.length === 4) return [...b].join(".");
+  if (b.length === 16) {
+    const groups: string[] = [];
+    for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(i).toString(16));
+    // Compress the longest run of zero groups (RFC 5952).
+    let best = -1, bestLen = 0;
+    for (let i = 0; i < 8; ) {
+      if (groups[i] !== "0") { i++; continue; }
+      let j = i;
+      while (j < 8 && groups[j] === "0") j++;
+      if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
+      i = j;
+    }
+    if (best < 0) return groups.join(":");
+    return `${groups.slice(0, best).join(":")}::${groups.slice(best + bestLen).join(":")}`;
+  }
+  throw new DecodeError("bad-length", `an address is 4 or 16 bytes, not ${b.length}`, 0, payloadType);
+}
+
+/** IP protocol numbers by the names strongSwan prints in a traffic selector. */
+export const PROTOCOLS: Record<string, number> = { any: 0, icmp: 1, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, "ipv6-icmp": 58, icmp6: 58, sctp: 132 };

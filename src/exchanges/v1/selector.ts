@@ -3,9 +3,9 @@
  * (RFC 2409 §5.5, RFC 2407 §4.6.2), and how strongSwan prints them.
  */
 import { IdType } from "../../wire/v1/constants.js";
-import { type Identification, bytesToIp } from "../../wire/v1/payloads/identification.js";
+import type { Identification } from "../../wire/v1/payloads/identification.js";
+import { PROTOCOLS, bytesToIp } from "../../wire/ip.js";
 
-export const PROTOCOLS: Record<string, number> = { any: 0, icmp: 1, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, "ipv6-icmp": 58, icmp6: 58, sctp: 132 };
 export interface TrafficSelector {
   idType: number;
   protocol: number;

@@ -4,7 +4,7 @@
  */
 import { CFG_TYPE_NAMES, type AttributePayload as CfgPayload } from "../../wire/v1/payloads/attribute.js";
 import { type Attribute as CfgAttribute, CfgAttr, attrBytes, attrInt, attributeName } from "../../wire/v1/attributes.js";
-import { bytesToIp } from "../../wire/v1/payloads/identification.js";
+import { bytesToIp } from "../../wire/ip.js";
 import type { XauthOutcome } from "../../exchanges/v1/xauth.js";
 import type { DpdReport, ModeConfigReport, UnsolicitedReport, XauthReport } from "../model/probe.js";
 

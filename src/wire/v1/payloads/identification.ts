@@ -6,6 +6,7 @@
  * Phase 1 IDs normally carry protocol 0 / port 0; some stacks send 17/500. Hashes cover the body
  * exactly as received, so `raw` is kept.
  */
+import { bytesToIp } from "../../ip.js";
 import { DecodeError } from "../../../errors.js";
 import { IdType, PayloadType } from "../constants.js";
 import { Reader } from "../../reader.js";
@@ -28,25 +29,6 @@ export function decodeId(body: Buffer): Identification {
   return { idType: r.u8("ID type"), protocolId: r.u8("protocol id"), port: r.u16("port"), data: Buffer.from(r.rest()), raw: body };
 }
 
-export function bytesToIp(b: Buffer): string {
-  if (b.length === 4) return [...b].join(".");
-  if (b.length === 16) {
-    const groups: string[] = [];
-    for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(i).toString(16));
-    // Compress the longest run of zero groups (RFC 5952).
-    let best = -1, bestLen = 0;
-    for (let i = 0; i < 8; ) {
-      if (groups[i] !== "0") { i++; continue; }
-      let j = i;
-      while (j < 8 && groups[j] === "0") j++;
-      if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
-      i = j;
-    }
-    if (best < 0) return groups.join(":");
-    return `${groups.slice(0, best).join(":")}::${groups.slice(best + bestLen).join(":")}`;
-  }
-  throw new DecodeError("bad-length", `an address is 4 or 16 bytes, not ${b.length}`, 0, PayloadType.ID);
-}
 
 export type IdTypeName = "ipv4" | "ipv6" | "fqdn" | "user-fqdn" | "keyid" | "ipv4-subnet" | "ipv6-subnet" | "ipv4-range" | "ipv6-range" | "der-asn1-dn" | "der-asn1-gn";
 
@@ -72,7 +54,7 @@ export function describeId(id: Identification): { type: string; value: string } 
   switch (id.idType) {
     case IdType.IPV4_ADDR:
     case IdType.IPV6_ADDR:
-      value = d.length === 4 || d.length === 16 ? bytesToIp(d) : d.toString("hex");
+      value = d.length === 4 || d.length === 16 ? bytesToIp(d, PayloadType.ID) : d.toString("hex");
       break;
     case IdType.IPV4_ADDR_SUBNET:
     case IdType.IPV4_ADDR_RANGE:
