@@ -49,8 +49,8 @@ try {
     ],
     ["the same with a wrong PSK: what does a mismatch look like?", ["--ike", "aes256-sha256-modp2048", "--psk-file", wrongFile, "--id", `fqdn:${conn.remoteId}`]],
     [
-      "IKEv2: which offer does the gateway choose, does our PSK authenticate both ways (IKE_AUTH), and is the IKE SA deleted afterwards?",
-      ["--ikev2", "--ike", "aes256gcm16-prfsha384-ecp384-curve25519", "--ike", "3des-sha1-modp1024", "--psk-file", modernPskFile, "--id", `fqdn:${modern.remoteId}`, "--remote-id", "fqdn:gw.lab.example"],
+      "IKEv2: which offer does the gateway choose, does our PSK authenticate both ways (IKE_AUTH), which CHILD SAs does it set up for our networks (the second with PFS, in CREATE_CHILD_SA), and is all of it deleted afterwards?",
+      ["--ikev2", "--ike", "aes256gcm16-prfsha384-ecp384-curve25519", "--ike", "3des-sha1-modp1024", "--psk-file", modernPskFile, "--id", `fqdn:${modern.remoteId}`, "--remote-id", "fqdn:gw.lab.example", "--esp", "aes256gcm16", "--esp", "aes128-sha256-modp3072", "--local-ts", modern.remoteTs!, "--remote-ts", modern.localTs!],
     ],
     ["audit: everything the gateway accepts from the common catalogue, rated", ["scan", "--catalogue", "common"]],
     [

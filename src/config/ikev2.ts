@@ -170,3 +170,52 @@ export function compactProposals(accepted: readonly V2Combo[]): V2Proposal[] {
   }
   return [...out.values()].flat();
 }
+
+/**
+ * A CHILD SA (ESP) proposal for IKEv2 in strongSwan's `esp_proposals` syntax: `aes256-sha256`,
+ * `aes128gcm16`, `aes256-sha256-modp2048` (PFS with that group in CREATE_CHILD_SA), `null-sha256`,
+ * `…-esn`. The transform IDs are IKEv2's (RFC 7296 §3.3.2): ENCR, INTEG, KE and ESN; an ESP
+ * proposal carries no PRF. Unlike an IKEv1 proposal it is not expanded: one IKEv2 proposal holds
+ * every alternative of each type.
+ */
+export interface V2ChildProposal {
+  ciphers: V2Cipher[];
+  integs: number[];
+  /** PFS groups (KE in CREATE_CHILD_SA); empty: no PFS. In IKE_AUTH the CHILD SA's keys come from the IKE SA's exchange, so no KE is sent there. */
+  groups: number[];
+  /** ESN transform values offered (0: no ESN, 1: ESN), in order. */
+  esn: number[];
+}
+
+/** ENCR_NULL (RFC 7296 §3.3.2, ID 11): ESP with integrity only. */
+const ENCR_NULL: V2Cipher = { token: "null", id: 11, aead: false };
+
+export function parseChildProposal(text: string, option = "--esp"): V2ChildProposal {
+  const cleaned = text.trim().replace(/!$/, "").toLowerCase();
+  if (cleaned === "") throw new UsageError(`${option}: empty proposal; write e.g. ${option} aes256-sha256`);
+  const p: V2ChildProposal = { ciphers: [], integs: [], groups: [], esn: [] };
+  const add = <T>(list: T[], v: T): void => void (list.includes(v) || list.push(v));
+  for (const tok of cleaned.split("-")) {
+    const cipher = tok === "null" ? ENCR_NULL : V2_CIPHERS.get(tok);
+    if (cipher !== undefined) add(p.ciphers, cipher);
+    else if (V2_INTEGS.has(tok)) add(p.integs, V2_INTEGS.get(tok)!);
+    else if (V2_GROUPS.has(tok)) add(p.groups, V2_GROUPS.get(tok)!);
+    else if (tok === "esn") add(p.esn, 1);
+    else if (tok === "noesn") add(p.esn, 0);
+    else if (V2_PRFS.has(tok)) throw new UsageError(`${option} ${text}: "${tok}" is a PRF, which an ESP proposal does not carry (the CHILD SA's keys come from the IKE SA's PRF)`);
+    else throw new UsageError(`${option} ${text}: unknown token "${tok}" (ciphers: null, ${[...new Set([...V2_CIPHERS.values()].map((c) => c.token))].join(", ")}; integrity: ${[...V2_INTEGS.keys()].join(", ")}; PFS groups: ${[...V2_GROUPS.keys()].join(", ")}; esn, noesn)`);
+  }
+  const aead = p.ciphers.filter((c) => c.aead);
+  if (p.ciphers.length === 0) throw new UsageError(`${option} ${text}: no cipher; add one, e.g. aes256, aes128gcm16, or null for integrity only`);
+  if (aead.length > 0 && aead.length < p.ciphers.length) throw new UsageError(`${option} ${text}: AEAD and non-AEAD ciphers in one proposal; give them as two --esp (RFC 7296 §3.3)`);
+  if (aead.length > 0 && p.integs.length > 0) throw new UsageError(`${option} ${text}: ${aead[0]!.token} is an AEAD cipher: drop the integrity algorithm`);
+  if (aead.length === 0 && p.integs.length === 0) throw new UsageError(`${option} ${text}: needs an integrity algorithm with ${p.ciphers[0]!.token} (e.g. ${p.ciphers[0]!.token}-sha256)`);
+  if (p.esn.length === 0) p.esn.push(0);
+  return p;
+}
+
+/** A CHILD SA proposal in strongSwan's syntax. */
+export function childProposalToken(p: V2ChildProposal): string {
+  const esn = p.esn.length === 1 && p.esn[0] === 0 ? [] : p.esn.map((e) => (e === 1 ? "esn" : "noesn"));
+  return [...p.ciphers.map((c) => c.token), ...p.integs.map(integToken), ...p.groups.map(groupTokenV2), ...esn].join("-");
+}

@@ -6,6 +6,8 @@
 import { PROTOCOLS, ipFamily, ipToBytes } from "../wire/ip.js";
 import { UsageError } from "../errors.js";
 import { IdType } from "../wire/v1/constants.js";
+import { TsType } from "../wire/v2/constants.js";
+import type { TrafficSelectorV2 } from "../wire/v2/payloads/traffic-selector.js";
 import { type TrafficSelector, describeSelector } from "../exchanges/v1/selector.js";
 
 export { type TrafficSelector, describeSelector, selectorId } from "../exchanges/v1/selector.js";
@@ -53,3 +55,24 @@ export function parseTrafficSelector(text: string, option: string): TrafficSelec
   return { idType, protocol, port, data, text: describeSelector({ idType, protocolId: protocol, port, data }) };
 }
 
+
+/**
+ * The same selector as IKEv2 carries it (RFC 7296 §3.13.1): an address range with a port range.
+ * A subnet becomes its first to last address, a single port the range of that port, port 0 every port.
+ */
+export function selectorV2(ts: TrafficSelector): TrafficSelectorV2 {
+  const n = ts.idType === IdType.IPV6_ADDR || ts.idType === IdType.IPV6_ADDR_SUBNET || ts.idType === IdType.IPV6_ADDR_RANGE ? 16 : 4;
+  let start: Buffer;
+  let end: Buffer;
+  if (ts.idType === IdType.IPV4_ADDR_SUBNET || ts.idType === IdType.IPV6_ADDR_SUBNET) {
+    start = Buffer.from(ts.data.subarray(0, n));
+    end = Buffer.from(start.map((b, i) => b | (~ts.data[n + i]! & 0xff)));
+  } else if (ts.idType === IdType.IPV4_ADDR_RANGE || ts.idType === IdType.IPV6_ADDR_RANGE) {
+    start = Buffer.from(ts.data.subarray(0, n));
+    end = Buffer.from(ts.data.subarray(n, 2 * n));
+  } else {
+    start = Buffer.from(ts.data);
+    end = Buffer.from(ts.data);
+  }
+  return { tsType: n === 16 ? TsType.IPV6_ADDR_RANGE : TsType.IPV4_ADDR_RANGE, ipProtocol: ts.protocol, startPort: ts.port, endPort: ts.port === 0 ? 65535 : ts.port, startAddress: start, endAddress: end };
+}

@@ -9,15 +9,14 @@
 import type { KeyExchange } from "../crypto/dh.js";
 import { ikeSaKeys } from "../crypto/v2/keys.js";
 import type { Prf } from "../crypto/v2/prf.js";
-import type { SkKeys, SkSuite } from "../crypto/v2/sk.js";
+import type { SkKeys } from "../crypto/v2/sk.js";
 import type { DriveStats } from "../exchanges/drive.js";
-import { RequestMachine, request } from "../exchanges/request.js";
-import { type IkeAuthAnswer, type Opened, encodeIkeAuth, encodeInformational, openProtected, readIkeAuthAnswer, sharedKeyAuth, signedOctets } from "../exchanges/v2/ike-auth.js";
+import { type ChildRequest, type ProtectedAnswer, encodeIkeAuth, readProtectedAnswer, sharedKeyAuth, signedOctets } from "../exchanges/v2/ike-auth.js";
+import { Ikev2Session } from "./ikev2-session.js";
 import type { SaInitAnswer } from "../exchanges/v2/ike-sa-init.js";
 import type { V2IdentityReport } from "../report/model/probe-v2.js";
 import type { Ikev2SaKeys } from "../report/render/wireshark.js";
 import type { IkeTransport } from "../transport/udp.js";
-import { IkeprobeError } from "../errors.js";
 import { describeIdentity } from "../x509/identity.js";
 import { AuthMethod, Ikev2Exchange, Ikev2Notify, Ikev2Payload, TransformType, authMethodName, ikev2NotifyName } from "../wire/v2/constants.js";
 import { EAP_TYPE_NAMES } from "../wire/v2/payloads/eap.js";
@@ -39,6 +38,8 @@ export interface AuthOptions {
   psk: Buffer;
   localId: IdPayload;
   remoteId?: IdPayload;
+  /** The CHILD SA to ask for in IKE_AUTH; none: a childless IKE SA (RFC 6023). */
+  child?: ChildRequest;
   timeoutMs: number;
 }
 
@@ -48,8 +49,12 @@ export interface AuthOutcome {
   keys?: Ikev2SaKeys;
   /** The IKE SA exists on the gateway (it accepted our AUTH). */
   established: boolean;
-  /** Our DELETE was answered; null when there was no IKE SA to delete. */
-  deleted: boolean | null;
+  /** The established IKE SA, for the CHILD SAs, the liveness check and its DELETE. */
+  session?: Ikev2Session;
+  /** The IKE_AUTH answer as read (with the CHILD SA or its refusal); absent when none could be read. */
+  answer?: ProtectedAnswer;
+  rttMs?: number;
+  transmissions?: number;
 }
 
 const described = (id: IdPayload): { type: string; value: string } => describeIdentity({ idType: id.idType, protocolId: 0, port: 0, data: id.data });
@@ -71,7 +76,7 @@ export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: A
   const made: { keys?: Ikev2SaKeys } = {};
   const fail = (status: V2IdentityReport["status"], cause: string, detail: string, evidence: string | null = null): AuthOutcome => {
     Object.assign(identity, { status, cause, detail, evidence });
-    return { identity, established: false, deleted: null, ...made };
+    return { identity, established: false, ...made };
   };
   const a = init.answer;
   const of = (type: number) => a.proposal.transforms.find((x) => x.type === type);
@@ -90,10 +95,11 @@ export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: A
   made.keys = { spiI: init.spiI.toString("hex"), spiR: a.spiR.toString("hex"), cipher: suite.cipher, integ: suite.integ, skEi: keys.skEi.toString("hex"), skEr: keys.skEr.toString("hex"), skAi: keys.skAi.toString("hex"), skAr: keys.skAr.toString("hex") };
   const out: SkKeys = { encKey: keys.skEi, integKey: keys.skAi };
   const back: SkKeys = { encKey: keys.skEr, integKey: keys.skAr };
+  const session = new Ikev2Session({ t, spiI: init.spiI, spiR: a.spiR, suite, out, back, prf, skD: keys.skD, stats, timeoutMs: opts.timeoutMs });
   const auth = sharedKeyAuth(prf, opts.psk, signedOctets(prf, init.request, a.nonce, keys.skPi, encodeId(opts.localId)));
-  const m3 = encodeIkeAuth({ spiI: init.spiI, spiR: a.spiR, messageId: 1, idi: opts.localId, ...(opts.remoteId !== undefined ? { idr: opts.remoteId } : {}), auth: { method: AuthMethod.SHARED_KEY, data: auth } }, suite, out);
-  const expect = { spiI: init.spiI, spiR: a.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, messageId: 1 };
-  const got = await ask(t, m3, expect, suite, back, stats, opts.timeoutMs);
+  const got = await session.ask(Ikev2Exchange.IKE_AUTH, (messageId) =>
+    encodeIkeAuth({ spiI: init.spiI, spiR: a.spiR, messageId, idi: opts.localId, ...(opts.remoteId !== undefined ? { idr: opts.remoteId } : {}), auth: { method: AuthMethod.SHARED_KEY, data: auth }, ...(opts.child !== undefined ? { child: opts.child } : {}) }, suite, out),
+  );
   if (got.opened === undefined) {
     return fail("no-answer", "ike-auth-timeout", `no answer to IKE_AUTH after ${got.transmissions} transmissions: some gateways drop an IKE_AUTH they refuse without a word, and an answer with certificates may have been lost to IP fragmentation`);
   }
@@ -101,26 +107,10 @@ export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: A
   if (o.kind === "fragment") return fail("error", "fragmented-answer", `the gateway answered in IKE fragments (RFC 7383, fragment ${o.number} of ${o.total}), which this version does not reassemble`);
   if (o.kind === "undecryptable") return fail("error", "undecryptable", `the gateway's IKE_AUTH answer does not open with the keys of this IKE SA: ${o.detail}`, o.code);
   if (o.kind === "malformed") return fail("error", "malformed-answer", `the gateway's IKE_AUTH answer cannot be read: ${o.detail}`);
-  const r = readIkeAuthAnswer(o.inner);
+  const r = readProtectedAnswer(o.inner);
   if (r.idr !== null) identity.remote = described(r.idr);
-  const concluded = await conclude(identity, r, { prf, psk: opts.psk, response: init.response, ni: init.nonce, skPr: keys.skPr, idrBody: o.inner.find((p) => p.type === Ikev2Payload.IDR)?.body }, async () => {
-    const del = encodeInformational({ spiI: init.spiI, spiR: a.spiR, messageId: 2 }, suite, out, { deleteIkeSa: true });
-    const d = await ask(t, del, { ...expect, exchangeType: Ikev2Exchange.INFORMATIONAL, messageId: 2 }, suite, back, stats, opts.timeoutMs);
-    return d.opened?.kind === "opened";
-  });
-  return { ...concluded, ...made };
-}
-
-async function ask(t: IkeTransport, message: Buffer, expect: { spiI: Buffer; spiR: Buffer; exchangeType: number; messageId: number }, suite: SkSuite, keys: SkKeys, stats: DriveStats, timeoutMs: number): Promise<{ opened: Opened | undefined; transmissions: number }> {
-  // An answer to another message of this SA (a retransmitted IKE_SA_INIT answer) is not this one's.
-  const read = (d: Buffer): Opened | undefined => (d.length >= 28 && d[18] === expect.exchangeType && d.readUInt32BE(20) === expect.messageId ? openProtected(d, expect, suite, keys) : undefined);
-  try {
-    const { answer, rt } = await request(t, new RequestMachine(message, expect.spiI, read, expect.exchangeType === Ikev2Exchange.IKE_AUTH ? "ike-auth" : "informational"), stats, timeoutMs);
-    return { opened: answer, transmissions: rt.transmissions };
-  } catch (e) {
-    if (e instanceof IkeprobeError) return { opened: { kind: "malformed", detail: e.message }, transmissions: 0 };
-    throw e;
-  }
+  const established = conclude(identity, r, { prf, psk: opts.psk, response: init.response, ni: init.nonce, skPr: keys.skPr, idrBody: o.inner.find((p) => p.type === Ikev2Payload.IDR)?.body });
+  return { identity, established, answer: r, ...(established ? { session } : {}), ...made, ...(got.rttMs !== undefined ? { rttMs: got.rttMs } : {}), transmissions: got.transmissions };
 }
 
 interface GatewayProof {
@@ -132,14 +122,15 @@ interface GatewayProof {
   idrBody: Buffer | undefined;
 }
 
-async function conclude(identity: V2IdentityReport, r: IkeAuthAnswer, proof: GatewayProof, deleteSa: () => Promise<boolean>): Promise<AuthOutcome> {
+/** Sets the verdict from the IKE_AUTH answer; true when the gateway accepted our AUTH (the IKE SA exists on its side). */
+function conclude(identity: V2IdentityReport, r: ProtectedAnswer, proof: GatewayProof): boolean {
   const set = (status: V2IdentityReport["status"], cause: string, detail: string, evidence: string): void => {
     Object.assign(identity, { status, cause, detail, evidence });
   };
   const errorNames = r.errors.map((n) => ikev2NotifyName(n.notifyType));
   if (r.unknownCritical.length > 0) {
     set("error", "unknown-critical-payload", `the answer carries critical payload${r.unknownCritical.length > 1 ? "s" : ""} of unknown type ${r.unknownCritical.join(", ")}, which must be refused (RFC 7296 §2.5)`, "");
-    return { identity, established: false, deleted: null };
+    return false;
   }
   if (r.errors.some((n) => n.notifyType === Ikev2Notify.AUTHENTICATION_FAILED)) {
     identity.notify = "AUTHENTICATION_FAILED";
@@ -149,13 +140,13 @@ async function conclude(identity: V2IdentityReport, r: IkeAuthAnswer, proof: Gat
       `the gateway refused our AUTH. In IKEv2 it looks the PSK up by our ID (${identity.local?.type}:${identity.local?.value}${identity.requestedRemote !== null ? ` and its own, ${identity.requestedRemote.type}:${identity.requestedRemote.value}` : ""}), so a wrong PSK, an ID it has no PSK for and a connection it cannot find read the same: check the PSK, then --id and --remote-id against the gateway's configuration`,
       "N(AUTHENTICATION_FAILED) in the IKE_AUTH answer",
     );
-    return { identity, established: false, deleted: null };
+    return false;
   }
   if (r.auth === null) {
     if (r.eap !== null) {
       const method = r.eap.eapType !== undefined ? (EAP_TYPE_NAMES[r.eap.eapType] ?? `type ${r.eap.eapType}`) : "without a type";
       set("eap-required", "eap-required", `the gateway answered our PSK AUTH with EAP (first method asked for: ${method}): it authenticates clients with EAP, not with a PSK`, `EAP ${r.eap.code === 1 ? "request" : "message"} (${method}) in the IKE_AUTH answer`);
-      return { identity, established: false, deleted: null };
+      return false;
     }
     if (errorNames.length > 0) {
       identity.notify = errorNames[0]!;
@@ -163,15 +154,14 @@ async function conclude(identity: V2IdentityReport, r: IkeAuthAnswer, proof: Gat
     } else {
       set("error", "no-auth", `the IKE_AUTH answer has neither AUTH nor an error notify${r.unreadable.length > 0 ? ` (unreadable: ${r.unreadable.join("; ")})` : ""}`, "");
     }
-    return { identity, established: false, deleted: null };
+    return false;
   }
   // The gateway accepted us and proves itself: the IKE SA exists on its side.
-  const deleted = await deleteSa();
   const method = authMethodName(r.auth.method);
   if (r.auth.method !== AuthMethod.SHARED_KEY || proof.idrBody === undefined) {
     identity.gatewayAuth = { method, verified: null };
     set("authenticated", "accepted", `the gateway accepted our PSK AUTH and proved itself with ${method}${proof.idrBody === undefined ? " but sent no IDr" : ""}; its signature is not checked by this version`, `AUTH (${method}) in the IKE_AUTH answer`);
-    return { identity, established: true, deleted };
+    return true;
   }
   const want = sharedKeyAuth(proof.prf, proof.psk, signedOctets(proof.prf, proof.response, proof.ni, proof.skPr, proof.idrBody));
   const verified = want.equals(r.auth.data);
@@ -179,5 +169,5 @@ async function conclude(identity: V2IdentityReport, r: IkeAuthAnswer, proof: Gat
   const childNote = errorNames.length > 0 ? `; beside it the gateway sent ${errorNames.join(", ")}` : "";
   if (verified) set("authenticated", "verified", `the gateway accepted our PSK and proved the same key in its own AUTH${childNote}`, "the gateway's AUTH equals prf(prf(PSK, \"Key Pad for IKEv2\"), its IKE_SA_INIT | Ni | prf(SK_pr, IDr)) (RFC 7296 §2.15)");
   else set("psk-mismatch", "gateway-auth-mismatch", `the gateway accepted our AUTH, but its own AUTH does not verify with our PSK: it uses a different key for its side (a PSK per direction) or computes AUTH wrongly${childNote}`, "the gateway's shared-key AUTH differs from the one our PSK gives");
-  return { identity, established: true, deleted };
+  return true;
 }

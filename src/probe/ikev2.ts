@@ -7,7 +7,7 @@
  * accepted offer leaves a half-open IKE SA on the gateway until it drops it.
  */
 import { randomBytes } from "node:crypto";
-import { type V2Proposal, cipherToken, comboToken, groupTokenV2, integToken, prfToken, v2ProposalToken } from "../config/ikev2.js";
+import { type V2ChildProposal, type V2Proposal, cipherToken, comboToken, groupTokenV2, integToken, prfToken, v2ProposalToken } from "../config/ikev2.js";
 import { type KeyExchange, createKeyExchange, groupInfo } from "../crypto/dh.js";
 import { rateIkev2 } from "../data/ratings.js";
 import { nameVendorId } from "../data/vendor-ids.js";
@@ -18,7 +18,6 @@ import type { ProbeV2Report, V2OfferReport } from "../report/model/probe-v2.js";
 import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "../transport/resolve.js";
 import { IkeTransport } from "../transport/udp.js";
 import { type ByteSink, PcapWriter } from "../transport/pcap.js";
-import { ikev2DecryptionTable } from "../report/render/wireshark.js";
 import { ipToBytes } from "../wire/ip.js";
 import { Ikev2Notify, ProtocolId, TransformType, ikev2NotifyName } from "../wire/v2/constants.js";
 import { type NotifyPayload, ikeNotify } from "../wire/v2/payloads/notify.js";
@@ -27,6 +26,11 @@ import { now } from "../util/clock.js";
 import { runChecks } from "../checks/index.js";
 import { weakIkev2Transform } from "../checks/ikev2.js";
 import { type SaInitDone, authenticatePsk } from "./ikev2-auth.js";
+import { type ChildAsk, type ChildResult, askedReport, createChildSa, ikeAuthChild, readChild } from "./ikev2-child.js";
+import { hostSelector } from "../exchanges/v2/child-sa.js";
+import type { TrafficSelectorV2 } from "../wire/v2/payloads/traffic-selector.js";
+import { type EspSaKeys, espSaTable, ikev2DecryptionTable } from "../report/render/wireshark.js";
+import { sleep } from "../util/sleep.js";
 import type { IdPayload } from "../wire/v2/payloads/identification.js";
 import { Ikev2IdType } from "../wire/v2/constants.js";
 
@@ -47,6 +51,17 @@ export interface ProbeV2Options {
   remoteId?: IdPayload;
   /** Every datagram sent and received, as pcap (--pcap). */
   pcap?: ByteSink;
+  /** CHILD SAs (--esp): the first in IKE_AUTH, each further one in CREATE_CHILD_SA; selectors default to our address and the gateway's. */
+  child?: { proposals: { text: string; offer: V2ChildProposal }[]; localTs?: TrafficSelectorV2; remoteTs?: TrafficSelectorV2; transport: boolean };
+  /** The liveness check after IKE_AUTH (--dpd). */
+  dpd?: boolean;
+  /** Seconds to keep the SAs up before the DELETE (--hold). */
+  holdSeconds?: number;
+  /** Aborting ends a hold early; the DELETE is still sent. */
+  signal?: AbortSignal;
+  onProgress?: (text: string) => void;
+  /** CHILD SA keys in the report (--show-keys). */
+  showKeys?: boolean;
 }
 
 /** An offer as one IKE proposal (AEAD: no integrity transform, RFC 7296 §3.3). */
@@ -103,9 +118,13 @@ export async function runProbeV2(opts: ProbeV2Options, version: string): Promise
   return (await runProbeV2WithArtifacts(opts, version)).report;
 }
 
-/** The report, and Wireshark's IKEv2 decryption table for the IKE SA that got keys (null: none did). */
-export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: string): Promise<{ report: ProbeV2Report; ikeKeys: string | null }> {
+/**
+ * The report, Wireshark's IKEv2 decryption table for the IKE SA that got keys (null: none did), and
+ * its ESP SA table for the CHILD SAs set up (null: none was).
+ */
+export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: string): Promise<{ report: ProbeV2Report; ikeKeys: string | null; espKeys: string | null }> {
   let ikeKeys: string | null = null;
+  const esp: EspSaKeys[] = [];
   const t0 = now();
   const report: ProbeV2Report = {
     ikeVersion: 2,
@@ -115,6 +134,8 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
     source: { address: null, port: null },
     ikeSa: { offers: [], selected: null, notifies: null, vendorIds: [], natDetected: null },
     identity: { status: "not-attempted", cause: null, stage: null, local: null, requestedRemote: null, remote: null, detail: "no PSK given: the offers were tested with IKE_SA_INIT only (--psk-file runs IKE_AUTH)", evidence: null, gatewayAuth: null },
+    childSas: [],
+    dpd: null,
     cleanup: { halfOpenLeft: 0, ikeSaDeleted: null, detail: "" },
     findings: [],
     warnings: [],
@@ -140,13 +161,14 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
       init ??= done;
     }
     if (opts.psk !== undefined && init === undefined) report.identity.detail = "no offer was accepted: IKE_AUTH needs an IKE SA";
+    const asks = childAsks(opts, transport.local.address, resolved.address);
     if (opts.psk !== undefined && init !== undefined) {
       const localId = opts.localId ?? { idType: transport.local.address.includes(":") ? Ikev2IdType.IPV6_ADDR : Ikev2IdType.IPV4_ADDR, data: ipToBytes(transport.local.address) };
-      const outcome = await authenticatePsk(transport, init, { psk: opts.psk, localId, ...(opts.remoteId !== undefined ? { remoteId: opts.remoteId } : {}), timeoutMs: opts.timeoutMs }, stats);
+      const first = asks[0] !== undefined ? ikeAuthChild(asks[0]) : undefined;
+      const outcome = await authenticatePsk(transport, init, { psk: opts.psk, localId, ...(opts.remoteId !== undefined ? { remoteId: opts.remoteId } : {}), ...(first !== undefined ? { child: first.request } : {}), timeoutMs: opts.timeoutMs }, stats);
       report.identity = outcome.identity;
       established = outcome.established;
       authAnswered = outcome.identity.status !== "no-answer";
-      report.cleanup.ikeSaDeleted = outcome.deleted;
       if (outcome.keys !== undefined) {
         ikeKeys = ikev2DecryptionTable([outcome.keys]);
         if (ikeKeys === "") {
@@ -154,6 +176,41 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
           report.warnings.push("the IKE SA's cipher or integrity algorithm is not in Wireshark's IKEv2 decryption table: no key line for it");
         }
       }
+      const session = outcome.session;
+      const keep = (r: ChildResult): void => {
+        report.childSas.push(r.report);
+        if (r.espKeys !== undefined) esp.push({ local: transport!.local.address, remote: resolved.address, ...r.espKeys });
+      };
+      if (asks[0] !== undefined && first !== undefined) {
+        const rep = askedReport(asks[0], "IKE_AUTH");
+        if (session !== undefined && outcome.answer !== undefined) {
+          keep(readChild(rep, asks[0], first.spiIn, outcome.answer, { session, ni: init.nonce, nr: init.answer.nonce! }, { showKeys: opts.showKeys === true, pfsGroup: null }));
+          rep.transmissions = outcome.transmissions ?? 0;
+          if (outcome.rttMs !== undefined) rep.rttMs = outcome.rttMs;
+        } else {
+          rep.detail = `IKE_AUTH failed (${report.identity.status}), so the gateway set up no CHILD SA`;
+          keep({ report: rep });
+        }
+      }
+      for (const ask of asks.slice(1)) {
+        if (session === undefined) {
+          const rep = askedReport(ask, "CREATE_CHILD_SA");
+          rep.detail = "no IKE SA to ask for it under: IKE_AUTH failed";
+          keep({ report: rep });
+        } else keep(await createChildSa(session, ask, { showKeys: opts.showKeys === true }));
+      }
+      if (session !== undefined && opts.dpd === true) {
+        const d = await session.liveness();
+        const answered = d.opened?.kind === "opened";
+        report.dpd = { answered, rttMs: d.rttMs ?? null, transmissions: d.transmissions, detail: answered ? "the gateway answered our empty INFORMATIONAL: the IKE SA is alive on its side" : d.opened === undefined ? `no answer to an empty INFORMATIONAL after ${d.transmissions} transmissions: the gateway no longer holds this IKE SA, or drops its liveness checks` : `the answer to our empty INFORMATIONAL could not be read (${d.opened.kind})` };
+      } else if (opts.dpd === true) {
+        report.dpd = { answered: false, rttMs: null, transmissions: 0, detail: "not sent: no IKE SA was established" };
+      }
+      if (session !== undefined && (opts.holdSeconds ?? 0) > 0 && opts.signal?.aborted !== true) {
+        opts.onProgress?.(`holding the SAs for ${opts.holdSeconds} s (Ctrl-C ends the hold and cleans up)`);
+        await sleep((opts.holdSeconds ?? 0) * 1000, opts.signal);
+      }
+      if (session !== undefined) report.cleanup.ikeSaDeleted = await session.deleteIkeSa();
     }
   } finally {
     transport?.close();
@@ -164,7 +221,7 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
   const halfOpen = accepted - (authAnswered ? 1 : 0);
   const deleted = report.cleanup.ikeSaDeleted;
   const parts = [
-    ...(established ? [deleted === true ? "the IKE SA was deleted (INFORMATIONAL DELETE answered)" : "the IKE SA was set up; our DELETE got no answer, so it may stay on the gateway until its dead-peer detection drops it"] : []),
+    ...(established ? [deleted === true ? "the IKE SA was deleted (INFORMATIONAL DELETE answered)" : report.childSas[0]?.exchange === "IKE_AUTH" && report.childSas[0].status !== "accepted" ? "the IKE SA was set up; our DELETE got no answer: some gateways (libreswan) drop an IKE SA whose first CHILD SA failed, others keep it until their dead-peer detection drops it" : "the IKE SA was set up; our DELETE got no answer, so it may stay on the gateway until its dead-peer detection drops it"] : []),
     ...(report.identity.status === "eap-required" ? ["the IKE SA whose IKE_AUTH the gateway answered with EAP stays on it until its EAP exchange times out (an IKE SA not yet authenticated cannot be deleted)"] : []),
     ...(halfOpen > 0 ? [`${halfOpen} accepted IKE_SA_INIT${halfOpen === 1 ? " stays" : "s stay"} half-open on the gateway until it drops ${halfOpen === 1 ? "it" : "them"}${opts.psk === undefined ? " (no IKE_AUTH without a PSK, so no IKE SA to delete)" : ""}`] : []),
   ];
@@ -173,10 +230,22 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
   report.timings.totalMs = Math.round((now() - t0) * 100) / 100;
   const offers = report.ikeSa.offers;
   const authOk = opts.psk === undefined || report.identity.status === "authenticated";
-  report.exitCode = accepted > 0 && authOk ? 0 : offers.every((o) => o.status === "no-response") ? 3 : 1;
+  // A CHILD SA not set up, or a liveness check not answered, is a step that failed, as in IKEv1.
+  const childOk = report.childSas.every((ch) => ch.status === "accepted");
+  const dpdOk = report.dpd === null || report.dpd.answered;
+  report.exitCode = accepted > 0 && authOk && childOk && dpdOk ? 0 : offers.every((o) => o.status === "no-response") ? 3 : 1;
   const sel = report.ikeSa.selected;
   report.findings = runChecks([weakIkev2Transform], { ikev2: { answered: true, accepted: sel !== null ? [sel] : [], groupNumbers: [], fragmentation: null }, ikev1Accepted: null });
-  return { report, ikeKeys };
+  return { report, ikeKeys, espKeys: esp.length > 0 ? espSaTable(esp) : null };
+}
+
+/** The CHILD SAs to ask for, with the selectors filled in: by default our address and the gateway's (strongSwan's `dynamic`). */
+function childAsks(opts: ProbeV2Options, local: string, remote: string): ChildAsk[] {
+  const c = opts.child;
+  if (c === undefined) return [];
+  const tsi = [c.localTs ?? hostSelector(ipToBytes(local))];
+  const tsr = [c.remoteTs ?? hostSelector(ipToBytes(remote))];
+  return c.proposals.map((p) => ({ text: p.text, offer: p.offer, tsi, tsr, transport: c.transport }));
 }
 
 /** Sends one offer; returns what IKE_AUTH needs when it is the first accepted one. */

@@ -92,9 +92,19 @@ describe("probe --ikev2", () => {
   });
 
   test("what IKE_SA_INIT alone cannot do is a usage error naming the options; a bad proposal names its token", async () => {
-    const esp = await runCli(["127.0.0.1", "--ikev2", "--esp", "aes128-sha1", "--dpd"]);
+    const ah = await runCli(["127.0.0.1", "--ikev2", "--ah", "sha256", "--xauth-user", "u"]);
+    assert.equal(ah.code, 2);
+    assert.match(ah.stderr, /this version has no --ah, --xauth-user for IKEv2: drop them/);
+    const esp = await runCli(["127.0.0.1", "--ikev2", "--esp", "aes128-sha1"], { IKEPROBE_PSK: "" });
     assert.equal(esp.code, 2);
-    assert.match(esp.stderr, /--ikev2 runs IKE_SA_INIT and, with a PSK, IKE_AUTH without a CHILD SA in this version: drop --esp\/--ah, --dpd/);
+    assert.match(esp.stderr, /--esp asks for CHILD SAs, set up in IKE_AUTH, which needs the PSK: add --psk-file/);
+    const dpd = await runCli(["127.0.0.1", "--ikev2", "--dpd"], { IKEPROBE_PSK: "" });
+    assert.match(dpd.stderr, /--dpd checks the IKE SA set up in IKE_AUTH, which needs the PSK/);
+    const ts = await runCli(["127.0.0.1", "--ikev2", "--remote-ts", "198.51.100.0/24"], { IKEPROBE_PSK: "x" });
+    assert.match(ts.stderr, /--local-ts\/--remote-ts apply to the CHILD SA: add its proposal with --esp/);
+    const gcm = await runCli(["127.0.0.1", "--ikev2", "--esp", "aes128gcm16-sha256"], { IKEPROBE_PSK: "x" });
+    assert.equal(gcm.code, 2);
+    assert.match(gcm.stderr, /--esp aes128gcm16-sha256: aes128gcm16 is an AEAD cipher: drop the integrity algorithm/);
     const id = await runCli(["127.0.0.1", "--ikev2", "--id", "fqdn:client.example"], { IKEPROBE_PSK: "" });
     assert.equal(id.code, 2);
     assert.match(id.stderr, /--id is sent in IKE_AUTH, which needs the PSK: add --psk-file/);

@@ -9,7 +9,7 @@ import { describe, test } from "node:test";
 import { prfById } from "../../src/crypto/v2/prf.ts";
 import { type SkSuite, protect, unprotect } from "../../src/crypto/v2/sk.ts";
 import { readSaInitAnswer } from "../../src/exchanges/v2/ike-sa-init.ts";
-import { encodeIkeAuth, encodeInformational, narrowed, openProtected, readIkeAuthAnswer, sharedKeyAuth, signedOctets } from "../../src/exchanges/v2/ike-auth.ts";
+import { encodeIkeAuth, encodeInformational, narrowed, openProtected, readProtectedAnswer, sharedKeyAuth, signedOctets } from "../../src/exchanges/v2/ike-auth.ts";
 import { decodeChain } from "../../src/wire/chain.ts";
 import { AuthMethod, Ikev2Exchange, Ikev2IdType, Ikev2Notify, Ikev2Payload, TsType } from "../../src/wire/v2/constants.ts";
 import { decodeIkev2Message } from "../../src/wire/v2/message.ts";
@@ -46,7 +46,7 @@ for (const name of ["cbc", "gcm"]) {
       const o = openProtected(h(k.messages.m4), expect, suite, gwKeys);
       assert.equal(o.kind, "opened");
       if (o.kind !== "opened") return;
-      const a = readIkeAuthAnswer(o.inner);
+      const a = readProtectedAnswer(o.inner);
       assert.deepEqual([a.idr?.idType, a.idr?.data.toString()], [Ikev2IdType.FQDN, "gw.lab.example"]);
       assert.equal(a.auth?.method, AuthMethod.SHARED_KEY);
       assert.deepEqual(a.errors, []);
@@ -114,7 +114,7 @@ describe("IKE_AUTH requests and answers (built here)", () => {
   const read = (inner: { type: number; body: Buffer; flags?: number }[]) => {
     const o = openProtected(answer(inner), { spiI, spiR, exchangeType: Ikev2Exchange.IKE_AUTH, messageId: 1 }, suite, keys);
     if (o.kind !== "opened") throw new Error(o.kind);
-    return readIkeAuthAnswer(o.inner);
+    return readProtectedAnswer(o.inner);
   };
 
   test("hostile answers are read as what they are: unknown critical payload, truncated AUTH, SA without TS, error notifies", () => {

@@ -26,7 +26,16 @@ import { decodeNotification } from "../../src/wire/v1/payloads/notification.ts";
 import { decodeSa } from "../../src/wire/v1/payloads/sa.ts";
 import { Reader } from "../../src/wire/reader.ts";
 import { readSaInitAnswer } from "../../src/exchanges/v2/ike-sa-init.ts";
-import { openProtected, readIkeAuthAnswer } from "../../src/exchanges/v2/ike-auth.ts";
+import { openProtected, readProtectedAnswer } from "../../src/exchanges/v2/ike-auth.ts";
+import { parseChildProposal } from "../../src/config/ikev2.ts";
+import { selectorV2 } from "../../src/config/traffic-selector.ts";
+import { espProposal } from "../../src/exchanges/v2/child-sa.ts";
+import { askedReport, readChild } from "../../src/probe/ikev2-child.ts";
+import { encodeKe } from "../../src/wire/v2/payloads/key-exchange.ts";
+import { encodeTs } from "../../src/wire/v2/payloads/traffic-selector.ts";
+import { encodeSa as encodeSaV2 } from "../../src/wire/v2/payloads/sa.ts";
+import { decodeChain, encodeChain } from "../../src/wire/chain.ts";
+import { Ikev2Payload } from "../../src/wire/v2/constants.ts";
 import { protectChain, unprotect } from "../../src/crypto/v2/sk.ts";
 import { decodeIkev2Message } from "../../src/wire/v2/message.ts";
 import { decodeAuth as decodeAuthV2 } from "../../src/wire/v2/payloads/auth.ts";
@@ -159,7 +168,7 @@ describe(`fuzz: decoders and state machines (seed ${SEED}, ${N} cases per target
           const o = openProtected(protectChain({ ...expect, flags: 0x20 }, { firstType: plain.firstType, bytes: inner.bytes }, suite, keys), expect, suite, keys);
           kinds.add(o.kind);
           if (o.kind === "opened") {
-            const a = readIkeAuthAnswer(o.inner);
+            const a = readProtectedAnswer(o.inner);
             kinds.add(a.auth !== null && a.idr !== null ? "read" : a.unreadable.length > 0 || a.unknownCritical.length > 0 ? "unreadable listed" : "partial");
           }
         }
@@ -168,6 +177,36 @@ describe(`fuzz: decoders and state machines (seed ${SEED}, ${N} cases per target
       for (const want of ["opened", "undecryptable", "read"]) assert.ok(kinds.has(want), `${name}: ${want} in ${[...kinds].join(", ")}`);
       assert.ok(kinds.has("partial") || kinds.has("unreadable listed"), `${name}: no broken answer read in ${[...kinds].join(", ")}`);
     }
+  });
+
+  test("CHILD SA answers: a CREATE_CHILD_SA answer's chain (SA, Nr, KEr, TSi, TSr), mutated, is read and checked against what was asked without an exception", () => {
+    const rng = new Rng(SEED + 12);
+    const offer = parseChildProposal("aes128-sha256-modp2048");
+    const sel = (t: string) => selectorV2(parseTrafficSelector(t, "--local-ts"));
+    const ask = { text: "fuzz", offer, tsi: [sel("203.0.113.0/24")], tsr: [sel("198.51.100.0/24")], transport: false };
+    const chain = encodeChain([
+      { type: Ikev2Payload.SA, body: encodeSaV2({ proposals: [espProposal(ask.offer, Buffer.from("01020304", "hex"), { withGroups: true })] }) },
+      { type: Ikev2Payload.NONCE, body: Buffer.alloc(32, 9) },
+      { type: Ikev2Payload.KE, body: encodeKe({ group: 14, data: Buffer.alloc(256, 4) }) },
+      { type: Ikev2Payload.TSI, body: encodeTs({ selectors: ask.tsi }) },
+      { type: Ikev2Payload.TSR, body: encodeTs({ selectors: ask.tsr }) },
+    ]);
+    const statuses = new Set<string>();
+    bounded("CHILD SA answers", () => {
+      for (let i = 0; i < N; i++) {
+        const m = i === 0 ? { bytes: chain.bytes } : mutate(chain.bytes, rng);
+        let inner;
+        try {
+          inner = decodeChain(m.bytes, chain.firstType, { lenient: true }).payloads.map((p) => ({ type: p.type, critical: (p.raw[1]! & 0x80) !== 0, body: p.body }));
+        } catch (e) {
+          assert.ok(e instanceof IkeprobeError, String(e));
+          continue;
+        }
+        const r = readChild(askedReport(ask, "CREATE_CHILD_SA"), ask, Buffer.from("0a0b0c0d", "hex"), readProtectedAnswer(inner), undefined, { showKeys: false, pfsGroup: 14 });
+        statuses.add(r.report.status);
+      }
+    });
+    for (const want of ["accepted", "error"]) assert.ok(statuses.has(want), `${want} in ${[...statuses].join(", ")}`);
   });
 
   for (const aggressive of [false, true]) {

@@ -29,7 +29,7 @@ try {
   writeFileSync(`${out}sample-report-psk-mismatch.json`, run([lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--id", id, "--json"], "not-the-lab-secret"));
   writeFileSync(`${out}sample-scan.json`, run(["scan", lab.gwAddr, "--catalogue", "common", "--json"], ""));
   const modern = def.connections.find((c) => c.name === "modern")!;
-  writeFileSync(`${out}sample-report-ikev2.json`, run([lab.gwAddr, "--ikev2", "--ike", "aes256gcm16-prfsha384-ecp384", "--ike", "3des-sha1-modp1024", "--id", `fqdn:${modern.remoteId}`, "--json"], modern.psk));
+  writeFileSync(`${out}sample-report-ikev2.json`, run([lab.gwAddr, "--ikev2", "--ike", "aes256gcm16-prfsha384-ecp384", "--ike", "3des-sha1-modp1024", "--id", `fqdn:${modern.remoteId}`, "--esp", "aes256gcm16", "--esp", "aes128-sha256-modp3072", "--local-ts", modern.remoteTs!, "--remote-ts", modern.localTs!, "--json"], modern.psk));
   const hashFile = join(lab.dir, "branch.hash");
   writeFileSync(`${out}sample-report-aggressive.json`, run([lab.gwAddr, "--aggressive", "--ike", "3des-sha1-modp1024", "--id", `fqdn:${branch.remoteId}`, "--save-hash", hashFile, "--json"], "").replaceAll(lab.dir, "/tmp/lab"));
   const words = join(lab.dir, "words.txt");

@@ -1,7 +1,9 @@
 /** `ikeprobe probe --ikev2`: the offers checked for what IKE_SA_INIT alone can test, the IKEv2 probe, its report. */
-import { type V2Proposal, parseIkev2Proposal } from "../../config/ikev2.js";
+import { type V2Proposal, parseChildProposal, parseIkev2Proposal } from "../../config/ikev2.js";
+import { parseTrafficSelector, selectorV2 } from "../../config/traffic-selector.js";
+import type { ProbeV2Options } from "../../probe/ikev2.js";
 import { UsageError } from "../../errors.js";
-import { type IO, family, intOption, loadVendorIds, useColor, withSpinner } from "../io.js";
+import { type IO, family, interruptible, intOption, loadVendorIds, useColor, withSpinner } from "../io.js";
 import { type ProbeArgs, readPsk } from "./probe-options.js";
 import { parseIdentity } from "../../config/identity.js";
 import { fileSink, writeSecretFile } from "../files.js";
@@ -14,19 +16,32 @@ function refuseOptions(a: ProbeArgs): void {
   const set = (name: string, used: boolean): string[] => (used ? [name] : []);
   const unused = [
     ...set("--cert/--key", a.cert !== undefined || a.key !== undefined),
-    ...set("--esp/--ah", (a.esp ?? []).length > 0 || (a.ah ?? []).length > 0),
+    ...set("--ah", (a.ah ?? []).length > 0),
     ...set("--aggressive", a.aggressive),
     ...set("--diagnose", a.diagnose),
     ...set("--trans", (a.trans ?? []).length > 0),
     ...set("--xauth-user", a["xauth-user"] !== undefined),
     ...set("--mode-config", a["mode-config"]),
-    ...set("--dpd", a.dpd),
-    ...set("--hold", a.hold > 0),
-    ...set("--esp-keys", a["esp-keys"] !== undefined),
     ...set("--save-hash", a["save-hash"] !== undefined),
   ];
-  if (unused.length > 0) throw new UsageError(`--ikev2 runs IKE_SA_INIT and, with a PSK, IKE_AUTH without a CHILD SA in this version: drop ${unused.join(", ")}`);
+  if (unused.length > 0) throw new UsageError(`--ikev2 runs IKE_SA_INIT and, with a PSK, IKE_AUTH and ESP CHILD SAs; this version has no ${unused.join(", ")} for IKEv2: drop ${unused.length === 1 ? "it" : "them"}`);
   if ((a.id ?? []).length > 1) throw new UsageError("--id given more than once: give one identity with --ikev2");
+}
+
+/** --esp (ESP CHILD SAs), --local-ts/--remote-ts and --mode, read for IKEv2. */
+function childOptions(a: ProbeArgs, havePsk: boolean): ProbeV2Options["child"] {
+  const esp = a.esp ?? [];
+  if (esp.length === 0) {
+    if (a["local-ts"] !== undefined || a["remote-ts"] !== undefined) throw new UsageError("--local-ts/--remote-ts apply to the CHILD SA: add its proposal with --esp");
+    if (a["esp-keys"] !== undefined) throw new UsageError("--esp-keys holds the keys of the CHILD SAs: add their proposals with --esp");
+    return undefined;
+  }
+  if (!havePsk) throw new UsageError("--esp asks for CHILD SAs, set up in IKE_AUTH, which needs the PSK: add --psk-file FILE (or IKEPROBE_PSK)");
+  const proposals = esp.map((text) => ({ text, offer: parseChildProposal(text, "--esp") }));
+  const localTs = a["local-ts"] !== undefined ? selectorV2(parseTrafficSelector(a["local-ts"], "--local-ts")) : undefined;
+  const remoteTs = a["remote-ts"] !== undefined ? selectorV2(parseTrafficSelector(a["remote-ts"], "--remote-ts")) : undefined;
+  if (localTs !== undefined && remoteTs !== undefined && localTs.tsType !== remoteTs.tsType) throw new UsageError("--local-ts and --remote-ts: one is IPv4 and the other IPv6; give both in one family");
+  return { proposals, transport: a.mode === "transport", ...(localTs !== undefined ? { localTs } : {}), ...(remoteTs !== undefined ? { remoteTs } : {}) };
 }
 
 export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
@@ -39,18 +54,47 @@ export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
   const id = a.id?.[0] !== undefined ? parseIdentity(a.id[0]) : undefined;
   const remoteId = a["remote-id"] !== undefined ? parseIdentity(a["remote-id"], "--remote-id") : undefined;
   if (psk === undefined && (id !== undefined || remoteId !== undefined)) throw new UsageError(`${id !== undefined ? "--id" : "--remote-id"} is sent in IKE_AUTH, which needs the PSK: add --psk-file FILE (or IKEPROBE_PSK)`);
+  const child = childOptions(a, psk !== undefined);
+  if (psk === undefined && a.dpd) throw new UsageError("--dpd checks the IKE SA set up in IKE_AUTH, which needs the PSK: add --psk-file FILE (or IKEPROBE_PSK)");
+  if (!(a.hold >= 0 && a.hold <= 86400)) throw new UsageError(`--hold ${a.hold}: must be from 0 to 86400 seconds`);
+  if (psk === undefined && a.hold > 0) throw new UsageError("--hold keeps the IKE SA of IKE_AUTH up, which needs the PSK: add --psk-file FILE (or IKEPROBE_PSK)");
   await loadVendorIds(a["vendor-ids"]);
   const { runProbeV2WithArtifacts } = await import("../../probe/ikev2.js");
   if (a.keys !== undefined && psk === undefined) throw new UsageError("--keys holds the keys of the IKE SA, made in IKE_AUTH: add --psk-file FILE (or IKEPROBE_PSK)");
   const { VERSION } = await import("../../version.js");
   const fam = family(a);
-  const run = await withSpinner(io, !a.json, `probing ${a.host} (IKEv2)`, () =>
-    runProbeV2WithArtifacts({ host: a.host, port: intOption("port", a.port, 1, 65535), offers, sourcePort: intOption("source-port", a["source-port"], 0, 65535), timeoutMs: timeout * 1000, retries: intOption("retries", a.retries, 0, 10), ...(fam !== undefined ? { family: fam } : {}), ...(psk !== undefined ? { psk } : {}), ...(id !== undefined ? { localId: { idType: id.idType, data: id.data } } : {}), ...(remoteId !== undefined ? { remoteId: { idType: remoteId.idType, data: remoteId.data } } : {}), ...(a.pcap !== undefined ? { pcap: fileSink("--pcap", a.pcap) } : {}) }, VERSION),
+  const opts: ProbeV2Options = {
+    host: a.host,
+    port: intOption("port", a.port, 1, 65535),
+    offers,
+    sourcePort: intOption("source-port", a["source-port"], 0, 65535),
+    timeoutMs: timeout * 1000,
+    retries: intOption("retries", a.retries, 0, 10),
+    ...(fam !== undefined ? { family: fam } : {}),
+    ...(psk !== undefined ? { psk } : {}),
+    ...(id !== undefined ? { localId: { idType: id.idType, data: id.data } } : {}),
+    ...(remoteId !== undefined ? { remoteId: { idType: remoteId.idType, data: remoteId.data } } : {}),
+    ...(a.pcap !== undefined ? { pcap: fileSink("--pcap", a.pcap) } : {}),
+    ...(child !== undefined ? { child } : {}),
+    ...(a.dpd ? { dpd: true } : {}),
+    ...(a.hold > 0 ? { holdSeconds: a.hold } : {}),
+    ...(a["show-keys"] ? { showKeys: true } : {}),
+  };
+  // Ctrl-C (or SIGTERM) during a hold ends it; the DELETE still goes out before we exit.
+  const run = await interruptible(io, opts, () =>
+    withSpinner(io, !a.json, `probing ${a.host} (IKEv2)`, (progress) => {
+      if (progress !== undefined) opts.onProgress = progress;
+      return runProbeV2WithArtifacts(opts, VERSION);
+    }),
   );
   const report = run.report;
   if (a.keys !== undefined) {
     if (run.ikeKeys === null) report.warnings.push(`--keys ${a.keys}: nothing written, no IKE SA got keys Wireshark can use`);
     else writeSecretFile("--keys", a.keys, run.ikeKeys, report.warnings);
+  }
+  if (a["esp-keys"] !== undefined) {
+    if (run.espKeys === null) report.warnings.push(`--esp-keys ${a["esp-keys"]}: nothing written, no CHILD SA was set up`);
+    else writeSecretFile("--esp-keys", a["esp-keys"], run.espKeys, report.warnings);
   }
   if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {

@@ -24,6 +24,7 @@ import { type CertPayload, decodeCert, encodeCert } from "../../wire/v2/payloads
 import { encodeDelete } from "../../wire/v2/payloads/delete.js";
 import { type EapPayload, decodeEap } from "../../wire/v2/payloads/eap.js";
 import { type IdPayload, decodeId, encodeId } from "../../wire/v2/payloads/identification.js";
+import { type KePayload, decodeKe } from "../../wire/v2/payloads/key-exchange.js";
 import { type NotifyPayload, decodeNotify, encodeNotify, ikeNotify } from "../../wire/v2/payloads/notify.js";
 import { type Ikev2Proposal, decodeSa, encodeSa } from "../../wire/v2/payloads/sa.js";
 import { type TrafficSelectorV2, decodeTs, encodeTs } from "../../wire/v2/payloads/traffic-selector.js";
@@ -160,12 +161,15 @@ export function openProtected(datagram: Buffer, expect: { spiI: Buffer; spiR: Bu
 /** Payload types RFC 7296 defines (a critical unknown one must be refused, §2.5). */
 const KNOWN = new Set<number>(Object.values(Ikev2Payload));
 
-export interface IkeAuthAnswer {
+export interface ProtectedAnswer {
   idr: IdPayload | null;
   auth: AuthPayload | null;
   certs: CertPayload[];
   certReqs: CertPayload[];
   eap: EapPayload | null;
+  /** Nr and KEr (a CREATE_CHILD_SA answer); null when absent. */
+  nonce: Buffer | null;
+  ke: KePayload | null;
   /** The CHILD SA the gateway chose (one proposal), with its TS; null when it set none up. */
   child: { proposal: Ikev2Proposal; tsi: TrafficSelectorV2[]; tsr: TrafficSelectorV2[]; transport: boolean } | null;
   /** Error notifies (type < 16384), in order: AUTHENTICATION_FAILED, TS_UNACCEPTABLE, … */
@@ -179,9 +183,9 @@ export interface IkeAuthAnswer {
   warnings: string[];
 }
 
-/** Reads the opened inner payloads of an IKE_AUTH answer. Never throws: what cannot be read is listed in `unreadable`. */
-export function readIkeAuthAnswer(inner: readonly InnerPayload[]): IkeAuthAnswer {
-  const a: IkeAuthAnswer = { idr: null, auth: null, certs: [], certReqs: [], eap: null, child: null, errors: [], status: [], unknownCritical: [], unreadable: [], warnings: [] };
+/** Reads the opened inner payloads of an IKE_AUTH or CREATE_CHILD_SA answer. Never throws: what cannot be read is listed in `unreadable`. */
+export function readProtectedAnswer(inner: readonly InnerPayload[]): ProtectedAnswer {
+  const a: ProtectedAnswer = { idr: null, auth: null, certs: [], certReqs: [], eap: null, nonce: null, ke: null, child: null, errors: [], status: [], unknownCritical: [], unreadable: [], warnings: [] };
   const read = <T>(what: string, f: () => T): T | null => {
     try {
       return f();
@@ -230,6 +234,13 @@ export function readIkeAuthAnswer(inner: readonly InnerPayload[]): IkeAuthAnswer
         }
         break;
       }
+      case Ikev2Payload.NONCE:
+        a.nonce = p.body.length >= 16 && p.body.length <= 256 ? p.body : null;
+        if (a.nonce === null) a.unreadable.push(`Nonce: ${p.body.length} bytes (RFC 7296 §3.9: 16 to 256)`);
+        break;
+      case Ikev2Payload.KE:
+        a.ke = read("KE", () => decodeKe(p.body));
+        break;
       case Ikev2Payload.TSI:
         tsi = read("TSi", () => decodeTs(p.body, Ikev2Payload.TSI).selectors);
         break;

@@ -61,6 +61,60 @@ export interface V2IdentityReport {
   gatewayAuth: { method: string; verified: boolean | null } | null;
 }
 
+/**
+ * One CHILD SA asked for (`--esp`): the first in IKE_AUTH, each further one in CREATE_CHILD_SA.
+ * IKEv2 negotiates no lifetimes (RFC 7296 §2.8): each end rekeys by its own policy, so none is reported.
+ */
+export interface V2ChildSaReport {
+  /** The --esp proposal as given. */
+  proposal: string;
+  exchange: "IKE_AUTH" | "CREATE_CHILD_SA";
+  /**
+   * accepted; refused (an error notify, in `notify`); not-established (no IKE SA to set it up
+   * under: IKE_AUTH failed); no-answer; error (an answer that cannot be read or breaks the rules).
+   */
+  status: "accepted" | "refused" | "not-established" | "no-answer" | "error";
+  notify?: string;
+  detail: string;
+  /** What we asked for: traffic selectors (strongSwan's notation) and mode. */
+  asked: { localTs: string[]; remoteTs: string[]; mode: "tunnel" | "transport" };
+  /** The CHILD SA set up; null unless accepted. */
+  sa: V2ChildSa | null;
+  rttMs?: number;
+  transmissions: number;
+}
+
+export interface V2ChildSa {
+  /** The chosen transforms in strongSwan's syntax, e.g. "aes256gcm16" or "aes256-sha256-modp2048". */
+  proposal: string;
+  encryption: string;
+  integrity: string | null;
+  /** PFS group (CREATE_CHILD_SA with KE); null without PFS. */
+  pfsGroup: string | null;
+  esn: boolean;
+  mode: "tunnel" | "transport";
+  /** Our inbound SPI and the gateway's (our outbound), hex. */
+  spiIn: string;
+  spiOut: string;
+  /** The traffic selectors the gateway granted. */
+  localTs: string[];
+  remoteTs: string[];
+  /** The gateway granted less than we asked for (RFC 7296 §2.9). */
+  narrowed: boolean;
+  /** Where the answer breaks what we asked for (a transform not offered, a wider selector, another mode). */
+  mismatches: string[];
+  /** With --show-keys: KEYMAT per direction (RFC 7296 §2.17). */
+  keys?: { in: { spi: string; encryptionKey: string; integrityKey: string }; out: { spi: string; encryptionKey: string; integrityKey: string } };
+}
+
+/** The liveness check (--dpd): an empty INFORMATIONAL request and whether the gateway answered it. */
+export interface V2LivenessReport {
+  answered: boolean;
+  rttMs: number | null;
+  transmissions: number;
+  detail: string;
+}
+
 export interface ProbeV2Report {
   ikeVersion: 2;
   tool: { name: "ikeprobe"; version: string };
@@ -77,6 +131,10 @@ export interface ProbeV2Report {
     natDetected: { local: boolean; gateway: boolean } | null;
   };
   identity: V2IdentityReport;
+  /** The CHILD SAs asked for with --esp, in order; empty without --esp. */
+  childSas: V2ChildSaReport[];
+  /** --dpd; null without it. */
+  dpd: V2LivenessReport | null;
   /** halfOpenLeft: accepted IKE_SA_INITs left without IKE_AUTH; ikeSaDeleted: our DELETE answered (null: no IKE SA). */
   cleanup: { halfOpenLeft: number; ikeSaDeleted: boolean | null; detail: string };
   findings: Finding[];

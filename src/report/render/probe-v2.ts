@@ -50,7 +50,25 @@ export function renderProbeV2Table(r: ProbeV2Report, color: boolean): string {
     );
     out.push(t.toString());
   }
+  if (r.childSas.length > 0) renderChildSas(r, c, color, out);
+  if (r.dpd !== null) out.push(`Liveness check (empty INFORMATIONAL): ${r.dpd.answered ? c.green("answered") : c.red("no answer")}${r.dpd.rttMs !== null ? ` in ${r.dpd.rttMs} ms` : ""}; ${r.dpd.detail}`);
   out.push(`Cleanup: ${r.cleanup.detail}`);
   if (r.findings.length > 0) out.push("", c.bold("Findings"), findingsTable(r.findings, c, color));
   return fitLines(`${out.join("\n")}\n`);
+}
+
+function renderChildSas(r: ProbeV2Report, c: InstanceType<typeof Chalk>, color: boolean, out: string[]): void {
+  const first = r.childSas[0]!;
+  out.push("", c.bold(`CHILD SAs (ESP, ${first.asked.mode}; asked ${first.asked.localTs.join(", ")} === ${first.asked.remoteTs.join(", ")})`));
+  const t = table(c, ["#", "proposal", "exchange", "status", "SA / gateway said", "RTT"], color);
+  r.childSas.forEach((ch, i) => {
+    const status = ch.status === "accepted" ? c.green(ch.status) : ch.status === "refused" ? c.red(ch.status) : c.yellow(ch.status);
+    const sa = ch.sa;
+    const said =
+      sa !== null
+        ? [`${sa.proposal}, ${sa.mode}`, `SPIs in ${sa.spiIn} out ${sa.spiOut}`, `${sa.localTs.join(", ")} === ${sa.remoteTs.join(", ")}${sa.narrowed ? c.yellow(" (narrowed)") : ""}`, ...sa.mismatches.map((m) => c.yellow(m))].join("\n")
+        : `${ch.notify !== undefined ? `${ch.notify}: ` : ""}${ch.detail}`;
+    t.push([String(i + 1), ch.proposal, ch.exchange, status, said, ch.rttMs !== undefined ? `${ch.rttMs} ms` : "-"]);
+  });
+  out.push(t.toString());
 }

@@ -7,7 +7,6 @@
  * exactly as received, so `raw` is kept.
  */
 import { bytesToIp } from "../../ip.js";
-import { DecodeError } from "../../../errors.js";
 import { IdType, PayloadType } from "../constants.js";
 import { Reader } from "../../reader.js";
 import { Writer } from "../../writer.js";

@@ -1,0 +1,84 @@
+/**
+ * An IKEv2 SA once IKE_AUTH has made its keys: its protected requests with their message IDs
+ * (RFC 7296 §2.2: ours count up from IKE_AUTH's 1), the liveness check (an empty INFORMATIONAL,
+ * §1.4) and the DELETE of the IKE SA, which takes its CHILD SAs with it (§1.4.1).
+ */
+import type { Prf } from "../crypto/v2/prf.js";
+import type { SkKeys, SkSuite } from "../crypto/v2/sk.js";
+import type { DriveStats } from "../exchanges/drive.js";
+import { RequestMachine, request } from "../exchanges/request.js";
+import { type Opened, encodeInformational, openProtected } from "../exchanges/v2/ike-auth.js";
+import type { IkeTransport } from "../transport/udp.js";
+import { IkeprobeError } from "../errors.js";
+import { Ikev2Exchange } from "../wire/v2/constants.js";
+
+export interface Asked {
+  opened: Opened | undefined;
+  transmissions: number;
+  rttMs?: number;
+}
+
+/** What a session is made of: the transport, the IKE SA's SPIs, SK suite and keys, its PRF and SK_d. */
+export interface SessionParts {
+  t: IkeTransport;
+  spiI: Buffer;
+  spiR: Buffer;
+  suite: SkSuite;
+  /** Our keys (SK_ei, SK_ai). */
+  out: SkKeys;
+  /** The gateway's keys (SK_er, SK_ar). */
+  back: SkKeys;
+  prf: Prf;
+  skD: Buffer;
+  stats: DriveStats;
+  timeoutMs: number;
+}
+
+export class Ikev2Session {
+  /** The next request's message ID: IKE_AUTH's is 1 (EAP rounds would take the next ones). */
+  private nextId = 1;
+  readonly spiI: Buffer;
+  readonly spiR: Buffer;
+  readonly suite: SkSuite;
+  readonly out: SkKeys;
+  readonly prf: Prf;
+  readonly skD: Buffer;
+  private readonly p: SessionParts;
+
+  constructor(p: SessionParts) {
+    this.p = p;
+    this.spiI = p.spiI;
+    this.spiR = p.spiR;
+    this.suite = p.suite;
+    this.out = p.out;
+    this.prf = p.prf;
+    this.skD = p.skD;
+  }
+
+  /** Sends a request built for the next message ID and waits for its protected answer; never throws for what the gateway sends. */
+  async ask(exchangeType: number, build: (messageId: number) => Buffer): Promise<Asked> {
+    const messageId = this.nextId++;
+    const expect = { spiI: this.spiI, spiR: this.spiR, exchangeType, messageId };
+    // An answer to another message of this SA (a retransmitted earlier answer) is not this one's.
+    const read = (d: Buffer): Opened | undefined => (d.length >= 28 && d[18] === exchangeType && d.readUInt32BE(20) === messageId ? openProtected(d, expect, this.suite, this.p.back) : undefined);
+    const stage = exchangeType === Ikev2Exchange.IKE_AUTH ? "ike-auth" : exchangeType === Ikev2Exchange.CREATE_CHILD_SA ? "create-child-sa" : "informational";
+    try {
+      const { answer, rt } = await request(this.p.t, new RequestMachine(build(messageId), this.spiI, read, stage), this.p.stats, this.p.timeoutMs);
+      return { opened: answer, transmissions: rt.transmissions, ...(rt.answered ? { rttMs: Math.round(rt.rttMs * 100) / 100 } : {}) };
+    } catch (e) {
+      if (e instanceof IkeprobeError) return { opened: { kind: "malformed", detail: e.message }, transmissions: 0 };
+      throw e;
+    }
+  }
+
+  /** An empty INFORMATIONAL: the IKEv2 liveness check (RFC 7296 §1.4, the DPD of IKEv1). */
+  liveness(): Promise<Asked> {
+    return this.ask(Ikev2Exchange.INFORMATIONAL, (messageId) => encodeInformational({ spiI: this.spiI, spiR: this.spiR, messageId }, this.suite, this.out));
+  }
+
+  /** DELETE of the IKE SA; true when the gateway answered it. */
+  async deleteIkeSa(): Promise<boolean> {
+    const d = await this.ask(Ikev2Exchange.INFORMATIONAL, (messageId) => encodeInformational({ spiI: this.spiI, spiR: this.spiR, messageId }, this.suite, this.out, { deleteIkeSa: true }));
+    return d.opened?.kind === "opened";
+  }
+}
