@@ -65,8 +65,8 @@ function usesCertificates(a: ProbeArgs): boolean {
   return !PSK_AUTH.has(a.auth) || (a.trans ?? []).some(signatureTrans) || SIGNATURE_ONLY.some((o) => a[o] !== undefined) || a["show-certs"];
 }
 
-/** --auth values the fast bundle runs (every other one may need certificates). */
-const PSK_AUTH = new Set(["psk", "xauth-psk"]);
+/** --auth values the fast bundle runs (every other one may need certificates; IKEv2 eap checks no signature in this version). */
+const PSK_AUTH = new Set(["psk", "xauth-psk", "eap"]);
 
 /** An ike-scan style --trans whose method (the third number) is a signature method; one that does not parse is yargs' to report. */
 function signatureTrans(t: string): boolean {

@@ -11,7 +11,7 @@ import { ikeSaKeys } from "../crypto/v2/keys.js";
 import type { Prf } from "../crypto/v2/prf.js";
 import type { SkKeys } from "../crypto/v2/sk.js";
 import type { DriveStats } from "../exchanges/drive.js";
-import { type ChildRequest, type ProtectedAnswer, encodeIkeAuth, readProtectedAnswer, sharedKeyAuth, signedOctets } from "../exchanges/v2/ike-auth.js";
+import { type ChildRequest, type ProtectedAnswer, encodeEapRound, encodeIkeAuth, readProtectedAnswer, sharedKeyAuth, signedOctets } from "../exchanges/v2/ike-auth.js";
 import { Ikev2Session } from "./ikev2-session.js";
 import type { SaInitAnswer } from "../exchanges/v2/ike-sa-init.js";
 import type { V2IdentityReport } from "../report/model/probe-v2.js";
@@ -19,7 +19,7 @@ import type { Ikev2SaKeys } from "../report/render/wireshark.js";
 import type { IkeTransport } from "../transport/udp.js";
 import { describeIdentity } from "../x509/identity.js";
 import { AuthMethod, Ikev2Exchange, Ikev2Notify, Ikev2Payload, TransformType, authMethodName, ikev2NotifyName } from "../wire/v2/constants.js";
-import { EAP_TYPE_NAMES } from "../wire/v2/payloads/eap.js";
+import { EAP_TYPE_NAMES, EapCode, type EapPayload } from "../wire/v2/payloads/eap.js";
 import { type IdPayload, encodeId } from "../wire/v2/payloads/identification.js";
 
 /** What IKE_SA_INIT left for IKE_AUTH: both messages as sent and received, our nonce and KE. */
@@ -35,7 +35,10 @@ export interface SaInitDone {
 }
 
 export interface AuthOptions {
-  psk: Buffer;
+  /** The PSK for our AUTH; with `eap` only to check the gateway's shared-key AUTH. */
+  psk?: Buffer;
+  /** Ask for EAP (--auth eap): IKE_AUTH without AUTH (RFC 7296 §2.16); `identity` answers an EAP Identity request. */
+  eap?: { identity: Buffer };
   localId: IdPayload;
   remoteId?: IdPayload;
   /** The CHILD SA to ask for in IKE_AUTH; none: a childless IKE SA (RFC 6023). */
@@ -59,8 +62,8 @@ export interface AuthOutcome {
 
 const described = (id: IdPayload): { type: string; value: string } => describeIdentity({ idType: id.idType, protocolId: 0, port: 0, data: id.data });
 
-/** Runs IKE_AUTH with the PSK; never throws for what the gateway sends. */
-export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: AuthOptions, stats: DriveStats): Promise<AuthOutcome> {
+/** Runs IKE_AUTH with the PSK, or without AUTH to ask for EAP; never throws for what the gateway sends. */
+export async function authenticate(t: IkeTransport, init: SaInitDone, opts: AuthOptions, stats: DriveStats): Promise<AuthOutcome> {
   const identity: V2IdentityReport = {
     status: "error",
     cause: null,
@@ -96,9 +99,9 @@ export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: A
   const out: SkKeys = { encKey: keys.skEi, integKey: keys.skAi };
   const back: SkKeys = { encKey: keys.skEr, integKey: keys.skAr };
   const session = new Ikev2Session({ t, spiI: init.spiI, spiR: a.spiR, suite, out, back, prf, skD: keys.skD, stats, timeoutMs: opts.timeoutMs });
-  const auth = sharedKeyAuth(prf, opts.psk, signedOctets(prf, init.request, a.nonce, keys.skPi, encodeId(opts.localId)));
+  const auth = opts.eap === undefined && opts.psk !== undefined ? { method: AuthMethod.SHARED_KEY, data: sharedKeyAuth(prf, opts.psk, signedOctets(prf, init.request, a.nonce, keys.skPi, encodeId(opts.localId))) } : undefined;
   const got = await session.ask(Ikev2Exchange.IKE_AUTH, (messageId) =>
-    encodeIkeAuth({ spiI: init.spiI, spiR: a.spiR, messageId, idi: opts.localId, ...(opts.remoteId !== undefined ? { idr: opts.remoteId } : {}), auth: { method: AuthMethod.SHARED_KEY, data: auth }, ...(opts.child !== undefined ? { child: opts.child } : {}) }, suite, out),
+    encodeIkeAuth({ spiI: init.spiI, spiR: a.spiR, messageId, idi: opts.localId, ...(opts.remoteId !== undefined ? { idr: opts.remoteId } : {}), ...(auth !== undefined ? { auth } : {}), ...(opts.child !== undefined ? { child: opts.child } : {}) }, suite, out),
   );
   if (got.opened === undefined) {
     return fail("no-answer", "ike-auth-timeout", `no answer to IKE_AUTH after ${got.transmissions} transmissions: some gateways drop an IKE_AUTH they refuse without a word, and an answer with certificates may have been lost to IP fragmentation`);
@@ -109,13 +112,18 @@ export async function authenticatePsk(t: IkeTransport, init: SaInitDone, opts: A
   if (o.kind === "malformed") return fail("error", "malformed-answer", `the gateway's IKE_AUTH answer cannot be read: ${o.detail}`);
   const r = readProtectedAnswer(o.inner);
   if (r.idr !== null) identity.remote = described(r.idr);
-  const established = conclude(identity, r, { prf, psk: opts.psk, response: init.response, ni: init.nonce, skPr: keys.skPr, idrBody: o.inner.find((p) => p.type === Ikev2Payload.IDR)?.body });
+  const proof: GatewayProof = { prf, psk: opts.psk, response: init.response, ni: init.nonce, skPr: keys.skPr, idrBody: o.inner.find((p) => p.type === Ikev2Payload.IDR)?.body };
+  if (opts.eap !== undefined) {
+    await concludeEap(identity, r, proof, session, opts.eap.identity);
+    return { identity, established: false, answer: r, ...made, ...(got.rttMs !== undefined ? { rttMs: got.rttMs } : {}), transmissions: got.transmissions };
+  }
+  const established = conclude(identity, r, proof);
   return { identity, established, answer: r, ...(established ? { session } : {}), ...made, ...(got.rttMs !== undefined ? { rttMs: got.rttMs } : {}), transmissions: got.transmissions };
 }
 
 interface GatewayProof {
   prf: Prf;
-  psk: Buffer;
+  psk: Buffer | undefined;
   response: Buffer;
   ni: Buffer;
   skPr: Buffer;
@@ -145,7 +153,8 @@ function conclude(identity: V2IdentityReport, r: ProtectedAnswer, proof: Gateway
   if (r.auth === null) {
     if (r.eap !== null) {
       const method = r.eap.eapType !== undefined ? (EAP_TYPE_NAMES[r.eap.eapType] ?? `type ${r.eap.eapType}`) : "without a type";
-      set("eap-required", "eap-required", `the gateway answered our PSK AUTH with EAP (first method asked for: ${method}): it authenticates clients with EAP, not with a PSK`, `EAP ${r.eap.code === 1 ? "request" : "message"} (${method}) in the IKE_AUTH answer`);
+      set("eap-required", "eap-required", `the gateway answered our PSK AUTH with EAP (first method asked for: ${method}): it authenticates clients with EAP, not with a PSK (--auth eap shows which method)`, `EAP ${r.eap.code === 1 ? "request" : "message"} (${method}) in the IKE_AUTH answer`);
+      identity.eap = { methods: [method], method: r.eap.eapType === EAP_IDENTITY ? null : method, ended: "not answered: the IKE SA stays on the gateway until its EAP exchange times out" };
       return false;
     }
     if (errorNames.length > 0) {
@@ -163,11 +172,70 @@ function conclude(identity: V2IdentityReport, r: ProtectedAnswer, proof: Gateway
     set("authenticated", "accepted", `the gateway accepted our PSK AUTH and proved itself with ${method}${proof.idrBody === undefined ? " but sent no IDr" : ""}; its signature is not checked by this version`, `AUTH (${method}) in the IKE_AUTH answer`);
     return true;
   }
-  const want = sharedKeyAuth(proof.prf, proof.psk, signedOctets(proof.prf, proof.response, proof.ni, proof.skPr, proof.idrBody));
-  const verified = want.equals(r.auth.data);
+  const verified = gatewayPskVerifies(proof, r.auth.data);
   identity.gatewayAuth = { method, verified };
   const childNote = errorNames.length > 0 ? `; beside it the gateway sent ${errorNames.join(", ")}` : "";
   if (verified) set("authenticated", "verified", `the gateway accepted our PSK and proved the same key in its own AUTH${childNote}`, "the gateway's AUTH equals prf(prf(PSK, \"Key Pad for IKEv2\"), its IKE_SA_INIT | Ni | prf(SK_pr, IDr)) (RFC 7296 §2.15)");
   else set("psk-mismatch", "gateway-auth-mismatch", `the gateway accepted our AUTH, but its own AUTH does not verify with our PSK: it uses a different key for its side (a PSK per direction) or computes AUTH wrongly${childNote}`, "the gateway's shared-key AUTH differs from the one our PSK gives");
   return true;
+}
+
+/** The gateway's shared-key AUTH checked with our PSK (RFC 7296 §2.15); null without a PSK or an IDr to check it over. */
+function gatewayPskVerifies(proof: GatewayProof, data: Buffer): boolean | null {
+  if (proof.psk === undefined || proof.idrBody === undefined) return null;
+  return sharedKeyAuth(proof.prf, proof.psk, signedOctets(proof.prf, proof.response, proof.ni, proof.skPr, proof.idrBody)).equals(data);
+}
+
+const EAP_IDENTITY = 1;
+const EAP_NAK = 3;
+const eapName = (t: number | undefined): string => (t === undefined ? "no type" : (EAP_TYPE_NAMES[t] ?? `type ${t}`));
+
+/**
+ * The answer to IKE_AUTH without AUTH (RFC 7296 §2.16): the gateway's ID and AUTH, and its EAP
+ * request. An Identity request is answered with our EAP identity to learn the gateway's method; that
+ * method is then declined with a Nak offering no alternative (RFC 3748 §5.3.1), which the gateway
+ * ends with EAP Failure: nothing is left half-done on its side.
+ */
+async function concludeEap(identity: V2IdentityReport, r: ProtectedAnswer, proof: GatewayProof, session: Ikev2Session, eapIdentity: Buffer): Promise<void> {
+  const set = (status: V2IdentityReport["status"], cause: string, detail: string, evidence: string): void => {
+    Object.assign(identity, { status, cause, detail, evidence });
+  };
+  const errorNames = r.errors.map((n) => ikev2NotifyName(n.notifyType));
+  if (r.unknownCritical.length > 0) return set("error", "unknown-critical-payload", `the answer carries critical payload${r.unknownCritical.length > 1 ? "s" : ""} of unknown type ${r.unknownCritical.join(", ")}, which must be refused (RFC 7296 §2.5)`, "");
+  if (r.eap === null) {
+    if (errorNames.length > 0) {
+      identity.notify = errorNames[0]!;
+      const refused = r.errors.some((n) => n.notifyType === Ikev2Notify.AUTHENTICATION_FAILED);
+      return set("rejected", refused ? "eap-not-offered" : "notify", refused ? `the gateway refused IKE_AUTH without AUTH: it does not authenticate ${identity.local?.type}:${identity.local?.value} with EAP (its connection for this ID wants a PSK or a certificate, or it has none for it)` : `the gateway refused IKE_AUTH with ${errorNames.join(", ")}`, `N(${errorNames.join("), N(")}) in the IKE_AUTH answer`);
+    }
+    return set("error", "no-eap", `the gateway answered IKE_AUTH without AUTH with neither an EAP request nor an error notify${r.auth !== null ? " (it sent its own AUTH)" : ""}`, "");
+  }
+  if (r.auth !== null) identity.gatewayAuth = { method: authMethodName(r.auth.method), verified: r.auth.method === AuthMethod.SHARED_KEY ? gatewayPskVerifies(proof, r.auth.data) : null };
+  const methods = [eapName(r.eap.eapType)];
+  let last: EapPayload = r.eap;
+  let ended = "";
+  // At most two more rounds: our Identity, then our Nak.
+  for (let round = 0; round < 2 && last.code === EapCode.REQUEST; round++) {
+    const answer: EapPayload = last.eapType === EAP_IDENTITY ? { code: EapCode.RESPONSE, identifier: last.identifier, eapType: EAP_IDENTITY, data: eapIdentity } : { code: EapCode.RESPONSE, identifier: last.identifier, eapType: EAP_NAK, data: Buffer.from([0]) };
+    const got = await session.ask(Ikev2Exchange.IKE_AUTH, (messageId) => encodeEapRound({ spiI: session.spiI, spiR: session.spiR, messageId }, answer, session.suite, session.out));
+    const sent = answer.eapType === EAP_IDENTITY ? "our EAP Identity" : "our Nak (no alternative method)";
+    if (got.opened?.kind !== "opened") {
+      ended = `no readable answer to ${sent}`;
+      break;
+    }
+    const next = readProtectedAnswer(got.opened.inner);
+    if (next.eap === null) {
+      ended = `the gateway answered ${sent} without EAP${next.errors.length > 0 ? ` (${next.errors.map((n) => ikev2NotifyName(n.notifyType)).join(", ")})` : ""}`;
+      break;
+    }
+    last = next.eap;
+    if (last.code === EapCode.REQUEST) methods.push(eapName(last.eapType));
+    else ended = `the gateway answered ${sent} with EAP ${last.code === EapCode.FAILURE ? "Failure, which ends the IKE SA on its side" : last.code === EapCode.SUCCESS ? "Success" : `code ${last.code}`}`;
+  }
+  if (ended === "") ended = "the gateway kept asking: the IKE SA stays on it until its EAP exchange times out";
+  const method = methods.find((m) => m !== "Identity") ?? null;
+  identity.eap = { methods, method, ended };
+  const auth = identity.gatewayAuth;
+  const proved = auth === null ? "; it sent no AUTH of its own (EAP-only authentication, RFC 5998, or a fault)" : auth.verified === true ? `; it proved itself with ${auth.method}, verified with our PSK` : auth.verified === false ? `; its ${auth.method} AUTH does not verify with our PSK` : `; it proved itself with ${auth.method} (${auth.method === "shared key" ? "give --psk-file to check it" : "a signature, not checked by this version"})`;
+  set("eap-required", "eap-request", `the gateway authenticates clients with EAP${method !== null ? `, method ${method}` : ""}${methods[0] === "Identity" ? " (after asking for an identity)" : ""}${proved}`, `EAP Request${methods.length > 1 ? "s" : ""} ${methods.join(", then ")} in the IKE_AUTH answers; ${ended}`);
 }

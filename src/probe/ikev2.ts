@@ -25,7 +25,8 @@ import type { Ikev2Proposal, Ikev2Transform } from "../wire/v2/payloads/sa.js";
 import { now } from "../util/clock.js";
 import { runChecks } from "../checks/index.js";
 import { weakIkev2Transform } from "../checks/ikev2.js";
-import { type SaInitDone, authenticatePsk } from "./ikev2-auth.js";
+import { type SaInitDone, authenticate } from "./ikev2-auth.js";
+import { describeIdentity } from "../x509/identity.js";
 import { type ChildAsk, type ChildResult, askedReport, createChildSa, ikeAuthChild, readChild } from "./ikev2-child.js";
 import { hostSelector } from "../exchanges/v2/child-sa.js";
 import type { TrafficSelectorV2 } from "../wire/v2/payloads/traffic-selector.js";
@@ -43,8 +44,10 @@ export interface ProbeV2Options {
   retries: number;
   family?: AddressFamily;
   lookup?: Lookup;
-  /** Runs IKE_AUTH with this key on the first accepted offer. */
+  /** Runs IKE_AUTH with this key on the first accepted offer (with `eap`: only to check the gateway's shared-key AUTH). */
   psk?: Buffer;
+  /** Runs IKE_AUTH without AUTH, asking for EAP (--auth eap). */
+  eap?: boolean;
   /** IDi; default our address. */
   localId?: IdPayload;
   /** IDr to ask for (--remote-id). */
@@ -160,12 +163,14 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
       const done = await tryOffer(transport, offer, opts, report, stats);
       init ??= done;
     }
-    if (opts.psk !== undefined && init === undefined) report.identity.detail = "no offer was accepted: IKE_AUTH needs an IKE SA";
+    const runAuth = opts.psk !== undefined || opts.eap === true;
+    if (runAuth && init === undefined) report.identity.detail = "no offer was accepted: IKE_AUTH needs an IKE SA";
     const asks = childAsks(opts, transport.local.address, resolved.address);
-    if (opts.psk !== undefined && init !== undefined) {
+    if (runAuth && init !== undefined) {
       const localId = opts.localId ?? { idType: transport.local.address.includes(":") ? Ikev2IdType.IPV6_ADDR : Ikev2IdType.IPV4_ADDR, data: ipToBytes(transport.local.address) };
       const first = asks[0] !== undefined ? ikeAuthChild(asks[0]) : undefined;
-      const outcome = await authenticatePsk(transport, init, { psk: opts.psk, localId, ...(opts.remoteId !== undefined ? { remoteId: opts.remoteId } : {}), ...(first !== undefined ? { child: first.request } : {}), timeoutMs: opts.timeoutMs }, stats);
+      const eap = opts.eap === true ? { identity: Buffer.from(describeIdentity({ idType: localId.idType, protocolId: 0, port: 0, data: localId.data }).value) } : undefined;
+      const outcome = await authenticate(transport, init, { ...(opts.psk !== undefined ? { psk: opts.psk } : {}), ...(eap !== undefined ? { eap } : {}), localId, ...(opts.remoteId !== undefined ? { remoteId: opts.remoteId } : {}), ...(first !== undefined ? { child: first.request } : {}), timeoutMs: opts.timeoutMs }, stats);
       report.identity = outcome.identity;
       established = outcome.established;
       authAnswered = outcome.identity.status !== "no-answer";
@@ -222,14 +227,17 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
   const deleted = report.cleanup.ikeSaDeleted;
   const parts = [
     ...(established ? [deleted === true ? "the IKE SA was deleted (INFORMATIONAL DELETE answered)" : report.childSas[0]?.exchange === "IKE_AUTH" && report.childSas[0].status !== "accepted" ? "the IKE SA was set up; our DELETE got no answer: some gateways (libreswan) drop an IKE SA whose first CHILD SA failed, others keep it until their dead-peer detection drops it" : "the IKE SA was set up; our DELETE got no answer, so it may stay on the gateway until its dead-peer detection drops it"] : []),
-    ...(report.identity.status === "eap-required" ? ["the IKE SA whose IKE_AUTH the gateway answered with EAP stays on it until its EAP exchange times out (an IKE SA not yet authenticated cannot be deleted)"] : []),
-    ...(halfOpen > 0 ? [`${halfOpen} accepted IKE_SA_INIT${halfOpen === 1 ? " stays" : "s stay"} half-open on the gateway until it drops ${halfOpen === 1 ? "it" : "them"}${opts.psk === undefined ? " (no IKE_AUTH without a PSK, so no IKE SA to delete)" : ""}`] : []),
+    ...(report.identity.status === "eap-required"
+      ? [report.identity.eap?.ended.includes("EAP Failure") === true ? "the gateway ended the EAP exchange with EAP Failure, which ends that IKE SA on its side" : "the IKE SA whose IKE_AUTH the gateway answered with EAP stays on it until its EAP exchange times out (an IKE SA not yet authenticated cannot be deleted)"]
+      : []),
+    ...(halfOpen > 0 ? [`${halfOpen} accepted IKE_SA_INIT${halfOpen === 1 ? " stays" : "s stay"} half-open on the gateway until it drops ${halfOpen === 1 ? "it" : "them"}${opts.psk === undefined && opts.eap !== true ? " (no IKE_AUTH without a PSK, so no IKE SA to delete)" : ""}`] : []),
   ];
   report.cleanup.halfOpenLeft = halfOpen;
   report.cleanup.detail = parts.length > 0 ? parts.join("; ") : accepted === 0 ? "nothing was set up on the gateway" : "nothing of ours is left on the gateway";
   report.timings.totalMs = Math.round((now() - t0) * 100) / 100;
   const offers = report.ikeSa.offers;
-  const authOk = opts.psk === undefined || report.identity.status === "authenticated";
+  // --auth eap asks whether the gateway wants EAP: its EAP request is the answer sought.
+  const authOk = opts.eap === true ? report.identity.status === "eap-required" : opts.psk === undefined || report.identity.status === "authenticated";
   // A CHILD SA not set up, or a liveness check not answered, is a step that failed, as in IKEv1.
   const childOk = report.childSas.every((ch) => ch.status === "accepted");
   const dpdOk = report.dpd === null || report.dpd.answered;

@@ -91,15 +91,44 @@ describe("probe --ikev2", () => {
     }
   });
 
+  test("--auth eap (IKE_AUTH without AUTH) against odd answers: a gateway that keeps asking, AUTH without EAP, a refusal, silence", async () => {
+    const cases: [NonNullable<Parameters<typeof startIkev2Responder>[0]["ikeAuth"]>, string, string, number][] = [
+      ["eap", "eap-required", "eap-request", 0],
+      ["ok", "error", "no-eap", 1],
+      ["auth-failed", "rejected", "eap-not-offered", 1],
+      ["silent", "no-answer", "ike-auth-timeout", 1],
+    ];
+    for (const [ikeAuth, status, cause, code] of cases) {
+      const gw = await responder({ proposals: ["aes128gcm16-prfsha256-ecp256"], ikeAuth, psk: "gateway-side" });
+      const r = await probe(gw.port, ["--ike", "aes128gcm16-prfsha256-ecp256", "--auth", "eap", "--id", "fqdn:alice.example", "--json"]);
+      assert.equal(r.code, code, `${ikeAuth}: ${r.stderr}`);
+      const doc = JSON.parse(r.stdout);
+      assertValidReportV2(doc);
+      assert.deepEqual([doc.identity.status, doc.identity.cause], [status, cause], `${ikeAuth}: ${doc.identity.detail}`);
+      if (ikeAuth === "eap") {
+        // The scripted gateway asks for an identity again and again: two answers, then we stop.
+        assert.deepEqual(doc.identity.eap, { methods: ["Identity", "Identity", "Identity"], method: null, ended: "the gateway kept asking: the IKE SA stays on it until its EAP exchange times out" });
+        assert.equal(gw.requests, 4, "IKE_SA_INIT, IKE_AUTH and two EAP rounds");
+      }
+    }
+    const v1 = await runCli(["127.0.0.1", "--auth", "eap"]);
+    assert.equal(v1.code, 2);
+    assert.match(v1.stderr, /--auth eap is IKEv2's .*add --ikev2/);
+    const cert = await runCli(["127.0.0.1", "--ikev2", "--auth", "rsa"]);
+    assert.match(cert.stderr, /--auth rsa with --ikev2: this version authenticates with a PSK \(--auth psk\) or asks for EAP \(--auth eap\)/);
+    const esp = await runCli(["127.0.0.1", "--ikev2", "--auth", "eap", "--esp", "aes128gcm16"]);
+    assert.match(esp.stderr, /--esp asks for CHILD SAs, set up in IKE_AUTH: --auth eap stops at the gateway's EAP request/);
+  });
+
   test("what IKE_SA_INIT alone cannot do is a usage error naming the options; a bad proposal names its token", async () => {
     const ah = await runCli(["127.0.0.1", "--ikev2", "--ah", "sha256", "--xauth-user", "u"]);
     assert.equal(ah.code, 2);
     assert.match(ah.stderr, /this version has no --ah, --xauth-user for IKEv2: drop them/);
     const esp = await runCli(["127.0.0.1", "--ikev2", "--esp", "aes128-sha1"], { IKEPROBE_PSK: "" });
     assert.equal(esp.code, 2);
-    assert.match(esp.stderr, /--esp asks for CHILD SAs, set up in IKE_AUTH, which needs the PSK: add --psk-file/);
+    assert.match(esp.stderr, /--esp asks for CHILD SAs, set up in IKE_AUTH: add --psk-file/);
     const dpd = await runCli(["127.0.0.1", "--ikev2", "--dpd"], { IKEPROBE_PSK: "" });
-    assert.match(dpd.stderr, /--dpd checks the IKE SA set up in IKE_AUTH, which needs the PSK/);
+    assert.match(dpd.stderr, /--dpd checks the IKE SA set up in IKE_AUTH: add --psk-file/);
     const ts = await runCli(["127.0.0.1", "--ikev2", "--remote-ts", "198.51.100.0/24"], { IKEPROBE_PSK: "x" });
     assert.match(ts.stderr, /--local-ts\/--remote-ts apply to the CHILD SA: add its proposal with --esp/);
     const gcm = await runCli(["127.0.0.1", "--ikev2", "--esp", "aes128gcm16-sha256"], { IKEPROBE_PSK: "x" });
@@ -107,7 +136,7 @@ describe("probe --ikev2", () => {
     assert.match(gcm.stderr, /--esp aes128gcm16-sha256: aes128gcm16 is an AEAD cipher: drop the integrity algorithm/);
     const id = await runCli(["127.0.0.1", "--ikev2", "--id", "fqdn:client.example"], { IKEPROBE_PSK: "" });
     assert.equal(id.code, 2);
-    assert.match(id.stderr, /--id is sent in IKE_AUTH, which needs the PSK: add --psk-file/);
+    assert.match(id.stderr, /--id is sent in IKE_AUTH, which runs with a PSK or to ask for EAP: add --psk-file FILE \(or IKEPROBE_PSK\), or --auth eap/);
     const rid = await runCli(["127.0.0.1", "--ikev2", "--remote-id", "gw.example"], { IKEPROBE_PSK: "not-used" });
     assert.equal(rid.code, 2);
     assert.match(rid.stderr, /--remote-id gw\.example: expected TYPE:VALUE .*e\.g\. --remote-id fqdn:gw\.example/);

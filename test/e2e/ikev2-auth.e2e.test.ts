@@ -97,6 +97,33 @@ describe("IKEv2 IKE_AUTH with a PSK against strongSwan", { skip }, () => {
   });
 });
 
+describe("IKEv2 --auth eap against strongSwan (remote auth eap-md5, eap_id %any)", { skip }, () => {
+  let lab: Lab;
+  before(async () => {
+    lab = await startLab({ connections: [{ name: "eap", version: 2, proposals: ["aes256gcm16-prfsha384-ecp384"], psk: PSK, localId: "gw.lab.example", remoteId: "%any", remoteAuth: "eap-md5" }] });
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  test("the gateway's EAP method found (Identity, then MD5-Challenge), its PSK AUTH verified, the exchange ended with EAP Failure; nothing left", async () => {
+    const r = await probe(lab, PSK, ["--ike", "aes256gcm16-prfsha384-ecp384", "--auth", "eap", "--id", "fqdn:alice.lab.example"]);
+    assert.equal(r.code, 0, r.doc.identity.detail);
+    const id = r.doc.identity as Doc["identity"] & { eap?: { methods: string[]; method: string | null; ended: string } };
+    assert.deepEqual([id.status, id.cause], ["eap-required", "eap-request"]);
+    assert.deepEqual(id.eap?.methods, ["Identity", "MD5-Challenge"]);
+    assert.equal(id.eap?.method, "MD5-Challenge");
+    assert.match(id.eap!.ended, /EAP Failure/);
+    assert.deepEqual(id.gatewayAuth, { method: "shared key", verified: true });
+    assert.deepEqual(id.remote, { type: "fqdn", value: "gw.lab.example" });
+    assert.match(r.out, /EAP-REQUIRED[\s\S]*Identity then MD5-Challenge/);
+    // charon's side: it asked for the identity we sent, then MD5; our Nak ended it.
+    assert.match(lab.log(), /received EAP identity 'alice\.lab\.example'/);
+    assert.match(lab.log(), /initiating EAP_MD5 method[\s\S]*received EAP_NAK, sending EAP_FAILURE[\s\S]*IKE_SA eap\[\d+\] state change: CONNECTING => DESTROYING/);
+    assert.equal(lab.swanctl(["--list-sas"]).trim(), "", "nothing of ours is left on the gateway");
+  });
+});
+
 const lsSkip = libreswanSkipReason();
 
 describe("IKEv2 IKE_AUTH with a PSK against libreswan (pluto 4.10)", { skip: lsSkip }, () => {

@@ -23,7 +23,7 @@ export const STRONGSWAN_PACKAGES = [
 
 /** Plugins charon needs here; without a list it loads everything and touches the host (TESTBED §2). */
 const PLUGINS =
-  "random nonce openssl pem pkcs1 x509 revocation constraints pubkey curve25519 hmac kdf gmp aes sha1 sha2 md5 kernel-libipsec kernel-netlink socket-default vici xauth-generic attr";
+  "random nonce openssl pem pkcs1 x509 revocation constraints pubkey curve25519 hmac kdf gmp aes sha1 sha2 md5 kernel-libipsec kernel-netlink socket-default vici xauth-generic attr eap-identity eap-md5";
 
 export interface LabConnection {
   name: string;
@@ -43,6 +43,8 @@ export interface LabConnection {
   localAddrs?: string[];
   /** psk (default) or pubkey (certificates). */
   auth?: "psk" | "pubkey";
+  /** The client's authentication when it differs from the gateway's own, e.g. "eap-md5" (with eap_id = %any: an EAP Identity request first). */
+  remoteAuth?: string;
   /** pubkey: the gateway's certificate(s), file names under the lab's x509/ (LabOptions.credentials). */
   certs?: string[];
   /** pubkey: when the gateway sends its certificate (strongSwan's default: ifasked). */
@@ -178,8 +180,9 @@ function swanctlConf(conns: LabConnection[], gwAddrs: string, opts: Pick<LabOpti
       certs = ${c.certs.join(", ")}` : ""}
     }
     remote {
-      auth = ${c.auth ?? "psk"}
-      id = ${c.remoteId ?? "%any"}
+      auth = ${c.remoteAuth ?? c.auth ?? "psk"}
+      id = ${c.remoteId ?? "%any"}${c.remoteAuth?.startsWith("eap") === true ? `
+      eap_id = %any` : ""}
     }${c.xauth ? `
     remote-xauth {
       auth = xauth

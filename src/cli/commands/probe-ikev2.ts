@@ -29,14 +29,14 @@ function refuseOptions(a: ProbeArgs): void {
 }
 
 /** --esp (ESP CHILD SAs), --local-ts/--remote-ts and --mode, read for IKEv2. */
-function childOptions(a: ProbeArgs, havePsk: boolean): ProbeV2Options["child"] {
+function childOptions(a: ProbeArgs, established: boolean, needSa: string): ProbeV2Options["child"] {
   const esp = a.esp ?? [];
   if (esp.length === 0) {
     if (a["local-ts"] !== undefined || a["remote-ts"] !== undefined) throw new UsageError("--local-ts/--remote-ts apply to the CHILD SA: add its proposal with --esp");
     if (a["esp-keys"] !== undefined) throw new UsageError("--esp-keys holds the keys of the CHILD SAs: add their proposals with --esp");
     return undefined;
   }
-  if (!havePsk) throw new UsageError("--esp asks for CHILD SAs, set up in IKE_AUTH, which needs the PSK: add --psk-file FILE (or IKEPROBE_PSK)");
+  if (!established) throw new UsageError(`--esp asks for CHILD SAs, set up in IKE_AUTH: ${needSa}`);
   const proposals = esp.map((text) => ({ text, offer: parseChildProposal(text, "--esp") }));
   const localTs = a["local-ts"] !== undefined ? selectorV2(parseTrafficSelector(a["local-ts"], "--local-ts")) : undefined;
   const remoteTs = a["remote-ts"] !== undefined ? selectorV2(parseTrafficSelector(a["remote-ts"], "--remote-ts")) : undefined;
@@ -50,17 +50,24 @@ export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
   if (!(timeout > 0 && timeout <= 300)) throw new UsageError(`--timeout ${timeout}: must be more than 0 and at most 300 seconds`);
   const offers: V2Proposal[] = (a.ike !== undefined && a.ike.length > 0 ? a.ike : DEFAULT_V2_OFFERS).map((p) => parseIkev2Proposal(p, "--ike"));
   const psk = readPsk(a, io);
+  if (a.auth !== "psk" && a.auth !== "eap") throw new UsageError(`--auth ${a.auth} with --ikev2: this version authenticates with a PSK (--auth psk) or asks for EAP (--auth eap); certificates are IKEv1-only for now`);
+  const eap = a.auth === "eap";
+  // IKE_AUTH runs with a PSK, or without AUTH to ask for EAP; an IKE SA is set up only with the PSK.
+  const ikeAuth = psk !== undefined || eap;
+  const needAuth = "add --psk-file FILE (or IKEPROBE_PSK), or --auth eap";
+  const needSa = eap ? "--auth eap stops at the gateway's EAP request, so no IKE SA is set up" : "add --psk-file FILE (or IKEPROBE_PSK)";
   // IKEv1 and IKEv2 number the ID types used here alike (RFC 2407 §4.6.2.1, RFC 7296 §3.5).
   const id = a.id?.[0] !== undefined ? parseIdentity(a.id[0]) : undefined;
   const remoteId = a["remote-id"] !== undefined ? parseIdentity(a["remote-id"], "--remote-id") : undefined;
-  if (psk === undefined && (id !== undefined || remoteId !== undefined)) throw new UsageError(`${id !== undefined ? "--id" : "--remote-id"} is sent in IKE_AUTH, which needs the PSK: add --psk-file FILE (or IKEPROBE_PSK)`);
-  const child = childOptions(a, psk !== undefined);
-  if (psk === undefined && a.dpd) throw new UsageError("--dpd checks the IKE SA set up in IKE_AUTH, which needs the PSK: add --psk-file FILE (or IKEPROBE_PSK)");
+  if (!ikeAuth && (id !== undefined || remoteId !== undefined)) throw new UsageError(`${id !== undefined ? "--id" : "--remote-id"} is sent in IKE_AUTH, which runs with a PSK or to ask for EAP: ${needAuth}`);
+  const established = psk !== undefined && !eap;
+  const child = childOptions(a, established, needSa);
+  if (!established && a.dpd) throw new UsageError(`--dpd checks the IKE SA set up in IKE_AUTH: ${needSa}`);
   if (!(a.hold >= 0 && a.hold <= 86400)) throw new UsageError(`--hold ${a.hold}: must be from 0 to 86400 seconds`);
-  if (psk === undefined && a.hold > 0) throw new UsageError("--hold keeps the IKE SA of IKE_AUTH up, which needs the PSK: add --psk-file FILE (or IKEPROBE_PSK)");
+  if (!established && a.hold > 0) throw new UsageError(`--hold keeps the IKE SA of IKE_AUTH up: ${needSa}`);
   await loadVendorIds(a["vendor-ids"]);
   const { runProbeV2WithArtifacts } = await import("../../probe/ikev2.js");
-  if (a.keys !== undefined && psk === undefined) throw new UsageError("--keys holds the keys of the IKE SA, made in IKE_AUTH: add --psk-file FILE (or IKEPROBE_PSK)");
+  if (a.keys !== undefined && !ikeAuth) throw new UsageError(`--keys holds the keys of the IKE SA, made for IKE_AUTH: ${needAuth}`);
   const { VERSION } = await import("../../version.js");
   const fam = family(a);
   const opts: ProbeV2Options = {
@@ -72,6 +79,7 @@ export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
     retries: intOption("retries", a.retries, 0, 10),
     ...(fam !== undefined ? { family: fam } : {}),
     ...(psk !== undefined ? { psk } : {}),
+    ...(eap ? { eap: true } : {}),
     ...(id !== undefined ? { localId: { idType: id.idType, data: id.data } } : {}),
     ...(remoteId !== undefined ? { remoteId: { idType: remoteId.idType, data: remoteId.data } } : {}),
     ...(a.pcap !== undefined ? { pcap: fileSink("--pcap", a.pcap) } : {}),

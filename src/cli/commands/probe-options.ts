@@ -61,7 +61,7 @@ export const PROBE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   ikev2: { type: "boolean", default: false, describe: "IKEv2: one IKE_SA_INIT per --ike offer (strongSwan's IKEv2 syntax, e.g. aes256gcm16-prfsha256-ecp256), the transforms the gateway chose and the extensions it announces; with a PSK, IKE_AUTH on the first accepted offer, then DELETE" },
   ike: { type: "string", array: true, describe: "Phase 1 transform set(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (repeatable; several algorithms of one kind expand to every combination)" },
   trans: { type: "string", array: true, describe: "Phase 1 transform in ike-scan's numeric form enc[/bits],hash,auth,group, e.g. 7/256,4,1,14 = aes256-sha256-modp2048 with PSK (repeatable)" },
-  auth: { type: "string", default: "psk", choices: Object.keys(AUTH_TOKENS), describe: "authentication method offered with --ike" },
+  auth: { type: "string", default: "psk", choices: [...Object.keys(AUTH_TOKENS), "eap"], describe: "authentication method offered with --ike; with --ikev2: psk, or eap to ask which EAP method the gateway wants" },
   lifetime: { type: "string", default: "8h", describe: "Phase 1 lifetime offered (e.g. 8h, 30m, 3600)" },
   "psk-file": { type: "string", describe: "file holding the pre-shared key (first line); or set IKEPROBE_PSK" },
   psk: { type: "string", describe: "the pre-shared key itself (discouraged: visible in the process list)" },
@@ -117,6 +117,7 @@ export function readPsk(a: ProbeArgs, io: IO): Buffer | undefined {
 
 export function buildProbeOptions(a: ProbeArgs, io: IO): ProbeOptions {
   const lifetime = parseDuration(a.lifetime, "--lifetime");
+  if (a.auth === "eap") throw new UsageError("--auth eap is IKEv2's (IKE_AUTH without AUTH): add --ikev2; IKEv1 authenticates users with XAUTH (--xauth-user)");
   const auth = AUTH_TOKENS[a.auth]!;
   const transforms: Phase1Transform[] = [];
   for (const p of a.ike ?? []) transforms.push(...parseIkeProposal(p, auth, lifetime));

@@ -22,7 +22,7 @@ import { type Ikev2Message, decodeIkev2Message } from "../../wire/v2/message.js"
 import { type AuthPayload, decodeAuth, encodeAuth } from "../../wire/v2/payloads/auth.js";
 import { type CertPayload, decodeCert, encodeCert } from "../../wire/v2/payloads/certificate.js";
 import { encodeDelete } from "../../wire/v2/payloads/delete.js";
-import { type EapPayload, decodeEap } from "../../wire/v2/payloads/eap.js";
+import { type EapPayload, decodeEap, encodeEap } from "../../wire/v2/payloads/eap.js";
 import { type IdPayload, decodeId, encodeId } from "../../wire/v2/payloads/identification.js";
 import { type KePayload, decodeKe } from "../../wire/v2/payloads/key-exchange.js";
 import { type NotifyPayload, decodeNotify, encodeNotify, ikeNotify } from "../../wire/v2/payloads/notify.js";
@@ -88,6 +88,11 @@ export function ikeAuthPayloads(r: IkeAuthRequest): OutgoingPayload[] {
 
 export function encodeIkeAuth(r: IkeAuthRequest, suite: SkSuite, keys: SkKeys): Buffer {
   return protect({ spiI: r.spiI, spiR: r.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, flags: Ikev2Flags.INITIATOR, messageId: r.messageId }, ikeAuthPayloads(r), suite, keys);
+}
+
+/** A further IKE_AUTH request carrying one EAP message (§2.16: EAP rounds after the first IKE_AUTH). */
+export function encodeEapRound(h: { spiI: Buffer; spiR: Buffer; messageId: number }, eap: EapPayload, suite: SkSuite, keys: SkKeys): Buffer {
+  return protect({ spiI: h.spiI, spiR: h.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, flags: Ikev2Flags.INITIATOR, messageId: h.messageId }, [{ type: Ikev2Payload.EAP, body: encodeEap(eap) }], suite, keys);
 }
 
 /** An INFORMATIONAL request (§1.4): DELETE of the IKE SA with `deleteIkeSa`, else empty (the liveness check, §2.4). */

@@ -59,6 +59,8 @@ export interface V2IdentityReport {
   notify?: string;
   /** The gateway's own AUTH: its method and whether it verified (null: a signature, not checked by this version). */
   gatewayAuth: { method: string; verified: boolean | null } | null;
+  /** When the gateway asked for EAP: the methods it requested in order (Identity first, when it asked for it), its method, and how the exchange ended. */
+  eap?: { methods: string[]; method: string | null; ended: string };
 }
 
 /**

@@ -45,6 +45,7 @@ export function renderProbeV2Table(r: ProbeV2Report, color: boolean): string {
       { "our ID (IDi)": [name(id.local, "-")] },
       { "IDr asked for": [name(id.requestedRemote, "none (the gateway picks)")] },
       { "gateway's ID": [name(id.remote, "-")] },
+      ...(id.eap !== undefined ? [{ EAP: [`${id.eap.methods.join(" then ")}; ${id.eap.ended}`] }] : []),
       ...(id.gatewayAuth !== null ? [{ "gateway's AUTH": [`${id.gatewayAuth.method}: ${id.gatewayAuth.verified === null ? "not checked" : id.gatewayAuth.verified ? c.green("verified") : c.red("does not verify")}`] }] : []),
       ...(id.evidence !== null && id.evidence !== "" ? [{ evidence: [id.evidence] }] : []),
     );

@@ -13,7 +13,7 @@ import { Ikev2Payload } from "../constants.js";
 export const EapCode = { REQUEST: 1, RESPONSE: 2, SUCCESS: 3, FAILURE: 4 } as const;
 
 /** EAP method types an IKEv2 gateway may ask for first (IANA "EAP Method Types"). */
-export const EAP_TYPE_NAMES: Readonly<Record<number, string>> = { 1: "Identity", 2: "Notification", 3: "Nak", 4: "MD5-Challenge", 5: "OTP", 6: "GTC", 13: "TLS", 17: "LEAP", 18: "SIM", 21: "TTLS", 23: "AKA", 25: "PEAP", 26: "MSCHAPv2", 43: "FAST", 49: "AKA'", 50: "AKA-prime", 52: "PWD", 53: "EKE", 254: "Expanded" };
+export const EAP_TYPE_NAMES: Readonly<Record<number, string>> = { 1: "Identity", 2: "Notification", 3: "Nak", 4: "MD5-Challenge", 5: "OTP", 6: "GTC", 13: "TLS", 17: "LEAP", 18: "SIM", 21: "TTLS", 23: "AKA", 25: "PEAP", 26: "MSCHAPv2", 43: "FAST", 49: "IKEv2", 50: "AKA'", 52: "PWD", 53: "EKE", 254: "Expanded" };
 
 export interface EapPayload {
   code: number;
