@@ -40,8 +40,8 @@ export class RequestMachine<T> implements Machine {
   }
 }
 
-/** Runs one request to its answer or timeout. */
-export async function request<T>(transport: IkeTransport, machine: RequestMachine<T>, stats: DriveStats, timeoutMs?: number): Promise<{ answer: T | undefined; rt: Exchanged }> {
-  const driven = await drive(machine, transport, { floated: false, stats, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+/** Runs one request to its answer or timeout; `floated`: on the port-4500 path (with the non-ESP marker). */
+export async function request<T>(transport: IkeTransport, machine: RequestMachine<T>, stats: DriveStats, timeoutMs?: number, floated = false): Promise<{ answer: T | undefined; rt: Exchanged }> {
+  const driven = await drive(machine, transport, { floated, stats, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   return { answer: machine.answer, rt: driven.exchanged[0] ?? { stage: machine.currentStage, answered: false, rttMs: 0, transmissions: 0 } };
 }

@@ -41,6 +41,8 @@ export interface AuthOptions {
   eap?: { identity: Buffer };
   localId: IdPayload;
   remoteId?: IdPayload;
+  /** IKE_AUTH and everything after it on UDP 4500 (the transport has floated). */
+  floated: boolean;
   /** The CHILD SA to ask for in IKE_AUTH; none: a childless IKE SA (RFC 6023). */
   child?: ChildRequest;
   timeoutMs: number;
@@ -98,7 +100,7 @@ export async function authenticate(t: IkeTransport, init: SaInitDone, opts: Auth
   made.keys = { spiI: init.spiI.toString("hex"), spiR: a.spiR.toString("hex"), cipher: suite.cipher, integ: suite.integ, skEi: keys.skEi.toString("hex"), skEr: keys.skEr.toString("hex"), skAi: keys.skAi.toString("hex"), skAr: keys.skAr.toString("hex") };
   const out: SkKeys = { encKey: keys.skEi, integKey: keys.skAi };
   const back: SkKeys = { encKey: keys.skEr, integKey: keys.skAr };
-  const session = new Ikev2Session({ t, spiI: init.spiI, spiR: a.spiR, suite, out, back, prf, skD: keys.skD, stats, timeoutMs: opts.timeoutMs });
+  const session = new Ikev2Session({ t, spiI: init.spiI, spiR: a.spiR, suite, out, back, prf, skD: keys.skD, stats, timeoutMs: opts.timeoutMs, floated: opts.floated });
   const auth = opts.eap === undefined && opts.psk !== undefined ? { method: AuthMethod.SHARED_KEY, data: sharedKeyAuth(prf, opts.psk, signedOctets(prf, init.request, a.nonce, keys.skPi, encodeId(opts.localId))) } : undefined;
   const got = await session.ask(Ikev2Exchange.IKE_AUTH, (messageId) =>
     encodeIkeAuth({ spiI: init.spiI, spiR: a.spiR, messageId, idi: opts.localId, ...(opts.remoteId !== undefined ? { idr: opts.remoteId } : {}), ...(auth !== undefined ? { auth } : {}), ...(opts.child !== undefined ? { child: opts.child } : {}) }, suite, out),

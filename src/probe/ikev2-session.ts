@@ -32,6 +32,8 @@ export interface SessionParts {
   skD: Buffer;
   stats: DriveStats;
   timeoutMs: number;
+  /** The transport floated to UDP 4500 after IKE_SA_INIT (RFC 7296 §2.23): every request of the SA goes there. */
+  floated: boolean;
 }
 
 export class Ikev2Session {
@@ -63,7 +65,7 @@ export class Ikev2Session {
     const read = (d: Buffer): Opened | undefined => (d.length >= 28 && d[18] === exchangeType && d.readUInt32BE(20) === messageId ? openProtected(d, expect, this.suite, this.p.back) : undefined);
     const stage = exchangeType === Ikev2Exchange.IKE_AUTH ? "ike-auth" : exchangeType === Ikev2Exchange.CREATE_CHILD_SA ? "create-child-sa" : "informational";
     try {
-      const { answer, rt } = await request(this.p.t, new RequestMachine(build(messageId), this.spiI, read, stage), this.p.stats, this.p.timeoutMs);
+      const { answer, rt } = await request(this.p.t, new RequestMachine(build(messageId), this.spiI, read, stage), this.p.stats, this.p.timeoutMs, this.p.floated);
       return { opened: answer, transmissions: rt.transmissions, ...(rt.answered ? { rttMs: Math.round(rt.rttMs * 100) / 100 } : {}) };
     } catch (e) {
       if (e instanceof IkeprobeError) return { opened: { kind: "malformed", detail: e.message }, transmissions: 0 };

@@ -27,15 +27,16 @@ import { runChecks } from "../checks/index.js";
 import { weakIkev2Transform } from "../checks/ikev2.js";
 import { type SaInitDone, authenticate } from "./ikev2-auth.js";
 import { describeIdentity } from "../x509/identity.js";
-import { type ChildAsk, type ChildResult, askedReport, createChildSa, ikeAuthChild, readChild } from "./ikev2-child.js";
+import { type ChildAsk, ikeAuthChild } from "./ikev2-child.js";
+import { type SaSteps, underIkeSa } from "./ikev2-established.js";
 import { hostSelector } from "../exchanges/v2/child-sa.js";
 import type { TrafficSelectorV2 } from "../wire/v2/payloads/traffic-selector.js";
 import { type EspSaKeys, espSaTable, ikev2DecryptionTable } from "../report/render/wireshark.js";
-import { sleep } from "../util/sleep.js";
 import type { IdPayload } from "../wire/v2/payloads/identification.js";
 import { Ikev2IdType } from "../wire/v2/constants.js";
 
-export interface ProbeV2Options {
+/** --dpd, --hold and --show-keys: SaSteps (ikev2-established.ts). */
+export interface ProbeV2Options extends SaSteps {
   host: string;
   port: number;
   offers: V2Proposal[];
@@ -54,17 +55,10 @@ export interface ProbeV2Options {
   remoteId?: IdPayload;
   /** Every datagram sent and received, as pcap (--pcap). */
   pcap?: ByteSink;
+  /** NAT-T (RFC 7296 §2.23): float to UDP 4500 for IKE_AUTH when a NAT is detected (auto, the default), always (force), never (off). */
+  natT?: "auto" | "force" | "off";
   /** CHILD SAs (--esp): the first in IKE_AUTH, each further one in CREATE_CHILD_SA; selectors default to our address and the gateway's. */
   child?: { proposals: { text: string; offer: V2ChildProposal }[]; localTs?: TrafficSelectorV2; remoteTs?: TrafficSelectorV2; transport: boolean };
-  /** The liveness check after IKE_AUTH (--dpd). */
-  dpd?: boolean;
-  /** Seconds to keep the SAs up before the DELETE (--hold). */
-  holdSeconds?: number;
-  /** Aborting ends a hold early; the DELETE is still sent. */
-  signal?: AbortSignal;
-  onProgress?: (text: string) => void;
-  /** CHILD SA keys in the report (--show-keys). */
-  showKeys?: boolean;
 }
 
 /** An offer as one IKE proposal (AEAD: no integrity transform, RFC 7296 §3.3). */
@@ -135,7 +129,7 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
     startedAt: new Date().toISOString(),
     target: { host: opts.host, address: null, port: opts.port, addresses: [] },
     source: { address: null, port: null },
-    ikeSa: { offers: [], selected: null, notifies: null, vendorIds: [], natDetected: null },
+    ikeSa: { offers: [], selected: null, notifies: null, vendorIds: [], natDetected: null, floated: false },
     identity: { status: "not-attempted", cause: null, stage: null, local: null, requestedRemote: null, remote: null, detail: "no PSK given: the offers were tested with IKE_SA_INIT only (--psk-file runs IKE_AUTH)", evidence: null, gatewayAuth: null },
     childSas: [],
     dpd: null,
@@ -169,8 +163,9 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
     if (runAuth && init !== undefined) {
       const localId = opts.localId ?? { idType: transport.local.address.includes(":") ? Ikev2IdType.IPV6_ADDR : Ikev2IdType.IPV4_ADDR, data: ipToBytes(transport.local.address) };
       const first = asks[0] !== undefined ? ikeAuthChild(asks[0]) : undefined;
+      await maybeFloat(transport, opts, report);
       const eap = opts.eap === true ? { identity: Buffer.from(describeIdentity({ idType: localId.idType, protocolId: 0, port: 0, data: localId.data }).value) } : undefined;
-      const outcome = await authenticate(transport, init, { ...(opts.psk !== undefined ? { psk: opts.psk } : {}), ...(eap !== undefined ? { eap } : {}), localId, ...(opts.remoteId !== undefined ? { remoteId: opts.remoteId } : {}), ...(first !== undefined ? { child: first.request } : {}), timeoutMs: opts.timeoutMs }, stats);
+      const outcome = await authenticate(transport, init, { floated: report.ikeSa.floated, ...(opts.psk !== undefined ? { psk: opts.psk } : {}), ...(eap !== undefined ? { eap } : {}), localId, ...(opts.remoteId !== undefined ? { remoteId: opts.remoteId } : {}), ...(first !== undefined ? { child: first.request } : {}), timeoutMs: opts.timeoutMs }, stats);
       report.identity = outcome.identity;
       established = outcome.established;
       authAnswered = outcome.identity.status !== "no-answer";
@@ -181,41 +176,7 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
           report.warnings.push("the IKE SA's cipher or integrity algorithm is not in Wireshark's IKEv2 decryption table: no key line for it");
         }
       }
-      const session = outcome.session;
-      const keep = (r: ChildResult): void => {
-        report.childSas.push(r.report);
-        if (r.espKeys !== undefined) esp.push({ local: transport!.local.address, remote: resolved.address, ...r.espKeys });
-      };
-      if (asks[0] !== undefined && first !== undefined) {
-        const rep = askedReport(asks[0], "IKE_AUTH");
-        if (session !== undefined && outcome.answer !== undefined) {
-          keep(readChild(rep, asks[0], first.spiIn, outcome.answer, { session, ni: init.nonce, nr: init.answer.nonce! }, { showKeys: opts.showKeys === true, pfsGroup: null }));
-          rep.transmissions = outcome.transmissions ?? 0;
-          if (outcome.rttMs !== undefined) rep.rttMs = outcome.rttMs;
-        } else {
-          rep.detail = `IKE_AUTH failed (${report.identity.status}), so the gateway set up no CHILD SA`;
-          keep({ report: rep });
-        }
-      }
-      for (const ask of asks.slice(1)) {
-        if (session === undefined) {
-          const rep = askedReport(ask, "CREATE_CHILD_SA");
-          rep.detail = "no IKE SA to ask for it under: IKE_AUTH failed";
-          keep({ report: rep });
-        } else keep(await createChildSa(session, ask, { showKeys: opts.showKeys === true }));
-      }
-      if (session !== undefined && opts.dpd === true) {
-        const d = await session.liveness();
-        const answered = d.opened?.kind === "opened";
-        report.dpd = { answered, rttMs: d.rttMs ?? null, transmissions: d.transmissions, detail: answered ? "the gateway answered our empty INFORMATIONAL: the IKE SA is alive on its side" : d.opened === undefined ? `no answer to an empty INFORMATIONAL after ${d.transmissions} transmissions: the gateway no longer holds this IKE SA, or drops its liveness checks` : `the answer to our empty INFORMATIONAL could not be read (${d.opened.kind})` };
-      } else if (opts.dpd === true) {
-        report.dpd = { answered: false, rttMs: null, transmissions: 0, detail: "not sent: no IKE SA was established" };
-      }
-      if (session !== undefined && (opts.holdSeconds ?? 0) > 0 && opts.signal?.aborted !== true) {
-        opts.onProgress?.(`holding the SAs for ${opts.holdSeconds} s (Ctrl-C ends the hold and cleans up)`);
-        await sleep((opts.holdSeconds ?? 0) * 1000, opts.signal);
-      }
-      if (session !== undefined) report.cleanup.ikeSaDeleted = await session.deleteIkeSa();
+      await underIkeSa(outcome, { asks, first, init, local: transport.local.address, remote: resolved.address }, opts, report, esp);
     }
   } finally {
     transport?.close();
@@ -245,6 +206,19 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
   const sel = report.ikeSa.selected;
   report.findings = runChecks([weakIkev2Transform], { ikev2: { answered: true, accepted: sel !== null ? [sel] : [], groupNumbers: [], fragmentation: null }, ikev1Accepted: null });
   return { report, ikeKeys, espKeys: esp.length > 0 ? espSaTable(esp) : null };
+}
+
+/** §2.23: with a NAT on either side (or when forced), IKE_AUTH and all after it go to UDP 4500 with the non-ESP marker. */
+async function maybeFloat(transport: IkeTransport, opts: ProbeV2Options, report: ProbeV2Report): Promise<void> {
+  const nat = report.ikeSa.natDetected;
+  const natT = opts.natT ?? "auto";
+  if (natT === "off" || (natT === "auto" && (nat === null || (!nat.local && !nat.gateway)))) return;
+  try {
+    await transport.float();
+    report.ikeSa.floated = true;
+  } catch (e) {
+    report.warnings.push(`could not open a socket for UDP 4500 (${e instanceof Error ? e.message : String(e)}): IKE_AUTH stays on port ${opts.port}`);
+  }
 }
 
 /** The CHILD SAs to ask for, with the selectors filled in: by default our address and the gateway's (strongSwan's `dynamic`). */

@@ -18,6 +18,7 @@ import { spawnIkeprobe } from "../helpers/e2e.ts";
 const PSK = "ikev2-auth-lab-secret";
 
 interface Doc {
+  ikeSa: { floated: boolean; natDetected: { local: boolean; gateway: boolean } | null };
   identity: { status: string; cause: string | null; remote: { type: string; value: string } | null; gatewayAuth: { method: string; verified: boolean | null } | null; notify?: string; detail: string };
   cleanup: { halfOpenLeft: number; ikeSaDeleted: boolean | null };
 }
@@ -52,6 +53,9 @@ describe("IKEv2 IKE_AUTH with a PSK against strongSwan", { skip }, () => {
     assert.deepEqual(r.doc.cleanup, { ...r.doc.cleanup, halfOpenLeft: 0, ikeSaDeleted: true });
     assert.match(r.out, /IKE_AUTH[\s\S]*AUTHENTICATED[\s\S]*shared key: verified/);
     assert.match(lab.log(), /IKE_SA v2\[\d+\] established between 198\.18\.1\.1\[gw\.lab\.example\]\.\.\.198\.18\.1\.2\[client\.lab\.example\]/);
+    // This strongSwan claims a NAT (kernel-libipsec, "faking NAT situation"), so IKE_AUTH went to 4500 with the non-ESP marker.
+    assert.deepEqual([r.doc.ikeSa.natDetected?.gateway, r.doc.ikeSa.floated], [true, true]);
+    assert.match(lab.log(), /received packet: from 198\.18\.1\.2\[\d+\] to 198\.18\.1\.1\[4500\] \(\d+ bytes\)/);
     assert.equal(lab.swanctl(["--list-sas"]).trim(), "", "nothing of ours is left on the gateway");
   });
 
@@ -141,6 +145,10 @@ describe("IKEv2 IKE_AUTH with a PSK against libreswan (pluto 4.10)", { skip: lsS
   test("the right PSK: authenticated both ways; a wrong one: a PSK mismatch", async () => {
     const ok = await probe(lab, PSK, ["--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example"]);
     assert.equal(ok.doc.identity.status, "authenticated", ok.doc.identity.detail);
+    assert.equal(ok.doc.ikeSa.floated, false, "no NAT between the namespaces, none claimed: IKE_AUTH stays on 500");
+    // --nat-t force: IKE_AUTH on 4500 with the non-ESP marker; pluto answers there.
+    const forced = await probe(lab, PSK, ["--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--nat-t", "force"]);
+    assert.deepEqual([forced.doc.ikeSa.floated, forced.doc.identity.status, forced.doc.cleanup.ikeSaDeleted], [true, "authenticated", true]);
     assert.deepEqual(ok.doc.identity.gatewayAuth, { method: "shared key", verified: true });
     assert.deepEqual(ok.doc.identity.remote, { type: "fqdn", value: "gw.lab.example" });
     assert.equal(ok.doc.cleanup.ikeSaDeleted, true, "pluto answered our DELETE");

@@ -80,6 +80,7 @@ export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
     ...(fam !== undefined ? { family: fam } : {}),
     ...(psk !== undefined ? { psk } : {}),
     ...(eap ? { eap: true } : {}),
+    natT: a["nat-t"],
     ...(id !== undefined ? { localId: { idType: id.idType, data: id.data } } : {}),
     ...(remoteId !== undefined ? { remoteId: { idType: remoteId.idType, data: remoteId.data } } : {}),
     ...(a.pcap !== undefined ? { pcap: fileSink("--pcap", a.pcap) } : {}),

@@ -131,6 +131,8 @@ export interface ProbeV2Report {
     vendorIds: { hex: string; name?: string }[];
     /** Whether the gateway claims a NAT between us (its NAT_DETECTION notifies against our addresses); null: none sent. */
     natDetected: { local: boolean; gateway: boolean } | null;
+    /** IKE_AUTH and everything after it went to UDP 4500 with the non-ESP marker (a NAT detected, or --nat-t force). */
+    floated: boolean;
   };
   identity: V2IdentityReport;
   /** The CHILD SAs asked for with --esp, in order; empty without --esp. */

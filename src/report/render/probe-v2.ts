@@ -30,7 +30,7 @@ export function renderProbeV2Table(r: ProbeV2Report, color: boolean): string {
     out.push(`Extensions: fragmentation ${yes(n.fragmentation)}, signature hashes ${n.signatureHashAlgorithms?.join("/") ?? "none"}, childless ${yes(n.childless)}, multiple auth ${yes(n.multipleAuth)}, NAT detection ${yes(n.natDetection)}${n.other.length > 0 ? `; also ${n.other.join(", ")}` : ""}`);
   }
   const nat = r.ikeSa.natDetected;
-  if (nat !== null) out.push(`NAT: ${nat.local ? "we are behind a NAT (or the gateway claims so)" : "none on our side"}; ${nat.gateway ? "the gateway is behind a NAT (or claims to be)" : "none on the gateway's side"}`);
+  if (nat !== null || r.ikeSa.floated) out.push(`NAT: ${nat === null ? "not detected (no NAT detection notifies)" : `${nat.local ? "we are behind a NAT (or the gateway claims so)" : "none on our side"}; ${nat.gateway ? "the gateway is behind a NAT (or claims to be)" : "none on the gateway's side"}`}${r.ikeSa.floated ? "; IKE_AUTH onward on UDP 4500 (NAT-T)" : ""}`);
   if (r.ikeSa.vendorIds.length > 0) out.push(`Vendor IDs: ${r.ikeSa.vendorIds.map((v) => v.name ?? v.hex).join(", ")}`);
   const id = r.identity;
   const idColor = id.status === "authenticated" ? c.green : id.status === "not-attempted" ? (x: string) => x : c.red;
