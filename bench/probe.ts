@@ -1,6 +1,6 @@
 /**
  * Benchmark: whole-process wall time of `ikeprobe probe` (one accepted offer, messages 1-6
- * and the DELETE) and of `ikeprobe probe --ikev2` with the PSK (IKE_SA_INIT, IKE_AUTH, DELETE: two
+ * and the DELETE) and of `ikeprobe probe --ikev2` with the PSK (IKE_SA_INIT, IKE_AUTH with a CHILD SA, DELETE: two
  * round trips and the DELETE where Main Mode needs three) against the lab strongSwan, as ratios
  * against bare `node -e 0`, `ike-scan -M` (messages 1-2 only) and the IKEv1 probe on the same gateway. Every command runs through `ip netns exec` in the client
  * namespace, so that cost is in all of them.   npm run bench   (root; BENCH_RUNS=30 for more runs)
@@ -26,9 +26,9 @@ try {
         argv: lab.clientExec([process.execPath, bin, lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--psk-file", psk, "--json"]),
         check: (o, c) => c === 0 && o.includes('"status": "authenticated"'),
       },
-      "ikeprobe probe --ikev2 (SA_INIT + AUTH + DELETE)": {
-        argv: lab.clientExec([process.execPath, bin, lab.gwAddr, "--ikev2", "--ike", "aes256-sha256-modp2048", "--psk-file", psk, "--json"]),
-        check: (o, c) => c === 0 && o.includes('"status": "authenticated"'),
+      "ikeprobe probe --ikev2 (SA_INIT + AUTH with a CHILD SA + DELETE)": {
+        argv: lab.clientExec([process.execPath, bin, lab.gwAddr, "--ikev2", "--ike", "aes256-sha256-modp2048", "--psk-file", psk, "--esp", "aes256-sha256", "--local-ts", "203.0.113.0/24", "--remote-ts", "198.51.100.0/24", "--json"]),
+        check: (o, c) => c === 0 && o.includes('"status": "authenticated"') && o.includes('"status": "accepted",\n      "detail": "the gateway set up the CHILD SA'),
       },
       ...(baseline !== undefined
         ? {

@@ -208,7 +208,9 @@ const probe = (extra: string[]): string[] => ["127.0.0.1", "--port", String(gw.p
 try {
   await bundle("fast.ts", join(root, "dist", "ikeprobe-fast.cjs"), async (main) => {
     for (let i = 0; i < 4; i++) await main(probe(["--json"]), io);
-    for (const ike of ["aes256-sha256-modp2048", "aes256gcm16-prfsha384-ecp384"]) await main(["127.0.0.1", "--ikev2", "--port", String(gw.port), "--ike", ike, "--psk-file", pskFile, "--timeout", "0.5", "--retries", "0", "--json"], io);
+    for (const ike of ["aes256-sha256-modp2048", "aes256gcm16-prfsha384-ecp384"]) {
+      for (const esp of [[], ["--esp", "aes256-sha256", "--local-ts", "203.0.113.0/24", "--remote-ts", "198.51.100.0/24"]]) await main(["127.0.0.1", "--ikev2", "--port", String(gw.port), "--ike", ike, "--psk-file", pskFile, "--timeout", "0.5", "--retries", "0", ...esp, "--json"], io);
+    }
   }, [fastStubs(true, "the fast bundle (dist/ikeprobe-fast.cjs runs --json PSK probes only)")]);
   await bundle("fast-crack.ts", join(root, "dist", "ikeprobe-psk-crack.cjs"), async (main) => {
     for (let i = 0; i < 3; i++) for (const h of ["md5", "sha1"] as const) await main(["psk-crack", crackFiles[h], "--wordlist", crackFiles.words, "--json"], io);

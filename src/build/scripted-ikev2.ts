@@ -1,15 +1,16 @@
 /**
  * An IKEv2 responder for the build's warm-up only (src/build/bundle.ts): it answers IKE_SA_INIT by
  * choosing the first transform of each type of the first proposal with a real KE, and IKE_AUTH with
- * its ID and a shared-key AUTH, so that the fast bundle's code cache covers `probe --ikev2 --json`
- * with a PSK. Anything else (the DELETE) goes unanswered. Its responder-side SA (responderSa) and
+ * its ID and a shared-key AUTH (and the CHILD SA asked for), so that the fast bundle's code cache
+ * covers `probe --ikev2 --json` with a PSK and --esp. INFORMATIONALs get an empty answer. Its responder-side SA (responderSa) and
  * accepting answer (sharedKeyAnswer) also serve the tests' scripted IKEv2 responder.
  */
 import { randomBytes } from "node:crypto";
 import { type KeyExchange, createKeyExchange } from "../crypto/dh.js";
 import { ikeSaKeys } from "../crypto/v2/keys.js";
 import type { Prf } from "../crypto/v2/prf.js";
-import { type SkKeys, type SkSuite, protect } from "../crypto/v2/sk.js";
+import { type SkKeys, type SkSuite, protect, unprotect } from "../crypto/v2/sk.js";
+import { type OutgoingPayload, decodeChain } from "../wire/chain.js";
 import { sharedKeyAuth, signedOctets } from "../exchanges/v2/ike-auth.js";
 import { Ikev2Exchange, Ikev2Flags, Ikev2Payload, TransformType } from "../wire/v2/constants.js";
 import { decodeIkev2Message, encodeIkev2Message } from "../wire/v2/message.js";
@@ -38,12 +39,27 @@ export function responderSa(p: { spiI: Buffer; spiR: Buffer; ni: Buffer; nr: Buf
   return { spiR: p.spiR, suite, i: { encKey: k.skEi, integKey: k.skAi }, r: { encKey: k.skEr, integKey: k.skAr }, prf, skPr: k.skPr, response: p.response, ni: p.ni };
 }
 
-/** The IKE_AUTH answer of a responder that accepts: IDr (an FQDN) and its shared-key AUTH with `psk`. */
-export function sharedKeyAnswer(sa: ResponderSa, spiI: Buffer, messageId: number, psk: string, fqdn: string): Buffer {
+/** The IKE_AUTH answer of a responder that accepts: IDr (an FQDN), its shared-key AUTH with `psk`, and `more` (a CHILD SA). */
+export function sharedKeyAnswer(sa: ResponderSa, spiI: Buffer, messageId: number, psk: string, fqdn: string, more: OutgoingPayload[] = []): Buffer {
   const idr = encodeId({ idType: 2, data: Buffer.from(fqdn) });
   const auth = sharedKeyAuth(sa.prf, Buffer.from(psk), signedOctets(sa.prf, sa.response, sa.ni, sa.skPr, idr));
   const h = { spiI, spiR: sa.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, flags: Ikev2Flags.RESPONSE, messageId };
-  return protect(h, [{ type: Ikev2Payload.IDR, body: idr }, { type: Ikev2Payload.AUTH, body: encodeAuth({ method: 2, data: auth }) }], sa.suite, sa.r);
+  return protect(h, [{ type: Ikev2Payload.IDR, body: idr }, { type: Ikev2Payload.AUTH, body: encodeAuth({ method: 2, data: auth }) }, ...more], sa.suite, sa.r);
+}
+
+/** A CHILD SA accepted as asked: the first transform of each type of the first proposal, a fresh SPI, the selectors as they came. */
+export function childAnswer(inner: readonly { type: number; body: Buffer }[]): OutgoingPayload[] {
+  const sa = inner.find((p) => p.type === Ikev2Payload.SA);
+  const tsi = inner.find((p) => p.type === Ikev2Payload.TSI);
+  const tsr = inner.find((p) => p.type === Ikev2Payload.TSR);
+  if (sa === undefined || tsi === undefined || tsr === undefined) return [];
+  const offered = decodeSa(sa.body).proposals[0]!;
+  const transforms = offered.transforms.filter((t, i) => offered.transforms.findIndex((u) => u.type === t.type) === i && t.type !== TransformType.KE);
+  return [
+    { type: Ikev2Payload.SA, body: encodeSa({ proposals: [{ ...offered, spi: randomBytes(4), transforms }] }) },
+    { type: Ikev2Payload.TSI, body: tsi.body },
+    { type: Ikev2Payload.TSR, body: tsr.body },
+  ];
 }
 
 export class ScriptedIkev2 {
@@ -85,7 +101,13 @@ export class ScriptedIkev2 {
       return response;
     }
     const sa = this.sas.get(spiI.toString("hex"));
-    if (sa === undefined || m.header.exchangeType !== Ikev2Exchange.IKE_AUTH) return undefined;
-    return sharedKeyAnswer(sa, spiI, m.header.messageId, this.psk, "warm-up.invalid");
+    if (sa === undefined) return undefined;
+    const h = { spiI, spiR: sa.spiR, exchangeType: m.header.exchangeType, flags: Ikev2Flags.RESPONSE, messageId: m.header.messageId };
+    if (m.header.exchangeType === Ikev2Exchange.INFORMATIONAL) return protect(h, [], sa.suite, sa.r);
+    if (m.header.exchangeType !== Ikev2Exchange.IKE_AUTH) return undefined;
+    const last = m.payloads.at(-1)!;
+    const p = unprotect(msg, msg.length - last.raw.length, sa.suite, sa.i);
+    const inner = decodeChain(p.chain, p.firstType, { flagsAllowed: 0x80 }).payloads;
+    return sharedKeyAnswer(sa, spiI, m.header.messageId, this.psk, "warm-up.invalid", childAnswer(inner));
   }
 }

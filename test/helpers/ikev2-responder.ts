@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { type Socket, createSocket } from "node:dgram";
 import { type KeyExchange, createKeyExchange, groupInfo } from "../../src/crypto/dh.ts";
 import { protect, unprotect } from "../../src/crypto/v2/sk.ts";
-import { type ResponderSa, responderSa, sharedKeyAnswer } from "../../src/build/scripted-ikev2.ts";
+import { type ResponderSa, childAnswer, responderSa, sharedKeyAnswer } from "../../src/build/scripted-ikev2.ts";
 import { decodeChain } from "../../src/wire/chain.ts";
 import { encodeId } from "../../src/wire/v2/payloads/identification.ts";
 import { encodeEap } from "../../src/wire/v2/payloads/eap.ts";
@@ -66,9 +66,10 @@ export async function startIkev2Responder(b: ResponderBehaviour): Promise<Script
     const sa = sas.get(m.header.initiatorCookie.toString("hex"));
     if (sa === undefined || b.ikeAuth === undefined || b.ikeAuth === "silent") return;
     const last = m.payloads.at(-1)!;
+    let inner;
     try {
       const p = unprotect(m.raw, m.raw.length - last.raw.length, sa.suite, sa.i);
-      decodeChain(p.chain, p.firstType, { flagsAllowed: 0x80 });
+      inner = decodeChain(p.chain, p.firstType, { flagsAllowed: 0x80 }).payloads;
     } catch {
       return;
     }
@@ -82,7 +83,7 @@ export async function startIkev2Responder(b: ResponderBehaviour): Promise<Script
     const n = (type: number) => ({ type: Ikev2Payload.NOTIFY, body: encodeNotify(ikeNotify(type)) });
     switch (b.ikeAuth) {
       case "ok":
-        return send(sharedKeyAnswer(sa, h.spiI, h.messageId, b.psk ?? "", "scripted.lab.example"));
+        return send(sharedKeyAnswer(sa, h.spiI, h.messageId, b.psk ?? "", "scripted.lab.example", childAnswer(inner)));
       case "auth-failed":
         return send(protect(h, [n(Ikev2Notify.AUTHENTICATION_FAILED)], sa.suite, sa.r));
       case "eap":
