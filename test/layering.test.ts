@@ -67,7 +67,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   "report/render": ["report/model", "checks", "data", "wire"],
   probe: ["report/build", "report/model", "report/render", "checks", "config", "crack", "crypto", "crypto/v1", "crypto/v2", "exchanges", "exchanges/v1", "exchanges/v2", "transport", "wire", "wire/v1", "wire/v2", "data", "x509", "errors.ts", "util", "version.ts"],
   scan: ["probe", "report/build", "report/model", "checks", "config", "crypto", "exchanges", "exchanges/v1", "exchanges/v2", "transport", "wire", "wire/v1", "wire/v2", "data", "errors.ts", "util"],
-  diagnose: ["probe", "report/build", "report/model", "config", "crack", "exchanges/v1", "wire/v1", "x509"],
+  diagnose: ["probe", "report/build", "report/model", "config", "crack", "exchanges/v1", "wire/v1", "wire/v2", "x509", "version.ts"],
   "index.ts": ["probe", "scan", "diagnose", "crack", "report/model", "config", "transport"],
   cli: ["probe", "scan", "diagnose", "crack", "report/model", "report/render", "config", "crypto", "data", "transport", "x509", "errors.ts", "version.ts"],
   build: ["crack", "crypto", "crypto/v1", "crypto/v2", "data", "exchanges/v1", "exchanges/v2", "wire", "wire/v1", "wire/v2"],

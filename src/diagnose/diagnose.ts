@@ -91,6 +91,7 @@ function conclude(d: Diagnosis, cause: string, explanation: string, fix: string,
   const { opts, attempts } = d;
   return {
     kind: "diagnosis",
+    ikeVersion: 1,
     tool: { name: "ikeprobe", version: VERSION },
     startedAt: d.startedAt,
     target: { host: opts.probe.host, address: d.address, port: opts.probe.port },

@@ -129,7 +129,7 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
     startedAt: new Date().toISOString(),
     target: { host: opts.host, address: null, port: opts.port, addresses: [] },
     source: { address: null, port: null },
-    ikeSa: { offers: [], selected: null, notifies: null, vendorIds: [], natDetected: null, floated: false },
+    ikeSa: { offers: [], selected: null, notifies: null, vendorIds: [], natDetected: null, certReqs: [], floated: false },
     identity: { status: "not-attempted", cause: null, stage: null, local: null, requestedRemote: null, remote: null, detail: "no PSK given: the offers were tested with IKE_SA_INIT only (--psk-file runs IKE_AUTH)", evidence: null, gatewayAuth: null },
     childSas: [],
     dpd: null,
@@ -317,6 +317,8 @@ function selected(a: Extract<SaInitAnswer, { kind: "sa" }>, spiI: Buffer, t: Ike
       local: !dst.data.equals(natDetectionHash(spiI, a.spiR, t.local.address, t.local.port)),
     };
   }
+  // CERTREQ: a one-byte encoding, then 20-byte SHA-1 hashes of the CAs' public keys (§3.7).
+  report.ikeSa.certReqs = a.certReqs.map((b) => ({ encoding: b[0] ?? 0, authorities: Array.from({ length: Math.floor((b.length - 1) / 20) }, (_, i) => b.subarray(1 + 20 * i, 21 + 20 * i).toString("hex")) }));
   for (const w of a.warnings) report.warnings.push(`the accepted answer: ${w}`);
   const other = a.notifies.filter((n) => n.notifyType < 16384).map((n) => ikev2NotifyName(n.notifyType));
   if (other.length > 0) report.warnings.push(`the accepted answer also carried error notifies: ${other.join(", ")}`);

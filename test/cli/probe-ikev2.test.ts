@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { runCli } from "../helpers/cli.ts";
 import { type ScriptedResponder, startIkev2Responder } from "../helpers/ikev2-responder.ts";
-import { assertValidReportV2 } from "../helpers/schema.ts";
+import { assertValidDiagnosis, assertValidReportV2 } from "../helpers/schema.ts";
 
 describe("probe --ikev2", () => {
   const open: ScriptedResponder[] = [];
@@ -118,6 +118,25 @@ describe("probe --ikev2", () => {
     assert.match(cert.stderr, /--auth rsa with --ikev2: this version authenticates with a PSK \(--auth psk\) or asks for EAP \(--auth eap\)/);
     const esp = await runCli(["127.0.0.1", "--ikev2", "--auth", "eap", "--esp", "aes128gcm16"]);
     assert.match(esp.stderr, /--esp asks for CHILD SAs, set up in IKE_AUTH: --auth eap stops at the gateway's EAP request/);
+  });
+
+  test("--diagnose --ikev2: a gateway that refuses every PSK and EAP but sends CERTREQs wants certificates; its CERTREQs in the probe report", async () => {
+    const ca = Buffer.alloc(20, 0xab);
+    const gw = await responder({ proposals: ["aes128gcm16-prfsha256-ecp256"], ikeAuth: "auth-failed", certReqs: [ca] });
+    const p = await probe(gw.port, ["--ike", "aes128gcm16-prfsha256-ecp256", "--json"]);
+    assert.deepEqual(JSON.parse(p.stdout).ikeSa.certReqs, [{ encoding: 4, authorities: [ca.toString("hex")] }]);
+    const r = await runCli(["127.0.0.1", "--ikev2", "--diagnose", "--pace", "0", "--port", String(gw.port), "--timeout", "0.4", "--retries", "0", "--ike", "aes128gcm16-prfsha256-ecp256", "--id", "fqdn:client.example", "--json"], { IKEPROBE_PSK: "not-the-one" });
+    assert.equal(r.code, 1, r.stderr);
+    const d = JSON.parse(r.stdout);
+    assertValidDiagnosis(d);
+    assert.equal(d.conclusion.cause, "certificate-only");
+    assert.deepEqual(d.attempts.map((a: { auth: string; cause: string }) => [a.auth, a.cause]), [["psk", "authentication-failed"], ["eap", "eap-not-offered"]]);
+    assert.doesNotMatch(r.stdout + r.stderr, /not-the-one/);
+    const none = await responder({ proposals: ["aes128gcm16-prfsha256-ecp256"], ikeAuth: "auth-failed" });
+    const n = await runCli(["127.0.0.1", "--ikev2", "--diagnose", "--pace", "0", "--port", String(none.port), "--timeout", "0.4", "--retries", "0", "--ike", "aes128gcm16-prfsha256-ecp256", "--json"], { IKEPROBE_PSK: "x" });
+    assert.equal(JSON.parse(n.stdout).conclusion.cause, "unknown-id-or-psk");
+    const usage = await runCli(["127.0.0.1", "--ikev2", "--diagnose", "--aggressive"], { IKEPROBE_PSK: "x" });
+    assert.match(usage.stderr, /--aggressive is IKEv1's/);
   });
 
   test("what IKE_SA_INIT alone cannot do is a usage error naming the options; a bad proposal names its token", async () => {

@@ -44,6 +44,8 @@ export interface ResponderBehaviour {
    */
   ikeAuth?: "ok" | "auth-failed" | "eap" | "no-auth" | "unknown-critical" | "bad-icv" | "truncated" | "clear-notify" | "fragment" | "silent";
   psk?: string;
+  /** CERTREQs in the IKE_SA_INIT answer (X.509 signature, encoding 4), one per CA key hash given. */
+  certReqs?: Buffer[];
 }
 
 
@@ -161,6 +163,7 @@ export async function startIkev2Responder(b: ResponderBehaviour): Promise<Script
         { type: Ikev2Payload.KE, body: encodeKe({ group: a.group, data: realKe?.publicValue ?? randomBytes(groupInfo(a.group)?.keLength ?? 32) }) },
         { type: Ikev2Payload.NONCE, body: nr },
         ...(wanted(Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED) ? [{ type: Ikev2Payload.NOTIFY, body: encodeNotify(ikeNotify(Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED)) }] : []),
+        ...(b.certReqs ?? []).map((h) => ({ type: Ikev2Payload.CERTREQ, body: Buffer.concat([Buffer.from([4]), h]) })),
         { type: Ikev2Payload.NOTIFY, body: encodeNotify(ikeNotify(Ikev2Notify.CHILDLESS_IKEV2_SUPPORTED)) },
         { type: Ikev2Payload.NOTIFY, body: encodeNotify(ikeNotify(50000)) },
         { type: Ikev2Payload.VENDOR_ID, body: Buffer.from("scripted-responder") },

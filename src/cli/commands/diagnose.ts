@@ -1,7 +1,7 @@
 /** `ikeprobe GW --diagnose`: the identity exchange explained step by step, each --id and PSK tried. */
 import { parseIdentity } from "../../config/identity.js";
 import { UsageError } from "../../errors.js";
-import { type IO, secretLines, useColor, withSpinner } from "../io.js";
+import { type IO, loadVendorIds, secretLines, useColor, withSpinner } from "../io.js";
 import { type ProbeArgs, buildProbeOptions, readPsk } from "./probe-options.js";
 
 /** Every non-empty line of --psk-file, with its line number (for --diagnose). */
@@ -32,6 +32,7 @@ export async function runDiagnoseCommand(a: ProbeArgs, io: IO): Promise<number> 
     if (used) throw new UsageError(`--diagnose runs its own sequence of probes: drop ${name}`);
   }
   if (!(a.pace >= 0 && a.pace <= 600)) throw new UsageError(`--pace ${a.pace}: must be from 0 to 600 seconds`);
+  if (a.ikev2) return runDiagnoseV2Command(a, io);
   // Certificates: no PSK candidates; the diagnosis tries the identities of our certificate instead.
   const signatures = a.cert !== undefined;
   const candidates = signatures ? [] : readPskCandidates(a, io);
@@ -54,3 +55,26 @@ export async function runDiagnoseCommand(a: ProbeArgs, io: IO): Promise<number> 
   return report.exitCode;
 }
 
+
+/** `--diagnose --ikev2`: IKE_AUTH explained, each --id, each PSK candidate, with and without --remote-id, EAP and CERTREQ checked. */
+async function runDiagnoseV2Command(a: ProbeArgs, io: IO): Promise<number> {
+  if (a.cert !== undefined || a.key !== undefined) throw new UsageError("--diagnose --ikev2 diagnoses PSK authentication in this version: drop --cert/--key");
+  if (a.auth !== "psk") throw new UsageError(`--diagnose --ikev2 tries PSKs and asks for EAP itself: drop --auth ${a.auth}`);
+  if (a.aggressive) throw new UsageError("--aggressive is IKEv1's: drop it with --ikev2 (IKEv2 exposes no crackable hash)");
+  const candidates = readPskCandidates(a, io);
+  const { baseV2Options } = await import("./probe-ikev2.js");
+  const base = baseV2Options(a);
+  const ids = (a.id ?? []).map((t) => parseIdentity(t));
+  const remoteId = a["remote-id"] !== undefined ? parseIdentity(a["remote-id"], "--remote-id") : undefined;
+  await loadVendorIds(a["vendor-ids"]);
+  const { runDiagnoseV2 } = await import("../../diagnose/diagnose-v2.js");
+  const report = await withSpinner(io, !a.json, `diagnosing ${a.host} (IKEv2)`, (progress) =>
+    runDiagnoseV2({ probe: base, ids: ids.map((i) => ({ idType: i.idType, data: i.data })), ...(remoteId !== undefined ? { remoteId: { idType: remoteId.idType, data: remoteId.data } } : {}), candidates, paceMs: a.pace * 1000, ...(progress !== undefined ? { onProgress: progress } : {}) }),
+  );
+  if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    const { renderDiagnosis } = await import("../../report/render/diagnosis.js");
+    io.stdout(renderDiagnosis(report, useColor(a, io)));
+  }
+  return report.exitCode;
+}

@@ -18,7 +18,6 @@ function refuseOptions(a: ProbeArgs): void {
     ...set("--cert/--key", a.cert !== undefined || a.key !== undefined),
     ...set("--ah", (a.ah ?? []).length > 0),
     ...set("--aggressive", a.aggressive),
-    ...set("--diagnose", a.diagnose),
     ...set("--trans", (a.trans ?? []).length > 0),
     ...set("--xauth-user", a["xauth-user"] !== undefined),
     ...set("--mode-config", a["mode-config"]),
@@ -44,11 +43,27 @@ function childOptions(a: ProbeArgs, established: boolean, needSa: string): Probe
   return { proposals, transport: a.mode === "transport", ...(localTs !== undefined ? { localTs } : {}), ...(remoteTs !== undefined ? { remoteTs } : {}) };
 }
 
-export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
-  refuseOptions(a);
+/** Where to probe and what to offer, as both the IKEv2 probe and its diagnosis read them. */
+export function baseV2Options(a: ProbeArgs): Pick<ProbeV2Options, "host" | "port" | "offers" | "sourcePort" | "timeoutMs" | "retries" | "family" | "natT"> {
   const timeout = a.timeout;
   if (!(timeout > 0 && timeout <= 300)) throw new UsageError(`--timeout ${timeout}: must be more than 0 and at most 300 seconds`);
   const offers: V2Proposal[] = (a.ike !== undefined && a.ike.length > 0 ? a.ike : DEFAULT_V2_OFFERS).map((p) => parseIkev2Proposal(p, "--ike"));
+  const fam = family(a);
+  return {
+    host: a.host,
+    port: intOption("port", a.port, 1, 65535),
+    offers,
+    sourcePort: intOption("source-port", a["source-port"], 0, 65535),
+    timeoutMs: timeout * 1000,
+    retries: intOption("retries", a.retries, 0, 10),
+    ...(fam !== undefined ? { family: fam } : {}),
+    natT: a["nat-t"],
+  };
+}
+
+export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
+  refuseOptions(a);
+  const base = baseV2Options(a);
   const psk = readPsk(a, io);
   if (a.auth !== "psk" && a.auth !== "eap") throw new UsageError(`--auth ${a.auth} with --ikev2: this version authenticates with a PSK (--auth psk) or asks for EAP (--auth eap); certificates are IKEv1-only for now`);
   const eap = a.auth === "eap";
@@ -69,18 +84,10 @@ export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
   const { runProbeV2WithArtifacts } = await import("../../probe/ikev2.js");
   if (a.keys !== undefined && !ikeAuth) throw new UsageError(`--keys holds the keys of the IKE SA, made for IKE_AUTH: ${needAuth}`);
   const { VERSION } = await import("../../version.js");
-  const fam = family(a);
   const opts: ProbeV2Options = {
-    host: a.host,
-    port: intOption("port", a.port, 1, 65535),
-    offers,
-    sourcePort: intOption("source-port", a["source-port"], 0, 65535),
-    timeoutMs: timeout * 1000,
-    retries: intOption("retries", a.retries, 0, 10),
-    ...(fam !== undefined ? { family: fam } : {}),
+    ...base,
     ...(psk !== undefined ? { psk } : {}),
     ...(eap ? { eap: true } : {}),
-    natT: a["nat-t"],
     ...(id !== undefined ? { localId: { idType: id.idType, data: id.data } } : {}),
     ...(remoteId !== undefined ? { remoteId: { idType: remoteId.idType, data: remoteId.data } } : {}),
     ...(a.pcap !== undefined ? { pcap: fileSink("--pcap", a.pcap) } : {}),

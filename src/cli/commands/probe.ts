@@ -9,8 +9,8 @@ import { jsonRendererModule, probeModule } from "../lazy.js";
 import { type ProbeArgs, buildProbeOptions } from "./probe-options.js";
 
 export async function runProbeCommand(a: ProbeArgs, io: IO): Promise<number> {
-  if (a.ikev2) return runProbeV2Command(a, io);
   if (a.diagnose) return runDiagnoseCommand(a, io);
+  if (a.ikev2) return runProbeV2Command(a, io);
   const opts = buildProbeOptions(a, io);
   await loadVendorIds(a["vendor-ids"]);
   const color = useColor(a, io);

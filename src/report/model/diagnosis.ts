@@ -5,8 +5,11 @@
  */
 
 export interface DiagnosisAttempt {
-  mode: "main" | "aggressive";
+  /** IKEv1's Main or Aggressive Mode, or an IKEv2 IKE_SA_INIT + IKE_AUTH. */
+  mode: "main" | "aggressive" | "ikev2";
   id: { type: string; value: string };
+  /** IKEv2: the IDr asked for (null: none); absent in IKEv1. */
+  remoteId?: { type: string; value: string } | null;
   auth: string;
   /** Line of the PSK candidate used (never the PSK). */
   pskLine: number | null;
@@ -33,6 +36,7 @@ export interface AggressiveCheck {
 
 export interface DiagnosisReport {
   kind: "diagnosis";
+  ikeVersion: 1 | 2;
   tool: { name: "ikeprobe"; version: string };
   startedAt: string;
   target: { host: string; address: string | null; port: number };
@@ -42,7 +46,7 @@ export interface DiagnosisReport {
   attempts: DiagnosisAttempt[];
   aggressive: AggressiveCheck[];
   conclusion: {
-    /** Stable code, e.g. "psk-mismatch", "psk-keyed-by-id", "wrong-id", "xauth-required", "ok". */
+    /** Stable code, e.g. "psk-mismatch", "psk-keyed-by-id", "wrong-id", "xauth-required", "ok"; IKEv2 also "wrong-idr", "eap-only", "certificate-only", "unknown-id-or-psk". */
     cause: string;
     explanation: string;
     fix: string;

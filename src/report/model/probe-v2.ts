@@ -131,6 +131,8 @@ export interface ProbeV2Report {
     vendorIds: { hex: string; name?: string }[];
     /** Whether the gateway claims a NAT between us (its NAT_DETECTION notifies against our addresses); null: none sent. */
     natDetected: { local: boolean; gateway: boolean } | null;
+    /** The CERTREQs of the accepted answer (RFC 7296 §3.7): the certificate encoding asked for and the CAs, by the SHA-1 hash of their public key. */
+    certReqs: { encoding: number; authorities: string[] }[];
     /** IKE_AUTH and everything after it went to UDP 4500 with the non-ESP marker (a NAT detected, or --nat-t force). */
     floated: boolean;
   };

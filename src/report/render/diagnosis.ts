@@ -7,12 +7,12 @@ export function renderDiagnosis(r: DiagnosisReport, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
   out.push(c.bold(`ikeprobe ${r.tool.version} --diagnose: ${r.target.host}${r.target.address !== null && r.target.address !== r.target.host ? ` (${r.target.address})` : ""} port ${r.target.port}`));
-  out.push(`${r.pskCandidates} PSK candidate(s), ${r.ids.length} identit${r.ids.length === 1 ? "y" : "ies"}, Aggressive Mode ${r.aggressiveAllowed ? "allowed" : "not allowed (--aggressive allows it)"}`);
+  out.push(`IKEv${r.ikeVersion}: ${r.pskCandidates} PSK candidate(s), ${r.ids.length} identit${r.ids.length === 1 ? "y" : "ies"}${r.ikeVersion === 1 ? `, Aggressive Mode ${r.aggressiveAllowed ? "allowed" : "not allowed (--aggressive allows it)"}` : ""}`);
   out.push("", c.bold("Steps"));
   const t = table(c, ["#", "mode", "our ID", "auth", "PSK", "result", "cause"], color);
   r.attempts.forEach((a, i) => {
     const ok = a.cause === "ok";
-    t.push([String(i + 1), a.mode, `${a.id.type} ${a.id.value}`, a.auth, a.pskLine !== null ? `line ${a.pskLine}` : "-", ok ? c.green(a.status) : c.red(a.status), wrap(`${a.cause}${a.notify !== null ? ` (${a.notify})` : ""}`, 40)]);
+    t.push([String(i + 1), a.mode, `${a.id.type} ${a.id.value}${a.remoteId != null ? `\nIDr ${a.remoteId.type} ${a.remoteId.value}` : ""}`, a.auth, a.pskLine !== null ? `line ${a.pskLine}` : "-", ok ? c.green(a.status) : c.red(a.status), wrap(`${a.cause}${a.notify !== null ? ` (${a.notify})` : ""}`, 40)]);
   });
   out.push(t.toString());
   if (r.aggressive.length > 0) {
