@@ -121,3 +121,33 @@ export function readCertificateOptions(a: CertificateArgs, transforms: readonly 
   if (a["gateway-cert"] !== undefined) opts.gatewayCert = certificates("gateway-cert", a["gateway-cert"])[0]!;
   return opts;
 }
+
+/**
+ * The certificate options for IKEv2 (--auth rsa|ecdsa256|ecdsa384|ecdsa521): our key and
+ * certificate checked against each other and the method, and what the gateway's certificates are
+ * checked against. In IKEv2 each side picks its own method, so only our key has to fit ours.
+ */
+export function readV2Certificates(a: CertificateArgs, kind: "rsa" | "ecdsa256" | "ecdsa384" | "ecdsa521" | undefined): { signer?: { kind: "rsa" | "ecdsa256" | "ecdsa384" | "ecdsa521"; key: KeyObject; certs: Buffer[] }; gatewayCheck?: { ca?: Buffer[]; gatewayCert?: Buffer; showPem: boolean; warnDays: number } } {
+  if (a["key-passphrase-file"] !== undefined && a.key === undefined) throw new UsageError("--key-passphrase-file is the passphrase of --key: add --key FILE");
+  if (kind === undefined && (a.cert !== undefined || a.key !== undefined)) throw new UsageError(`--${a.cert !== undefined ? "cert" : "key"} signs our AUTH: add --auth rsa (or ecdsa256, ecdsa384, ecdsa521) for the key`);
+  const out: ReturnType<typeof readV2Certificates> = {};
+  if (kind !== undefined) {
+    if (a.cert === undefined || a.key === undefined) throw new UsageError(`--auth ${kind} signs our AUTH with a certificate: ${a.cert === undefined ? "add --cert FILE" : "add --key FILE"}`);
+    const certs = certificates("cert", a.cert);
+    const key = privateKey(a, a.key);
+    if (!new X509Certificate(certs[0]!).checkPrivateKey(key)) throw new UsageError(`--key ${a.key} does not belong to --cert ${a.cert} (the first certificate's public key is another)`);
+    const why = keyMismatch(kind, key);
+    if (why !== undefined) {
+      const fits = KEY_HINT[key.asymmetricKeyType === "ec" ? `ec:${key.asymmetricKeyDetails?.namedCurve ?? ""}` : (key.asymmetricKeyType ?? "")];
+      throw new UsageError(`--auth ${kind} does not fit --key ${a.key}: ${why}${fits !== undefined ? `; use --auth ${fits}` : ""}`);
+    }
+    out.signer = { kind, key, certs };
+  }
+  const any = kind !== undefined || a.ca !== undefined || a["gateway-cert"] !== undefined || a["show-certs"];
+  if (any) {
+    out.gatewayCheck = { showPem: a["show-certs"], warnDays: intOption("cert-warn-days", a["cert-warn-days"], 0, 3650) };
+    if (a.ca !== undefined) out.gatewayCheck.ca = certificates("ca", a.ca);
+    if (a["gateway-cert"] !== undefined) out.gatewayCheck.gatewayCert = certificates("gateway-cert", a["gateway-cert"])[0]!;
+  }
+  return out;
+}

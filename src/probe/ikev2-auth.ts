@@ -17,6 +17,11 @@ import type { SaInitAnswer } from "../exchanges/v2/ike-sa-init.js";
 import type { V2IdentityReport } from "../report/model/probe-v2.js";
 import type { Ikev2SaKeys } from "../report/render/wireshark.js";
 import type { IkeTransport } from "../transport/udp.js";
+import { type KeyObject, X509Certificate } from "node:crypto";
+import { type V2SignatureKey, certReqBody, signAuth, verifyAuth } from "../crypto/v2/signature.js";
+import { type CertificateView, certificateView } from "../report/build/certificates.js";
+import { parseCertificatePayloads } from "../x509/certificate.js";
+import type { NotifyPayload } from "../wire/v2/payloads/notify.js";
 import { describeIdentity } from "../x509/identity.js";
 import { AuthMethod, Ikev2Exchange, Ikev2Notify, Ikev2Payload, TransformType, authMethodName, ikev2NotifyName } from "../wire/v2/constants.js";
 import { EAP_TYPE_NAMES, EapCode, type EapPayload } from "../wire/v2/payloads/eap.js";
@@ -34,7 +39,27 @@ export interface SaInitDone {
   ke: KeyExchange;
 }
 
+/** Signature authentication (--auth rsa|ecdsa256|ecdsa384|ecdsa521 with --cert and --key). */
+export interface Signer {
+  kind: V2SignatureKey;
+  key: KeyObject;
+  /** Our certificate first, then intermediates: all sent as CERT payloads. */
+  certs: Buffer[];
+}
+
+/** What the gateway's certificates are checked against (--ca, --gateway-cert) and how they are reported. */
+export interface GatewayCheck {
+  ca?: Buffer[];
+  gatewayCert?: Buffer;
+  showPem: boolean;
+  warnDays: number;
+}
+
 export interface AuthOptions {
+  /** Our AUTH as a signature; ours is a PSK otherwise. */
+  signer?: Signer;
+  /** Checks of the gateway's certificates; CERTREQs name the --ca CAs. */
+  gatewayCheck?: GatewayCheck;
   /** The PSK for our AUTH; with `eap` only to check the gateway's shared-key AUTH. */
   psk?: Buffer;
   /** Ask for EAP (--auth eap): IKE_AUTH without AUTH (RFC 7296 §2.16); `identity` answers an EAP Identity request. */
@@ -54,12 +79,23 @@ export interface AuthOutcome {
   keys?: Ikev2SaKeys;
   /** The IKE SA exists on the gateway (it accepted our AUTH). */
   established: boolean;
+  /** The gateway's certificates for the certificate checks (when it sent any or --ca was given). */
+  certificateAudit?: CertificateView["audit"];
   /** The established IKE SA, for the CHILD SAs, the liveness check and its DELETE. */
   session?: Ikev2Session;
   /** The IKE_AUTH answer as read (with the CHILD SA or its refusal); absent when none could be read. */
   answer?: ProtectedAnswer;
   rttMs?: number;
   transmissions?: number;
+}
+
+/** A certificate's SubjectPublicKeyInfo (DER): what CERTREQ hashes name a CA by (RFC 7296 §3.7). */
+const spkiDer = (der: Buffer): Buffer => new X509Certificate(der).publicKey.export({ type: "spki", format: "der" });
+
+/** The hash numbers of the gateway's SIGNATURE_HASH_ALGORITHMS (RFC 7427 §4). */
+function signatureHashNumbers(notifies: readonly NotifyPayload[]): number[] {
+  const n = notifies.find((x) => x.notifyType === Ikev2Notify.SIGNATURE_HASH_ALGORITHMS);
+  return n === undefined ? [] : Array.from({ length: Math.floor(n.data.length / 2) }, (_, i) => n.data.readUInt16BE(2 * i));
 }
 
 const described = (id: IdPayload): { type: string; value: string } => describeIdentity({ idType: id.idType, protocolId: 0, port: 0, data: id.data });
@@ -78,7 +114,7 @@ export async function authenticate(t: IkeTransport, init: SaInitDone, opts: Auth
     gatewayAuth: null,
   };
   // Once made, the keys go with every outcome (--keys): they do not depend on the PSK.
-  const made: { keys?: Ikev2SaKeys } = {};
+  const made: { keys?: Ikev2SaKeys; certificateAudit?: CertificateView["audit"] } = {};
   const fail = (status: V2IdentityReport["status"], cause: string, detail: string, evidence: string | null = null): AuthOutcome => {
     Object.assign(identity, { status, cause, detail, evidence });
     return { identity, established: false, ...made };
@@ -101,20 +137,41 @@ export async function authenticate(t: IkeTransport, init: SaInitDone, opts: Auth
   const out: SkKeys = { encKey: keys.skEi, integKey: keys.skAi };
   const back: SkKeys = { encKey: keys.skEr, integKey: keys.skAr };
   const session = new Ikev2Session({ t, spiI: init.spiI, spiR: a.spiR, suite, out, back, prf, skD: keys.skD, stats, timeoutMs: opts.timeoutMs, floated: opts.floated });
-  const auth = opts.eap === undefined && opts.psk !== undefined ? { method: AuthMethod.SHARED_KEY, data: sharedKeyAuth(prf, opts.psk, signedOctets(prf, init.request, a.nonce, keys.skPi, encodeId(opts.localId))) } : undefined;
+  const ours = signedOctets(prf, init.request, a.nonce, keys.skPi, encodeId(opts.localId));
+  let auth: { method: number; data: Buffer } | undefined;
+  if (opts.eap !== undefined) auth = undefined;
+  else if (opts.signer !== undefined) {
+    const signed = signAuth(opts.signer.kind, opts.signer.key, ours, signatureHashNumbers(a.notifies));
+    auth = { method: signed.method, data: signed.data };
+    identity.ourAuth = signed.scheme;
+  } else if (opts.psk !== undefined) auth = { method: AuthMethod.SHARED_KEY, data: sharedKeyAuth(prf, opts.psk, ours) };
+  // CERTREQ for X.509 signatures: the --ca CAs by key hash, or none named (any CA) so that the gateway sends its certificate.
+  const certReqs = opts.signer !== undefined || opts.gatewayCheck !== undefined ? [{ encoding: 4, data: certReqBody((opts.gatewayCheck?.ca ?? []).map(spkiDer)).subarray(1) }] : [];
+  const certs = (opts.signer?.certs ?? []).map((der) => ({ encoding: 4, data: der }));
   const got = await session.ask(Ikev2Exchange.IKE_AUTH, (messageId) =>
-    encodeIkeAuth({ spiI: init.spiI, spiR: a.spiR, messageId, idi: opts.localId, ...(opts.remoteId !== undefined ? { idr: opts.remoteId } : {}), ...(auth !== undefined ? { auth } : {}), ...(opts.child !== undefined ? { child: opts.child } : {}) }, suite, out),
+    encodeIkeAuth({ spiI: init.spiI, spiR: a.spiR, messageId, idi: opts.localId, certs, certReqs, ...(opts.remoteId !== undefined ? { idr: opts.remoteId } : {}), ...(auth !== undefined ? { auth } : {}), ...(opts.child !== undefined ? { child: opts.child } : {}) }, suite, out),
   );
   if (got.opened === undefined) {
     return fail("no-answer", "ike-auth-timeout", `no answer to IKE_AUTH after ${got.transmissions} transmissions: some gateways drop an IKE_AUTH they refuse without a word, and an answer with certificates may have been lost to IP fragmentation`);
   }
   const o = got.opened;
-  if (o.kind === "fragment") return fail("error", "fragmented-answer", `the gateway answered in IKE fragments (RFC 7383, fragment ${o.number} of ${o.total}), which this version does not reassemble`);
+  if (o.kind === "fragment") return fail("no-answer", "fragments-missing", `only ${o.number} of the ${o.total} IKE fragments (RFC 7383) of the gateway's IKE_AUTH answer arrived after ${got.transmissions} transmissions: a path that drops some UDP datagrams, or fragments larger than it carries`);
   if (o.kind === "undecryptable") return fail("error", "undecryptable", `the gateway's IKE_AUTH answer does not open with the keys of this IKE SA: ${o.detail}`, o.code);
   if (o.kind === "malformed") return fail("error", "malformed-answer", `the gateway's IKE_AUTH answer cannot be read: ${o.detail}`);
   const r = readProtectedAnswer(o.inner);
   if (r.idr !== null) identity.remote = described(r.idr);
-  const proof: GatewayProof = { prf, psk: opts.psk, response: init.response, ni: init.nonce, skPr: keys.skPr, idrBody: o.inner.find((p) => p.type === Ikev2Payload.IDR)?.body };
+  const idrBody = o.inner.find((p) => p.type === Ikev2Payload.IDR)?.body;
+  const view = gatewayCertificates(r, opts.gatewayCheck, identity);
+  if (view.audit !== undefined) made.certificateAudit = view.audit;
+  const verifySignature = (method: number, data: Buffer): SignatureCheck => {
+    const cert = view.endEntity ?? opts.gatewayCheck?.gatewayCert;
+    const keyFrom = view.endEntity !== undefined ? "the certificate it sent" : "--gateway-cert";
+    if (cert === undefined) return { verified: null, scheme: "", keyFrom, why: "it sent no certificate to check its signature with (give it with --gateway-cert)" };
+    if (idrBody === undefined) return { verified: null, scheme: "", keyFrom, why: "it sent no IDr, over which its signature is made" };
+    const c = verifyAuth(method, data, new X509Certificate(cert).publicKey, signedOctets(prf, init.response, init.nonce, keys.skPr, idrBody));
+    return { ...c, keyFrom, why: c.verified === null ? `${c.scheme}: not checked` : "" };
+  };
+  const proof: GatewayProof = { prf, psk: opts.psk, signed: opts.signer !== undefined, verifySignature, response: init.response, ni: init.nonce, skPr: keys.skPr, idrBody };
   if (opts.eap !== undefined) {
     await concludeEap(identity, r, proof, session, opts.eap.identity);
     return { identity, established: false, answer: r, ...made, ...(got.rttMs !== undefined ? { rttMs: got.rttMs } : {}), transmissions: got.transmissions };
@@ -123,9 +180,21 @@ export async function authenticate(t: IkeTransport, init: SaInitDone, opts: Auth
   return { identity, established, answer: r, ...(established ? { session } : {}), ...made, ...(got.rttMs !== undefined ? { rttMs: got.rttMs } : {}), transmissions: got.transmissions };
 }
 
+/** A signature check's outcome: verified (null: not checked, `why`), the scheme, whose key it used. */
+interface SignatureCheck {
+  verified: boolean | null;
+  scheme: string;
+  keyFrom: string;
+  why: string;
+}
+
 interface GatewayProof {
   prf: Prf;
   psk: Buffer | undefined;
+  /** Our AUTH was a signature. */
+  signed: boolean;
+  /** The gateway's signature AUTH checked with its certificate (or --gateway-cert). */
+  verifySignature: (method: number, data: Buffer) => SignatureCheck;
   response: Buffer;
   ni: Buffer;
   skPr: Buffer;
@@ -140,6 +209,16 @@ function conclude(identity: V2IdentityReport, r: ProtectedAnswer, proof: Gateway
   const errorNames = r.errors.map((n) => ikev2NotifyName(n.notifyType));
   if (r.unknownCritical.length > 0) {
     set("error", "unknown-critical-payload", `the answer carries critical payload${r.unknownCritical.length > 1 ? "s" : ""} of unknown type ${r.unknownCritical.join(", ")}, which must be refused (RFC 7296 §2.5)`, "");
+    return false;
+  }
+  if (r.errors.some((n) => n.notifyType === Ikev2Notify.AUTHENTICATION_FAILED) && proof.signed) {
+    identity.notify = "AUTHENTICATION_FAILED";
+    set(
+      "auth-failed",
+      "authentication-failed",
+      `the gateway refused our signature AUTH (${identity.ourAuth ?? "signature"}): it does not trust our certificate's issuer, has no connection for our ID (${identity.local?.type}:${identity.local?.value}, by default our certificate's subject) or wants another authentication method for it; its log says which`,
+      "N(AUTHENTICATION_FAILED) in the IKE_AUTH answer",
+    );
     return false;
   }
   if (r.errors.some((n) => n.notifyType === Ikev2Notify.AUTHENTICATION_FAILED)) {
@@ -169,17 +248,39 @@ function conclude(identity: V2IdentityReport, r: ProtectedAnswer, proof: Gateway
   }
   // The gateway accepted us and proves itself: the IKE SA exists on its side.
   const method = authMethodName(r.auth.method);
-  if (r.auth.method !== AuthMethod.SHARED_KEY || proof.idrBody === undefined) {
-    identity.gatewayAuth = { method, verified: null };
-    set("authenticated", "accepted", `the gateway accepted our PSK AUTH and proved itself with ${method}${proof.idrBody === undefined ? " but sent no IDr" : ""}; its signature is not checked by this version`, `AUTH (${method}) in the IKE_AUTH answer`);
+  const childNote = errorNames.length > 0 ? `; beside it the gateway sent ${errorNames.join(", ")}` : "";
+  const we = proof.signed ? "our signature" : "our PSK";
+  if (r.auth.method !== AuthMethod.SHARED_KEY) {
+    const check = proof.verifySignature(r.auth.method, r.auth.data);
+    identity.gatewayAuth = { method, verified: check.verified, ...(check.scheme !== "" ? { scheme: check.scheme } : {}) };
+    if (check.verified === true) set("authenticated", "verified", `the gateway accepted ${we} and proved itself with a ${check.scheme} signature that verifies with its certificate${childNote}`, `the gateway's AUTH verifies with the public key of ${check.keyFrom} over its IKE_SA_INIT | Ni | prf(SK_pr, IDr) (RFC 7296 §2.15)`);
+    else if (check.verified === false) set("auth-failed", "gateway-signature-invalid", `the gateway accepted ${we}, but its own signature AUTH (${check.scheme}) does not verify with ${check.keyFrom}: do not trust this gateway's identity${childNote}`, "the gateway's signature AUTH does not verify");
+    else set("authenticated", "accepted", `the gateway accepted ${we} and proved itself with ${method}; ${check.why}${childNote}`, `AUTH (${method}) in the IKE_AUTH answer`);
     return true;
   }
   const verified = gatewayPskVerifies(proof, r.auth.data);
   identity.gatewayAuth = { method, verified };
-  const childNote = errorNames.length > 0 ? `; beside it the gateway sent ${errorNames.join(", ")}` : "";
-  if (verified) set("authenticated", "verified", `the gateway accepted our PSK and proved the same key in its own AUTH${childNote}`, "the gateway's AUTH equals prf(prf(PSK, \"Key Pad for IKEv2\"), its IKE_SA_INIT | Ni | prf(SK_pr, IDr)) (RFC 7296 §2.15)");
+  if (verified === null) set("authenticated", "accepted", `the gateway accepted ${we} and proved itself with a shared key${proof.idrBody === undefined ? " but sent no IDr" : ""}, which cannot be checked without its PSK (--psk-file)${childNote}`, `AUTH (${method}) in the IKE_AUTH answer`);
+  else if (verified) set("authenticated", "verified", `the gateway accepted ${we} and proved the same key in its own AUTH${childNote}`, "the gateway's AUTH equals prf(prf(PSK, \"Key Pad for IKEv2\"), its IKE_SA_INIT | Ni | prf(SK_pr, IDr)) (RFC 7296 §2.15)");
   else set("psk-mismatch", "gateway-auth-mismatch", `the gateway accepted our AUTH, but its own AUTH does not verify with our PSK: it uses a different key for its side (a PSK per direction) or computes AUTH wrongly${childNote}`, "the gateway's shared-key AUTH differs from the one our PSK gives");
   return true;
+}
+
+/**
+ * The gateway's certificates (CERT payloads, X.509 signature) reported and checked against --ca as
+ * IKEv1's are (report/build/certificates.ts); the end entity's DER for its signature.
+ */
+function gatewayCertificates(r: ProtectedAnswer, check: GatewayCheck | undefined, identity: V2IdentityReport): { endEntity: Buffer | undefined; audit: CertificateView["audit"] | undefined } {
+  // CERT bodies as they came (encoding byte first): the layout IKEv1's reader takes too.
+  const x509 = r.certs.filter((c) => c.encoding === 4).map((c) => Buffer.concat([Buffer.from([c.encoding]), c.data]));
+  if (x509.length === 0 && check === undefined) return { endEntity: undefined, audit: undefined };
+  const view = certificateView({ certificates: x509, certificateRequests: [] }, check !== undefined ? { showPem: check.showPem, warnDays: check.warnDays, ...(check.ca !== undefined ? { ca: check.ca } : {}) } : undefined, identity.remote, Date.now());
+  identity.remoteCertificates = view.fields.remoteCertificates;
+  identity.chain = view.fields.chain;
+  const other = r.certs.filter((c) => c.encoding !== 4).map((c) => `encoding ${c.encoding}`);
+  if (other.length > 0 || view.unreadable.length > 0) identity.certificateNotes = [...other.map((x) => `a CERT payload of ${x}, not an X.509 certificate`), ...view.unreadable];
+  const first = view.fields.remoteCertificates.length > 0 ? parseCertificatePayloads(x509).parsed[0]?.der : undefined;
+  return { endEntity: first !== undefined ? Buffer.from(first) : undefined, audit: view.audit };
 }
 
 /** The gateway's shared-key AUTH checked with our PSK (RFC 7296 §2.15); null without a PSK or an IDr to check it over. */
@@ -212,7 +313,10 @@ async function concludeEap(identity: V2IdentityReport, r: ProtectedAnswer, proof
     }
     return set("error", "no-eap", `the gateway answered IKE_AUTH without AUTH with neither an EAP request nor an error notify${r.auth !== null ? " (it sent its own AUTH)" : ""}`, "");
   }
-  if (r.auth !== null) identity.gatewayAuth = { method: authMethodName(r.auth.method), verified: r.auth.method === AuthMethod.SHARED_KEY ? gatewayPskVerifies(proof, r.auth.data) : null };
+  if (r.auth !== null) {
+    const check = r.auth.method === AuthMethod.SHARED_KEY ? undefined : proof.verifySignature(r.auth.method, r.auth.data);
+    identity.gatewayAuth = { method: authMethodName(r.auth.method), verified: check === undefined ? gatewayPskVerifies(proof, r.auth.data) : check.verified, ...(check !== undefined && check.scheme !== "" ? { scheme: check.scheme } : {}) };
+  }
   const methods = [eapName(r.eap.eapType)];
   let last: EapPayload = r.eap;
   let ended = "";
@@ -238,6 +342,6 @@ async function concludeEap(identity: V2IdentityReport, r: ProtectedAnswer, proof
   const method = methods.find((m) => m !== "Identity") ?? null;
   identity.eap = { methods, method, ended };
   const auth = identity.gatewayAuth;
-  const proved = auth === null ? "; it sent no AUTH of its own (EAP-only authentication, RFC 5998, or a fault)" : auth.verified === true ? `; it proved itself with ${auth.method}, verified with our PSK` : auth.verified === false ? `; its ${auth.method} AUTH does not verify with our PSK` : `; it proved itself with ${auth.method} (${auth.method === "shared key" ? "give --psk-file to check it" : "a signature, not checked by this version"})`;
+  const proved = auth === null ? "; it sent no AUTH of its own (EAP-only authentication, RFC 5998, or a fault)" : auth.verified === true ? `; it proved itself with ${auth.method}, verified${auth.method === "shared key" ? " with our PSK" : " with its certificate"}` : auth.verified === false ? `; its ${auth.method} AUTH does not verify` : `; it proved itself with ${auth.method} (${auth.method === "shared key" ? "give --psk-file to check it" : "a signature not checked: no certificate to check it with"})`;
   set("eap-required", "eap-request", `the gateway authenticates clients with EAP${method !== null ? `, method ${method}` : ""}${methods[0] === "Identity" ? " (after asking for an identity)" : ""}${proved}`, `EAP Request${methods.length > 1 ? "s" : ""} ${methods.join(", then ")} in the IKE_AUTH answers; ${ended}`);
 }

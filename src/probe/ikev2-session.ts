@@ -7,7 +7,7 @@ import type { Prf } from "../crypto/v2/prf.js";
 import type { SkKeys, SkSuite } from "../crypto/v2/sk.js";
 import type { DriveStats } from "../exchanges/drive.js";
 import { RequestMachine, request } from "../exchanges/request.js";
-import { type Opened, encodeInformational, openProtected } from "../exchanges/v2/ike-auth.js";
+import { type Opened, encodeInformational, fragmentStore, openProtected } from "../exchanges/v2/ike-auth.js";
 import type { IkeTransport } from "../transport/udp.js";
 import { IkeprobeError } from "../errors.js";
 import { Ikev2Exchange } from "../wire/v2/constants.js";
@@ -61,12 +61,21 @@ export class Ikev2Session {
   async ask(exchangeType: number, build: (messageId: number) => Buffer): Promise<Asked> {
     const messageId = this.nextId++;
     const expect = { spiI: this.spiI, spiR: this.spiR, exchangeType, messageId };
-    // An answer to another message of this SA (a retransmitted earlier answer) is not this one's.
-    const read = (d: Buffer): Opened | undefined => (d.length >= 28 && d[18] === exchangeType && d.readUInt32BE(20) === messageId ? openProtected(d, expect, this.suite, this.p.back) : undefined);
+    // An answer to another message of this SA (a retransmitted earlier answer) is not this one's;
+    // IKE fragments are kept until the last is in (RFC 7383), then the answer opens whole.
+    const store = fragmentStore();
+    let partial: Extract<Opened, { kind: "fragment" }> | undefined;
+    const read = (d: Buffer): Opened | undefined => {
+      if (d.length < 28 || d[18] !== exchangeType || d.readUInt32BE(20) !== messageId) return undefined;
+      const o = openProtected(d, expect, this.suite, this.p.back, store);
+      if (o.kind !== "fragment") return o;
+      partial = o;
+      return undefined;
+    };
     const stage = exchangeType === Ikev2Exchange.IKE_AUTH ? "ike-auth" : exchangeType === Ikev2Exchange.CREATE_CHILD_SA ? "create-child-sa" : "informational";
     try {
       const { answer, rt } = await request(this.p.t, new RequestMachine(build(messageId), this.spiI, read, stage), this.p.stats, this.p.timeoutMs, this.p.floated);
-      return { opened: answer, transmissions: rt.transmissions, ...(rt.answered ? { rttMs: Math.round(rt.rttMs * 100) / 100 } : {}) };
+      return { opened: answer ?? partial, transmissions: rt.transmissions, ...(rt.answered ? { rttMs: Math.round(rt.rttMs * 100) / 100 } : {}) };
     } catch (e) {
       if (e instanceof IkeprobeError) return { opened: { kind: "malformed", detail: e.message }, transmissions: 0 };
       throw e;

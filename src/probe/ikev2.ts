@@ -23,10 +23,11 @@ import { Ikev2Notify, ProtocolId, TransformType, ikev2NotifyName } from "../wire
 import { type NotifyPayload, ikeNotify } from "../wire/v2/payloads/notify.js";
 import type { Ikev2Proposal, Ikev2Transform } from "../wire/v2/payloads/sa.js";
 import { now } from "../util/clock.js";
-import { runChecks } from "../checks/index.js";
+import { type CertificateAuditInput, type Check, type Ikev2AuditInput, runChecks } from "../checks/index.js";
+import { CERTIFICATE_CHECKS } from "../checks/certificate.js";
+import { certificateSubjectIdentity, describeIdentity } from "../x509/identity.js";
 import { weakIkev2Transform } from "../checks/ikev2.js";
-import { type SaInitDone, authenticate } from "./ikev2-auth.js";
-import { describeIdentity } from "../x509/identity.js";
+import { type GatewayCheck, type SaInitDone, type Signer, authenticate } from "./ikev2-auth.js";
 import { type ChildAsk, ikeAuthChild } from "./ikev2-child.js";
 import { type SaSteps, underIkeSa } from "./ikev2-established.js";
 import { hostSelector } from "../exchanges/v2/child-sa.js";
@@ -49,6 +50,10 @@ export interface ProbeV2Options extends SaSteps {
   psk?: Buffer;
   /** Runs IKE_AUTH without AUTH, asking for EAP (--auth eap). */
   eap?: boolean;
+  /** Signs our AUTH with a certificate's key (--auth rsa|ecdsa…, --cert, --key). */
+  signer?: Signer;
+  /** Checks of the gateway's certificates (--ca, --gateway-cert, --show-certs). */
+  gatewayCheck?: GatewayCheck;
   /** IDi; default our address. */
   localId?: IdPayload;
   /** IDr to ask for (--remote-id). */
@@ -143,6 +148,7 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
   let transport: IkeTransport | undefined;
   const pcap = opts.pcap !== undefined ? new PcapWriter(opts.pcap) : undefined;
   let established = false;
+  let certificateAudit: CertificateAuditInput | undefined;
   let authAnswered = false;
   try {
     const resolved = await resolveHost(opts.host, opts.family, opts.lookup);
@@ -157,16 +163,19 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
       const done = await tryOffer(transport, offer, opts, report, stats);
       init ??= done;
     }
-    const runAuth = opts.psk !== undefined || opts.eap === true;
+    const runAuth = opts.psk !== undefined || opts.eap === true || opts.signer !== undefined;
     if (runAuth && init === undefined) report.identity.detail = "no offer was accepted: IKE_AUTH needs an IKE SA";
     const asks = childAsks(opts, transport.local.address, resolved.address);
     if (runAuth && init !== undefined) {
-      const localId = opts.localId ?? { idType: transport.local.address.includes(":") ? Ikev2IdType.IPV6_ADDR : Ikev2IdType.IPV4_ADDR, data: ipToBytes(transport.local.address) };
+      // Our ID: --id; with a certificate its subject DN (ID_DER_ASN1_DN, 9 in both versions); else our address.
+      const subject = opts.signer !== undefined ? certificateSubjectIdentity(opts.signer.certs[0]!) : undefined;
+      const localId = opts.localId ?? (subject !== undefined ? { idType: subject.idType, data: subject.data } : undefined) ?? { idType: transport.local.address.includes(":") ? Ikev2IdType.IPV6_ADDR : Ikev2IdType.IPV4_ADDR, data: ipToBytes(transport.local.address) };
       const first = asks[0] !== undefined ? ikeAuthChild(asks[0]) : undefined;
       await maybeFloat(transport, opts, report);
       const eap = opts.eap === true ? { identity: Buffer.from(describeIdentity({ idType: localId.idType, protocolId: 0, port: 0, data: localId.data }).value) } : undefined;
-      const outcome = await authenticate(transport, init, { floated: report.ikeSa.floated, ...(opts.psk !== undefined ? { psk: opts.psk } : {}), ...(eap !== undefined ? { eap } : {}), localId, ...(opts.remoteId !== undefined ? { remoteId: opts.remoteId } : {}), ...(first !== undefined ? { child: first.request } : {}), timeoutMs: opts.timeoutMs }, stats);
+      const outcome = await authenticate(transport, init, { floated: report.ikeSa.floated, ...(opts.signer !== undefined ? { signer: opts.signer } : {}), ...(opts.gatewayCheck !== undefined ? { gatewayCheck: opts.gatewayCheck } : {}), ...(opts.psk !== undefined ? { psk: opts.psk } : {}), ...(eap !== undefined ? { eap } : {}), localId, ...(opts.remoteId !== undefined ? { remoteId: opts.remoteId } : {}), ...(first !== undefined ? { child: first.request } : {}), timeoutMs: opts.timeoutMs }, stats);
       report.identity = outcome.identity;
+      certificateAudit = outcome.certificateAudit;
       established = outcome.established;
       authAnswered = outcome.identity.status !== "no-answer";
       if (outcome.keys !== undefined) {
@@ -198,13 +207,14 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
   report.timings.totalMs = Math.round((now() - t0) * 100) / 100;
   const offers = report.ikeSa.offers;
   // --auth eap asks whether the gateway wants EAP: its EAP request is the answer sought.
-  const authOk = opts.eap === true ? report.identity.status === "eap-required" : opts.psk === undefined || report.identity.status === "authenticated";
+  const authOk = opts.eap === true ? report.identity.status === "eap-required" : (opts.psk === undefined && opts.signer === undefined) || report.identity.status === "authenticated";
   // A CHILD SA not set up, or a liveness check not answered, is a step that failed, as in IKEv1.
   const childOk = report.childSas.every((ch) => ch.status === "accepted");
   const dpdOk = report.dpd === null || report.dpd.answered;
   report.exitCode = accepted > 0 && authOk && childOk && dpdOk ? 0 : offers.every((o) => o.status === "no-response") ? 3 : 1;
   const sel = report.ikeSa.selected;
-  report.findings = runChecks([weakIkev2Transform], { ikev2: { answered: true, accepted: sel !== null ? [sel] : [], groupNumbers: [], fragmentation: null }, ikev1Accepted: null });
+  const checks: Check<Ikev2AuditInput & CertificateAuditInput>[] = [weakIkev2Transform, ...CERTIFICATE_CHECKS];
+  report.findings = runChecks(checks, { ikev2: { answered: true, accepted: sel !== null ? [sel] : [], groupNumbers: [], fragmentation: null }, ikev1Accepted: null, ...(certificateAudit ?? { certificates: [], chain: null, remoteId: null, warnDays: 30 }) });
   return { report, ikeKeys, espKeys: esp.length > 0 ? espSaTable(esp) : null };
 }
 

@@ -72,7 +72,7 @@ describe("probe --ikev2", () => {
       ["bad-icv", undefined, "error", "undecryptable", 1],
       ["truncated", undefined, "error", "malformed-answer", 1],
       ["clear-notify", undefined, "error", "malformed-answer", 1],
-      ["fragment", undefined, "error", "fragmented-answer", 1],
+      ["fragment", undefined, "error", "undecryptable", 1],
       ["silent", undefined, "no-answer", "ike-auth-timeout", 1],
     ];
     for (const [ikeAuth, psk, status, cause, code] of cases) {
@@ -115,7 +115,9 @@ describe("probe --ikev2", () => {
     assert.equal(v1.code, 2);
     assert.match(v1.stderr, /--auth eap is IKEv2's .*add --ikev2/);
     const cert = await runCli(["127.0.0.1", "--ikev2", "--auth", "rsa"]);
-    assert.match(cert.stderr, /--auth rsa with --ikev2: this version authenticates with a PSK \(--auth psk\) or asks for EAP \(--auth eap\)/);
+    assert.match(cert.stderr, /--auth rsa signs our AUTH with a certificate: add --cert FILE/);
+    const hybrid = await runCli(["127.0.0.1", "--ikev2", "--auth", "hybrid-rsa"]);
+    assert.match(hybrid.stderr, /--auth hybrid-rsa with --ikev2: use psk, eap, rsa, ecdsa256, ecdsa384 or ecdsa521/);
     const esp = await runCli(["127.0.0.1", "--ikev2", "--auth", "eap", "--esp", "aes128gcm16"]);
     assert.match(esp.stderr, /--esp asks for CHILD SAs, set up in IKE_AUTH: --auth eap stops at the gateway's EAP request/);
   });
@@ -155,7 +157,7 @@ describe("probe --ikev2", () => {
     assert.match(gcm.stderr, /--esp aes128gcm16-sha256: aes128gcm16 is an AEAD cipher: drop the integrity algorithm/);
     const id = await runCli(["127.0.0.1", "--ikev2", "--id", "fqdn:client.example"], { IKEPROBE_PSK: "" });
     assert.equal(id.code, 2);
-    assert.match(id.stderr, /--id is sent in IKE_AUTH, which runs with a PSK or to ask for EAP: add --psk-file FILE \(or IKEPROBE_PSK\), or --auth eap/);
+    assert.match(id.stderr, /--id is sent in IKE_AUTH, which runs with a PSK or to ask for EAP: add --psk-file FILE \(or IKEPROBE_PSK\), --auth rsa\|ecdsa256\|ecdsa384\|ecdsa521 with --cert and --key, or --auth eap/);
     const rid = await runCli(["127.0.0.1", "--ikev2", "--remote-id", "gw.example"], { IKEPROBE_PSK: "not-used" });
     assert.equal(rid.code, 2);
     assert.match(rid.stderr, /--remote-id gw\.example: expected TYPE:VALUE .*e\.g\. --remote-id fqdn:gw\.example/);

@@ -7,6 +7,7 @@ import { type IO, family, interruptible, intOption, loadVendorIds, useColor, wit
 import { type ProbeArgs, readPsk } from "./probe-options.js";
 import { parseIdentity } from "../../config/identity.js";
 import { fileSink, writeSecretFile } from "../files.js";
+import { readV2Certificates } from "../certificates.js";
 
 /** Modern defaults: an AEAD and a CBC offer with the groups RFC 8247 §3.4 names first. */
 const DEFAULT_V2_OFFERS = ["aes256gcm16-aes128gcm16-prfsha384-prfsha256-ecp384-ecp256-curve25519-modp3072-modp2048", "aes256-aes128-sha384-sha256-ecp384-ecp256-curve25519-modp3072-modp2048"];
@@ -15,7 +16,6 @@ const DEFAULT_V2_OFFERS = ["aes256gcm16-aes128gcm16-prfsha384-prfsha256-ecp384-e
 function refuseOptions(a: ProbeArgs): void {
   const set = (name: string, used: boolean): string[] => (used ? [name] : []);
   const unused = [
-    ...set("--cert/--key", a.cert !== undefined || a.key !== undefined),
     ...set("--ah", (a.ah ?? []).length > 0),
     ...set("--aggressive", a.aggressive),
     ...set("--trans", (a.trans ?? []).length > 0),
@@ -65,17 +65,19 @@ export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
   refuseOptions(a);
   const base = baseV2Options(a);
   const psk = readPsk(a, io);
-  if (a.auth !== "psk" && a.auth !== "eap") throw new UsageError(`--auth ${a.auth} with --ikev2: this version authenticates with a PSK (--auth psk) or asks for EAP (--auth eap); certificates are IKEv1-only for now`);
+  const signature = a.auth === "rsa" || a.auth === "ecdsa256" || a.auth === "ecdsa384" || a.auth === "ecdsa521" ? a.auth : undefined;
+  if (a.auth !== "psk" && a.auth !== "eap" && signature === undefined) throw new UsageError(`--auth ${a.auth} with --ikev2: use psk, eap, rsa, ecdsa256, ecdsa384 or ecdsa521 (IKEv2 has no XAUTH or hybrid methods)`);
   const eap = a.auth === "eap";
-  // IKE_AUTH runs with a PSK, or without AUTH to ask for EAP; an IKE SA is set up only with the PSK.
-  const ikeAuth = psk !== undefined || eap;
-  const needAuth = "add --psk-file FILE (or IKEPROBE_PSK), or --auth eap";
-  const needSa = eap ? "--auth eap stops at the gateway's EAP request, so no IKE SA is set up" : "add --psk-file FILE (or IKEPROBE_PSK)";
+  const certs = readV2Certificates(a, signature);
+  // IKE_AUTH runs with a PSK or a signature, or without AUTH to ask for EAP; an IKE SA is set up with the first two.
+  const ikeAuth = psk !== undefined || eap || certs.signer !== undefined;
+  const needAuth = "add --psk-file FILE (or IKEPROBE_PSK), --auth rsa|ecdsa256|ecdsa384|ecdsa521 with --cert and --key, or --auth eap";
+  const needSa = eap ? "--auth eap stops at the gateway's EAP request, so no IKE SA is set up" : "add --psk-file FILE (or IKEPROBE_PSK), or --auth rsa|ecdsa256|ecdsa384|ecdsa521 with --cert and --key";
   // IKEv1 and IKEv2 number the ID types used here alike (RFC 2407 §4.6.2.1, RFC 7296 §3.5).
   const id = a.id?.[0] !== undefined ? parseIdentity(a.id[0]) : undefined;
   const remoteId = a["remote-id"] !== undefined ? parseIdentity(a["remote-id"], "--remote-id") : undefined;
   if (!ikeAuth && (id !== undefined || remoteId !== undefined)) throw new UsageError(`${id !== undefined ? "--id" : "--remote-id"} is sent in IKE_AUTH, which runs with a PSK or to ask for EAP: ${needAuth}`);
-  const established = psk !== undefined && !eap;
+  const established = (psk !== undefined || certs.signer !== undefined) && !eap;
   const child = childOptions(a, established, needSa);
   if (!established && a.dpd) throw new UsageError(`--dpd checks the IKE SA set up in IKE_AUTH: ${needSa}`);
   if (!(a.hold >= 0 && a.hold <= 86400)) throw new UsageError(`--hold ${a.hold}: must be from 0 to 86400 seconds`);
@@ -88,6 +90,8 @@ export async function runProbeV2Command(a: ProbeArgs, io: IO): Promise<number> {
     ...base,
     ...(psk !== undefined ? { psk } : {}),
     ...(eap ? { eap: true } : {}),
+    ...(certs.signer !== undefined ? { signer: certs.signer } : {}),
+    ...(certs.gatewayCheck !== undefined ? { gatewayCheck: certs.gatewayCheck } : {}),
     ...(id !== undefined ? { localId: { idType: id.idType, data: id.data } } : {}),
     ...(remoteId !== undefined ? { remoteId: { idType: remoteId.idType, data: remoteId.data } } : {}),
     ...(a.pcap !== undefined ? { pcap: fileSink("--pcap", a.pcap) } : {}),

@@ -96,15 +96,17 @@ export function protectChain(h: Ikev2Header, chain: { firstType: number; bytes: 
 }
 
 /**
- * Checks and decrypts a message whose last payload is SK: `skOffset` is where that payload's
- * generic header starts in `message`. Returns the type of the first inner payload and the inner
+ * Checks and decrypts a message whose last payload is SK (or, with `fragment`, SKF): `skOffset` is
+ * where that payload's generic header starts in `message`. Returns the type of the first inner payload and the inner
  * chain's bytes. An ICV or tag that does not verify, a ciphertext that is not whole blocks or a pad
  * length that overruns it is a ProtocolError naming which.
  */
-export function unprotect(message: Buffer, skOffset: number, suite: SkSuite, keys: SkKeys): { firstType: number; chain: Buffer } {
+export function unprotect(message: Buffer, skOffset: number, suite: SkSuite, keys: SkKeys, opts: { fragment?: boolean } = {}): { firstType: number; chain: Buffer } {
   const mode = modeFor(suite);
   const firstType = message[skOffset]!;
-  const body = message.subarray(skOffset + 4);
+  // An SKF payload (RFC 7383 §2.5) has Fragment Number and Total Fragments before its IV; they are authenticated with the header.
+  const start = skOffset + (opts.fragment === true ? 8 : 4);
+  const body = message.subarray(start);
   if (mode.kind === "cbc") {
     if (body.length < mode.block + mode.icv) throw new ProtocolError("bad-sk", `an SK payload of ${body.length} bytes, shorter than its IV and ICV`);
     const icv = message.subarray(message.length - mode.icv);
@@ -123,7 +125,7 @@ export function unprotect(message: Buffer, skOffset: number, suite: SkSuite, key
   const ct = body.subarray(8, body.length - mode.icv);
   const d = createDecipheriv(mode.node as "aes-128-gcm", key, nonce, { authTagLength: mode.icv });
   d.setAuthTag(body.subarray(body.length - mode.icv));
-  d.setAAD(message.subarray(0, skOffset + 4), mode.ccm ? { plaintextLength: ct.length } : undefined);
+  d.setAAD(message.subarray(0, start), mode.ccm ? { plaintextLength: ct.length } : undefined);
   let plain: Buffer;
   try {
     plain = Buffer.concat([d.update(ct), d.final()]);

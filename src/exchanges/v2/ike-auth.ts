@@ -112,15 +112,29 @@ export type Opened =
   | { kind: "opened"; message: Ikev2Message; inner: InnerPayload[]; warnings: string[] }
   /** The SK payload does not verify (ICV or tag) or decrypt (length, padding) with our keys. */
   | { kind: "undecryptable"; code: string; detail: string }
-  /** Fragments (SKF, RFC 7383) that this reader does not reassemble. */
+  /** Fragments (SKF, RFC 7383): without a store, one not reassembled; with one, `number` of `total` in so far. */
   | { kind: "fragment"; number: number; total: number }
   | { kind: "malformed"; detail: string };
 
+/** The fragments of one answer received so far (RFC 7383 §2.6), by number: each verified and decrypted. */
+export interface FragmentStore {
+  total: number;
+  pieces: Map<number, Buffer>;
+  /** The inner chain's first payload type, from fragment 1. */
+  firstType: number;
+}
+
+export function fragmentStore(): FragmentStore {
+  return { total: 0, pieces: new Map(), firstType: 0 };
+}
+
 /**
  * Opens a protected answer: checks that it is a response to `expect` (SPIs, exchange, message ID),
- * verifies and decrypts its SK payload with the responder's keys and decodes the inner chain.
+ * verifies and decrypts its SK payload with the responder's keys and decodes the inner chain. With
+ * a `store`, IKE fragments (SKF, RFC 7383) are verified and decrypted one by one and kept; the
+ * answer opens when the last one is in (until then: `fragment`, with how many are in).
  */
-export function openProtected(datagram: Buffer, expect: { spiI: Buffer; spiR: Buffer; exchangeType: number; messageId: number }, suite: SkSuite, keys: SkKeys): Opened {
+export function openProtected(datagram: Buffer, expect: { spiI: Buffer; spiR: Buffer; exchangeType: number; messageId: number }, suite: SkSuite, keys: SkKeys, store?: FragmentStore): Opened {
   let message: Ikev2Message;
   try {
     message = decodeIkev2Message(datagram, { lenient: true });
@@ -137,7 +151,25 @@ export function openProtected(datagram: Buffer, expect: { spiI: Buffer; spiR: Bu
   if (last?.type === Ikev2Payload.SKF) {
     const number = last.body.length >= 4 ? last.body.readUInt16BE(0) : 0;
     const total = last.body.length >= 4 ? last.body.readUInt16BE(2) : 0;
-    return { kind: "fragment", number, total };
+    if (store === undefined) return { kind: "fragment", number, total };
+    if (number < 1 || number > total) return { kind: "malformed", detail: `IKE fragment ${number} of ${total}` };
+    let piece: { firstType: number; chain: Buffer };
+    try {
+      piece = unprotect(message.raw, message.raw.length - last.raw.length, suite, keys, { fragment: true });
+    } catch (e) {
+      if (e instanceof ProtocolError) return { kind: "undecryptable", code: e.code, detail: `IKE fragment ${number} of ${total}: ${e.message}` };
+      throw e;
+    }
+    // A new total starts the answer again (§2.6: the sender re-fragmented it).
+    if (total !== store.total) {
+      store.total = total;
+      store.pieces.clear();
+    }
+    store.pieces.set(number, piece.chain);
+    if (number === 1) store.firstType = piece.firstType;
+    if (store.pieces.size < total) return { kind: "fragment", number: store.pieces.size, total };
+    const whole = Buffer.concat(Array.from({ length: total }, (_, i) => store.pieces.get(i + 1)!));
+    return openedChain(message, whole, store.firstType, `reassembled from ${total} IKE fragments: `);
   }
   if (last?.type !== Ikev2Payload.SK) {
     const notifies = message.payloads.filter((p) => p.type === Ikev2Payload.NOTIFY);
@@ -151,14 +183,18 @@ export function openProtected(datagram: Buffer, expect: { spiI: Buffer; spiR: Bu
     if (e instanceof ProtocolError) return { kind: "undecryptable", code: e.code, detail: e.message };
     throw e;
   }
+  return openedChain(message, plain.chain, plain.firstType, "");
+}
+
+function openedChain(message: Ikev2Message, bytes: Buffer, firstType: number, where: string): Opened {
   try {
-    const chain = decodeChain(plain.chain, plain.firstType, { lenient: true, flagsAllowed: CRITICAL });
+    const chain = decodeChain(bytes, firstType, { lenient: true, flagsAllowed: CRITICAL });
     const inner = chain.payloads.map((p) => ({ type: p.type, critical: (p.raw[1]! & CRITICAL) !== 0, body: p.body }));
     const warnings = [...message.warnings, ...chain.warnings];
     if (chain.trailing.length > 0) warnings.push(`${chain.trailing.length} bytes after the last inner payload`);
     return { kind: "opened", message, inner, warnings };
   } catch (e) {
-    if (e instanceof DecodeError) return { kind: "malformed", detail: `inside SK: ${e.message}` };
+    if (e instanceof DecodeError) return { kind: "malformed", detail: `inside SK: ${where}${e.message}` };
     throw e;
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Finding } from "../../checks/registry.js";
 import type { Ikev2Scan } from "./scan.js";
+import type { CertificateInfo } from "../../x509/certificate.js";
 
 export interface V2OfferReport {
   /** The offer in strongSwan's IKEv2 syntax. */
@@ -42,7 +43,7 @@ export interface V2SelectedReport {
  * that could not be read), not-attempted (no PSK given, or no offer accepted).
  */
 export interface V2IdentityReport {
-  status: "authenticated" | "psk-mismatch" | "eap-required" | "rejected" | "no-answer" | "error" | "not-attempted";
+  status: "authenticated" | "psk-mismatch" | "auth-failed" | "eap-required" | "rejected" | "no-answer" | "error" | "not-attempted";
   /** A stable code for why: authentication-failed, gateway-auth-mismatch, ike-auth-timeout, undecryptable, … ; null when not attempted. */
   cause: string | null;
   /** The exchange the status comes from; null when not attempted. */
@@ -58,7 +59,15 @@ export interface V2IdentityReport {
   evidence: string | null;
   notify?: string;
   /** The gateway's own AUTH: its method and whether it verified (null: a signature, not checked by this version). */
-  gatewayAuth: { method: string; verified: boolean | null } | null;
+  gatewayAuth: { method: string; verified: boolean | null; scheme?: string } | null;
+  /** Our AUTH's signature scheme (signature authentication). */
+  ourAuth?: string;
+  /** The certificates the gateway sent (X.509, end entity first), when it sent any or --ca was given. */
+  remoteCertificates?: CertificateInfo[];
+  /** Its chain against --ca (trusted null without --ca); null when it sent no certificate. */
+  chain?: { trusted: boolean | null; detail: string } | null;
+  /** CERT payloads that are not X.509 certificates, or that do not parse. */
+  certificateNotes?: string[];
   /** When the gateway asked for EAP: the methods it requested in order (Identity first, when it asked for it), its method, and how the exchange ended. */
   eap?: { methods: string[]; method: string | null; ended: string };
 }

@@ -45,8 +45,12 @@ export function renderProbeV2Table(r: ProbeV2Report, color: boolean): string {
       { "our ID (IDi)": [name(id.local, "-")] },
       { "IDr asked for": [name(id.requestedRemote, "none (the gateway picks)")] },
       { "gateway's ID": [name(id.remote, "-")] },
+      ...(id.ourAuth !== undefined ? [{ "our AUTH": [id.ourAuth] }] : []),
+      ...(id.remoteCertificates ?? []).map((cert, i) => ({ [i === 0 ? "gateway's certificate" : "intermediate"]: [`${cert.subject} (issuer ${cert.issuer}; ${cert.publicKey.curve ?? `${cert.publicKey.type}${cert.publicKey.bits !== null ? `-${cert.publicKey.bits}` : ""}`}; ${cert.daysLeft} days left)`] })),
+      ...(id.chain != null ? [{ chain: [id.chain.trusted === true ? c.green(id.chain.detail) : id.chain.trusted === false ? c.red(id.chain.detail) : id.chain.detail] }] : []),
+      ...(id.certificateNotes ?? []).map((n) => ({ note: [n] })),
       ...(id.eap !== undefined ? [{ EAP: [`${id.eap.methods.join(" then ")}; ${id.eap.ended}`] }] : []),
-      ...(id.gatewayAuth !== null ? [{ "gateway's AUTH": [`${id.gatewayAuth.method}: ${id.gatewayAuth.verified === null ? "not checked" : id.gatewayAuth.verified ? c.green("verified") : c.red("does not verify")}`] }] : []),
+      ...(id.gatewayAuth !== null ? [{ "gateway's AUTH": [`${id.gatewayAuth.scheme ?? id.gatewayAuth.method}: ${id.gatewayAuth.verified === null ? "not checked" : id.gatewayAuth.verified ? c.green("verified") : c.red("does not verify")}`] }] : []),
       ...(id.evidence !== null && id.evidence !== "" ? [{ evidence: [id.evidence] }] : []),
     );
     out.push(t.toString());
