@@ -3,25 +3,26 @@
  * `read` makes sense of. The scan's offers and releases and the IKEv2 detection are this.
  */
 import type { IkeTransport } from "../transport/udp.js";
-import { type DriveStats, type Exchanged, type Machine, type Step, drive } from "./drive.js";
+import { type Datagrams, type DriveStats, type Exchanged, type Machine, type Step, drive } from "./drive.js";
 
 export class RequestMachine<T> implements Machine {
   answer: T | undefined;
   readonly currentStage: string;
-  private readonly message: Buffer;
+  private readonly message: Datagrams;
   private readonly cookie: Buffer;
   private readonly read: (datagram: Buffer) => T | undefined;
 
   /** `read`: the answer in a datagram for our cookie, or undefined for one that is not it. */
-  constructor(message: Buffer, cookie: Buffer, read: (datagram: Buffer) => T | undefined, stage = "request") {
+  constructor(message: Datagrams, cookie: Buffer, read: (datagram: Buffer) => T | undefined, stage = "request") {
     this.message = message;
     this.cookie = cookie;
     this.read = read;
     this.currentStage = stage;
   }
 
-  start(): Buffer {
-    return this.message;
+  start(): Buffer | Step {
+    // Several datagrams (IKE fragments) go as one send step; the path (floated or not) is the drive's.
+    return Buffer.isBuffer(this.message) ? this.message : { kind: "send", message: this.message, float: false };
   }
 
   matches(d: Buffer): boolean {

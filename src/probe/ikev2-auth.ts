@@ -11,7 +11,7 @@ import { ikeSaKeys } from "../crypto/v2/keys.js";
 import type { Prf } from "../crypto/v2/prf.js";
 import type { SkKeys } from "../crypto/v2/sk.js";
 import type { DriveStats } from "../exchanges/drive.js";
-import { type ChildRequest, type ProtectedAnswer, encodeEapRound, encodeIkeAuth, readProtectedAnswer, sharedKeyAuth, signedOctets } from "../exchanges/v2/ike-auth.js";
+import { type ChildRequest, type ProtectedAnswer, encodeEapRound, ikeAuthPayloads, readProtectedAnswer, sharedKeyAuth, signedOctets } from "../exchanges/v2/ike-auth.js";
 import { Ikev2Session } from "./ikev2-session.js";
 import type { SaInitAnswer } from "../exchanges/v2/ike-sa-init.js";
 import type { V2IdentityReport } from "../report/model/probe-v2.js";
@@ -68,6 +68,8 @@ export interface AuthOptions {
   remoteId?: IdPayload;
   /** IKE_AUTH and everything after it on UDP 4500 (the transport has floated). */
   floated: boolean;
+  /** IKE fragmentation of our requests (RFC 7383) when the gateway announced it; off: never. */
+  fragmentation?: { mode: "auto" | "force" | "off"; size: number };
   /** The CHILD SA to ask for in IKE_AUTH; none: a childless IKE SA (RFC 6023). */
   child?: ChildRequest;
   timeoutMs: number;
@@ -79,6 +81,8 @@ export interface AuthOutcome {
   keys?: Ikev2SaKeys;
   /** The IKE SA exists on the gateway (it accepted our AUTH). */
   established: boolean;
+  /** IKE_AUTH in IKE fragments: whether the gateway announced them, how many we sent and received (0: one message). */
+  fragments?: { supported: boolean; sent: number; received: number };
   /** The gateway's certificates for the certificate checks (when it sent any or --ca was given). */
   certificateAudit?: CertificateView["audit"];
   /** The established IKE SA, for the CHILD SAs, the liveness check and its DELETE. */
@@ -114,7 +118,7 @@ export async function authenticate(t: IkeTransport, init: SaInitDone, opts: Auth
     gatewayAuth: null,
   };
   // Once made, the keys go with every outcome (--keys): they do not depend on the PSK.
-  const made: { keys?: Ikev2SaKeys; certificateAudit?: CertificateView["audit"] } = {};
+  const made: { keys?: Ikev2SaKeys; certificateAudit?: CertificateView["audit"]; fragments?: { supported: boolean; sent: number; received: number } } = {};
   const fail = (status: V2IdentityReport["status"], cause: string, detail: string, evidence: string | null = null): AuthOutcome => {
     Object.assign(identity, { status, cause, detail, evidence });
     return { identity, established: false, ...made };
@@ -136,7 +140,10 @@ export async function authenticate(t: IkeTransport, init: SaInitDone, opts: Auth
   made.keys = { spiI: init.spiI.toString("hex"), spiR: a.spiR.toString("hex"), cipher: suite.cipher, integ: suite.integ, skEi: keys.skEi.toString("hex"), skEr: keys.skEr.toString("hex"), skAi: keys.skAi.toString("hex"), skAr: keys.skAr.toString("hex") };
   const out: SkKeys = { encKey: keys.skEi, integKey: keys.skAi };
   const back: SkKeys = { encKey: keys.skEr, integKey: keys.skAr };
-  const session = new Ikev2Session({ t, spiI: init.spiI, spiR: a.spiR, suite, out, back, prf, skD: keys.skD, stats, timeoutMs: opts.timeoutMs, floated: opts.floated });
+  const frag = opts.fragmentation;
+  const gatewayFragments = a.notifies.some((n) => n.notifyType === Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED);
+  const fragmentation = frag !== undefined && frag.mode !== "off" && gatewayFragments ? { mode: frag.mode, size: frag.size, ipv6: t.remote.address.includes(":") } : undefined;
+  const session = new Ikev2Session({ t, spiI: init.spiI, spiR: a.spiR, suite, out, back, prf, skD: keys.skD, stats, timeoutMs: opts.timeoutMs, floated: opts.floated, ...(fragmentation !== undefined ? { fragmentation } : {}) });
   const ours = signedOctets(prf, init.request, a.nonce, keys.skPi, encodeId(opts.localId));
   let auth: { method: number; data: Buffer } | undefined;
   if (opts.eap !== undefined) auth = undefined;
@@ -148,9 +155,10 @@ export async function authenticate(t: IkeTransport, init: SaInitDone, opts: Auth
   // CERTREQ for X.509 signatures: the --ca CAs by key hash, or none named (any CA) so that the gateway sends its certificate.
   const certReqs = opts.signer !== undefined || opts.gatewayCheck !== undefined ? [{ encoding: 4, data: certReqBody((opts.gatewayCheck?.ca ?? []).map(spkiDer)).subarray(1) }] : [];
   const certs = (opts.signer?.certs ?? []).map((der) => ({ encoding: 4, data: der }));
-  const got = await session.ask(Ikev2Exchange.IKE_AUTH, (messageId) =>
-    encodeIkeAuth({ spiI: init.spiI, spiR: a.spiR, messageId, idi: opts.localId, certs, certReqs, ...(opts.remoteId !== undefined ? { idr: opts.remoteId } : {}), ...(auth !== undefined ? { auth } : {}), ...(opts.child !== undefined ? { child: opts.child } : {}) }, suite, out),
+  const got = await session.askPayloads(Ikev2Exchange.IKE_AUTH, (messageId) =>
+    ikeAuthPayloads({ spiI: init.spiI, spiR: a.spiR, messageId, idi: opts.localId, certs, certReqs, ...(opts.remoteId !== undefined ? { idr: opts.remoteId } : {}), ...(auth !== undefined ? { auth } : {}), ...(opts.child !== undefined ? { child: opts.child } : {}) }),
   );
+  made.fragments = { supported: gatewayFragments, sent: got.fragments, received: got.fragmentsIn ?? 0 };
   if (got.opened === undefined) {
     return fail("no-answer", "ike-auth-timeout", `no answer to IKE_AUTH after ${got.transmissions} transmissions: some gateways drop an IKE_AUTH they refuse without a word, and an answer with certificates may have been lost to IP fragmentation`);
   }

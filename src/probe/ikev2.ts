@@ -50,6 +50,8 @@ export interface ProbeV2Options extends SaSteps {
   psk?: Buffer;
   /** Runs IKE_AUTH without AUTH, asking for EAP (--auth eap). */
   eap?: boolean;
+  /** IKE fragmentation (RFC 7383, --fragmentation, --fragment-size): announced unless off; our IKE_AUTH fragmented when larger than `size`, or always with force. */
+  fragmentation?: { mode: "auto" | "force" | "off"; size: number };
   /** Signs our AUTH with a certificate's key (--auth rsa|ecdsa…, --cert, --key). */
   signer?: Signer;
   /** Checks of the gateway's certificates (--ca, --gateway-cert, --show-certs). */
@@ -90,14 +92,14 @@ interface Sent {
   ke: KeyExchange;
 }
 
-async function send(t: IkeTransport, proposal: Ikev2Proposal, group: number, timeoutMs: number, stats: { packetsSent: number; packetsReceived: number }): Promise<Sent> {
+async function send(t: IkeTransport, proposal: Ikev2Proposal, group: number, timeoutMs: number, stats: { packetsSent: number; packetsReceived: number }, fragmentation: boolean): Promise<Sent> {
   const spiI = newSpi();
   const nonce = randomBytes(32);
   const ke = createKeyExchange(group);
   const data = ke.publicValue;
   const notifies: NotifyPayload[] = [
     ...natDetectionNotifies(spiI, t.local, t.remote),
-    ikeNotify(Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED),
+    ...(fragmentation ? [ikeNotify(Ikev2Notify.IKEV2_FRAGMENTATION_SUPPORTED)] : []),
     ikeNotify(Ikev2Notify.SIGNATURE_HASH_ALGORITHMS, signatureHashes([2, 3, 4])),
   ];
   let cookie: Buffer | undefined;
@@ -134,7 +136,7 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
     startedAt: new Date().toISOString(),
     target: { host: opts.host, address: null, port: opts.port, addresses: [] },
     source: { address: null, port: null },
-    ikeSa: { offers: [], selected: null, notifies: null, vendorIds: [], natDetected: null, certReqs: [], floated: false },
+    ikeSa: { offers: [], selected: null, notifies: null, vendorIds: [], natDetected: null, certReqs: [], floated: false, fragmentation: null },
     identity: { status: "not-attempted", cause: null, stage: null, local: null, requestedRemote: null, remote: null, detail: "no PSK given: the offers were tested with IKE_SA_INIT only (--psk-file runs IKE_AUTH)", evidence: null, gatewayAuth: null },
     childSas: [],
     dpd: null,
@@ -173,9 +175,10 @@ export async function runProbeV2WithArtifacts(opts: ProbeV2Options, version: str
       const first = asks[0] !== undefined ? ikeAuthChild(asks[0]) : undefined;
       await maybeFloat(transport, opts, report);
       const eap = opts.eap === true ? { identity: Buffer.from(describeIdentity({ idType: localId.idType, protocolId: 0, port: 0, data: localId.data }).value) } : undefined;
-      const outcome = await authenticate(transport, init, { floated: report.ikeSa.floated, ...(opts.signer !== undefined ? { signer: opts.signer } : {}), ...(opts.gatewayCheck !== undefined ? { gatewayCheck: opts.gatewayCheck } : {}), ...(opts.psk !== undefined ? { psk: opts.psk } : {}), ...(eap !== undefined ? { eap } : {}), localId, ...(opts.remoteId !== undefined ? { remoteId: opts.remoteId } : {}), ...(first !== undefined ? { child: first.request } : {}), timeoutMs: opts.timeoutMs }, stats);
+      const outcome = await authenticate(transport, init, { floated: report.ikeSa.floated, ...(opts.fragmentation !== undefined ? { fragmentation: opts.fragmentation } : {}), ...(opts.signer !== undefined ? { signer: opts.signer } : {}), ...(opts.gatewayCheck !== undefined ? { gatewayCheck: opts.gatewayCheck } : {}), ...(opts.psk !== undefined ? { psk: opts.psk } : {}), ...(eap !== undefined ? { eap } : {}), localId, ...(opts.remoteId !== undefined ? { remoteId: opts.remoteId } : {}), ...(first !== undefined ? { child: first.request } : {}), timeoutMs: opts.timeoutMs }, stats);
       report.identity = outcome.identity;
       certificateAudit = outcome.certificateAudit;
+      if (outcome.fragments !== undefined) report.ikeSa.fragmentation = { ...outcome.fragments, mode: opts.fragmentation?.mode ?? "auto" };
       established = outcome.established;
       authAnswered = outcome.identity.status !== "no-answer";
       if (outcome.keys !== undefined) {
@@ -252,11 +255,12 @@ async function tryOffer(t: IkeTransport, offer: V2Proposal, opts: ProbeV2Options
     entry.error = "no group of this offer has a key exchange this machine can make (ML-KEM is not in Node 20's OpenSSL)";
     return undefined;
   }
-  let sent = await send(t, proposal, first, opts.timeoutMs, stats);
+  const fragments = opts.fragmentation?.mode !== "off";
+  let sent = await send(t, proposal, first, opts.timeoutMs, stats, fragments);
   if (sent.answer?.kind === "invalid-ke" && sent.answer.group !== first && makeable.includes(sent.answer.group)) {
     entry.retriedWithGroup = groupTokenV2(sent.answer.group);
     entry.keGroup = entry.retriedWithGroup;
-    sent = await send(t, proposal, sent.answer.group, opts.timeoutMs, stats);
+    sent = await send(t, proposal, sent.answer.group, opts.timeoutMs, stats, fragments);
   }
   entry.transmissions = sent.transmissions;
   entry.cookies = sent.cookies;

@@ -3,6 +3,7 @@
  * RSA and ECDSA client certificates accepted by strongSwan (it logs the scheme it checked), the
  * gateway's own signature verified with its certificate and its chain checked against --ca; a
  * gateway certificate too big for one datagram comes in IKE fragments (RFC 7383) and is reassembled;
+ * our own IKE_AUTH goes in fragments with --fragmentation force and charon reassembles it;
  * a client certificate from a CA the gateway does not trust is refused (auth-failed); an untrusted
  * gateway chain is reported and audited. libreswan (NSS) accepts RSA alike.
  */
@@ -110,6 +111,16 @@ describe("IKEv2 certificates against strongSwan", { skip: e2eSkipReason() ?? pki
     assert.deepEqual([r.doc.identity.status, r.doc.identity.gatewayAuth?.verified], ["authenticated", true], r.doc.identity.detail);
     assert.equal(r.doc.identity.remoteCertificates?.[0]?.publicKey.bits, 4096);
     assert.match(lab.log().slice(from), /splitting IKE message \(\d+ bytes\) into \d+ fragments/);
+  });
+
+  test("--fragmentation force: our IKE_AUTH with its certificate goes in IKE fragments of at most --fragment-size bytes, which charon reassembles", async () => {
+    const from = lab.log().length;
+    const r = await probe(lab.gwAddr, "client", ["--ca", pki.root!.certFile, "--fragmentation", "force", "--fragment-size", "576"]);
+    assert.equal(r.doc.identity.status, "authenticated", r.doc.identity.detail);
+    const f = (r.doc as unknown as { ikeSa: { fragmentation: { supported: boolean; sent: number } } }).ikeSa.fragmentation;
+    assert.equal(f.supported, true);
+    assert.ok(f.sent >= 3, `sent in ${f.sent} fragments`);
+    assert.match(lab.log().slice(from), new RegExp(`received fragment #${f.sent} of ${f.sent}, reassembled fragmented IKE message`));
   });
 
   test("a client certificate from a CA the gateway does not trust: auth-failed; an untrusted gateway chain is reported and audited", async () => {

@@ -26,7 +26,7 @@ import { decodeNotification } from "../../src/wire/v1/payloads/notification.ts";
 import { decodeSa } from "../../src/wire/v1/payloads/sa.ts";
 import { Reader } from "../../src/wire/reader.ts";
 import { readSaInitAnswer } from "../../src/exchanges/v2/ike-sa-init.ts";
-import { openProtected, readProtectedAnswer } from "../../src/exchanges/v2/ike-auth.ts";
+import { fragmentStore, openProtected, protectFragments, readProtectedAnswer } from "../../src/exchanges/v2/ike-auth.ts";
 import { parseChildProposal } from "../../src/config/ikev2.ts";
 import { selectorV2 } from "../../src/config/traffic-selector.ts";
 import { espProposal } from "../../src/exchanges/v2/child-sa.ts";
@@ -176,6 +176,31 @@ describe(`fuzz: decoders and state machines (seed ${SEED}, ${N} cases per target
       // Both sides of each reader were exercised: answers opened and refused, payloads read and listed as unreadable.
       for (const want of ["opened", "undecryptable", "read"]) assert.ok(kinds.has(want), `${name}: ${want} in ${[...kinds].join(", ")}`);
       assert.ok(kinds.has("partial") || kinds.has("unreadable listed"), `${name}: no broken answer read in ${[...kinds].join(", ")}`);
+    }
+  });
+
+  test("IKE fragments (RFC 7383): an answer cut into SKF fragments, each mutated, reassembles or is refused, never an exception", () => {
+    const rng = new Rng(SEED + 13);
+    for (const suite of [{ cipher: { id: 20, keyLength: 128 }, integ: null }, { cipher: { id: 12, keyLength: 256 }, integ: 12 }] as const) {
+      const keys = { encKey: Buffer.alloc(suite.integ === null ? 20 : 32, 3), integKey: Buffer.alloc(suite.integ === null ? 0 : 32, 5) };
+      const h = { spiI: Buffer.alloc(8, 1), spiR: Buffer.alloc(8, 2), exchangeType: 35, flags: 0x20, messageId: 1 };
+      const inner = [{ type: Ikev2Payload.IDR, body: Buffer.alloc(40, 7) }, { type: Ikev2Payload.CERT, body: Buffer.alloc(900, 4) }, { type: Ikev2Payload.AUTH, body: Buffer.alloc(260, 9) }];
+      const fragments = protectFragments(h, inner, suite, keys, 400);
+      assert.ok(fragments.length >= 3);
+      const kinds = new Set<string>();
+      bounded("IKE fragments", () => {
+        for (let i = 0; i < N; i++) {
+          const store = fragmentStore();
+          const order = i === 0 ? fragments : [...fragments].sort(() => rng.next() - 0.5);
+          for (const f of order) {
+            const m = i === 0 || rng.next() < 0.7 ? f : mutate(f, rng).bytes;
+            const o = openProtected(m, { spiI: h.spiI, spiR: h.spiR, exchangeType: 35, messageId: 1 }, suite, keys, store);
+            kinds.add(o.kind);
+            if (o.kind === "opened") assert.deepEqual(o.inner.map((p) => p.type), inner.map((p) => p.type));
+          }
+        }
+      });
+      for (const want of ["opened", "fragment", "undecryptable"]) assert.ok(kinds.has(want), `${want} in ${[...kinds].join(", ")}`);
     }
   });
 

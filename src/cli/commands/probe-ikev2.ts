@@ -7,7 +7,7 @@ import { type IO, family, interruptible, intOption, loadVendorIds, useColor, wit
 import { type ProbeArgs, readPsk } from "./probe-options.js";
 import { parseIdentity } from "../../config/identity.js";
 import { fileSink, writeSecretFile } from "../files.js";
-import { readV2Certificates } from "../certificates.js";
+import { readFragmentation, readV2Certificates } from "../certificates.js";
 
 /** Modern defaults: an AEAD and a CBC offer with the groups RFC 8247 §3.4 names first. */
 const DEFAULT_V2_OFFERS = ["aes256gcm16-aes128gcm16-prfsha384-prfsha256-ecp384-ecp256-curve25519-modp3072-modp2048", "aes256-aes128-sha384-sha256-ecp384-ecp256-curve25519-modp3072-modp2048"];
@@ -44,7 +44,7 @@ function childOptions(a: ProbeArgs, established: boolean, needSa: string): Probe
 }
 
 /** Where to probe and what to offer, as both the IKEv2 probe and its diagnosis read them. */
-export function baseV2Options(a: ProbeArgs): Pick<ProbeV2Options, "host" | "port" | "offers" | "sourcePort" | "timeoutMs" | "retries" | "family" | "natT"> {
+export function baseV2Options(a: ProbeArgs): Pick<ProbeV2Options, "host" | "port" | "offers" | "sourcePort" | "timeoutMs" | "retries" | "family" | "natT" | "fragmentation"> {
   const timeout = a.timeout;
   if (!(timeout > 0 && timeout <= 300)) throw new UsageError(`--timeout ${timeout}: must be more than 0 and at most 300 seconds`);
   const offers: V2Proposal[] = (a.ike !== undefined && a.ike.length > 0 ? a.ike : DEFAULT_V2_OFFERS).map((p) => parseIkev2Proposal(p, "--ike"));
@@ -58,6 +58,7 @@ export function baseV2Options(a: ProbeArgs): Pick<ProbeV2Options, "host" | "port
     retries: intOption("retries", a.retries, 0, 10),
     ...(fam !== undefined ? { family: fam } : {}),
     natT: a["nat-t"],
+    fragmentation: readFragmentation(a),
   };
 }
 

@@ -67,11 +67,21 @@ export function protect(h: Ikev2Header, inner: readonly OutgoingPayload[], suite
   return protectChain(h, encodeChain(inner), suite, keys, iv);
 }
 
-/** `protect` for an inner chain already encoded: `firstType` the type of its first payload. */
-export function protectChain(h: Ikev2Header, chain: { firstType: number; bytes: Buffer }, suite: SkSuite, keys: SkKeys, iv?: Buffer): Buffer {
+/**
+ * `protect` for an inner chain already encoded: `firstType` the type of its first payload. With
+ * `fragment`, one IKE fragment (RFC 7383 §2.5): an SKF payload whose Fragment Number and Total
+ * Fragments follow its generic header and are authenticated with it; `chain.bytes` is that
+ * fragment's piece of the inner chain, and `firstType` 0 for every fragment but the first.
+ */
+export function protectChain(h: Ikev2Header, chain: { firstType: number; bytes: Buffer }, suite: SkSuite, keys: SkKeys, iv?: Buffer, fragment?: { number: number; total: number }): Buffer {
   const mode = modeFor(suite);
-  const skHeader = (bodyLength: number): Buffer => Buffer.from([chain.firstType, 0, (4 + bodyLength) >> 8, (4 + bodyLength) & 255]);
-  const header = (total: number): Buffer => encodeHeader({ initiatorCookie: h.spiI, responderCookie: h.spiR, nextPayload: Ikev2Payload.SK, version: IKEV2_VERSION, exchangeType: h.exchangeType, flags: h.flags, messageId: h.messageId, length: total });
+  const extra = fragment !== undefined ? 4 : 0;
+  const skHeader = (bodyLength: number): Buffer => {
+    const len = 4 + extra + bodyLength;
+    const b = Buffer.from([chain.firstType, 0, len >> 8, len & 255]);
+    return fragment === undefined ? b : Buffer.concat([b, Buffer.from([fragment.number >> 8, fragment.number & 255, fragment.total >> 8, fragment.total & 255])]);
+  };
+  const header = (total: number): Buffer => encodeHeader({ initiatorCookie: h.spiI, responderCookie: h.spiR, nextPayload: fragment !== undefined ? Ikev2Payload.SKF : Ikev2Payload.SK, version: IKEV2_VERSION, exchangeType: h.exchangeType, flags: h.flags, messageId: h.messageId, length: total });
   if (mode.kind === "cbc") {
     const pad = (mode.block - ((chain.bytes.length + 1) % mode.block)) % mode.block;
     const plain = Buffer.concat([chain.bytes, Buffer.alloc(pad), Buffer.from([pad])]);
@@ -80,7 +90,7 @@ export function protectChain(h: Ikev2Header, chain: { firstType: number; bytes: 
     c.setAutoPadding(false);
     const ct = Buffer.concat([c.update(plain), c.final()]);
     const bodyLength = ivb.length + ct.length + mode.icv;
-    const signed = Buffer.concat([header(HEADER_LENGTH + 4 + bodyLength), skHeader(bodyLength), ivb, ct]);
+    const signed = Buffer.concat([header(HEADER_LENGTH + 4 + extra + bodyLength), skHeader(bodyLength), ivb, ct]);
     return Buffer.concat([signed, mode.mac(keys.integKey, signed).subarray(0, mode.icv)]);
   }
   const plain = Buffer.concat([chain.bytes, Buffer.from([0])]);
@@ -88,7 +98,7 @@ export function protectChain(h: Ikev2Header, chain: { firstType: number; bytes: 
   const key = keys.encKey.subarray(0, keys.encKey.length - mode.salt);
   const nonce = Buffer.concat([keys.encKey.subarray(keys.encKey.length - mode.salt), ivb]);
   const bodyLength = 8 + plain.length + mode.icv;
-  const aad = Buffer.concat([header(HEADER_LENGTH + 4 + bodyLength), skHeader(bodyLength)]);
+  const aad = Buffer.concat([header(HEADER_LENGTH + 4 + extra + bodyLength), skHeader(bodyLength)]);
   const c = createCipheriv(mode.node as "aes-128-gcm", key, nonce, { authTagLength: mode.icv });
   c.setAAD(aad, mode.ccm ? { plaintextLength: plain.length } : undefined);
   const ct = Buffer.concat([c.update(plain), c.final()]);
@@ -139,4 +149,10 @@ function stripPadding(plain: Buffer): Buffer {
   const pad = plain[plain.length - 1]!;
   if (pad + 1 > plain.length) throw new ProtocolError("bad-padding", `a pad length of ${pad} in ${plain.length} bytes of plaintext`);
   return Buffer.from(plain.subarray(0, plain.length - pad - 1));
+}
+
+/** Bytes an SK or SKF payload adds around its plaintext at most: IV, ICV, padding and pad length. */
+export function protectionOverhead(suite: SkSuite): number {
+  const mode = modeFor(suite);
+  return mode.kind === "cbc" ? mode.block + mode.icv + mode.block : 8 + mode.icv + 1;
 }

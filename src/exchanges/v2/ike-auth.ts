@@ -15,8 +15,8 @@
  */
 import { DecodeError, ProtocolError } from "../../errors.js";
 import type { Prf } from "../../crypto/v2/prf.js";
-import { type SkKeys, type SkSuite, protect, unprotect } from "../../crypto/v2/sk.js";
-import { type OutgoingPayload, decodeChain } from "../../wire/chain.js";
+import { type Ikev2Header, type SkKeys, type SkSuite, protect, protectChain, protectionOverhead, unprotect } from "../../crypto/v2/sk.js";
+import { type OutgoingPayload, decodeChain, encodeChain } from "../../wire/chain.js";
 import { CRITICAL, Ikev2Exchange, Ikev2Flags, Ikev2Notify, Ikev2Payload, ProtocolId, ikev2NotifyName, isErrorNotify } from "../../wire/v2/constants.js";
 import { type Ikev2Message, decodeIkev2Message } from "../../wire/v2/message.js";
 import { type AuthPayload, decodeAuth, encodeAuth } from "../../wire/v2/payloads/auth.js";
@@ -88,6 +88,21 @@ export function ikeAuthPayloads(r: IkeAuthRequest): OutgoingPayload[] {
 
 export function encodeIkeAuth(r: IkeAuthRequest, suite: SkSuite, keys: SkKeys): Buffer {
   return protect({ spiI: r.spiI, spiR: r.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, flags: Ikev2Flags.INITIATOR, messageId: r.messageId }, ikeAuthPayloads(r), suite, keys);
+}
+
+/**
+ * An IKE message as IKE fragments (RFC 7383 §2.5) no larger than `maxMessage` bytes each (the IKE
+ * message, without IP and UDP headers): the inner chain cut into pieces, each protected as an SKF
+ * payload; the first fragment names the first inner payload's type.
+ */
+export function protectFragments(h: Ikev2Header, inner: readonly OutgoingPayload[], suite: SkSuite, keys: SkKeys, maxMessage: number): Buffer[] {
+  const chain = encodeChain(inner);
+  // IKE header (28), SKF header with its fragment fields (8), IV, ICV and padding.
+  const room = Math.max(16, maxMessage - 28 - 8 - protectionOverhead(suite));
+  const total = Math.max(1, Math.ceil(chain.bytes.length / room));
+  return Array.from({ length: total }, (_, i) =>
+    protectChain(h, { firstType: i === 0 ? chain.firstType : 0, bytes: chain.bytes.subarray(i * room, (i + 1) * room) }, suite, keys, undefined, { number: i + 1, total }),
+  );
 }
 
 /** A further IKE_AUTH request carrying one EAP message (§2.16: EAP rounds after the first IKE_AUTH). */

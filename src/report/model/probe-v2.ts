@@ -142,6 +142,8 @@ export interface ProbeV2Report {
     natDetected: { local: boolean; gateway: boolean } | null;
     /** The CERTREQs of the accepted answer (RFC 7296 §3.7): the certificate encoding asked for and the CAs, by the SHA-1 hash of their public key. */
     certReqs: { encoding: number; authorities: string[] }[];
+    /** IKE fragmentation (RFC 7383) in IKE_AUTH: the gateway announced it, the fragments we sent and received (0: one message), --fragmentation; null without IKE_AUTH. */
+    fragmentation: { supported: boolean; sent: number; received: number; mode: "auto" | "force" | "off" } | null;
     /** IKE_AUTH and everything after it went to UDP 4500 with the non-ESP marker (a NAT detected, or --nat-t force). */
     floated: boolean;
   };

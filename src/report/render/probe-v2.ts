@@ -31,6 +31,8 @@ export function renderProbeV2Table(r: ProbeV2Report, color: boolean): string {
   }
   const nat = r.ikeSa.natDetected;
   if (nat !== null || r.ikeSa.floated) out.push(`NAT: ${nat === null ? "not detected (no NAT detection notifies)" : `${nat.local ? "we are behind a NAT (or the gateway claims so)" : "none on our side"}; ${nat.gateway ? "the gateway is behind a NAT (or claims to be)" : "none on the gateway's side"}`}${r.ikeSa.floated ? "; IKE_AUTH onward on UDP 4500 (NAT-T)" : ""}`);
+  const fr = r.ikeSa.fragmentation;
+  if (fr !== null && (fr.sent > 0 || fr.received > 0)) out.push(`IKE fragmentation (RFC 7383): IKE_AUTH sent in ${fr.sent > 0 ? `${fr.sent} fragments` : "one message"}, its answer received in ${fr.received > 0 ? `${fr.received} fragments, reassembled` : "one message"}`);
   if (r.ikeSa.vendorIds.length > 0) out.push(`Vendor IDs: ${r.ikeSa.vendorIds.map((v) => v.name ?? v.hex).join(", ")}`);
   const id = r.identity;
   const idColor = id.status === "authenticated" ? c.green : id.status === "not-attempted" ? (x: string) => x : c.red;
