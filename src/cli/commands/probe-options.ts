@@ -58,10 +58,10 @@ export interface ProbeArgs extends CertificateArgs {
 
 /** Every option of the probe command, for yargs and for the fast path alike (cli/options.ts). */
 export const PROBE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  ikev2: { type: "boolean", default: false, describe: "IKEv2: one IKE_SA_INIT per --ike offer (strongSwan's IKEv2 syntax, e.g. aes256gcm16-prfsha256-ecp256), the transforms the gateway chose and the extensions it announces; with a PSK, IKE_AUTH on the first accepted offer, then DELETE" },
+  ikev2: { type: "boolean", default: false, describe: "IKEv2: one IKE_SA_INIT per --ike offer (strongSwan's IKEv2 syntax, e.g. aes256gcm16-prfsha256-ecp256), the transforms the gateway chose and the extensions it announces; with a PSK or a certificate, IKE_AUTH on the first accepted offer (with --esp: CHILD SAs), then DELETE" },
   ike: { type: "string", array: true, describe: "Phase 1 transform set(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (repeatable; several algorithms of one kind expand to every combination)" },
   trans: { type: "string", array: true, describe: "Phase 1 transform in ike-scan's numeric form enc[/bits],hash,auth,group, e.g. 7/256,4,1,14 = aes256-sha256-modp2048 with PSK (repeatable)" },
-  auth: { type: "string", default: "psk", choices: [...Object.keys(AUTH_TOKENS), "eap"], describe: "authentication method offered with --ike; with --ikev2: psk, or eap to ask which EAP method the gateway wants" },
+  auth: { type: "string", default: "psk", choices: [...Object.keys(AUTH_TOKENS), "eap"], describe: "authentication method offered with --ike; with --ikev2: our AUTH (psk, rsa, ecdsa256/384/521), or eap to ask which EAP method the gateway wants" },
   lifetime: { type: "string", default: "8h", describe: "Phase 1 lifetime offered (e.g. 8h, 30m, 3600)" },
   "psk-file": { type: "string", describe: "file holding the pre-shared key (first line); or set IKEPROBE_PSK" },
   psk: { type: "string", describe: "the pre-shared key itself (discouraged: visible in the process list)" },
@@ -80,7 +80,7 @@ export const PROBE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   keys: { type: "string", describe: "write the ISAKMP SA's key as Wireshark's ikev1_decryption_table file, with --ikev2 the IKE SA's keys as its ikev2_decryption_table (a profile's file as is; each line also works as -o uat:TABLE:LINE)" },
   "esp-keys": { type: "string", describe: "write the ESP SAs' keys (both directions) as Wireshark's esp_sa file, for decrypting captured ESP" },
   pcap: { type: "string", describe: "write every packet sent and received to this pcap file" },
-  esp: { type: "string", array: true, describe: "Quick Mode ESP proposal(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (PFS), aes128-sha1, aes128gcm16, null-sha256 (repeatable; each in its own Quick Mode)" },
+  esp: { type: "string", array: true, describe: "Quick Mode ESP proposal(s) in strongSwan syntax, e.g. aes256-sha256-modp2048 (PFS), aes128-sha1, aes128gcm16, null-sha256 (repeatable; each in its own Quick Mode); with --ikev2 CHILD SAs: the first in IKE_AUTH, each further one in CREATE_CHILD_SA" },
   ah: { type: "string", array: true, describe: "Quick Mode AH proposal(s), e.g. sha256 (repeatable)" },
   "esp-lifetime": { type: "string", default: "1h", describe: "IPsec SA lifetime offered: time, optionally /kilobytes (e.g. 1h, 8h/4000000)" },
   mode: { type: "string", default: "tunnel", choices: ["tunnel", "transport"] as const, describe: "IPsec mode offered in Quick Mode" },
