@@ -10,10 +10,10 @@
  * certificates?). Never prints; progress goes to `onProgress`. PSK candidates are named by their
  * line, never shown.
  */
-import { ExitCode } from "../report/model/probe.js";
 import type { DiagnosisAttempt, DiagnosisReport } from "../report/model/diagnosis.js";
 import type { ProbeV2Report } from "../report/model/probe-v2.js";
 import { attemptFromV2 } from "../report/build/diagnosis-v2.js";
+import { diagnosisReport } from "../report/build/diagnosis.js";
 import { type ProbeV2Options, runProbeV2 } from "../probe/ikev2.js";
 import { VERSION } from "../version.js";
 import type { IdPayload } from "../wire/v2/payloads/identification.js";
@@ -61,20 +61,7 @@ async function attempt(d: Run, id: IdPayload | undefined, cand: PskCandidate | u
 function conclude(d: Run, cause: string, explanation: string, fix: string, pskLine: number | null, id: { type: string; value: string } | null): DiagnosisReport {
   const { opts, attempts } = d;
   const ids = opts.ids.length > 0 ? opts.ids.map(described) : attempts.slice(0, 1).map((a) => a.id);
-  return {
-    kind: "diagnosis",
-    ikeVersion: 2,
-    tool: { name: "ikeprobe", version: VERSION },
-    startedAt: d.startedAt,
-    target: { host: opts.probe.host, address: d.address, port: opts.probe.port },
-    ids,
-    pskCandidates: opts.candidates.length,
-    aggressiveAllowed: false,
-    attempts,
-    aggressive: [],
-    conclusion: { cause, explanation, fix, pskLine, id },
-    exitCode: cause === "ok" ? ExitCode.OK : attempts.every((a) => a.cause === "no-answer") ? ExitCode.NO_ANSWER : ExitCode.STEP_FAILED,
-  };
+  return diagnosisReport({ ikeVersion: 2, startedAt: d.startedAt, target: { host: opts.probe.host, address: d.address, port: opts.probe.port }, ids, pskCandidates: opts.candidates.length, aggressiveAllowed: false, attempts, aggressive: [], conclusion: { cause, explanation, fix, pskLine, id } }, VERSION);
 }
 
 export async function runDiagnoseV2(opts: DiagnoseV2Options): Promise<DiagnosisReport> {

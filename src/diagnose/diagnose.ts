@@ -18,9 +18,9 @@ import { crackEngine } from "../crack/engine.js";
 import { HASH_BY_LENGTH, crackTarget } from "../crack/hash-file.js";
 import type { AggressiveCapture } from "../exchanges/v1/phase1/index.js";
 import { type ProbeOptions, VERSION, runProbe } from "../probe/probe.js";
-import { ExitCode, type Report } from "../report/model/probe.js";
+import type { Report } from "../report/model/probe.js";
 import type { AggressiveCheck, DiagnosisAttempt, DiagnosisReport } from "../report/model/diagnosis.js";
-import { CAUSE_FIXES, KEYS_MATCH, attemptFrom } from "../report/build/diagnosis.js";
+import { CAUSE_FIXES, KEYS_MATCH, attemptFrom, diagnosisReport } from "../report/build/diagnosis.js";
 
 export type { AggressiveCheck, DiagnosisAttempt, DiagnosisReport } from "../report/model/diagnosis.js";
 export { CAUSE_FIXES } from "../report/build/diagnosis.js";
@@ -89,20 +89,20 @@ async function probe(d: Diagnosis, mode: "main" | "aggressive", id: Identificati
 
 function conclude(d: Diagnosis, cause: string, explanation: string, fix: string, pskLine: number | null, id: Identification | null): DiagnosisReport {
   const { opts, attempts } = d;
-  return {
-    kind: "diagnosis",
-    ikeVersion: 1,
-    tool: { name: "ikeprobe", version: VERSION },
-    startedAt: d.startedAt,
-    target: { host: opts.probe.host, address: d.address, port: opts.probe.port },
-    ids: d.ids.map((i) => describeIdentity(i)),
-    pskCandidates: opts.candidates.length,
-    aggressiveAllowed: opts.allowAggressive,
-    attempts,
-    aggressive: d.aggressive,
-    conclusion: { cause, explanation, fix, pskLine, id: id !== null ? describeIdentity(id) : null },
-    exitCode: cause === "ok" ? ExitCode.OK : attempts.every((a) => a.cause === "no-answer") ? ExitCode.NO_ANSWER : ExitCode.STEP_FAILED,
-  };
+  return diagnosisReport(
+    {
+      ikeVersion: 1,
+      startedAt: d.startedAt,
+      target: { host: opts.probe.host, address: d.address, port: opts.probe.port },
+      ids: d.ids.map((i) => describeIdentity(i)),
+      pskCandidates: opts.candidates.length,
+      aggressiveAllowed: opts.allowAggressive,
+      attempts,
+      aggressive: d.aggressive,
+      conclusion: { cause, explanation, fix, pskLine, id: id !== null ? describeIdentity(id) : null },
+    },
+    VERSION,
+  );
 }
 
 /** The last attempt (there is one after every probe). */

@@ -15,6 +15,7 @@ import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
 import { e2eSkipReason, packageSkipReason } from "../lab/require.ts";
 import { libreswanSkipReason } from "../lab/libreswan.ts";
+import { libreswanCertificates } from "../lab/libreswan-conn.ts";
 import { type Issued, issue, makeCa } from "../lab/pki.ts";
 import { spawnIkeprobe } from "../helpers/e2e.ts";
 
@@ -140,30 +141,9 @@ describe("IKEv2 certificates against libreswan (pluto 4.10, NSS)", { skip: libre
   let client: Issued;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "ikeprobe-v2pki-ls-"));
-    root = makeCa(dir, "root", "C=XX, O=Lab, CN=Lab Root CA");
-    const gw = issue(dir, root, "gw", "C=XX, O=Lab, CN=gw.lab.example", { sans: ["gw.lab.example"] });
-    client = issue(dir, root, "client", "C=XX, O=Lab, CN=client.lab.example", { sans: ["client.lab.example"] });
-    lab = await startLab({
-      connections: [],
-      libreswan: {
-        conns: `conn certs
-    ikev2=yes
-    authby=rsasig
-    left=198.18.1.1
-    leftcert=gw
-    leftid=@gw.lab.example
-    leftsendcert=always
-    right=%any
-    rightid=%fromcert
-    rightca=%same
-    ike=aes256-sha2_256;modp2048
-    leftupdown=%disabled
-    auto=add
-`,
-        secrets: "",
-        nss: { ca: root.cert, cert: { nickname: "gw", pem: gw.cert, key: gw.key } },
-      },
-    });
+    const made = libreswanCertificates(dir, { ikev2: true });
+    ({ root, client } = made);
+    lab = await startLab({ connections: [], libreswan: made.libreswan });
   });
   after(async () => {
     await lab?.stop();

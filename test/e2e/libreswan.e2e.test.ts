@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
 import { libreswanSkipReason } from "../lab/libreswan.ts";
-import { libreswanPsk } from "../lab/libreswan-conn.ts";
+import { libreswanPsk, libreswanCertificates } from "../lab/libreswan-conn.ts";
 import { e2eSkipReason, packageSkipReason } from "../lab/require.ts";
-import { type Issued, issue, makeCa } from "../lab/pki.ts";
+import type { Issued } from "../lab/pki.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -154,31 +154,9 @@ describe("RSA certificates against libreswan (pluto 4.10, NSS database)", { skip
   let root: Issued;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "ikeprobe-pki-ls-"));
-    root = makeCa(dir, "root", "C=XX, O=Lab, CN=Lab Root CA");
-    const gw = issue(dir, root, "gw", "C=XX, O=Lab, CN=gw.lab.example", { sans: ["gw.lab.example"] });
-    client = issue(dir, root, "client", "C=XX, O=Lab, CN=client.lab.example", { sans: ["client.lab.example"] });
-    lab = await startLab({
-      connections: [],
-      libreswan: {
-        conns: `conn certs
-    ikev2=no
-    authby=rsasig
-    left=198.18.1.1
-    leftcert=gw
-    leftid=@gw.lab.example
-    leftsendcert=always
-    right=%any
-    rightid=%fromcert
-    rightca=%same
-    ike=aes256-sha2_256;modp2048
-    phase2alg=aes128-sha1;modp2048
-    leftupdown=%disabled
-    auto=add
-`,
-        secrets: "",
-        nss: { ca: root.cert, cert: { nickname: "gw", pem: gw.cert, key: gw.key } },
-      },
-    });
+    const made = libreswanCertificates(dir, { ikev2: false, extra: ["phase2alg=aes128-sha1;modp2048"] });
+    ({ root, client } = made);
+    lab = await startLab({ connections: [], libreswan: made.libreswan });
   });
   after(async () => {
     await lab?.stop();

@@ -2,7 +2,8 @@
 import { authToken } from "../../config/ike.js";
 import type { Identification } from "../../wire/v1/payloads/identification.js";
 import { describeIdentity } from "../../x509/identity.js";
-import type { DiagnosisAttempt } from "../model/diagnosis.js";
+import type { DiagnosisAttempt, DiagnosisReport } from "../model/diagnosis.js";
+import { ExitCode } from "../model/probe.js";
 import type { Report } from "../model/probe.js";
 
 /** One sentence of fix per identity cause. */
@@ -58,3 +59,21 @@ export function attemptFrom(r: Report, mode: "main" | "aggressive", id: Identifi
   };
 }
 
+
+/** The diagnosis report in its fields' order; its exit code from the conclusion (0 only for ok). */
+export function diagnosisReport(p: Omit<DiagnosisReport, "kind" | "tool" | "exitCode">, version: string): DiagnosisReport {
+  return {
+    kind: "diagnosis",
+    ikeVersion: p.ikeVersion,
+    tool: { name: "ikeprobe", version },
+    startedAt: p.startedAt,
+    target: p.target,
+    ids: p.ids,
+    pskCandidates: p.pskCandidates,
+    aggressiveAllowed: p.aggressiveAllowed,
+    attempts: p.attempts,
+    aggressive: p.aggressive,
+    conclusion: p.conclusion,
+    exitCode: p.conclusion.cause === "ok" ? ExitCode.OK : p.attempts.every((a) => a.cause === "no-answer") ? ExitCode.NO_ANSWER : ExitCode.STEP_FAILED,
+  };
+}
