@@ -28,7 +28,7 @@ import { type Machine, type Step, drive } from "../exchanges/drive.js";
 import { now } from "../util/clock.js";
 
 /** Vendor IDs we announce so the gateway answers with its own capabilities. */
-const SCAN_VIDS = [
+export const SCAN_VIDS = [
   ...NAT_T_VIDS.map((v) => v.hex),
   DPD_VID,
   "4048b7d56ebce88525e7de7f00d6c2d3", // FRAGMENTATION

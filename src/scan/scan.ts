@@ -9,11 +9,13 @@ import { authToken, encryptionToken, groupToken, hashToken } from "../config/ike
 import { addressIdentity } from "../config/identity.js";
 import { AGGRESSIVE_PSK, type Severity, ratePhase1, worst } from "../data/ratings.js";
 import { isProductName, nameVendorId } from "../data/vendor-ids.js";
-import { IkeprobeError, UsageError } from "../errors.js";
+import { IkeprobeError } from "../errors.js";
 import { IkeTransport } from "../transport/udp.js";
 import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "../transport/resolve.js";
 import type { Identification } from "../wire/v1/payloads/identification.js";
 import { type CatalogueEntry, commonCatalogue } from "./catalogue.js";
+import { AddressSpace, type Range, expandTargets, parseIpv4Network } from "./addresses.js";
+import { runDiscovery } from "./discovery.js";
 import { type Clock, type EliminationResult, Pacer, type PacingOptions, type ScanPeer, chunk, eliminate, realClock } from "./eliminate.js";
 import { AggressiveScanPeer, MainModeScanPeer, observeBackoff } from "./peers.js";
 import { auditIkev2 } from "./ikev2-audit.js";
@@ -63,6 +65,13 @@ export interface ScanOptions {
   onProgress?: (text: string) => void;
   onTarget?: (t: TargetScan) => void;
   clock?: Clock;
+  /**
+   * Discovery first (networks, long lists): which addresses of `networks` answer IKE at all, at
+   * `rate` packets a second; only they are enumerated. The targets that are not IPv4 addresses or
+   * networks (names, IPv6) are enumerated as they are.
+   */
+  discovery?: { networks: Range[]; exclude: Range[]; shard: { index: number; count: number }; seed: string; rate: number; sends: number };
+  onDiscovery?: (p: { sent: number; total: number; answered: number; rate: number }) => void;
 }
 
 
@@ -122,29 +131,6 @@ function modeResult(r: EliminationResult, catalogue: CatalogueEntry[]): ModeResu
   };
 }
 
-/** Expands `198.18.1.0/30` into its addresses (at most 4096); other targets as they are. */
-export function expandTargets(specs: string[]): string[] {
-  const out: string[] = [];
-  for (const s of specs) {
-    const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(s);
-    if (m === null) {
-      out.push(s);
-      continue;
-    }
-    const bits = Number(m[2]);
-    if (ipFamily(m[1]!) !== 4 || bits < 0 || bits > 32) throw new UsageError(`target ${s}: not an IPv4 network`);
-    if (32 - bits > 12) throw new UsageError(`target ${s}: ${2 ** (32 - bits)} addresses; at most 4096 (a /20) per network`);
-    const base = m[1]!.split(".").reduce((n, o) => n * 256 + Number(o), 0) & (bits === 0 ? 0 : ~0 << (32 - bits));
-    const count = 2 ** (32 - bits);
-    // Skip the network and broadcast addresses of subnets that have them.
-    const [first, last] = count > 2 ? [1, count - 2] : [0, count - 1];
-    for (let i = first; i <= last; i++) {
-      const a = (base + i) >>> 0;
-      out.push([a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255].join("."));
-    }
-  }
-  return out;
-}
 
 export async function scanTarget(host: string, opts: ScanOptions, limiter: RateLimiter): Promise<TargetScan> {
   const t0 = Date.now();
@@ -425,7 +411,16 @@ function fingerprint(products: string[], names: string[], r: TargetScan): Target
 
 export async function runScan(opts: ScanOptions, version: string): Promise<ScanReport> {
   const startedAt = new Date().toISOString();
-  const hosts = expandTargets(opts.targets);
+  let hosts: string[];
+  let discovery: ScanReport["discovery"];
+  const d = opts.discovery;
+  if (d !== undefined) {
+    const space = new AddressSpace({ networks: d.networks, exclude: d.exclude, shard: d.shard, seed: d.seed });
+    const found = await runDiscovery({ space, port: opts.port, rate: d.rate, sends: d.sends, ikev1: opts.ikev1, ikev2: opts.ikev2, timeoutMs: opts.timeoutMs, ...(opts.signal !== undefined ? { signal: opts.signal } : {}), ...(opts.clock !== undefined ? { clock: opts.clock } : {}), ...(opts.onDiscovery !== undefined ? { onProgress: opts.onDiscovery } : {}) });
+    discovery = { addresses: space.shardTotal, excluded: found.excluded, sent: found.sent, answered: found.answered, responders: found.responders.length, rate: d.rate, wallMs: found.wallMs, shard: `${d.shard.index}/${d.shard.count}` };
+    const others = opts.targets.filter((t) => parseIpv4Network(t, "target") === undefined);
+    hosts = [...others, ...found.responders];
+  } else hosts = expandTargets(opts.targets);
   const limiter = new RateLimiter(opts.rate, opts.clock);
   const results: TargetScan[] = new Array(hosts.length);
   let next = 0;
@@ -437,8 +432,9 @@ export async function runScan(opts: ScanOptions, version: string): Promise<ScanR
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, hosts.length)) }, worker));
-  const report: ScanReport = { tool: { name: "ikeprobe", version }, startedAt, catalogue: { name: opts.catalogueName, transforms: opts.catalogue.length }, targets: results, exitCode: 0 };
+  const report: ScanReport = { tool: { name: "ikeprobe", version }, startedAt, catalogue: { name: opts.catalogueName, transforms: opts.catalogue.length }, ...(discovery !== undefined ? { discovery } : {}), targets: results, exitCode: 0 };
   // 0: every target scanned completely; 3: no target answered at all; 1: anything between.
-  report.exitCode = results.every((r) => r.status === "scanned") ? 0 : results.every((r) => r.status === "no-answer" || r.status === "error") ? 3 : 1;
+  // A discovery that found no responder has nothing to scan: no answer (3).
+  report.exitCode = results.length === 0 ? (discovery !== undefined ? 3 : 0) : results.every((r) => r.status === "scanned") ? 0 : results.every((r) => r.status === "no-answer" || r.status === "error") ? 3 : 1;
   return report;
 }

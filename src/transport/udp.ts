@@ -288,3 +288,17 @@ export class IkeTransport {
     this.floating?.then((p) => p.socket.close(), () => undefined);
   }
 }
+
+/** A bare UDP socket for discovery: send to any address, every datagram to `onMessage`. */
+export interface RawSocket {
+  send(message: Buffer, address: string, port: number): void;
+  close(): void;
+}
+
+export async function openRawSocket(family: "udp4" | "udp6", sourcePort: number, onMessage: (msg: Buffer, from: Endpoint) => void): Promise<RawSocket> {
+  const socket = await bind(family, sourcePort, onMessage);
+  return {
+    send: (m, address, port) => socket.send(m, port, address),
+    close: () => socket.close(),
+  };
+}

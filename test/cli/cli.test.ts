@@ -369,7 +369,9 @@ describe("ikeprobe CLI", () => {
   for (const [args, re] of [
     [["scan"], /give at least one target/],
     [["scan", "198.18.1.1", "--catalogue", "/nonexistent"], /--catalogue \/nonexistent: cannot read it \(ENOENT\); use full, common or a file/],
-    [["scan", "198.18.1.0/8"], /at most 4096/],
+    [["scan", "198.18.1.0/8"], /more than a \/16: give --rate explicitly/],
+    [["scan", "198.18.1.0/24", "--rate", "0"], /--rate 0 \(no limit\) is refused for the discovery of a network/],
+    [["scan", "198.18.1.1", "--shard", "1/2"], /--shard applies to the discovery of networks/],
     [["scan", "198.18.1.1", "--json", "--jsonl"], /--json and --jsonl: choose one/],
     [["check", "198.18.1.1"], /--policy FILE is required/],
     [["scan", "--targets", "/nonexistent-targets"], /--targets \/nonexistent-targets: cannot read it \(ENOENT\)/],

@@ -75,6 +75,12 @@ export interface LabOptions {
   charonExtra?: string;
   /** More addresses for the gateway (from 198.18.1.0/24), for connections bound to them. */
   gwExtraAddrs?: string[];
+  /**
+   * A network routed from the client namespace through the gateway namespace (discovery tests):
+   * `live` addresses are the gateway's own (charon answers on them), the rest of the network is
+   * blackholed there, so probes to it vanish without a word, as on most real networks.
+   */
+  routedNet?: { net: string; live: string[] };
   /** Run libreswan's pluto instead of strongSwan, with this ipsec.conf body (conn sections) and secrets. */
   libreswan?: { conns: string; secrets: string; nss?: { ca?: string; cert?: { nickname: string; pem: string; key: string } } };
   /** Run SoftEther VPN Server (L2TP/IPsec, one PSK for every peer) instead of strongSwan. */
@@ -330,6 +336,11 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     ] as const) {
       run(["ip", "-n", ns, "link", "set", "lo", "up"]);
       run(["ip", "-n", ns, "link", "set", dev, "up"]);
+    }
+    if (opts.routedNet !== undefined) {
+      run(["ip", "-n", clientNs, "route", "add", opts.routedNet.net, "via", gwAddr]);
+      run(["ip", "-n", gwNs, "route", "add", "blackhole", opts.routedNet.net]);
+      for (const a of opts.routedNet.live) run(["ip", "-n", gwNs, "addr", "add", `${a}/32`, "dev", "lo"]);
     }
     // kernel-libipsec routes each policy; a traffic selector's network needs an address on its side (TESTBED §5).
     run(["ip", "-n", gwNs, "addr", "add", "198.51.100.1/32", "dev", "lo"]);

@@ -103,10 +103,30 @@ export interface TargetScan {
   stats: { exchanges: number; packetsSent: number; packetsReceived: number; seconds: number; waitedSeconds: number; halfOpenReleased: number; livenessChecks: number };
 }
 
+/** The discovery before the enumeration (networks, long lists): counts only; silent addresses are not listed. */
+export interface DiscoveryReport {
+  /** Addresses of this shard (network and broadcast addresses of subnets left out), exclusions included. */
+  addresses: number;
+  /** Of those, in --exclude networks: never probed. */
+  excluded: number;
+  /** Probes sent (both versions, re-sends included). */
+  sent: number;
+  /** Answers received. */
+  answered: number;
+  /** Addresses that answered: the targets enumerated. */
+  responders: number;
+  /** Packets a second. */
+  rate: number;
+  wallMs: number;
+  /** "I/N" (--shard); "1/1" for the whole range. */
+  shard: string;
+}
+
 export interface ScanReport {
   tool: { name: "ikeprobe"; version: string };
   startedAt: string;
   catalogue: { name: string; transforms: number };
+  discovery?: DiscoveryReport;
   targets: TargetScan[];
   exitCode: number;
 }
