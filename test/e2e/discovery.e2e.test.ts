@@ -4,6 +4,7 @@
  * other 252 are blackholed (probes vanish without a word). `scan` of the /24 finds exactly the two,
  * enumerates each as a single target would be, lists only them, and counts the rest in `discovery`;
  * two shards' JSONL lines together are the whole; --exclude keeps an address from ever being probed.
+ * A routed /16 is discovered within 1.25x the rate bound and a peak RSS under 150 MB.
  */
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
@@ -83,5 +84,34 @@ describe("discovery of a routed /24 with two live gateways", { skip: e2eSkipReas
     const flood = await scan(["--rate", "0"]);
     assert.equal(flood.code, 2);
     assert.match(flood.stderr, /--rate 0 \(no limit\) is refused for the discovery of a network/);
+  });
+});
+
+describe("discovery of a routed /16 at --rate 20000", { skip: e2eSkipReason() }, () => {
+  const LIVE16 = ["198.19.0.20", "198.19.200.9"];
+  let lab: Lab;
+  before(async () => {
+    lab = await startLab({ routedNet: { net: "198.19.0.0/16", live: LIVE16 }, connections: [{ name: "v1", proposals: ["aes256-sha256-modp2048"], psk: "discovery-lab", localAddrs: ["198.18.1.1", ...LIVE16] }] });
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  test("65,534 addresses in the rate bound's time, exactly the live gateways, and a peak RSS under 150 MB", async () => {
+    // The process's own peak RSS, written at exit by a preloaded module (no external tool needed).
+    const rss = join(lab.dir, "rss.cjs");
+    writeFileSync(rss, 'process.on("exit", () => process.stderr.write(`maxrss-kb ${process.resourceUsage().maxRSS}\\n`));\n');
+    const r = await spawnIkeprobe(lab, ["scan", "198.19.0.0/16", "--rate", "20000", "--catalogue", "common", "--no-ikev2", "--json"], { NODE_OPTIONS: `--require ${rss}` }).done;
+    assert.equal(r.code, 0, r.stderr);
+    const doc = r.json as Scan;
+    assert.deepEqual(doc.targets.map((t) => t.target.host).sort(), LIVE16);
+    const d = doc.discovery!;
+    assert.equal(d.addresses, 65534);
+    // IKEv1 only: one probe per address, then the silent ones again.
+    assert.equal(d.sent, 65534 + 65532);
+    const bound = (d.sent * 1000) / 20000 + 3000;
+    assert.ok(d.wallMs < 1.25 * bound, `${d.wallMs} ms against a bound of ${bound} ms`);
+    const kb = Number(/maxrss-kb (\d+)/.exec(r.stderr)?.[1]);
+    assert.ok(kb > 0 && kb < 150 * 1024, `peak RSS ${Math.round(kb / 1024)} MB`);
   });
 });

@@ -100,7 +100,12 @@ function renderIkev2(v2: Ikev2Scan, c: ChalkInstance, color: boolean, out: strin
 export function renderScanTable(r: ScanReport, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const head = c.bold(`ikeprobe ${r.tool.version} scan: ${r.targets.length} target(s), catalogue ${r.catalogue.name} (${r.catalogue.transforms} transforms)`);
-  return fitLines(`${[head, ...r.targets.map((t) => `\n${renderTarget(t, c, color)}`)].join("\n")}\n`);
+  const d = r.discovery;
+  const discovery =
+    d === undefined
+      ? []
+      : [`Discovery${d.shard !== "1/1" ? ` (shard ${d.shard})` : ""}: ${d.addresses} addresses${d.excluded > 0 ? ` (${d.excluded} excluded)` : ""}, ${d.sent} probes at ${d.rate} a second in ${(d.wallMs / 1000).toFixed(1)} s: ${d.responders === 0 ? "no responder" : `${d.responders} responder${d.responders === 1 ? "" : "s"}, enumerated below`}; the silent addresses are not listed`];
+  return fitLines(`${[head, ...discovery, ...r.targets.map((t) => `\n${renderTarget(t, c, color)}`)].join("\n")}\n`);
 }
 
 export function renderCheckTable(r: CheckReport, color: boolean): string {
