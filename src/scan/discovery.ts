@@ -77,6 +77,8 @@ export interface DiscoveryOptions {
 
 export interface DiscoveryResult {
   responders: string[];
+  /** Responders whose first answer came from another address or port than the one probed. */
+  answeredFrom: { address: string; from: string }[];
   sent: number;
   /** Answers received (a responder may answer several probes). */
   answered: number;
@@ -166,6 +168,7 @@ export async function runDiscovery(opts: DiscoveryOptions): Promise<DiscoveryRes
   const sealer = new Sealer();
   const responders = new Set<number>();
   const order: string[] = [];
+  const answeredFrom: { address: string; from: string }[] = [];
   let answered = 0;
   const onMessage = (msg: Buffer, from: { address: string; port: number }): void => {
     // An IKE answer starts with our SPI; on port 4500 a non-ESP marker comes first.
@@ -177,8 +180,8 @@ export async function runDiscovery(opts: DiscoveryOptions): Promise<DiscoveryRes
     responders.add(a);
     const text = numberToIpv4(a);
     order.push(text);
+    if (from.address !== text || from.port !== opts.port) answeredFrom.push({ address: text, from: `${from.address}:${from.port}` });
     opts.onResponder?.(text);
-    void from;
   };
   const sockets: RawSocket[] = [];
   for (let i = 0; i < (opts.sockets ?? 4); i++) sockets.push(await openRawSocket("udp4", 0, onMessage));
@@ -212,5 +215,5 @@ export async function runDiscovery(opts: DiscoveryOptions): Promise<DiscoveryRes
   } finally {
     for (const s of sockets) s.close();
   }
-  return { responders: order, sent, answered, excluded: opts.space.countExcluded(), wallMs: Math.round(clock.now() - t0) };
+  return { responders: order, answeredFrom, sent, answered, excluded: opts.space.countExcluded(), wallMs: Math.round(clock.now() - t0) };
 }

@@ -413,13 +413,22 @@ export async function runScan(opts: ScanOptions, version: string): Promise<ScanR
   const startedAt = new Date().toISOString();
   let hosts: string[];
   let discovery: ScanReport["discovery"];
+  const foundAt = new Map<string, string[]>();
   const d = opts.discovery;
   if (d !== undefined) {
     const space = new AddressSpace({ networks: d.networks, exclude: d.exclude, shard: d.shard, seed: d.seed });
     const found = await runDiscovery({ space, port: opts.port, rate: d.rate, sends: d.sends, ikev1: opts.ikev1, ikev2: opts.ikev2, timeoutMs: opts.timeoutMs, ...(opts.signal !== undefined ? { signal: opts.signal } : {}), ...(opts.clock !== undefined ? { clock: opts.clock } : {}), ...(opts.onDiscovery !== undefined ? { onProgress: opts.onDiscovery } : {}) });
     discovery = { addresses: space.shardTotal, excluded: found.excluded, sent: found.sent, answered: found.answered, responders: found.responders.length, rate: d.rate, wallMs: found.wallMs, shard: `${d.shard.index}/${d.shard.count}` };
     const others = opts.targets.filter((t) => parseIpv4Network(t, "target") === undefined);
-    hosts = [...others, ...found.responders];
+    // A gateway that answers from another address than the one probed (SoftEther answers from its
+    // primary address) is enumerated where it answers from, with a note of where it was found.
+    const from = new Map(found.answeredFrom.map((x) => [x.address, x.from]));
+    hosts = [...new Set([...others, ...found.responders.map((a) => {
+      const f = from.get(a)?.split(":")[0];
+      if (f === undefined || f === a) return a;
+      (foundAt.get(f) ?? foundAt.set(f, []).get(f)!).push(a);
+      return f;
+    })])];
   } else hosts = expandTargets(opts.targets);
   const limiter = new RateLimiter(opts.rate, opts.clock);
   const results: TargetScan[] = new Array(hosts.length);
@@ -428,6 +437,8 @@ export async function runScan(opts: ScanOptions, version: string): Promise<ScanR
     while (next < hosts.length) {
       const i = next++;
       results[i] = await scanTarget(hosts[i]!, opts, limiter);
+      const probed = foundAt.get(hosts[i]!);
+      if (probed !== undefined) results[i]!.warnings.push(`discovered at ${probed.join(", ")}, which it answers from ${hosts[i]}: enumerated there`);
       opts.onTarget?.(results[i]!);
     }
   };

@@ -4,14 +4,17 @@
  * other 252 are blackholed (probes vanish without a word). `scan` of the /24 finds exactly the two,
  * enumerates each as a single target would be, lists only them, and counts the rest in `discovery`;
  * two shards' JSONL lines together are the whole; --exclude keeps an address from ever being probed.
- * A routed /16 is discovered within 1.25x the rate bound and a peak RSS under 150 MB.
+ * A routed /16 is discovered within 1.25x the rate bound and a peak RSS under 150 MB. A SoftEther
+ * gateway (a second implementation) answers from its primary address, not the one probed: it is
+ * found all the same and enumerated where it answers from.
  */
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
-import { e2eSkipReason } from "../lab/require.ts";
+import { E2E_REQUIRED, e2eSkipReason } from "../lab/require.ts";
+import { ensureSoftether } from "../lab/softether.ts";
 import { spawnIkeprobe } from "../helpers/e2e.ts";
 
 const NET = "198.19.77.0/24";
@@ -113,5 +116,35 @@ describe("discovery of a routed /16 at --rate 20000", { skip: e2eSkipReason() },
     assert.ok(d.wallMs < 1.25 * bound, `${d.wallMs} ms against a bound of ${bound} ms`);
     const kb = Number(/maxrss-kb (\d+)/.exec(r.stderr)?.[1]);
     assert.ok(kb > 0 && kb < 150 * 1024, `peak RSS ${Math.round(kb / 1024)} MB`);
+  });
+});
+
+let seSkip = e2eSkipReason();
+if (seSkip === undefined) {
+  try {
+    ensureSoftether();
+  } catch (e) {
+    if (E2E_REQUIRED) throw e;
+    seSkip = `SoftEther could not be installed: ${(e as Error).message}`;
+  }
+}
+
+describe("discovery of a SoftEther gateway, which answers from another address than the one probed", { skip: seSkip }, () => {
+  let lab: Lab;
+  before(async () => {
+    lab = await startLab({ routedNet: { net: "198.19.78.0/24", live: ["198.19.78.33"] }, connections: [], softether: { psk: "se-lab-Psk-4711" } });
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  test("found by its SPI although it answers from its primary address; enumerated there, with a note", async () => {
+    const r = await spawnIkeprobe(lab, ["scan", "198.19.78.0/24", "--catalogue", "common", "--no-ikev2", "--json"], {}).done;
+    const doc = r.json as Scan & { targets: (Target & { warnings: string[] })[] };
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(doc.discovery?.responders, 1);
+    assert.deepEqual(doc.targets.map((t) => [t.target.host, t.status]), [[lab.gwAddr, "scanned"]]);
+    assert.ok((doc.targets[0]!.mainMode?.accepted.length ?? 0) > 0);
+    assert.deepEqual(doc.targets[0]!.warnings, [`discovered at 198.19.78.33, which it answers from ${lab.gwAddr}: enumerated there`]);
   });
 });
