@@ -20,7 +20,8 @@ import { encodeMessage } from "../wire/v1/message.js";
 import { ExchangeType, ISAKMP_VERSION, PayloadType } from "../wire/v1/constants.js";
 import { encodeSa } from "../wire/v1/payloads/sa.js";
 import { ProtocolId, TransformType } from "../wire/v2/constants.js";
-import { type AddressSpace, numberToIpv4 } from "./addresses.js";
+import { AddressSpace, type Range, numberToIpv4, parseIpv4Network } from "./addresses.js";
+import type { DiscoveryReport } from "../report/model/scan.js";
 import { type Clock, realClock } from "./eliminate.js";
 import { SCAN_VIDS } from "./peers.js";
 
@@ -216,4 +217,29 @@ export async function runDiscovery(opts: DiscoveryOptions): Promise<DiscoveryRes
     for (const s of sockets) s.close();
   }
   return { responders: order, answeredFrom, sent, answered, excluded: opts.space.countExcluded(), wallMs: Math.round(clock.now() - t0) };
+}
+
+/**
+ * The scan's targets after a discovery: the targets that are not IPv4 addresses or networks (names,
+ * IPv6) as given, then the responders. A gateway that answers from another address than the one
+ * probed (SoftEther answers from its primary address) is enumerated where it answers from;
+ * `foundAt` keeps where it was found, for a warning.
+ */
+export async function discoverTargets(
+  opts: { targets: string[]; port: number; ikev1: boolean; ikev2: boolean; timeoutMs: number; signal?: AbortSignal; clock?: Clock; onDiscovery?: DiscoveryOptions["onProgress"] },
+  d: { networks: Range[]; exclude: Range[]; shard: { index: number; count: number }; seed: string; rate: number; sends: number },
+): Promise<{ hosts: string[]; discovery: DiscoveryReport; foundAt: Map<string, string[]> }> {
+  const space = new AddressSpace({ networks: d.networks, exclude: d.exclude, shard: d.shard, seed: d.seed });
+  const found = await runDiscovery({ space, port: opts.port, rate: d.rate, sends: d.sends, ikev1: opts.ikev1, ikev2: opts.ikev2, timeoutMs: opts.timeoutMs, ...(opts.signal !== undefined ? { signal: opts.signal } : {}), ...(opts.clock !== undefined ? { clock: opts.clock } : {}), ...(opts.onDiscovery !== undefined ? { onProgress: opts.onDiscovery } : {}) });
+  const discovery = { addresses: space.shardTotal, excluded: found.excluded, sent: found.sent, answered: found.answered, responders: found.responders.length, rate: d.rate, wallMs: found.wallMs, shard: `${d.shard.index}/${d.shard.count}` };
+  const others = opts.targets.filter((t) => parseIpv4Network(t, "target") === undefined);
+  const from = new Map(found.answeredFrom.map((x) => [x.address, x.from.slice(0, x.from.lastIndexOf(":"))]));
+  const foundAt = new Map<string, string[]>();
+  const responders = found.responders.map((a) => {
+    const f = from.get(a);
+    if (f === undefined || f === a) return a;
+    foundAt.set(f, [...(foundAt.get(f) ?? []), a]);
+    return f;
+  });
+  return { hosts: [...new Set([...others, ...responders])], discovery, foundAt };
 }

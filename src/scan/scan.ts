@@ -14,8 +14,8 @@ import { IkeTransport } from "../transport/udp.js";
 import { type AddressFamily, type Lookup, multipleAddressesNote, resolveHost } from "../transport/resolve.js";
 import type { Identification } from "../wire/v1/payloads/identification.js";
 import { type CatalogueEntry, commonCatalogue } from "./catalogue.js";
-import { AddressSpace, type Range, expandTargets, parseIpv4Network } from "./addresses.js";
-import { runDiscovery } from "./discovery.js";
+import { type Range, expandTargets } from "./addresses.js";
+import { discoverTargets } from "./discovery.js";
 import { type Clock, type EliminationResult, Pacer, type PacingOptions, type ScanPeer, chunk, eliminate, realClock } from "./eliminate.js";
 import { AggressiveScanPeer, MainModeScanPeer, observeBackoff } from "./peers.js";
 import { auditIkev2 } from "./ikev2-audit.js";
@@ -411,25 +411,7 @@ function fingerprint(products: string[], names: string[], r: TargetScan): Target
 
 export async function runScan(opts: ScanOptions, version: string): Promise<ScanReport> {
   const startedAt = new Date().toISOString();
-  let hosts: string[];
-  let discovery: ScanReport["discovery"];
-  const foundAt = new Map<string, string[]>();
-  const d = opts.discovery;
-  if (d !== undefined) {
-    const space = new AddressSpace({ networks: d.networks, exclude: d.exclude, shard: d.shard, seed: d.seed });
-    const found = await runDiscovery({ space, port: opts.port, rate: d.rate, sends: d.sends, ikev1: opts.ikev1, ikev2: opts.ikev2, timeoutMs: opts.timeoutMs, ...(opts.signal !== undefined ? { signal: opts.signal } : {}), ...(opts.clock !== undefined ? { clock: opts.clock } : {}), ...(opts.onDiscovery !== undefined ? { onProgress: opts.onDiscovery } : {}) });
-    discovery = { addresses: space.shardTotal, excluded: found.excluded, sent: found.sent, answered: found.answered, responders: found.responders.length, rate: d.rate, wallMs: found.wallMs, shard: `${d.shard.index}/${d.shard.count}` };
-    const others = opts.targets.filter((t) => parseIpv4Network(t, "target") === undefined);
-    // A gateway that answers from another address than the one probed (SoftEther answers from its
-    // primary address) is enumerated where it answers from, with a note of where it was found.
-    const from = new Map(found.answeredFrom.map((x) => [x.address, x.from]));
-    hosts = [...new Set([...others, ...found.responders.map((a) => {
-      const f = from.get(a)?.split(":")[0];
-      if (f === undefined || f === a) return a;
-      (foundAt.get(f) ?? foundAt.set(f, []).get(f)!).push(a);
-      return f;
-    })])];
-  } else hosts = expandTargets(opts.targets);
+  const { hosts, discovery, foundAt } = opts.discovery !== undefined ? await discoverTargets(opts, opts.discovery) : { hosts: expandTargets(opts.targets), discovery: undefined, foundAt: new Map<string, string[]>() };
   const limiter = new RateLimiter(opts.rate, opts.clock);
   const results: TargetScan[] = new Array(hosts.length);
   let next = 0;
