@@ -13,8 +13,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
-import { E2E_REQUIRED, e2eSkipReason } from "../lab/require.ts";
-import { ensureSoftether } from "../lab/softether.ts";
+import { e2eSkipReason } from "../lab/require.ts";
+import { softetherSkipReason } from "../lab/softether.ts";
 import { spawnIkeprobe } from "../helpers/e2e.ts";
 
 const NET = "198.19.77.0/24";
@@ -119,15 +119,7 @@ describe("discovery of a routed /16 at --rate 20000", { skip: e2eSkipReason() },
   });
 });
 
-let seSkip = e2eSkipReason();
-if (seSkip === undefined) {
-  try {
-    ensureSoftether();
-  } catch (e) {
-    if (E2E_REQUIRED) throw e;
-    seSkip = `SoftEther could not be installed: ${(e as Error).message}`;
-  }
-}
+const seSkip = softetherSkipReason();
 
 describe("discovery of a SoftEther gateway, which answers from another address than the one probed", { skip: seSkip }, () => {
   let lab: Lab;

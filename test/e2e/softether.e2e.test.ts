@@ -10,20 +10,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Lab, startLab } from "../lab/lab.ts";
-import { E2E_REQUIRED, e2eSkipReason } from "../lab/require.ts";
-import { ensureSoftether, softetherSpis } from "../lab/softether.ts";
+import { softetherSkipReason, softetherSpis } from "../lab/softether.ts";
 import { spawnIkeprobe } from "../helpers/e2e.ts";
 import { COMMON_PROPOSALS } from "../../src/scan/catalogue.ts";
 
-let skip = e2eSkipReason();
-if (skip === undefined) {
-  try {
-    ensureSoftether();
-  } catch (e) {
-    if (E2E_REQUIRED) throw e;
-    skip = `SoftEther could not be installed: ${(e as Error).message}`;
-  }
-}
+const skip = softetherSkipReason();
 // SoftEther takes PSKs of up to about 15 characters here (CONTRIBUTING.md, "The lab").
 const PSK = "se-lab-Psk-4711";
 

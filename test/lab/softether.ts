@@ -10,6 +10,7 @@
  * vpncmd runs the same way (it writes lang.config). The gateway namespace has no route out: the
  * server's update checks and dynamic DNS cannot leave it.
  */
+import { E2E_REQUIRED, e2eSkipReason } from "./require.ts";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -92,4 +93,17 @@ export async function startSoftether(ns: string, dir: string, psk: string): Prom
 /** The SPIs SoftEther logged for the IPsec SAs it created (its log is the only view of them). */
 export function softetherSpis(log: string): string[] {
   return [...log.matchAll(/A new IPsec SA \(Direction: [^)]*\) is created\. SPI: 0x([0-9A-F]{8})/g)].map((m) => m[1]!.toLowerCase());
+}
+
+/** Why the SoftEther tests cannot run here (undefined: they can); it is installed on first use. With IKEPROBE_REQUIRE_E2E=1 a failure to install throws. */
+export function softetherSkipReason(): string | undefined {
+  const skip = e2eSkipReason();
+  if (skip !== undefined) return skip;
+  try {
+    ensureSoftether();
+    return undefined;
+  } catch (e) {
+    if (E2E_REQUIRED) throw e;
+    return `SoftEther could not be installed: ${(e as Error).message}`;
+  }
 }
