@@ -23,39 +23,9 @@ import { ProtocolId, TransformType } from "../wire/v2/constants.js";
 import { AddressSpace, type Range, numberToIpv4, parseIpv4Network } from "./addresses.js";
 import type { DiscoveryReport } from "../report/model/scan.js";
 import { type Clock, realClock } from "./eliminate.js";
+import { TokenBucket } from "./rate.js";
 import { SCAN_VIDS } from "./peers.js";
 
-/** At most `rate` packets a second over all sockets, in bursts of at most 10 ms worth (timers tick in milliseconds). */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-  private readonly rate: number;
-  private readonly capacity: number;
-  private readonly clock: Clock;
-
-  constructor(rate: number, clock: Clock = realClock) {
-    this.rate = rate;
-    this.capacity = Math.max(1, rate / 100);
-    this.clock = clock;
-    this.tokens = 1;
-    this.last = clock.now();
-  }
-
-  /** Resolves when one packet may go. */
-  async take(signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const now = this.clock.now();
-      this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) * this.rate) / 1000);
-      this.last = now;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      if (signal?.aborted === true) return;
-      await this.clock.sleep(Math.max(1, ((1 - this.tokens) * 1000) / this.rate), signal);
-    }
-  }
-}
 
 export interface DiscoveryOptions {
   space: AddressSpace;

@@ -16,6 +16,7 @@ import type { Identification } from "../wire/v1/payloads/identification.js";
 import { type CatalogueEntry, commonCatalogue } from "./catalogue.js";
 import { type Range, expandTargets } from "./addresses.js";
 import { discoverTargets } from "./discovery.js";
+import { TokenBucket } from "./rate.js";
 import { type Clock, type EliminationResult, Pacer, type PacingOptions, type ScanPeer, chunk, eliminate, realClock } from "./eliminate.js";
 import { AggressiveScanPeer, MainModeScanPeer, observeBackoff } from "./peers.js";
 import { auditIkev2 } from "./ikev2-audit.js";
@@ -74,26 +75,6 @@ export interface ScanOptions {
   onDiscovery?: (p: { sent: number; total: number; answered: number; rate: number }) => void;
 }
 
-
-
-/** A token bucket shared by every target: at most `rate` messages a second overall. */
-export class RateLimiter {
-  private next = 0;
-  private readonly interval: number;
-  private readonly clock: Clock;
-  constructor(rate: number, clock: Clock = realClock) {
-    this.interval = rate > 0 ? 1000 / rate : 0;
-    this.clock = clock;
-  }
-  async take(): Promise<void> {
-    if (this.interval === 0) return;
-    const now = this.clock.now();
-    const at = Math.max(now, this.next);
-    this.next = at + this.interval;
-    if (at > now) await this.clock.sleep(at - now);
-  }
-}
-
 function rate(e: CatalogueEntry): RatedTransform {
   const t = e.transform;
   const tokens = { encryption: encryptionToken(t.encryption, t.keyBits), hash: hashToken(t.hash), group: groupToken(t.group), auth: authToken(t.auth) };
@@ -132,7 +113,7 @@ function modeResult(r: EliminationResult, catalogue: CatalogueEntry[]): ModeResu
 }
 
 
-export async function scanTarget(host: string, opts: ScanOptions, limiter: RateLimiter): Promise<TargetScan> {
+export async function scanTarget(host: string, opts: ScanOptions, limiter: TokenBucket): Promise<TargetScan> {
   const t0 = Date.now();
   const result: TargetScan = {
     target: { host, port: opts.port, address: null, addresses: [] },
@@ -218,7 +199,7 @@ interface TargetContext {
   opts: ScanOptions;
   transport: IkeTransport;
   pacer: Pacer;
-  limiter: RateLimiter;
+  limiter: TokenBucket;
   limited: (peer: ScanPeer) => ScanPeer;
   udpLimit: number;
   common: CatalogueEntry[];
@@ -412,7 +393,7 @@ function fingerprint(products: string[], names: string[], r: TargetScan): Target
 export async function runScan(opts: ScanOptions, version: string): Promise<ScanReport> {
   const startedAt = new Date().toISOString();
   const { hosts, discovery, foundAt } = opts.discovery !== undefined ? await discoverTargets(opts, opts.discovery) : { hosts: expandTargets(opts.targets), discovery: undefined, foundAt: new Map<string, string[]>() };
-  const limiter = new RateLimiter(opts.rate, opts.clock);
+  const limiter = new TokenBucket(opts.rate, opts.clock);
   const results: TargetScan[] = new Array(hosts.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { AddressSpace, Permutation, mergeRanges, numberToIpv4, parseIpv4Network, parseShard } from "../../src/scan/addresses.ts";
-import { Sealer, TokenBucket } from "../../src/scan/discovery.ts";
+import { Sealer } from "../../src/scan/discovery.ts";
+import { TokenBucket } from "../../src/scan/rate.ts";
 import { UsageError } from "../../src/errors.ts";
 
 const net = (t: string) => parseIpv4Network(t, "target")!;
@@ -108,6 +109,10 @@ describe("discovery: rate and answers", () => {
     const slow = new TokenBucket(20, clock);
     for (let i = 0; i < 21; i++) await slow.take();
     assert.ok(now >= 990 && now <= 1010, `20 a second: ${now} ms for 21 packets`);
+    const before = now;
+    const free = new TokenBucket(0, clock);
+    for (let i = 0; i < 1000; i++) await free.take();
+    assert.equal(now, before, "rate 0: no limit, no sleep");
   });
 
   test("the SPI names its address: sealed and opened under one key; a forged or foreign SPI opens to nothing", () => {
