@@ -57,7 +57,8 @@ function inRanges(sorted: readonly Range[], n: number): boolean {
 /**
  * A keyed permutation of [0, size): a balanced Feistel network over the smallest even number of
  * bits that holds `size`, with cycle walking (an index outside is permuted again until it falls
- * inside). The key comes from the seed; the same seed gives the same order on every machine.
+ * inside). The key comes from the seed; the same seed gives the same order on every machine. Over
+ * 2^32 it also seals the discovery's SPIs (discovery.ts), which indexOf opens.
  */
 export class Permutation {
   readonly size: number;
@@ -98,6 +99,25 @@ export class Permutation {
     let x = this.once(i);
     while (x >= this.size) x = this.once(x);
     return x;
+  }
+
+  /** The rounds run backwards: onceInverse(once(i)) === i. */
+  private onceInverse(x: number): number {
+    let l = Math.floor(x / 2 ** this.half);
+    let r = x & this.mask;
+    for (let k = this.keys.length - 1; k >= 0; k--) {
+      const prev = r ^ this.round(l, this.keys[k]!);
+      r = l;
+      l = prev;
+    }
+    return l * 2 ** this.half + r;
+  }
+
+  /** The index `at` maps to `x`: at(indexOf(x)) === x. */
+  indexOf(x: number): number {
+    let i = this.onceInverse(x);
+    while (i >= this.size) i = this.onceInverse(i);
+    return i;
   }
 }
 

@@ -20,7 +20,7 @@ import { encodeMessage } from "../wire/v1/message.js";
 import { ExchangeType, ISAKMP_VERSION, PayloadType } from "../wire/v1/constants.js";
 import { encodeSa } from "../wire/v1/payloads/sa.js";
 import { ProtocolId, TransformType } from "../wire/v2/constants.js";
-import { AddressSpace, type Range, numberToIpv4, parseIpv4Network } from "./addresses.js";
+import { AddressSpace, Permutation, type Range, numberToIpv4, parseIpv4Network } from "./addresses.js";
 import type { DiscoveryReport } from "../report/model/scan.js";
 import { type Clock, realClock } from "./eliminate.js";
 import { TokenBucket } from "./rate.js";
@@ -57,34 +57,15 @@ export interface DiscoveryResult {
   wallMs: number;
 }
 
-/** The sealed SPI of an address and the key that opens it. */
+/** The sealed SPI of an address and the key that opens it: a keyed permutation of its 32 bits, then a 32-bit MAC. */
 class Sealer {
   private readonly key = randomBytes(32);
-  private readonly k: number[];
-  constructor() {
-    this.k = [0, 1, 2, 3].map((i) => this.key.readUInt32BE(4 * i));
-  }
-  private mix(x: number, k: number): number {
-    let h = Math.imul(x ^ k, 0x9e3779b1) >>> 0;
-    h ^= h >>> 16;
-    return Math.imul(h, 0x85ebca6b) >>> 16;
-  }
-  private perm(a: number, inverse: boolean): number {
-    let l = a >>> 16;
-    let r = a & 0xffff;
-    const keys = inverse ? [...this.k].reverse() : this.k;
-    if (!inverse) {
-      for (const k of keys) [l, r] = [r, l ^ this.mix(r, k)];
-    } else {
-      for (const k of keys) [l, r] = [r ^ this.mix(l, k), l];
-    }
-    return ((l << 16) | r) >>> 0;
-  }
+  private readonly perm = new Permutation(2 ** 32, this.key.toString("hex"));
   private mac(x: number): Buffer {
     return createHmac("sha256", this.key).update(Buffer.from([x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255])).digest().subarray(0, 4);
   }
   seal(address: number): Buffer {
-    const x = this.perm(address, false);
+    const x = this.perm.at(address);
     const b = Buffer.alloc(8);
     b.writeUInt32BE(x, 0);
     this.mac(x).copy(b, 4);
@@ -94,7 +75,7 @@ class Sealer {
   open(spi: Buffer): number | undefined {
     if (spi.length < 8) return undefined;
     const x = spi.readUInt32BE(0);
-    return this.mac(x).equals(spi.subarray(4, 8)) ? this.perm(x, true) : undefined;
+    return this.mac(x).equals(spi.subarray(4, 8)) ? this.perm.indexOf(x) : undefined;
   }
 }
 

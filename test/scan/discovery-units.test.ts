@@ -28,6 +28,7 @@ describe("discovery: address space", () => {
       }
       if (n >= 254) assert.ok(fixed < n / 10, `n=${n}: ${fixed} fixed points`);
       assert.equal(new Permutation(n, "seed-a").at(n - 1), p.at(n - 1));
+      for (const i of [0, n >> 1, n - 1]) assert.equal(p.indexOf(p.at(i)), i, `n=${n}: indexOf inverts at`);
     }
     const a = Array.from({ length: 50 }, (_, i) => new Permutation(1000, "seed-a").at(i));
     const b = Array.from({ length: 50 }, (_, i) => new Permutation(1000, "seed-b").at(i));
