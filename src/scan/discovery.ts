@@ -15,16 +15,14 @@ import { encodeSaInit } from "../exchanges/v2/ike-sa-init.js";
 import { phase1Sa } from "../exchanges/v1/phase1/proposal.js";
 import { parseIkeProposal } from "../config/ike.js";
 import { type RawSocket, openRawSocket } from "../transport/udp.js";
-import { encodeChain } from "../wire/chain.js";
-import { encodeMessage } from "../wire/v1/message.js";
-import { ExchangeType, ISAKMP_VERSION, PayloadType } from "../wire/v1/constants.js";
+import { ExchangeType, PayloadType } from "../wire/v1/constants.js";
 import { encodeSa } from "../wire/v1/payloads/sa.js";
 import { ProtocolId, TransformType } from "../wire/v2/constants.js";
 import { AddressSpace, Permutation, type Range, numberToIpv4, parseIpv4Network } from "./addresses.js";
 import type { DiscoveryReport } from "../report/model/scan.js";
 import { type Clock, realClock } from "./eliminate.js";
 import { TokenBucket } from "./rate.js";
-import { SCAN_VIDS } from "./peers.js";
+import { scanMessage1 } from "./peers.js";
 
 
 export interface DiscoveryOptions {
@@ -82,7 +80,7 @@ class Sealer {
 /** The two probes for an address: Main Mode message 1 (with the scan's vendor IDs) and IKE_SA_INIT. */
 function probes(opts: DiscoveryOptions): (spi: Buffer) => Buffer[] {
   const v1Transforms = ["aes256-sha256-modp2048", "aes128-sha1-modp2048", "aes256-sha1-modp1024", "3des-sha1-modp1024"].flatMap((p) => parseIkeProposal(p, 1, 28800));
-  const v1Chain = encodeChain([{ type: PayloadType.SA, body: encodeSa(phase1Sa(v1Transforms)) }, ...SCAN_VIDS]);
+  const v1Sa = [{ type: PayloadType.SA, body: encodeSa(phase1Sa(v1Transforms)) }];
   const ke = createKeyExchange(19);
   const nonce = randomBytes(32);
   const v2Proposal = {
@@ -106,7 +104,7 @@ function probes(opts: DiscoveryOptions): (spi: Buffer) => Buffer[] {
     ],
   };
   return (spi) => [
-    ...(opts.ikev1 ? [encodeMessage({ initiatorCookie: spi, responderCookie: Buffer.alloc(8), nextPayload: v1Chain.firstType, version: ISAKMP_VERSION, exchangeType: ExchangeType.IDENTITY_PROTECTION, flags: 0, messageId: 0 }, v1Chain.bytes)] : []),
+    ...(opts.ikev1 ? [scanMessage1(ExchangeType.IDENTITY_PROTECTION, v1Sa, spi)] : []),
     ...(opts.ikev2 ? [encodeSaInit({ spiI: spi, proposals: [v2Proposal], ke: { group: 19, data: ke.publicValue }, nonce })] : []),
   ];
 }

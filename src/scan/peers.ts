@@ -28,13 +28,23 @@ import { type Machine, type Step, drive } from "../exchanges/drive.js";
 import { now } from "../util/clock.js";
 
 /** Vendor IDs we announce so the gateway answers with its own capabilities. */
-export const SCAN_VIDS = [
+const SCAN_VIDS = [
   ...NAT_T_VIDS.map((v) => v.hex),
   DPD_VID,
   "4048b7d56ebce88525e7de7f00d6c2d3", // FRAGMENTATION
   "09002689dfd6b712", // XAUTH
   "12f5f28c457168a9702d9fe274cc0100", // Cisco Unity 1.0
 ].map((h) => ({ type: PayloadType.VENDOR_ID, body: Buffer.from(h, "hex") }));
+
+/**
+ * A message 1 of the scan (Main or Aggressive Mode, and the discovery's Main Mode probe): its
+ * payloads, then our vendor IDs, which ask the gateway for its own; some gateways answer nothing
+ * without them (SoftEther drops a message 1 without a NAT-T vendor ID).
+ */
+export function scanMessage1(exchangeType: number, payloads: readonly { type: number; body: Buffer }[], cookie: Buffer): Buffer {
+  const chain = encodeChain([...payloads, ...SCAN_VIDS]);
+  return encodeMessage({ initiatorCookie: cookie, responderCookie: Buffer.alloc(8), nextPayload: chain.firstType, version: ISAKMP_VERSION, exchangeType, flags: 0, messageId: 0 }, chain.bytes);
+}
 
 /** Releases sent before concluding that a gateway which confirmed none ignores them. */
 const RELEASE_TRIES = 2;
@@ -63,13 +73,7 @@ abstract class Phase1ScanPeer implements ScanPeer {
 
   /** The whole message 1 for these transforms (for the packet-size check). */
   message(transforms: readonly Phase1Transform[], cookie: Buffer = Buffer.alloc(8, 1)): Buffer {
-    // Every message 1 carries our vendor IDs: they ask the gateway for its own, and some gateways
-    // answer nothing without them (SoftEther drops a message 1 without a NAT-T vendor ID).
-    const chain = encodeChain([...this.payloads(transforms), ...SCAN_VIDS]);
-    return encodeMessage(
-      { initiatorCookie: cookie, responderCookie: Buffer.alloc(8), nextPayload: chain.firstType, version: ISAKMP_VERSION, exchangeType: this.exchangeType, flags: 0, messageId: 0 },
-      chain.bytes,
-    );
+    return scanMessage1(this.exchangeType, this.payloads(transforms), cookie);
   }
 
   async offer(transforms: readonly Phase1Transform[], timeoutMs?: number): Promise<OfferAnswer> {
