@@ -9,7 +9,7 @@ import { describe, test } from "node:test";
 import { prfById } from "../../src/crypto/v2/prf.ts";
 import { type SkSuite, protect, unprotect } from "../../src/crypto/v2/sk.ts";
 import { readSaInitAnswer } from "../../src/exchanges/v2/ike-sa-init.ts";
-import { encodeIkeAuth, encodeInformational, narrowed, openProtected, readProtectedAnswer, sharedKeyAuth, signedOctets } from "../../src/exchanges/v2/ike-auth.ts";
+import { encodeInformational, ikeAuthPayloads, narrowed, openProtected, readProtectedAnswer, sharedKeyAuth, signedOctets } from "../../src/exchanges/v2/ike-auth.ts";
 import { decodeChain } from "../../src/wire/chain.ts";
 import { AuthMethod, Ikev2Exchange, Ikev2IdType, Ikev2Notify, Ikev2Payload, TsType } from "../../src/wire/v2/constants.ts";
 import { decodeIkev2Message } from "../../src/wire/v2/message.ts";
@@ -94,6 +94,9 @@ describe("IKE_AUTH requests and answers (built here)", () => {
     const p = unprotect(m, d.raw.length - d.payloads.at(-1)!.raw.length, suite, keys);
     return decodeChain(p.chain, p.firstType).payloads.map((x) => x.type);
   };
+
+  // The probe protects IKE_AUTH's payloads itself (one SK message, or IKE fragments): the same here.
+  const encodeIkeAuth = (r: Parameters<typeof ikeAuthPayloads>[0], s: SkSuite, k: typeof keys): Buffer => protect({ spiI: r.spiI, spiR: r.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, flags: 0x08, messageId: r.messageId }, ikeAuthPayloads(r), s, k);
 
   test("a full request has RFC 7296 §1.2's order; EAP leaves AUTH out; no CHILD SA leaves SA and TS out", () => {
     const child = { proposals: [{ number: 1, protocolId: 3, spi: Buffer.alloc(4, 9), transforms: [{ type: 1, id: 20, keyLength: 128 }, { type: 5, id: 0 }] }], tsi: [ts([10, 0, 0, 1], [10, 0, 0, 1])], tsr: [ts([10, 1, 0, 0], [10, 1, 255, 255])], transport: true };

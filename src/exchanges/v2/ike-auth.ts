@@ -86,10 +86,6 @@ export function ikeAuthPayloads(r: IkeAuthRequest): OutgoingPayload[] {
   ];
 }
 
-export function encodeIkeAuth(r: IkeAuthRequest, suite: SkSuite, keys: SkKeys): Buffer {
-  return protect({ spiI: r.spiI, spiR: r.spiR, exchangeType: Ikev2Exchange.IKE_AUTH, flags: Ikev2Flags.INITIATOR, messageId: r.messageId }, ikeAuthPayloads(r), suite, keys);
-}
-
 /**
  * An IKE message as IKE fragments (RFC 7383 §2.5) no larger than `maxMessage` bytes each (the IKE
  * message, without IP and UDP headers): the inner chain cut into pieces, each protected as an SKF
