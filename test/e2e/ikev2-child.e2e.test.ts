@@ -16,9 +16,8 @@ import { e2eSkipReason } from "../lab/require.ts";
 import { libreswanSkipReason } from "../lab/libreswan.ts";
 import { libreswanPsk } from "../lab/libreswan-conn.ts";
 import { parseCharonDumps } from "../lab/charon-log.ts";
-import { sasWhen, spawnIkeprobe } from "../helpers/e2e.ts";
-import { spawn, spawnSync } from "node:child_process";
-import { tsharkWithLines, tsharkWithProfile } from "../helpers/tshark.ts";
+import { spawnIkeprobe } from "../helpers/e2e.ts";
+import { assertEspDecrypted, captureGatewayEsp } from "../helpers/esp-capture.ts";
 
 const PSK = "ikev2-child-lab-secret";
 const TS = ["--local-ts", "203.0.113.0/24", "--remote-ts", "198.51.100.0/24"];
@@ -141,33 +140,10 @@ describe("IKEv2 CHILD SA traffic the gateway encrypts, decrypted by tshark with 
       const espKeys = join(lab.dir, `v2esp-${esp}.keys`);
       const psk = join(lab.dir, "psk-esp.txt");
       writeFileSync(psk, `${PSK}\n`, { mode: 0o600 });
-      // Capture on the client's side of the wire: the gateway's ESP in UDP to our NAT-T port (this strongSwan claims a NAT).
-      const cap = spawn("ip", ["netns", "exec", lab.clientNs, "tshark", "-ni", "cl0", "-w", pcap, "-f", "udp port 4500 or udp port 500", "-q"], { stdio: ["ignore", "ignore", "pipe"] });
-      let capErr = "";
-      cap.stderr!.on("data", (d: Buffer) => (capErr += d.toString()));
-      for (let i = 0; i < 100 && !/Capturing on/.test(capErr); i++) await new Promise((r) => setTimeout(r, 50));
-      const { done } = spawnIkeprobe(lab, [lab.gwAddr, "--ikev2", "--ike", "aes256gcm16-prfsha384-ecp384", "--psk-file", psk, "--id", "fqdn:client.lab.example", "--esp", esp, ...TS, "--esp-keys", espKeys, "--hold", "3", "--json"], {});
-      await sasWhen(lab, (t) => t.includes("INSTALLED"), 4000);
-      const send = `const s=require("dgram").createSocket("udp4");s.bind(0,"198.51.100.1",async()=>{for(let i=0;i<3;i++){s.send("ikeprobe-v2esp-"+i,9,"203.0.113.1");await new Promise(r=>setTimeout(r,100))}s.close()})`;
-      const sent = spawnSync("ip", ["netns", "exec", lab.gwNs, process.execPath, "-e", send], { encoding: "utf8" });
-      assert.equal(sent.status, 0, sent.stderr);
-      const r = await done;
-      await new Promise((res) => setTimeout(res, 300));
-      cap.kill("SIGINT");
-      await new Promise((res) => cap.once("exit", res));
+      // ESP in UDP to our NAT-T port: this strongSwan claims a NAT.
+      const r = await captureGatewayEsp(lab, pcap, () => spawnIkeprobe(lab, [lab.gwAddr, "--ikev2", "--ike", "aes256gcm16-prfsha384-ecp384", "--psk-file", psk, "--id", "fqdn:client.lab.example", "--esp", esp, ...TS, "--esp-keys", espKeys, "--hold", "3", "--json"], {}));
       assert.equal(r.code, 0, r.stderr);
-      const sa = (r.json as Doc).childSas[0]!.sa!;
-      for (const withKeys of [tsharkWithProfile(pcap, { espSa: espKeys }), tsharkWithLines(pcap, { espSa: espKeys })]) {
-        assert.equal(withKeys.status, 0, withKeys.stderr);
-        const esps = withKeys.stdout.split(/^Frame \d+:/m).filter((f) => new RegExp(`ESP SPI: 0x${sa.spiIn}`).test(f));
-        assert.ok(esps.length >= 3, `ESP frames with our inbound SPI ${sa.spiIn}:\n${withKeys.stdout.slice(-3000)}`);
-        for (const f of esps.slice(0, 3)) {
-          assert.match(f, /Src: 198\.51\.100\.1, Dst: 203\.0\.113\.1/, "decrypted to the gateway's inner packet");
-          assert.match(f, /User Datagram Protocol, Src Port: \d+, Dst Port: 9\b/);
-        }
-      }
-      const blind = spawnSync("tshark", ["-r", pcap, "-V"], { encoding: "utf8" });
-      assert.doesNotMatch(blind.stdout, /Src: 198\.51\.100\.1, Dst: 203\.0\.113\.1/, "without our keys the traffic stays opaque");
+      assertEspDecrypted(pcap, espKeys, (r.json as Doc).childSas[0]!.sa!.spiIn);
       assert.ok(!readFileSync(espKeys).includes(Buffer.from(PSK)), "no PSK in the ESP key file");
     });
   }

@@ -6,7 +6,7 @@
  * fails to install it and deletes it, which ikeprobe must see and report.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -14,6 +14,7 @@ import { type Lab, startLab } from "../lab/lab.ts";
 import { e2eSkipReason } from "../lab/require.ts";
 import { sasWhen, spawnIkeprobe } from "../helpers/e2e.ts";
 import { tsharkWithLines, tsharkWithProfile } from "../helpers/tshark.ts";
+import { assertEspDecrypted, captureGatewayEsp } from "../helpers/esp-capture.ts";
 
 const PSK = "qm-lab-secret-41x";
 const skip = e2eSkipReason([{ pkg: "tshark", binary: "tshark" }]);
@@ -174,36 +175,10 @@ describe("ESP traffic the gateway encrypts, decrypted by tshark with our --esp-k
     test(`${esp}: while --hold keeps the SA up, the gateway sends into our selector; tshark decrypts its ESP with our file`, async () => {
       const pcap = join(lab.dir, `esp-${esp}.pcap`);
       const espKeys = join(lab.dir, `esp-${esp}.keys`);
-      // Capture on the client's side of the wire: the gateway's ESP-in-UDP to our NAT-T port.
-      const cap = spawn("ip", ["netns", "exec", lab.clientNs, "tshark", "-ni", "cl0", "-w", pcap, "-f", "udp port 4500 or udp port 500", "-q"], { stdio: ["ignore", "ignore", "pipe"] });
-      let capErr = "";
-      cap.stderr!.on("data", (d: Buffer) => (capErr += d.toString()));
-      for (let i = 0; i < 100 && !/Capturing on/.test(capErr); i++) await new Promise((r) => setTimeout(r, 50));
-      const { done } = spawnIkeprobe(lab, [lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--esp", esp, ...TS, "--esp-keys", espKeys, "--hold", "3", "--json"], { IKEPROBE_PSK: PSK });
-      await sasWhen(lab, (t) => t.includes("INSTALLED"), 4000);
-      // Traffic from the gateway's selector to ours (three UDP datagrams, from 198.51.100.1 to
-      // 203.0.113.1:9): kernel-libipsec encrypts it with the SA we negotiated and sends it to us.
-      const send = `const s=require("dgram").createSocket("udp4");s.bind(0,"198.51.100.1",async()=>{for(let i=0;i<3;i++){s.send("ikeprobe-esp-"+i,9,"203.0.113.1");await new Promise(r=>setTimeout(r,100))}s.close()})`;
-      const sent = spawnSync("ip", ["netns", "exec", lab.gwNs, process.execPath, "-e", send], { encoding: "utf8" });
-      assert.equal(sent.status, 0, sent.stderr);
-      const r = await done;
-      await new Promise((res) => setTimeout(res, 300));
-      cap.kill("SIGINT");
-      await new Promise((res) => cap.once("exit", res));
+      const r = await captureGatewayEsp(lab, pcap, () => spawnIkeprobe(lab, [lab.gwAddr, "--ike", "aes256-sha256-modp2048", "--id", "fqdn:client.lab.example", "--esp", esp, ...TS, "--esp-keys", espKeys, "--hold", "3", "--json"], { IKEPROBE_PSK: PSK }));
       assert.equal(r.code, 0, r.stderr);
       assert.ok(r.json.stats.ignored >= 3, "the ESP packets reached our socket (not IKE: ignored)");
-      const sa = r.json.phase2.proposals[0].sa;
-      for (const withKeys of [tsharkWithProfile(pcap, { espSa: espKeys }), tsharkWithLines(pcap, { espSa: espKeys })]) {
-        assert.equal(withKeys.status, 0, withKeys.stderr);
-        const esps = withKeys.stdout.split(/^Frame \d+:/m).filter((f) => new RegExp(`ESP SPI: 0x${sa.spiIn}`).test(f));
-        assert.ok(esps.length >= 3, `ESP frames with our inbound SPI ${sa.spiIn}:\n${withKeys.stdout.slice(-3000)}`);
-        for (const f of esps.slice(0, 3)) {
-        assert.match(f, /Src: 198\.51\.100\.1, Dst: 203\.0\.113\.1/, "decrypted to the gateway's inner packet");
-          assert.match(f, /User Datagram Protocol, Src Port: \d+, Dst Port: 9\b/);
-        }
-      }
-      const blind = spawnSync("tshark", ["-r", pcap, "-V"], { encoding: "utf8" });
-      assert.doesNotMatch(blind.stdout, /Src: 198\.51\.100\.1, Dst: 203\.0\.113\.1/, "without our keys the traffic stays opaque");
+      assertEspDecrypted(pcap, espKeys, r.json.phase2.proposals[0].sa.spiIn);
     });
   }
 });
