@@ -1,6 +1,7 @@
 /** `ikeprobe GW --diagnose`: the identity exchange explained step by step, each --id and PSK tried. */
 import { parseIdentity } from "../../config/identity.js";
 import { UsageError } from "../../errors.js";
+import type { DiagnosisReport } from "../../report/model/diagnosis.js";
 import { type IO, loadVendorIds, secretLines, useColor, withSpinner } from "../io.js";
 import { type ProbeArgs, buildProbeOptions, readPsk } from "./probe-options.js";
 
@@ -46,13 +47,7 @@ export async function runDiagnoseCommand(a: ProbeArgs, io: IO): Promise<number> 
   const report = await withSpinner(io, !a.json, `diagnosing ${a.host}`, (progress) =>
     runDiagnose({ probe: opts, ids, candidates, allowAggressive: a.aggressive, paceMs: a.pace * 1000, ...(progress !== undefined ? { onProgress: progress } : {}) }),
   );
-  const color = useColor(a, io);
-  if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else {
-    const { renderDiagnosis } = await import("../../report/render/diagnosis.js");
-    io.stdout(renderDiagnosis(report, color));
-  }
-  return report.exitCode;
+  return printDiagnosis(report, a, io);
 }
 
 
@@ -71,6 +66,11 @@ async function runDiagnoseV2Command(a: ProbeArgs, io: IO): Promise<number> {
   const report = await withSpinner(io, !a.json, `diagnosing ${a.host} (IKEv2)`, (progress) =>
     runDiagnoseV2({ probe: base, ids: ids.map((i) => ({ idType: i.idType, data: i.data })), ...(remoteId !== undefined ? { remoteId: { idType: remoteId.idType, data: remoteId.data } } : {}), candidates, paceMs: a.pace * 1000, ...(progress !== undefined ? { onProgress: progress } : {}) }),
   );
+  return printDiagnosis(report, a, io);
+}
+
+/** The diagnosis of either version as JSON or a table; its exit code. */
+async function printDiagnosis(report: DiagnosisReport, a: ProbeArgs, io: IO): Promise<number> {
   if (a.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
     const { renderDiagnosis } = await import("../../report/render/diagnosis.js");
